@@ -1,0 +1,5 @@
+// The checks of the 'activations' section, in report order.
+import type { Check } from '../../core/check.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
+export const activationsChecks: Check<any, any>[] = [];

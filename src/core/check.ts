@@ -1,0 +1,108 @@
+// The shape every check has: metadata beside a pure evaluation (detection) and a
+// separate wording step (what is wrong, why it matters, what to do).
+import type { Evidence, EvidenceKey } from './evidence.ts';
+
+export const SECTIONS = {
+  inputs: 'Inputs',
+  model: 'Model architecture & initialization',
+  loss: 'Loss',
+  activations: 'Activation functions',
+  other: 'Other',
+} as const;
+export type Section = keyof typeof SECTIONS;
+
+/** Stable, public check ids (DESIGN.md §1). */
+export const CHECK_IDS = [
+  'inputs/non-finite',
+  'inputs/overfit-small',
+  'inputs/standard-corpus',
+  'inputs/mean-centering',
+  'inputs/class-balance',
+  'inputs/rebalancing',
+  'inputs/label-signal',
+  'model/simplify',
+  'model/init-shallow',
+  'model/init-deep',
+  'model/pretrained',
+  'loss/output-mismatch',
+  'loss/initial-loss',
+  'loss/learning-rate',
+  'loss/regularization',
+  'loss/steep-drop',
+  'loss/non-finite',
+  'loss/overfitting',
+  'activations/saturation',
+  'activations/dead-relu',
+  'other/exploding-gradients',
+  'other/gradient-flow',
+  'other/update-ratio',
+  'other/weight-variance',
+] as const;
+export type CheckId = (typeof CHECK_IDS)[number];
+
+export type Status = 'pass' | 'warn' | 'fail' | 'skip' | 'error';
+
+/** A default threshold and where it comes from. */
+export interface Threshold {
+  value: number;
+  /** What the number means, e.g. "warn when largest/smallest class count exceeds this". */
+  meaning: string;
+  /** Where the default comes from (checklist, SageMaker Debugger rule, paper…). */
+  source: string;
+}
+
+export type Measured = Record<string, number | string | boolean | null | number[]>;
+
+/** What `evaluate` decides: status and the numbers behind it. No prose. */
+export interface Detection {
+  status: Exclude<Status, 'error'>;
+  measured: Measured;
+  /** Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`, `diverged`). */
+  reason?: string;
+}
+
+/** The words for a detection: what is wrong (measured vs threshold) and what to do. */
+export interface Explanation {
+  /** One sentence with the measured value against the threshold. */
+  summary: string;
+  /** Concrete remedy for this model; null on pass/skip. */
+  remedy: string | null;
+  details?: string;
+}
+
+export type Thresholds<K extends string> = Record<K, number>;
+
+export interface Check<K extends string = string, N extends EvidenceKey = EvidenceKey> {
+  id: CheckId;
+  section: Section;
+  title: string;
+  /** Why the item matters (the second pillar; shown with every non-pass finding). */
+  why: string;
+  /** Evidence keys the check cannot do without. The runner turns their absence into skip/error. */
+  needs: readonly N[];
+  /** Evidence keys used when present. */
+  uses?: readonly EvidenceKey[];
+  thresholds: Record<K, Threshold>;
+  /** Id of the report plot that shows this check's evidence (see render/plots). */
+  plot?: string;
+  /** Pure: same evidence and thresholds, same detection. */
+  evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
+  explain(detection: Detection, evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Explanation;
+}
+
+/** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
+export function defineCheck<K extends string, N extends EvidenceKey>(check: Check<K, N>): Check<K, N> {
+  return check;
+}
+
+/** Default threshold values of a check, with user overrides applied. */
+export function effectiveThresholds<K extends string>(
+  check: Check<K, EvidenceKey>,
+  overrides: Partial<Record<string, number>> | undefined,
+): Thresholds<K> {
+  const out = {} as Thresholds<K>;
+  for (const key of Object.keys(check.thresholds) as K[]) {
+    out[key] = overrides?.[key] ?? check.thresholds[key].value;
+  }
+  return out;
+}

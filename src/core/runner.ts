@@ -1,0 +1,89 @@
+// Runs checks over evidence. Missing evidence is decided here, once: a check whose needed
+// evidence is absent becomes `skip` (does not apply / not logged) or `error` (its probe failed).
+// A check that throws becomes `error`; it never takes the whole checkup down.
+import { type Check, type CheckId, effectiveThresholds } from './check.ts';
+import type { Evidence, EvidenceKey } from './evidence.ts';
+import type { CheckResult } from './report.ts';
+
+export interface RunOptions {
+  /** Run only these check ids (or section prefixes like `loss/`). */
+  only?: string[];
+  /** Skip these check ids (or section prefixes). */
+  skip?: string[];
+  /** Threshold overrides per check id: `{ 'inputs/class-balance': { warnRatio: 5 } }`. */
+  thresholds?: Partial<Record<CheckId, Record<string, number>>>;
+}
+
+function matches(id: string, patterns: string[]): boolean {
+  return patterns.some((p) => id === p || (p.endsWith('/') && id.startsWith(p)) || id.startsWith(`${p}/`));
+}
+
+/** Whether a check is selected by --only/--skip. */
+export function isSelected(id: string, options: RunOptions): boolean {
+  if (options.only?.length && !matches(id, options.only)) return false;
+  if (options.skip?.length && matches(id, options.skip)) return false;
+  return true;
+}
+
+function missingEvidence(
+  needs: readonly EvidenceKey[],
+  evidence: Evidence,
+): { status: 'skip' | 'error'; reason: string } | null {
+  for (const key of needs) {
+    if (evidence[key] !== undefined) continue;
+    const why = evidence.unavailable?.[key];
+    if (why) return why;
+    return { status: 'skip', reason: `no ${key} evidence was gathered` };
+  }
+  return null;
+}
+
+function baseResult(check: Check, thresholds: Record<string, number>): Omit<CheckResult, 'status' | 'summary' | 'measured' | 'remedy' | 'durationMs'> {
+  return {
+    id: check.id,
+    section: check.section,
+    title: check.title,
+    thresholds,
+    why: check.why,
+    ...(check.plot ? { plot: check.plot } : {}),
+  };
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
+export function runCheck(check: Check<any, any>, evidence: Evidence, options: RunOptions = {}): CheckResult {
+  const started = performance.now();
+  const thresholds = effectiveThresholds(check, options.thresholds?.[check.id]);
+  const base = baseResult(check, thresholds);
+  const missing = missingEvidence(check.needs, evidence);
+  if (missing) {
+    return { ...base, status: missing.status, summary: missing.reason, measured: {}, remedy: null, durationMs: 0 };
+  }
+  try {
+    const detection = check.evaluate(evidence, thresholds);
+    const words = check.explain(detection, evidence, thresholds);
+    return {
+      ...base,
+      status: detection.status,
+      summary: words.summary,
+      measured: detection.measured,
+      remedy: detection.status === 'pass' || detection.status === 'skip' ? null : words.remedy,
+      ...(words.details ? { details: words.details } : {}),
+      durationMs: performance.now() - started,
+    };
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    return {
+      ...base,
+      status: 'error',
+      summary: `the check could not run: ${message}`,
+      measured: {},
+      remedy: null,
+      durationMs: performance.now() - started,
+    };
+  }
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
+export function runChecks(checks: Check<any, any>[], evidence: Evidence, options: RunOptions = {}): CheckResult[] {
+  return checks.filter((c) => isSelected(c.id, options)).map((c) => runCheck(c, evidence, options));
+}
