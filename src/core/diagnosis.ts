@@ -1,0 +1,94 @@
+// Ranks the findings into one most likely cause. Many checks fire together when one thing is
+// wrong (a zero-initialized layer also starves the gradient flow and flattens the loss), so the
+// ranking orders checks from root causes to symptoms, fails before warns, and a few combination
+// rules read the pattern of verdicts the way an engineer walking the checklist would.
+import type { CheckId } from './check.ts';
+import type { CheckResult, Report } from './report.ts';
+
+/**
+ * Root causes first, symptoms last. A check high in this list, when it fails, usually explains
+ * the failures of checks below it; the reverse is rare.
+ */
+export const CAUSE_ORDER: readonly CheckId[] = [
+  'inputs/non-finite', // NaN in the data poisons everything downstream
+  'loss/output-mismatch', // the loss is computed on the wrong kind of output
+  'model/init-shallow', // symmetric/zero weights: no gradient, no learning
+  'inputs/mean-centering', // raw pixels saturate units and blow up gradients
+  'inputs/class-balance', // the majority class is the easy minimum
+  'inputs/label-signal', // labels carry no learnable signal
+  'loss/regularization', // the penalty, not the data, is being minimized
+  'activations/saturation', // saturated units pass no gradient
+  'activations/dead-relu', // dead units pass no gradient
+  'loss/learning-rate', // diverges or crawls
+  'loss/initial-loss', // a symptom of output scale / init
+  'model/init-deep', // activations vanish with depth
+  'other/exploding-gradients',
+  'loss/non-finite',
+  'other/gradient-flow',
+  'other/update-ratio',
+  'other/weight-variance',
+  'inputs/standard-corpus',
+  'model/simplify',
+  'inputs/overfit-small',
+  'loss/overfitting',
+  'inputs/rebalancing',
+  'loss/steep-drop',
+  'model/pretrained',
+];
+
+const rank = (id: CheckId): number => {
+  const i = CAUSE_ORDER.indexOf(id);
+  return i < 0 ? CAUSE_ORDER.length : i;
+};
+
+const severity = { fail: 0, warn: 1 } as const;
+
+function byId(results: CheckResult[]): Map<CheckId, CheckResult> {
+  return new Map(results.map((r) => [r.id, r]));
+}
+
+/** Combination rules: a pattern of verdicts that points somewhere a single check can't. */
+function combinationSummary(primary: CheckResult, all: Map<CheckId, CheckResult>): string | null {
+  const status = (id: CheckId) => all.get(id)?.status;
+  if (primary.id === 'inputs/overfit-small' && status('inputs/standard-corpus') === 'pass') {
+    return 'The model cannot fit even 50 of your records, yet the same architecture and training code learn a standard corpus: the fault is most likely in your data or labels (preprocessing, label alignment), not in the model code.';
+  }
+  if (primary.id === 'inputs/standard-corpus' && status('inputs/overfit-small') === 'fail') {
+    return 'The model learns neither a control corpus nor 50 of your own records: the fault is in the model or training code (architecture, loss, optimizer), not in your data.';
+  }
+  if (
+    primary.id === 'model/init-shallow' &&
+    (status('other/gradient-flow') === 'fail' || status('activations/dead-relu') === 'fail')
+  ) {
+    return `${primary.summary} A constant-initialized layer gives identical units and explains the dead or missing gradients further down the network.`;
+  }
+  return null;
+}
+
+export function diagnose(results: CheckResult[]): Report['diagnosis'] {
+  const findings = results
+    .filter((r): r is CheckResult & { status: 'fail' | 'warn' } => r.status === 'fail' || r.status === 'warn')
+    .sort((a, b) => severity[a.status] - severity[b.status] || rank(a.id) - rank(b.id));
+  const ranked = findings.map((r) => r.id);
+  const primary = findings[0];
+  if (!primary) {
+    const errors = results.filter((r) => r.status === 'error').length;
+    return {
+      primary: null,
+      summary:
+        errors > 0
+          ? `No check failed, but ${errors} could not run; see their reasons.`
+          : 'No check failed: the checklist finds nothing that keeps this network from learning.',
+      ranked,
+    };
+  }
+  const combined = combinationSummary(primary, byId(results));
+  const lead = primary.status === 'fail' ? 'Most likely cause' : 'No check failed; the strongest warning';
+  return { primary: primary.id, summary: combined ?? `${lead} — ${primary.title}: ${primary.summary}`, ranked };
+}
+
+export function overallVerdict(results: CheckResult[]): Report['verdict'] {
+  if (results.some((r) => r.status === 'fail')) return 'fail';
+  if (results.some((r) => r.status === 'warn')) return 'warn';
+  return 'pass';
+}
