@@ -1,6 +1,7 @@
 // The shape every check has: metadata beside a pure evaluation (detection) and a
 // separate wording step (what is wrong, why it matters, what to do).
 import type { Evidence, EvidenceKey } from './evidence.ts';
+import type { PlotId } from './plots.ts';
 
 export const SECTIONS = {
   inputs: 'Inputs',
@@ -83,8 +84,8 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
   /** Evidence keys used when present. */
   uses?: readonly EvidenceKey[];
   thresholds: Record<K, Threshold>;
-  /** Id of the report plot that shows this check's evidence (see render/plots). */
-  plot?: string;
+  /** Id of the report plot that shows this check's evidence. */
+  plot?: PlotId;
   /** Pure: same evidence and thresholds, same detection. */
   evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
   explain(detection: Detection, evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Explanation;
