@@ -8,8 +8,16 @@ export default defineCheck({
   needs: ['dataset'],
   plot: 'class-counts',
   thresholds: {
-    warnRatio: { value: 3, meaning: 'warn when largest/smallest class count exceeds this', source: 'checklist' },
-    failRatio: { value: 10, meaning: 'fail when largest/smallest class count exceeds this', source: 'SageMaker Debugger ClassImbalance (10)' },
+    warnRatio: {
+      value: 3,
+      meaning: 'warn when largest/smallest class count exceeds this',
+      source: 'checklist',
+    },
+    failRatio: {
+      value: 10,
+      meaning: 'fail when largest/smallest class count exceeds this',
+      source: 'SageMaker Debugger ClassImbalance (10)',
+    },
   },
   evaluate({ dataset }, t) {
     const counts = dataset.classCounts;
@@ -26,7 +34,8 @@ export default defineCheck({
     return { status: 'pass', measured };
   },
   explain({ status, measured, reason }, { dataset }, t) {
-    if (status === 'skip') return { summary: 'Regression target: there are no classes to balance.', remedy: null };
+    if (status === 'skip')
+      return { summary: 'Regression target: there are no classes to balance.', remedy: null };
     const counts = dataset.classCounts ?? [];
     const ratio = Number(measured.ratio);
     const share = `${(Number(measured.majorityShare) * 100).toFixed(1)}%`;
@@ -34,7 +43,8 @@ export default defineCheck({
       const absent = counts.flatMap((n, i) => (n === 0 ? [i] : []));
       return {
         summary: `Class${absent.length > 1 ? 'es' : ''} ${absent.join(', ')} ha${absent.length > 1 ? 've' : 's'} no records (of ${counts.length} classes).`,
-        remedy: 'Collect records for the missing classes, or drop them from the output layer; check that the labels were read from the right column/file.',
+        remedy:
+          'Collect records for the missing classes, or drop them from the output layer; check that the labels were read from the right column/file.',
       };
     }
     const summary = `Largest/smallest class ratio is ${ratio.toFixed(1)} (warn > ${t.warnRatio}, fail > ${t.failRatio}); the majority class holds ${share} of records.`;

@@ -1,0 +1,88 @@
+import type { Evidence } from '../../core/evidence.ts';
+import { activationStats, evidence, training } from '../fixtures.ts';
+import { testCheck } from '../testing.ts';
+import check from './dead-relu.ts';
+
+/** ReLU layers dense_1, dense_2 and a softmax output, with dead fractions at start and end. */
+function reluNet(start: number[], end: number[], records = 512, activation = 'relu'): Evidence {
+  const snapshot = (fractions: number[]) => [
+    ...fractions.map((f, i) =>
+      activationStats({ layer: `dense_${i + 1}`, activation, depth: i, records, fractionDead: f }),
+    ),
+    activationStats({ layer: 'output', activation: 'softmax', depth: fractions.length, records }),
+  ];
+  return evidence({ training: training({ activations: { start: snapshot(start), end: snapshot(end) } }) });
+}
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'a few dead units',
+      evidence: reluNet([0.02, 0.05], [0.04, 0.1]),
+      status: 'pass',
+      measured: {
+        worstLayer: 'dense_2',
+        worstFraction: 0.1,
+        worstSnapshot: 'end',
+        records: 512,
+        layers: 'dense_1,dense_2',
+        fractions: [0.04, 0.1],
+      },
+    },
+    {
+      name: 'exactly 20% dead is at the warn threshold',
+      evidence: reluNet([0.2, 0], [0.2, 0]),
+      status: 'pass',
+      measured: { worstFraction: 0.2 },
+    },
+    {
+      name: 'few records but no dead units',
+      evidence: reluNet([0, 0], [0, 0.05], 64),
+      status: 'pass',
+      measured: { records: 64 },
+    },
+    {
+      name: 'leaky ReLU units cannot die',
+      evidence: reluNet([0, 0], [0, 0], 512, 'leakyReLU'),
+      status: 'skip',
+    },
+    {
+      name: 'activations not logged (TensorBoard)',
+      evidence: evidence({ training: training() }),
+      status: 'skip',
+    },
+  ],
+  invalid: [
+    {
+      name: 'a third of a layer dead by the end',
+      evidence: reluNet([0.05, 0.05], [0.05, 0.35]),
+      status: 'warn',
+      measured: { worstLayer: 'dense_2', worstFraction: 0.35, worstSnapshot: 'end' },
+    },
+    {
+      name: 'most of a layer dead after a too-large LR',
+      evidence: reluNet([0.05, 0.05], [0.7, 0.3]),
+      status: 'fail',
+      measured: { worstLayer: 'dense_1', worstFraction: 0.7, fractions: [0.7, 0.3] },
+    },
+    {
+      name: 'relu6 layer dead from the start',
+      evidence: reluNet([0.6, 0], [0.55, 0], 256, 'relu6'),
+      status: 'fail',
+      measured: { worstFraction: 0.6, worstSnapshot: 'start', records: 256 },
+    },
+    {
+      name: 'fewer than 256 records: fail capped at warn',
+      evidence: reluNet([0.05, 0.05], [0.7, 0.3], 64),
+      status: 'warn',
+      measured: { worstFraction: 0.7, records: 64 },
+    },
+    {
+      name: 'override: stricter warn threshold',
+      evidence: reluNet([0.1, 0], [0.1, 0]),
+      thresholds: { warnFraction: 0.05 },
+      status: 'warn',
+      measured: { worstFraction: 0.1 },
+    },
+  ],
+});

@@ -1,0 +1,94 @@
+import { defineCheck } from '../../core/check.ts';
+import type { ActivationStats } from '../../core/evidence.ts';
+import { normalizeActivation, pct } from '../loss/series.ts';
+
+// Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
+const RELU = new Set(['relu', 'relu6']);
+
+export default defineCheck({
+  id: 'activations/dead-relu',
+  section: 'activations',
+  title: 'ReLU units are alive',
+  why: 'A ReLU unit that is never positive outputs 0 and gets 0 gradient for every record: it is dead, and no update can revive it.',
+  needs: ['training'],
+  plot: 'activations',
+  thresholds: {
+    warnFraction: {
+      value: 0.2,
+      meaning: "warn when more than this fraction of a layer's units are dead",
+      source: 'checklist',
+    },
+    failFraction: {
+      value: 0.5,
+      meaning: "fail when more than this fraction of a layer's units are dead",
+      source: 'SageMaker Debugger DeadRelu (50%)',
+    },
+    minRecords: {
+      value: 256,
+      meaning:
+        'a unit counts as dead only if never positive on at least this many records; fewer caps the verdict at warn',
+      source: 'checklist (batch of ≥ 256 records)',
+    },
+  },
+  evaluate({ training }, t) {
+    const snapshots = training.activations;
+    if (!snapshots) return { status: 'skip', measured: {}, reason: 'not-logged' };
+    const worst = new Map<string, { fraction: number; snapshot: string; stats: ActivationStats }>();
+    let records = Number.POSITIVE_INFINITY;
+    for (const [snapshot, list] of [
+      ['start', snapshots.start],
+      ['end', snapshots.end],
+    ] as const) {
+      for (const stats of list) {
+        if (!RELU.has(normalizeActivation(stats.activation))) continue;
+        records = Math.min(records, stats.records);
+        const prev = worst.get(stats.layer);
+        if (!prev || stats.fractionDead > prev.fraction)
+          worst.set(stats.layer, { fraction: stats.fractionDead, snapshot, stats });
+      }
+    }
+    if (worst.size === 0) return { status: 'skip', measured: {}, reason: 'no-relu-layers' };
+    const layers = [...worst.entries()].sort((a, b) => a[1].stats.depth - b[1].stats.depth);
+    const [worstLayer, top] = layers.reduce((a, b) => (b[1].fraction > a[1].fraction ? b : a));
+    const fewRecords = records < t.minRecords;
+    const measured = {
+      worstLayer,
+      worstFraction: top.fraction,
+      worstSnapshot: top.snapshot,
+      records,
+      layers: layers.map(([name]) => name).join(','),
+      fractions: layers.map(([, w]) => w.fraction),
+    };
+    if (top.fraction > t.failFraction) {
+      return fewRecords ? { status: 'warn', measured, reason: 'few-records' } : { status: 'fail', measured };
+    }
+    if (top.fraction > t.warnFraction) return { status: 'warn', measured };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, _evidence, t) {
+    if (reason === 'not-logged') {
+      return {
+        summary:
+          'No activation statistics were recorded; log per-layer activations (histograms of layer outputs) to judge dead ReLUs.',
+        remedy: null,
+      };
+    }
+    if (reason === 'no-relu-layers')
+      return { summary: 'The model has no ReLU layers to judge.', remedy: null };
+    const records = Number(measured.records);
+    const summary = `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead (never positive on ${records} records) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const details =
+      records < t.minRecords
+        ? `Measured on only ${records} records (fewer than ${t.minRecords}): some units may look dead only because the batch is small, so the verdict is capped at warn.`
+        : undefined;
+    if (status === 'pass') return { summary, remedy: null, details };
+    return {
+      summary,
+      remedy:
+        measured.worstSnapshot === 'start'
+          ? `Units of ${measured.worstLayer} are dead from the start: initialize with heNormal and zero (or small positive) biases, normalize the inputs, or use leakyReLU/ELU.`
+          : `Units of ${measured.worstLayer} died during training: lower the learning rate, add batchNormalization before the ReLU, or switch to leakyReLU/ELU.`,
+      details,
+    };
+  },
+});

@@ -1,0 +1,89 @@
+import { defineCheck } from '../../core/check.ts';
+import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
+import { normalizeActivation, pct } from '../loss/series.ts';
+
+const SATURATING = new Set(['tanh', 'sigmoid', 'hardsigmoid', 'softsign']);
+
+/** Name of the model's output layer (last layer), when the model is known. */
+function outputLayer(model: ModelEvidence | undefined): string | null {
+  if (!model || model.layers.length === 0) return null;
+  return model.layers.reduce((a, b) => (b.depth > a.depth ? b : a)).name;
+}
+
+export default defineCheck({
+  id: 'activations/saturation',
+  section: 'activations',
+  title: 'tanh/sigmoid units are not saturated',
+  why: 'A saturated tanh/sigmoid unit sits on the flat part of its curve: its derivative is ~0, so it passes almost no gradient and stops learning.',
+  needs: ['training'],
+  uses: ['model'],
+  plot: 'activations',
+  thresholds: {
+    warnFraction: {
+      value: 0.1,
+      meaning: "warn when more than this fraction of a layer's units are saturated",
+      source: 'checklist',
+    },
+    failFraction: {
+      value: 0.5,
+      meaning: "fail when more than this fraction of a layer's units are saturated",
+      source: 'SageMaker Debugger SaturatedActivation (50%); TheDeepChecker',
+    },
+  },
+  evaluate({ training, model }, t) {
+    const snapshots = training.activations;
+    if (!snapshots) return { status: 'skip', measured: {}, reason: 'not-logged' };
+    // A saturated output unit at the end of training is just a confident prediction: judge the
+    // output layer on the start snapshot only.
+    const output = outputLayer(model);
+    const worst = new Map<string, { fraction: number; snapshot: string; stats: ActivationStats }>();
+    for (const [snapshot, list] of [
+      ['start', snapshots.start],
+      ['end', snapshots.end],
+    ] as const) {
+      for (const stats of list) {
+        if (!SATURATING.has(normalizeActivation(stats.activation))) continue;
+        if (snapshot === 'end' && stats.layer === output) continue;
+        const prev = worst.get(stats.layer);
+        if (!prev || stats.fractionSaturated > prev.fraction) {
+          worst.set(stats.layer, { fraction: stats.fractionSaturated, snapshot, stats });
+        }
+      }
+    }
+    if (worst.size === 0) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
+    const layers = [...worst.entries()].sort((a, b) => a[1].stats.depth - b[1].stats.depth);
+    const [worstLayer, top] = layers.reduce((a, b) => (b[1].fraction > a[1].fraction ? b : a));
+    const measured = {
+      worstLayer,
+      worstFraction: top.fraction,
+      worstSnapshot: top.snapshot,
+      activation: top.stats.activation,
+      layers: layers.map(([name]) => name).join(','),
+      fractions: layers.map(([, w]) => w.fraction),
+    };
+    if (top.fraction > t.failFraction) return { status: 'fail', measured };
+    if (top.fraction > t.warnFraction) return { status: 'warn', measured };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, _evidence, t) {
+    if (reason === 'not-logged') {
+      return {
+        summary:
+          'No activation statistics were recorded; log per-layer activations (histograms of layer outputs) to judge saturation.',
+        remedy: null,
+      };
+    }
+    if (reason === 'no-saturating-layers')
+      return { summary: 'The model has no tanh/sigmoid hidden layers to judge.', remedy: null };
+    const summary = `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} (${measured.activation}) are saturated at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    if (status === 'pass') return { summary, remedy: null };
+    return {
+      summary,
+      remedy: `Keep the pre-activations of ${measured.worstLayer} small: normalize the inputs (zero mean, unit variance), initialize with glorotUniform/glorotNormal, add batchNormalization before the ${measured.activation}, or lower the learning rate; for hidden layers, ReLU avoids saturation altogether.`,
+      details:
+        measured.worstSnapshot === 'start'
+          ? 'Units are saturated before training: the initialization or input scale is the cause.'
+          : 'Units became saturated during training: the learning rate or weight growth is the likely cause.',
+    };
+  },
+});

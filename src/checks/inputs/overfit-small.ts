@@ -1,0 +1,78 @@
+import { defineCheck } from '../../core/check.ts';
+
+/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
+const num = (x: number): string => {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(x.toPrecision(3)));
+};
+
+export default defineCheck({
+  id: 'inputs/overfit-small',
+  section: 'inputs',
+  title: 'The model can overfit a handful of records',
+  why: 'Any working model can memorize ~50 records when regularization is off; if it cannot, no amount of data or tuning will help, because the model, loss or training code is broken.',
+  needs: ['overfit', 'task'],
+  plot: 'overfit-curve',
+  thresholds: {
+    maxLossRatio: {
+      value: 0.05,
+      meaning: 'fail (regression) when final loss / initial loss on the small set exceeds this',
+      source: 'checklist; TheDeepChecker (one 16-sample batch, 1000 iterations)',
+    },
+    minAccuracy: {
+      value: 1,
+      meaning: 'fail (classification) when final train accuracy on the small set is below this',
+      source: 'checklist (100% train accuracy on ~50 records)',
+    },
+  },
+  evaluate({ overfit, task }, t) {
+    const { initialLoss, finalLoss, finalAccuracy } = overfit;
+    const lossRatio =
+      initialLoss > 0 ? finalLoss / initialLoss : finalLoss <= 0 ? 0 : Number.POSITIVE_INFINITY;
+    const measured = {
+      lossRatio,
+      initialLoss,
+      finalLoss,
+      finalAccuracy,
+      steps: overfit.steps,
+      records: overfit.records,
+    };
+    if (!Number.isFinite(finalLoss)) return { status: 'fail', measured, reason: 'non-finite' };
+    // Classifiers are judged on accuracy when it was measured; otherwise on the loss ratio.
+    if (task.kind === 'classification' && finalAccuracy !== null) {
+      const memorized = finalAccuracy >= t.minAccuracy - 1e-9;
+      return memorized ? { status: 'pass', measured } : { status: 'fail', measured, reason: 'accuracy' };
+    }
+    return lossRatio <= t.maxLossRatio
+      ? { status: 'pass', measured }
+      : { status: 'fail', measured, reason: 'loss' };
+  },
+  explain({ status, measured, reason }, { overfit, task }, t) {
+    const ratio = Number(measured.lossRatio);
+    const where = `On ${overfit.records} records in ${overfit.steps} steps`;
+    const lossPart = `loss went from ${num(overfit.initialLoss)} to ${num(overfit.finalLoss)} (${num(ratio * 100)}% of initial`;
+    const byAccuracy = task.kind === 'classification' && overfit.finalAccuracy !== null;
+    let summary: string;
+    if (reason === 'non-finite') {
+      summary = `${where}, the loss ended non-finite (${overfit.finalLoss}); it must fall to ${num(t.maxLossRatio * 100)}% of the initial ${num(overfit.initialLoss)} or less.`;
+    } else if (byAccuracy) {
+      summary = `${where}, train accuracy reached ${num(Number(overfit.finalAccuracy) * 100)}% (fail < ${num(t.minAccuracy * 100)}%); ${lossPart}).`;
+    } else {
+      summary = `${where}, ${lossPart}; fail > ${num(t.maxLossRatio * 100)}%).`;
+    }
+    if (status === 'pass') return { summary, remedy: null };
+    const removed =
+      overfit.removed.length > 0
+        ? `Regularization was switched off for this run (${overfit.removed.join(', ')}), so it is not the cause.`
+        : 'The model has no dropout or regularizers, so regularization is not the cause.';
+    const labels =
+      task.kind === 'classification'
+        ? 'that the labels reach the loss in the encoding it expects (one-hot for categorical_crossentropy, integers for sparse_categorical_crossentropy)'
+        : 'that the targets have the output’s shape ([n, outputs], not [n] broadcast against [n, 1]) and a sane scale';
+    return {
+      summary,
+      remedy: `${removed} A model that cannot memorize ${overfit.records} records has a bug in the model, loss or training code: check ${labels}, that the output activation matches the loss (${task.loss} after ${task.outputActivations.join(' → ') || 'no activation'}), that the inputs line up with their labels, that the layers are trainable and the optimizer really updates them; then raise the learning rate or the step budget. Fix this before tuning anything else.`,
+    };
+  },
+});

@@ -1,0 +1,108 @@
+import type { Evidence, TaskEvidence } from '../../core/evidence.ts';
+import { dataset, evidence, regressionTask, task, training } from '../fixtures.ts';
+import { testCheck } from '../testing.ts';
+import check from './initial-loss.ts';
+
+const LN10 = Math.log(10);
+
+function classifier(initialLoss: number | undefined, over: Partial<TaskEvidence> = {}): Evidence {
+  return evidence({ task: task(over), training: training({ initialLoss }), dataset: dataset() });
+}
+
+function regressor(
+  initialLoss: number,
+  targetVariance: number | null,
+  over: Partial<TaskEvidence> = {},
+): Evidence {
+  return evidence({
+    task: regressionTask(over),
+    training: training({ initialLoss }),
+    dataset: dataset({ classCounts: null, targetVariance }),
+  });
+}
+
+testCheck(check, {
+  valid: [
+    {
+      name: '10 classes start at ln 10',
+      evidence: classifier(LN10),
+      status: 'pass',
+      measured: { initialLoss: LN10, expectedLoss: LN10, ratio: 1 },
+    },
+    {
+      name: '10 classes, 13% above ln 10',
+      evidence: classifier(2.6),
+      status: 'pass',
+      measured: { ratio: 2.6 / LN10 },
+    },
+    {
+      name: 'one sigmoid unit starts at ln 2',
+      evidence: classifier(0.7, { classes: 2, loss: 'binary_crossentropy', outputActivations: ['sigmoid'] }),
+      status: 'pass',
+      measured: { expectedLoss: Math.LN2, ratio: 0.7 / Math.LN2 },
+    },
+    {
+      name: 'regression MSE near the target variance',
+      evidence: regressor(4.4, 4),
+      status: 'pass',
+      measured: { expectedLoss: 4, ratio: 1.1 },
+    },
+    { name: 'initial loss not recorded (TensorBoard log)', evidence: classifier(undefined), status: 'skip' },
+    {
+      name: 'regression MAE has no chance reference',
+      evidence: regressor(1, 4, { loss: 'mean_absolute_error' }),
+      status: 'skip',
+    },
+    { name: 'regression without a target variance', evidence: regressor(1, null), status: 'skip' },
+    {
+      name: 'regression without dataset evidence',
+      evidence: evidence({ task: regressionTask(), training: training({ initialLoss: 1 }) }),
+      status: 'skip',
+    },
+  ],
+  invalid: [
+    {
+      name: '10 classes, 39% above ln 10',
+      evidence: classifier(3.2),
+      status: 'warn',
+      measured: { ratio: 3.2 / LN10 },
+    },
+    {
+      name: '10 classes, 30% below ln 10',
+      evidence: classifier(1.6),
+      status: 'warn',
+      measured: { ratio: 1.6 / LN10 },
+    },
+    {
+      name: 'confidently wrong start: 4× ln 10',
+      evidence: classifier(4 * LN10),
+      status: 'fail',
+      measured: { initialLoss: 4 * LN10, ratio: 4 },
+    },
+    {
+      name: 'far below chance: 0.5 vs ln 10',
+      evidence: classifier(0.5),
+      status: 'fail',
+      measured: { ratio: 0.5 / LN10 },
+    },
+    {
+      name: 'non-finite initial loss',
+      evidence: classifier(Number.POSITIVE_INFINITY),
+      status: 'fail',
+      measured: { ratio: Number.POSITIVE_INFINITY },
+    },
+    {
+      name: 'unscaled regression targets: MSE 100× the variance',
+      evidence: regressor(100, 1),
+      status: 'fail',
+      measured: { ratio: 100 },
+    },
+    {
+      name: 'override: stricter tolerance',
+      evidence: classifier(2.6),
+      thresholds: { warnTolerance: 0.1 },
+      status: 'warn',
+      measured: { ratio: 2.6 / LN10 },
+    },
+  ],
+});

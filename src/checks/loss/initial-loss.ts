@@ -1,0 +1,110 @@
+import { type Detection, defineCheck } from '../../core/check.ts';
+import { fmt, normalizeLoss } from './series.ts';
+
+const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
+
+export default defineCheck({
+  id: 'loss/initial-loss',
+  section: 'loss',
+  title: 'Initial loss matches chance',
+  why: 'A freshly initialized model should predict at chance: cross-entropy ≈ ln(classes), MSE ≈ target variance. A different starting loss points to a badly scaled output layer, wrong labels or a miscounted number of classes.',
+  needs: ['training', 'task'],
+  uses: ['dataset'],
+  plot: 'loss-curve',
+  thresholds: {
+    warnTolerance: {
+      value: 0.25,
+      meaning: 'warn when initial/expected loss differs from 1 by more than this fraction',
+      source: 'checklist',
+    },
+    failFactor: {
+      value: 2,
+      meaning: 'fail when initial/expected loss exceeds this factor, or is below its inverse',
+      source: 'checklist; TheDeepChecker |L0 − ln C| check',
+    },
+  },
+  evaluate({ training, task, dataset }, t): Detection {
+    const initialLoss = training.initialLoss;
+    if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
+    const loss = normalizeLoss(task.loss);
+    let expectedLoss: number;
+    let expectedAs: string;
+    if (loss === 'binary_crossentropy') {
+      expectedLoss = Math.LN2;
+      expectedAs = 'ln 2';
+    } else if (CATEGORICAL.has(loss)) {
+      if (!task.classes || task.classes < 2)
+        return { status: 'skip', measured: { loss }, reason: 'unknown-classes' };
+      expectedLoss = Math.log(task.classes);
+      expectedAs = `ln ${task.classes}`;
+    } else if (loss === 'mean_squared_error' && task.kind === 'regression') {
+      const variance = dataset?.targetVariance;
+      if (variance === null || variance === undefined || !(variance > 0)) {
+        return { status: 'skip', measured: { loss }, reason: 'no-target-variance' };
+      }
+      expectedLoss = variance;
+      expectedAs = 'target variance';
+    } else {
+      return { status: 'skip', measured: { loss }, reason: 'unsupported-loss' };
+    }
+    const ratio = initialLoss / expectedLoss;
+    const measured = { initialLoss, expectedLoss, ratio, expectedAs, loss };
+    if (!Number.isFinite(initialLoss)) return { status: 'fail', measured, reason: 'non-finite' };
+    if (ratio > t.failFactor) return { status: 'fail', measured, reason: 'too-high' };
+    if (ratio < 1 / t.failFactor) return { status: 'fail', measured, reason: 'too-low' };
+    if (Math.abs(ratio - 1) > t.warnTolerance)
+      return { status: 'warn', measured, reason: ratio > 1 ? 'too-high' : 'too-low' };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, { task }, t) {
+    switch (reason) {
+      case 'no-initial-loss':
+        return {
+          summary: 'The loss before the first update was not recorded, so it cannot be compared with chance.',
+          remedy: null,
+        };
+      case 'unknown-classes':
+        return {
+          summary:
+            'The number of classes is unknown, so the chance-level cross-entropy ln(classes) cannot be computed.',
+          remedy: null,
+        };
+      case 'no-target-variance':
+        return {
+          summary: 'The regression target variance is unknown, so the chance-level MSE cannot be computed.',
+          remedy: null,
+        };
+      case 'unsupported-loss':
+        return {
+          summary: `No chance-level reference is defined for the ${measured.loss} loss (only cross-entropy and regression MSE are judged).`,
+          remedy: null,
+        };
+    }
+    const ratio = Number(measured.ratio);
+    const summary = `Initial loss is ${fmt(Number(measured.initialLoss))} vs expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}, ratio ${fmt(ratio)} (warn beyond ±${t.warnTolerance * 100}%, fail beyond ×${t.failFactor} either way).`;
+    if (status === 'pass') return { summary, remedy: null };
+    if (reason === 'non-finite') {
+      return {
+        summary: `Initial loss is ${measured.initialLoss} before any update (expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}).`,
+        remedy:
+          'Check the inputs and labels for NaN/Inf (inputs/non-finite) and that the output activation yields valid probabilities (loss/output-mismatch); a log(0) in a custom loss also gives Infinity.',
+      };
+    }
+    if (task.kind === 'regression') {
+      return {
+        summary,
+        remedy:
+          reason === 'too-high'
+            ? 'Standardize the regression targets (subtract the mean, divide by the std) or initialize the output bias to the target mean; check the output layer is linear and its weights not oversized.'
+            : 'The model starts suspiciously close to the targets: check that targets are not leaked into the inputs and that the target variance was computed on the same targets the loss sees.',
+      };
+    }
+    return {
+      summary,
+      remedy:
+        reason === 'too-high'
+          ? 'The initial predictions are confidently wrong: shrink the output layer init (glorotUniform, zero bias), normalize the inputs, and check that the label encoding matches the loss (one-hot for categorical_crossentropy, integers for sparse).'
+          : `The model starts better than chance: check the number of classes (${task.classes ?? '?'} assumed), that labels are not leaked into the inputs, and that weights were not already trained.`,
+    };
+  },
+});

@@ -1,0 +1,136 @@
+import type { Evidence, LrSweepEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import { evidence, series, training } from '../fixtures.ts';
+import { testCheck } from '../testing.ts';
+import check from './learning-rate.ts';
+
+/** 100 steps: 10 at `start`, a straight line in between, 10 at `end` (window means are exact). */
+function curve(start: number, end: number): number[] {
+  return Array.from({ length: 100 }, (_, i) =>
+    i < 10 ? start : i >= 90 ? end : start + ((end - start) * (i - 9)) / 81,
+  );
+}
+
+function sweep(over: Partial<LrSweepEvidence> = {}): LrSweepEvidence {
+  const lrs = Array.from({ length: 50 }, (_, i) => 1e-6 * 10 ** (i / 8));
+  return {
+    lrs,
+    losses: lrs.map(() => 2),
+    startLoss: 2.3,
+    configuredLr: 1e-3,
+    suggestedLr: 3e-3,
+    minLoss: 0.9,
+    divergedAtLr: 0.3,
+    ...over,
+  };
+}
+
+function run(values: number[], over: Partial<TrainingEvidence> = {}, lrSweep?: LrSweepEvidence): Evidence {
+  return evidence({ training: training({ loss: series(values), ...over }), ...(lrSweep ? { lrSweep } : {}) });
+}
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'loss halves at the configured LR',
+      evidence: run(curve(2, 1)),
+      status: 'pass',
+      measured: {
+        trend: 'decreasing',
+        relativeDrop: 0.5,
+        firstLoss: 2,
+        lastLoss: 1,
+        configuredLr: 1e-3,
+        suggestedLr: null,
+      },
+    },
+    {
+      name: 'healthy run, the sweep suggestion is reported',
+      evidence: run(curve(2.3, 0.4), {}, sweep()),
+      status: 'pass',
+      measured: { trend: 'decreasing', suggestedLr: 3e-3, sweepMinRatio: 0.9 / 2.3 },
+    },
+    {
+      name: 'the fixtures’ default exponential decay',
+      evidence: evidence({ training: training() }),
+      status: 'pass',
+    },
+    {
+      name: 'total loss flat because of regularization, data loss falls: judged on data loss',
+      evidence: run(curve(2, 2), { dataLoss: series(curve(1.8, 0.9)) }),
+      status: 'pass',
+      measured: { curve: 'dataLoss', relativeDrop: 0.5 },
+    },
+    {
+      name: 'TensorBoard log: loss only, LR unknown',
+      evidence: {
+        source: 'tensorboard',
+        training: training({
+          loss: series(curve(3, 1)),
+          learningRate: null,
+          optimizer: null,
+          initialLoss: undefined,
+        }),
+      },
+      status: 'pass',
+      measured: { configuredLr: null, relativeDrop: 2 / 3 },
+    },
+    { name: 'a single loss value', evidence: run([2.3]), status: 'skip' },
+    {
+      name: 'drop of exactly 10% is not flat',
+      evidence: run(curve(10, 9)),
+      status: 'pass',
+      measured: { relativeDrop: 0.1 },
+    },
+  ],
+  invalid: [
+    {
+      name: 'diverges while the sweep finds a working LR',
+      evidence: run(curve(2.3, 6), { learningRate: 1 }, sweep({ configuredLr: 1 })),
+      status: 'fail',
+      measured: { trend: 'diverged', configuredLr: 1, suggestedLr: 3e-3, lastLoss: 6 },
+    },
+    {
+      name: 'flat while the sweep finds a working LR',
+      evidence: run(curve(2.3, 2.25), { learningRate: 1e-6 }, sweep()),
+      status: 'fail',
+      measured: { trend: 'flat', relativeDrop: 0.05 / 2.3, suggestedLr: 3e-3 },
+    },
+    {
+      name: 'flat without a sweep (TensorBoard log)',
+      evidence: run(curve(2.3, 2.25)),
+      status: 'warn',
+      measured: { trend: 'flat', suggestedLr: null, sweepMinRatio: null },
+    },
+    {
+      name: 'loss doubles without a sweep',
+      evidence: run(curve(2, 4)),
+      status: 'fail',
+      measured: { trend: 'diverged', relativeDrop: -1 },
+    },
+    {
+      name: 'loss turns NaN without a sweep',
+      evidence: run([...curve(2, 1).slice(0, 50), ...Array(50).fill(Number.NaN)], { nonFiniteStep: 50 }),
+      status: 'fail',
+      measured: { trend: 'diverged', nonFiniteStep: 50, relativeDrop: null },
+    },
+    {
+      name: 'flat, and no LR in the sweep works either',
+      evidence: run(curve(2.3, 2.25), {}, sweep({ minLoss: 2.2, suggestedLr: 1e-4 })),
+      status: 'warn',
+      measured: { trend: 'flat', sweepMinRatio: 2.2 / 2.3 },
+    },
+    {
+      name: 'diverges, and the sweep has no suggestion',
+      evidence: run(curve(2.3, 6), {}, sweep({ suggestedLr: null })),
+      status: 'warn',
+      measured: { trend: 'diverged' },
+    },
+    {
+      name: 'override: a 30% drop counts as flat',
+      evidence: run(curve(2, 1.6)),
+      thresholds: { flatDrop: 0.3 },
+      status: 'warn',
+      measured: { relativeDrop: 0.2 },
+    },
+  ],
+});

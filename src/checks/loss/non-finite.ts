@@ -1,0 +1,63 @@
+import { defineCheck } from '../../core/check.ts';
+import type { Series } from '../../core/evidence.ts';
+import { fmt } from './series.ts';
+
+/** Step of the first non-finite value, the last finite value before it, and how many there are. */
+function scan(series: Series | undefined): { step: number | null; lastFinite: number | null; count: number } {
+  let step: number | null = null;
+  let lastFinite: number | null = null;
+  let count = 0;
+  if (!series) return { step, lastFinite, count };
+  for (let i = 0; i < series.values.length; i++) {
+    const v = series.values[i];
+    if (Number.isFinite(v)) {
+      if (step === null) lastFinite = v;
+      continue;
+    }
+    count++;
+    if (step === null) step = series.steps[i] ?? i;
+  }
+  return { step, lastFinite, count };
+}
+
+export default defineCheck({
+  id: 'loss/non-finite',
+  section: 'loss',
+  title: 'Loss stays finite',
+  why: 'Once the loss is NaN or Infinity every gradient is too, the weights are destroyed and training cannot recover.',
+  needs: ['training'],
+  plot: 'loss-curve',
+  thresholds: {},
+  evaluate({ training }) {
+    const total = scan(training.loss);
+    const data = scan(training.dataLoss);
+    const steps = [training.nonFiniteStep, total.step, data.step].filter((s): s is number => s !== null);
+    const firstStep = steps.length ? Math.min(...steps) : null;
+    const measured = {
+      firstStep,
+      nonFiniteValues: total.count + data.count,
+      lastFiniteLoss: total.lastFinite ?? data.lastFinite,
+      points: training.loss.values.length,
+    };
+    if (firstStep !== null) return { status: 'fail', measured };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured }) {
+    if (status === 'pass')
+      return {
+        summary: `All ${measured.points} recorded loss values are finite (fail on any NaN/Inf).`,
+        remedy: null,
+      };
+    const before =
+      measured.lastFiniteLoss === null ? '' : ` (last finite loss ${fmt(Number(measured.lastFiniteLoss))})`;
+    return {
+      summary: `The loss became NaN/Inf at step ${measured.firstStep}${before}; expected finite values throughout.`,
+      remedy:
+        'Check the data for NaN/Inf (inputs/non-finite); lower the learning rate and clip gradients (optimizer clipnorm or tf.clipByGlobalNorm); in a custom loss clip probabilities away from 0 before taking the log.',
+      details:
+        measured.lastFiniteLoss !== null && Number(measured.lastFiniteLoss) > 1e3
+          ? 'The loss was already very large before turning non-finite: training diverged (see loss/learning-rate and other/exploding-gradients).'
+          : undefined,
+    };
+  },
+});

@@ -1,0 +1,112 @@
+import type { Evidence, TaskEvidence } from '../../core/evidence.ts';
+import { evidence, regressionTask, task } from '../fixtures.ts';
+import { testCheck } from '../testing.ts';
+import check from './output-mismatch.ts';
+
+function withTask(over: Partial<TaskEvidence>, regression = false): Evidence {
+  return evidence({ task: regression ? regressionTask(over) : task(over) });
+}
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'softmax under categorical cross-entropy',
+      evidence: withTask({}),
+      status: 'pass',
+      measured: { loss: 'categorical_crossentropy', outputActivations: 'softmax' },
+    },
+    {
+      name: 'softmax under sparse categorical cross-entropy',
+      evidence: withTask({ loss: 'sparse_categorical_crossentropy', labelEncoding: 'integer' }),
+      status: 'pass',
+    },
+    {
+      name: 'camelCase loss name as TF.js spells it',
+      evidence: withTask({ loss: 'categoricalCrossentropy' }),
+      status: 'pass',
+      measured: { loss: 'categorical_crossentropy' },
+    },
+    {
+      name: 'one sigmoid unit under binary cross-entropy',
+      evidence: withTask({ classes: 2, loss: 'binary_crossentropy', outputActivations: ['sigmoid'] }),
+      status: 'pass',
+    },
+    {
+      name: 'multi-label sigmoids under binary cross-entropy',
+      evidence: withTask({ classes: 5, loss: 'binary_crossentropy', outputActivations: ['sigmoid'] }),
+      status: 'pass',
+    },
+    {
+      name: 'linear output under MSE for regression',
+      evidence: withTask({}, true),
+      status: 'pass',
+      measured: { loss: 'mean_squared_error', outputActivations: 'linear' },
+    },
+    {
+      name: 'sigmoid output under MSE for regression of a [0,1] target',
+      evidence: withTask({ outputActivations: ['sigmoid'] }, true),
+      status: 'pass',
+    },
+    {
+      name: 'MAE alias on a linear regression output',
+      evidence: withTask({ loss: 'mae' }, true),
+      status: 'pass',
+    },
+  ],
+  invalid: [
+    {
+      name: 'linear output under categorical cross-entropy',
+      evidence: withTask({ outputActivations: ['linear'] }),
+      status: 'fail',
+      measured: { loss: 'categorical_crossentropy', outputActivations: 'linear' },
+    },
+    {
+      name: 'no output activation at all under sparse categorical cross-entropy',
+      evidence: withTask({ loss: 'sparse_categorical_crossentropy', outputActivations: [] }),
+      status: 'fail',
+      measured: { outputActivations: 'linear' },
+    },
+    {
+      name: 'sigmoid output under categorical cross-entropy',
+      evidence: withTask({ outputActivations: ['sigmoid'] }),
+      status: 'fail',
+    },
+    {
+      name: 'softmax applied twice',
+      evidence: withTask({ outputActivations: ['softmax', 'softmax'] }),
+      status: 'fail',
+      measured: { outputActivations: 'softmax,softmax' },
+    },
+    {
+      name: 'sigmoid applied twice',
+      evidence: withTask({
+        classes: 2,
+        loss: 'binary_crossentropy',
+        outputActivations: ['sigmoid', 'sigmoid'],
+      }),
+      status: 'fail',
+    },
+    {
+      name: 'linear output under binary cross-entropy',
+      evidence: withTask({ classes: 2, loss: 'binary_crossentropy', outputActivations: ['linear'] }),
+      status: 'fail',
+    },
+    {
+      name: 'softmax over 10 units under binary cross-entropy',
+      evidence: withTask({ loss: 'binary_crossentropy' }),
+      status: 'fail',
+    },
+    {
+      name: 'softmax over 2 units under binary cross-entropy',
+      evidence: withTask({ classes: 2, loss: 'binary_crossentropy' }),
+      status: 'warn',
+      measured: { loss: 'binary_crossentropy', outputActivations: 'softmax', classes: 2 },
+    },
+    {
+      name: 'MSE on a softmax classifier',
+      evidence: withTask({ loss: 'meanSquaredError' }),
+      status: 'warn',
+      measured: { loss: 'mean_squared_error' },
+    },
+  ],
+});

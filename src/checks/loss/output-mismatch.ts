@@ -1,0 +1,90 @@
+import { defineCheck } from '../../core/check.ts';
+import { normalizeActivation, normalizeLoss } from './series.ts';
+
+const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
+const SQUASHING = new Set(['softmax', 'sigmoid']);
+
+export default defineCheck({
+  id: 'loss/output-mismatch',
+  section: 'loss',
+  title: 'Output activation matches the loss',
+  why: 'TF.js cross-entropy losses expect probabilities: on a linear output the loss is meaningless, and a softmax applied twice squashes every prediction toward uniform so the gradient nearly vanishes.',
+  needs: ['task'],
+  plot: 'loss-curve',
+  thresholds: {},
+  evaluate({ task }) {
+    const loss = normalizeLoss(task.loss);
+    const acts = task.outputActivations.map((a) => normalizeActivation(a));
+    const last = acts.at(-1) ?? 'linear';
+    const measured = { loss, outputActivations: acts.join(',') || 'linear', classes: task.classes };
+    const repeated = acts.findIndex((a, i) => SQUASHING.has(a) && acts[i + 1] === a);
+    if (repeated >= 0) return { status: 'fail', measured, reason: `double-${acts[repeated]}` };
+    if (CATEGORICAL.has(loss)) {
+      return last === 'softmax'
+        ? { status: 'pass', measured }
+        : { status: 'fail', measured, reason: 'no-softmax' };
+    }
+    if (loss === 'binary_crossentropy') {
+      if (last === 'sigmoid') return { status: 'pass', measured };
+      if (last === 'softmax' && task.classes === 2)
+        return { status: 'warn', measured, reason: 'softmax-binary' };
+      return { status: 'fail', measured, reason: 'no-sigmoid' };
+    }
+    if (loss === 'mean_squared_error' && task.kind === 'classification' && SQUASHING.has(last)) {
+      return { status: 'warn', measured, reason: 'mse-classification' };
+    }
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, evidence) {
+    const loss = String(measured.loss);
+    const acts = String(measured.outputActivations);
+    const fromLogits =
+      evidence.source === 'tensorboard'
+        ? 'If your framework computes this loss from logits (PyTorch CrossEntropyLoss, Keras from_logits=True), a linear output is correct and this finding does not apply.'
+        : undefined;
+    switch (reason) {
+      case 'double-softmax':
+        return {
+          summary: `Softmax is applied twice at the output (${acts}) under ${loss}; expected exactly one.`,
+          remedy:
+            'Remove one softmax: keep activation "softmax" on the last Dense layer and drop the extra Activation("softmax") layer (or vice versa); the second softmax flattens predictions toward 1/classes.',
+        };
+      case 'double-sigmoid':
+        return {
+          summary: `Sigmoid is applied twice at the output (${acts}) under ${loss}; expected exactly one, outputs are confined to (0.5, 0.73).`,
+          remedy: 'Remove the second sigmoid: keep one activation "sigmoid" on the last layer.',
+        };
+      case 'no-softmax':
+        return {
+          summary: `${loss} is used with a "${acts.split(',').at(-1)}" output; it expects softmax probabilities.`,
+          remedy:
+            'Set activation: "softmax" on the last Dense layer (units = number of classes); TF.js compile() losses take probabilities, not logits.',
+          details: fromLogits,
+        };
+      case 'no-sigmoid':
+        return {
+          summary: `binary_crossentropy is used with a "${acts.split(',').at(-1)}" output over ${measured.classes ?? '?'} units; it expects independent sigmoid probabilities.`,
+          remedy:
+            'Set activation: "sigmoid" on the last Dense layer (1 unit for binary, one unit per label for multi-label); for mutually exclusive classes use softmax with categorical_crossentropy instead.',
+          details: fromLogits,
+        };
+      case 'softmax-binary':
+        return {
+          summary:
+            'binary_crossentropy is used with a 2-unit softmax output; it works but is the categorical setup under the binary loss.',
+          remedy:
+            'Either use one sigmoid unit with binary_crossentropy (labels 0/1), or keep the 2-unit softmax and switch to categorical_crossentropy (one-hot labels).',
+        };
+      case 'mse-classification':
+        return {
+          summary: `mean_squared_error on a ${acts.split(',').at(-1)} classification output: its gradient vanishes when the output saturates, expected a cross-entropy loss.`,
+          remedy:
+            'Use categorical_crossentropy (softmax output, one-hot labels), sparse_categorical_crossentropy (integer labels) or binary_crossentropy (sigmoid output).',
+        };
+    }
+    return {
+      summary: `Output activation (${acts}) is consistent with the ${loss} loss.`,
+      remedy: status === 'pass' ? null : 'Match the output activation to the loss.',
+    };
+  },
+});

@@ -1,0 +1,83 @@
+import { type Detection, defineCheck } from '../../core/check.ts';
+import { fmt, mean, pct, trainingCurve, windowSize } from './series.ts';
+
+export default defineCheck({
+  id: 'loss/overfitting',
+  section: 'loss',
+  title: 'Validation loss follows the training loss',
+  why: 'When the validation loss climbs while the training loss keeps falling, the model memorizes the training records instead of learning what generalizes.',
+  needs: ['training'],
+  plot: 'loss-curve',
+  thresholds: {
+    riseRatio: {
+      value: 0.1,
+      meaning:
+        'warn when the final validation loss is this fraction above its minimum while training loss still falls',
+      source: 'checklist; early-stopping practice',
+    },
+    windowFraction: {
+      value: 0.1,
+      meaning: 'fraction of the training steps averaged to read the training loss at a point',
+      source: 'checklist',
+    },
+  },
+  evaluate({ training }, t): Detection {
+    const val = training.valLoss;
+    if (!val) return { status: 'skip', measured: {}, reason: 'no-validation' };
+    const points = val.values.flatMap((v, i) =>
+      Number.isFinite(v) ? [{ step: val.steps[i] ?? i, value: v }] : [],
+    );
+    if (points.length < 2)
+      return { status: 'skip', measured: { valPoints: points.length }, reason: 'too-few-points' };
+    const best = points.reduce((a, b) => (b.value < a.value ? b : a));
+    const valEnd = points[points.length - 1].value;
+    const valMin = best.value;
+    const rise =
+      valMin !== 0 ? (valEnd - valMin) / Math.abs(valMin) : valEnd > 0 ? Number.POSITIVE_INFINITY : 0;
+    // Training loss around the step of the validation minimum, and at the end of the run.
+    const { series } = trainingCurve(training);
+    const train = series.values.flatMap((v, i) =>
+      Number.isFinite(v) ? [{ step: series.steps[i] ?? i, value: v }] : [],
+    );
+    const w = windowSize(train.length, t.windowFraction);
+    const upToBest = train.filter((p) => p.step <= best.step);
+    const atBest = (upToBest.length ? upToBest.slice(-w) : train.slice(0, w)).map((p) => p.value);
+    const trainAtValMin = atBest.length ? mean(atBest) : null;
+    const trainEnd = train.length ? mean(train.slice(-w).map((p) => p.value)) : null;
+    const trainFalling = trainAtValMin !== null && trainEnd !== null && trainEnd < trainAtValMin;
+    const measured = { rise, valMin, valMinStep: best.step, valEnd, trainAtValMin, trainEnd, trainFalling };
+    if (rise > t.riseRatio && trainFalling) return { status: 'warn', measured };
+    return { status: 'pass', measured, reason: rise > t.riseRatio ? 'both-rose' : undefined };
+  },
+  explain({ status, measured, reason }, _evidence, t) {
+    if (reason === 'no-validation') {
+      return {
+        summary:
+          'No validation loss was recorded; pass validation data (--val, or validationSplit) to judge overfitting.',
+        remedy: null,
+      };
+    }
+    if (reason === 'too-few-points') {
+      return {
+        summary: `Only ${measured.valPoints} finite validation loss values were recorded (needs ≥ 2).`,
+        remedy: null,
+      };
+    }
+    const rise = pct(Number(measured.rise));
+    const summary = `Validation loss ends ${rise} above its minimum ${fmt(Number(measured.valMin))} at step ${measured.valMinStep} (warn > ${pct(t.riseRatio)} while training loss falls; training loss ${fmt(Number(measured.trainAtValMin))} → ${fmt(Number(measured.trainEnd))}).`;
+    if (status === 'pass') {
+      return {
+        summary,
+        remedy: null,
+        details:
+          reason === 'both-rose'
+            ? 'Training loss rose too: that is divergence, not overfitting (see loss/learning-rate).'
+            : undefined,
+      };
+    }
+    return {
+      summary,
+      remedy: `Stop training near step ${measured.valMinStep} (early stopping on val_loss, restoring the best weights), and add regularization (dropout, L2 weight decay), data augmentation or more training records; a smaller model also overfits less.`,
+    };
+  },
+});

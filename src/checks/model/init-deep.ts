@@ -1,0 +1,189 @@
+import { type Detection, defineCheck } from '../../core/check.ts';
+import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
+
+/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
+const num = (x: number): string => {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(x.toPrecision(3)));
+};
+
+/**
+ * The hidden layers among the measured activations: entries at or after the output layer (the
+ * last layer that owns a kernel, else the model's last layer) are dropped. Entries naming a layer
+ * the model does not list are kept.
+ */
+export function hiddenActivations(stats: ActivationStats[], model: ModelEvidence): ActivationStats[] {
+  const depthOf = new Map(model.layers.map((l) => [l.name, l.depth]));
+  const lastKernel = model.kernels.reduce<(typeof model.kernels)[number] | null>(
+    (a, k) => (a === null || k.depth > a.depth ? k : a),
+    null,
+  );
+  const lastLayerDepth = model.layers.reduce((m, l) => Math.max(m, l.depth), Number.NEGATIVE_INFINITY);
+  const outputDepth = (lastKernel ? depthOf.get(lastKernel.layer) : undefined) ?? lastLayerDepth;
+  return stats.filter((s) => {
+    const depth = depthOf.get(s.layer);
+    return depth === undefined || depth < outputDepth;
+  });
+}
+
+const RELU_LIKE = new Set([
+  'relu',
+  'relu6',
+  'elu',
+  'selu',
+  'leakyrelu',
+  'leaky_relu',
+  'prelu',
+  'swish',
+  'gelu',
+]);
+
+export default defineCheck({
+  id: 'model/init-deep',
+  section: 'model',
+  title: 'Activations keep their scale through depth',
+  why: 'When activations shrink layer after layer, the deep layers see (and pass back) almost nothing, so the gradients of the early layers vanish and the network stops learning; batch norm and a healthy batch size keep the scale in check.',
+  needs: ['training', 'model'],
+  plot: 'activations',
+  thresholds: {
+    failRatio: {
+      value: 10,
+      meaning:
+        'fail when activation std shrinks by more than this factor from the first to the last hidden layer',
+      source: 'checklist; SageMaker Debugger PoorWeightInitialization (variance ratio 10)',
+    },
+    minLastStd: {
+      value: 1e-3,
+      meaning: 'fail when the last hidden layer’s activation std is below this',
+      source: 'checklist',
+    },
+    warnShrinkPerLayer: {
+      value: 2,
+      meaning:
+        'warn when activation std shrinks by more than this factor per layer on average (geometric mean); Glorot-initialized ReLU layers shrink ≈ 1.4× per layer, He-initialized ≈ 1×',
+      source: 'nn-doctor calibration on Glorot/He MLPs of 2–6 hidden layers',
+    },
+    maxGrowthRatio: {
+      value: 10,
+      meaning:
+        'warn when activation std grows by more than this factor from the first to the last hidden layer',
+      source: 'checklist (scale kept through depth, either way)',
+    },
+    minBatchSize: {
+      value: 8,
+      meaning: 'warn when the training batch size is below this (and nothing else is wrong)',
+      source: 'checklist (batch-norm statistics and gradients get noisy on tiny batches)',
+    },
+  },
+  evaluate({ training, model }, t): Detection {
+    const batchSize = training.batchSize;
+    const start = training.activations?.start;
+    if (!start || start.length === 0) {
+      return {
+        status: 'skip',
+        measured: { hasBatchNorm: model.hasBatchNorm, batchSize },
+        reason: 'no-activations',
+      };
+    }
+    const hidden = hiddenActivations(start, model);
+    const stds = hidden.map((a) => a.std);
+    if (hidden.length < 2) {
+      return {
+        status: 'skip',
+        measured: { hiddenLayers: hidden.length, stds, hasBatchNorm: model.hasBatchNorm, batchSize },
+        reason: 'too-shallow',
+      };
+    }
+    const first = stds[0];
+    const last = stds[stds.length - 1];
+    const ratio = last > 0 ? first / last : first > 0 ? Number.POSITIVE_INFINITY : 1;
+    const growth = first > 0 ? last / first : last > 0 ? Number.POSITIVE_INFINITY : 1;
+    const shrinkPerLayer = ratio ** (1 / (hidden.length - 1));
+    const measured = {
+      firstStd: first,
+      lastStd: last,
+      ratio,
+      shrinkPerLayer,
+      firstLayer: hidden[0].layer,
+      lastLayer: hidden[hidden.length - 1].layer,
+      hiddenLayers: hidden.length,
+      stds,
+      hasBatchNorm: model.hasBatchNorm,
+      batchSize,
+    };
+    if (!stds.every(Number.isFinite)) return { status: 'fail', measured, reason: 'non-finite' };
+    if (last < t.minLastStd) return { status: 'fail', measured, reason: 'vanished' };
+    if (ratio > t.failRatio) return { status: 'fail', measured, reason: 'shrinking' };
+    if (shrinkPerLayer > t.warnShrinkPerLayer) return { status: 'warn', measured, reason: 'shrinking' };
+    if (growth > t.maxGrowthRatio) return { status: 'warn', measured, reason: 'growing' };
+    if (batchSize !== null && batchSize < t.minBatchSize)
+      return { status: 'warn', measured, reason: 'small-batch' };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, { training, model }, t) {
+    const batchSize = training.batchSize;
+    const bn = model.hasBatchNorm
+      ? 'The model uses batch normalization.'
+      : 'The model has no batch normalization; BatchNormalization after dense/conv layers keeps activations at unit scale through depth.';
+    const batch =
+      batchSize === null
+        ? 'The batch size is unknown.'
+        : `Batch size ${batchSize}${batchSize < t.minBatchSize ? ` is small (< ${t.minBatchSize}): gradients are noisy${model.hasBatchNorm ? ' and batch-norm statistics are unreliable' : ''}` : ' is healthy'}.`;
+    const details = `${bn} ${batch}`;
+    if (reason === 'no-activations') {
+      return { summary: 'No activation statistics at initialization were recorded.', remedy: null, details };
+    }
+    if (reason === 'too-shallow') {
+      return {
+        summary: `Only ${measured.hiddenLayers} hidden layer${measured.hiddenLayers === 1 ? ' was' : 's were'} measured: scale through depth needs at least 2.`,
+        remedy: null,
+        details,
+      };
+    }
+    const n = Number(measured.hiddenLayers);
+    const from = `from ${num(Number(measured.firstStd))} (${measured.firstLayer}) to ${num(Number(measured.lastStd))} (${measured.lastLayer}) over ${n} hidden layers`;
+    const hidden = hiddenActivations(training.activations?.start ?? [], model);
+    const relu = hidden.some((a) => RELU_LIKE.has(a.activation.toLowerCase()));
+    const init = relu
+      ? "He initialization (kernelInitializer: 'heNormal') for the ReLU layers"
+      : "Glorot initialization (kernelInitializer: 'glorotUniform')";
+    const normalize = model.hasBatchNorm
+      ? 'check that batch normalization sits between every dense/conv layer and its activation'
+      : 'add BatchNormalization after each dense/conv layer';
+    const ratio = Number(measured.ratio);
+    switch (reason) {
+      case 'non-finite':
+        return {
+          summary: `Activation std at initialization is not finite (${(measured.stds as number[]).map(num).join(', ')}) across ${n} hidden layers.`,
+          remedy:
+            'Look for NaN/Inf in the inputs (inputs/non-finite) and in the initial weights (model/init-shallow); activations at initialization must be finite before anything can be learned.',
+          details,
+        };
+      case 'vanished':
+      case 'shrinking':
+        return {
+          summary: `Activation std shrinks ${num(ratio)}× ${from} (${num(Number(measured.shrinkPerLayer))}× per layer; fail > ${t.failRatio}× overall or last std < ${t.minLastStd}, warn > ${t.warnShrinkPerLayer}× per layer).`,
+          remedy: `Keep the scale through depth: use ${init}, ${normalize}, or add residual connections around deep blocks; avoid sigmoid in hidden layers.`,
+          details,
+        };
+      case 'growing':
+        return {
+          summary: `Activation std grows ${num(1 / ratio)}× ${from} (warn > ${t.maxGrowthRatio}×).`,
+          remedy: `The initial weights are too large for this depth: use ${init} instead of a fixed-scale initializer, and ${normalize}.`,
+          details,
+        };
+      case 'small-batch':
+        return {
+          summary: `Activation scale holds (${num(ratio)}× ${from}), but the batch size ${batchSize} is below ${t.minBatchSize}.`,
+          remedy: `Raise the batch size to ${t.minBatchSize} or more (32–256 is typical); if memory forbids it, accumulate gradients over several batches${model.hasBatchNorm ? ', and replace BatchNormalization by LayerNormalization, which does not depend on the batch' : ''}.`,
+          details,
+        };
+    }
+    return {
+      summary: `Activation std goes ${from}, a first/last ratio of ${num(ratio)} (fail > ${t.failRatio}, warn > ${t.warnShrinkPerLayer}× per layer; last std fail < ${t.minLastStd}).`,
+      remedy: status === 'pass' ? null : `Use ${init} and ${normalize}.`,
+      details,
+    };
+  },
+});

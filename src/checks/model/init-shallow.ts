@@ -1,0 +1,117 @@
+import { defineCheck } from '../../core/check.ts';
+import type { KernelStats } from '../../core/evidence.ts';
+
+/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
+const num = (x: number): string => {
+  if (!Number.isFinite(x)) return String(x);
+  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
+  return String(Number(x.toPrecision(3)));
+};
+
+type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
+
+interface Judged {
+  kernel: KernelStats;
+  ratio: number | null;
+  problem: Problem;
+  /** Higher is worse: constant > identical units > scale, then by distance from the expected scale. */
+  badness: number;
+}
+
+export default defineCheck({
+  id: 'model/init-shallow',
+  section: 'model',
+  title: 'Weights start as small random values, not zeros or constants',
+  why: 'Units that start with identical weights get identical gradients and never become different; zero weights pass no signal; badly scaled weights make activations vanish or explode from the first step.',
+  needs: ['model'],
+  plot: 'weight-variance',
+  thresholds: {
+    minStd: {
+      value: 1e-8,
+      meaning: 'fail when a kernel’s std is below this (zero or constant initialization)',
+      source: 'checklist; TheDeepChecker initial-weight test',
+    },
+    maxScaleRatio: {
+      value: 10,
+      meaning: 'warn when a kernel’s std exceeds this multiple of the fan-based initializer’s expected std',
+      source: 'checklist',
+    },
+    minScaleRatio: {
+      value: 0.1,
+      meaning: 'warn when a kernel’s std is below this fraction of the fan-based initializer’s expected std',
+      source: 'checklist',
+    },
+  },
+  evaluate({ model }, t) {
+    if (model.kernels.length === 0) return { status: 'skip', measured: { kernels: 0 }, reason: 'no-kernels' };
+    const judged: Judged[] = model.kernels.map((kernel) => {
+      const size = kernel.shape.reduce((a, b) => a * b, 1);
+      const ratio = kernel.expectedStd && kernel.expectedStd > 0 ? kernel.std / kernel.expectedStd : null;
+      const distance = ratio !== null && ratio > 0 ? Math.abs(Math.log(ratio)) : 0;
+      // A kernel of one weight has std 0 by construction, and one output unit is trivially "identical".
+      if (size > 1 && kernel.std < t.minStd) return { kernel, ratio, problem: 'constant', badness: 3e9 };
+      if (kernel.identicalUnits && kernel.fanOut > 1) {
+        return { kernel, ratio, problem: 'identical-units', badness: 2e9 };
+      }
+      if (ratio !== null && ratio > t.maxScaleRatio)
+        return { kernel, ratio, problem: 'too-large', badness: 1e9 + distance };
+      if (ratio !== null && ratio < t.minScaleRatio)
+        return { kernel, ratio, problem: 'too-small', badness: 1e9 + distance };
+      return { kernel, ratio, problem: null, badness: distance };
+    });
+    const worst = judged.reduce((a, b) => (b.badness > a.badness ? b : a));
+    const badKernels = judged.filter((j) => j.problem !== null).length;
+    const measured = {
+      layer: worst.kernel.layer,
+      std: worst.kernel.std,
+      expectedStd: worst.kernel.expectedStd,
+      ratio: worst.ratio,
+      initializer: worst.kernel.initializer,
+      badKernels,
+      kernels: judged.length,
+    };
+    if (worst.problem === 'constant' || worst.problem === 'identical-units') {
+      return { status: 'fail', measured, reason: worst.problem };
+    }
+    if (worst.problem) return { status: 'warn', measured, reason: worst.problem };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, { model }, t) {
+    if (reason === 'no-kernels')
+      return { summary: 'The model has no kernels (weight matrices) to inspect.', remedy: null };
+    const layer = String(measured.layer);
+    const info = model.layers.find((l) => l.name === layer);
+    const act = info?.activation ?? null;
+    const init = measured.initializer ? ` (initializer ${measured.initializer})` : '';
+    const others =
+      Number(measured.badKernels) > 1
+        ? ` ${measured.badKernels} of ${measured.kernels} kernels have a problem.`
+        : '';
+    const suggested = act === 'relu' || act === 'elu' || act === 'selu' ? 'heNormal' : 'glorotUniform';
+    const expected = measured.expectedStd !== null ? ` vs ${num(Number(measured.expectedStd))} expected` : '';
+    const fix = `Use a random fan-based initializer: kernelInitializer: '${suggested}' on ${layer}${act ? ` (${act})` : ''}, and keep biases at zero; if the weights were loaded, check that the checkpoint matches the model.`;
+    if (reason === 'constant') {
+      return {
+        summary: `Kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.${others}`,
+        remedy: fix,
+      };
+    }
+    if (reason === 'identical-units') {
+      return {
+        summary: `All ${model.kernels.find((k) => k.layer === layer)?.fanOut ?? ''} units of ${layer}${init} start with identical weights (std ${num(Number(measured.std))}), so symmetry is never broken.${others}`,
+        remedy: `${fix} Identical units receive identical gradients and stay copies of each other.`,
+      };
+    }
+    const ratio = Number(measured.ratio);
+    const scale =
+      measured.ratio !== null
+        ? `std ${num(Number(measured.std))}${expected} (${num(ratio)}×; warn outside ${t.minScaleRatio}×–${t.maxScaleRatio}×)`
+        : `std ${num(Number(measured.std))}; no expected scale is known for its initializer`;
+    const summary = `Worst kernel: ${layer}${init}, ${scale}.${others}`;
+    if (status === 'pass') return { summary, remedy: null };
+    return {
+      summary,
+      remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): kernelInitializer: '${suggested}' instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
+    };
+  },
+});

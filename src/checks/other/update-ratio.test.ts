@@ -1,0 +1,126 @@
+import type { Evidence, WeightTelemetry } from '../../core/evidence.ts';
+import { evidence, training } from '../fixtures.ts';
+import { testCheck } from '../testing.ts';
+import check from './update-ratio.ts';
+
+/** Telemetry of one variable with the given per-step update ratios. */
+function weight(
+  layer: string,
+  depth: number,
+  updateRatio: number[],
+  kind: WeightTelemetry['kind'] = 'kernel',
+): WeightTelemetry {
+  const steps = updateRatio.map((_, i) => i);
+  return {
+    layer,
+    weight: `${layer}/${kind === 'bias' ? 'bias' : 'kernel'}`,
+    kind,
+    depth,
+    steps,
+    gradNorm: steps.map(() => 0.1),
+    updateRatio,
+    weightNorm: steps.map(() => 1),
+  };
+}
+
+/** Ratios around `median`: ×0.5, ×1, ×2 (median exactly `median`). */
+const around = (median: number) => [median * 0.5, median, median * 2];
+
+function net(...weights: WeightTelemetry[]): Evidence {
+  return evidence({ training: training({ weights }) });
+}
+
+testCheck(check, {
+  valid: [
+    {
+      name: 'Adam on an MLP: ratios 1e-3 … 1e-2',
+      evidence: net(
+        weight('dense_1', 0, around(2e-3)),
+        weight('dense_2', 1, around(5e-3)),
+        weight('output', 2, around(1e-2)),
+      ),
+      status: 'pass',
+      measured: {
+        minMedian: 2e-3,
+        minLayer: 'dense_1',
+        maxMedian: 1e-2,
+        maxLayer: 'output',
+        medians: [2e-3, 5e-3, 1e-2],
+        layers: 'dense_1,dense_2,output',
+        notJudged: '',
+      },
+    },
+    {
+      name: 'tiny bias ratios are not judged (kernels only)',
+      evidence: net(
+        weight('dense_1', 0, around(3e-3)),
+        weight('dense_1', 0, around(1e-7), 'bias'),
+        weight('output', 1, around(3e-3)),
+      ),
+      status: 'pass',
+      measured: { minMedian: 3e-3 },
+    },
+    {
+      name: 'zero-initialized kernel (all Infinity) is reported, not judged',
+      evidence: net(
+        weight('dense_1', 0, Array(3).fill(Number.POSITIVE_INFINITY)),
+        weight('output', 1, around(1e-2)),
+      ),
+      status: 'pass',
+      measured: { notJudged: 'dense_1', layers: 'output' },
+    },
+    {
+      name: 'Infinity at the first step only (zero weights that moved) is ignored',
+      evidence: net(
+        weight('dense_1', 0, [Number.POSITIVE_INFINITY, 1e-2, 2e-2, 3e-2]),
+        weight('output', 1, around(1e-2)),
+      ),
+      status: 'pass',
+      measured: { medians: [2e-2, 1e-2] },
+    },
+    {
+      name: 'only zero-initialized kernels',
+      evidence: net(weight('dense_1', 0, Array(3).fill(Number.POSITIVE_INFINITY))),
+      status: 'skip',
+      measured: { notJudged: 'dense_1' },
+    },
+    {
+      name: 'TensorBoard log: gradients but no update ratios',
+      evidence: net(weight('dense_1', 0, []), weight('output', 1, [])),
+      status: 'skip',
+    },
+  ],
+  invalid: [
+    {
+      name: 'SGD at LR 1e-5: first layer barely moves',
+      evidence: net(weight('dense_1', 0, around(2e-5)), weight('output', 1, around(2e-4))),
+      status: 'fail',
+      measured: { minMedian: 2e-5, minLayer: 'dense_1', maxMedian: 2e-4 },
+    },
+    {
+      name: 'a frozen-looking layer with zero updates',
+      evidence: net(weight('dense_1', 0, [0, 0, 0]), weight('output', 1, around(1e-2))),
+      status: 'fail',
+      measured: { minMedian: 0, minLayer: 'dense_1' },
+    },
+    {
+      name: 'LR too high: output layer rewritten by 30% per step',
+      evidence: net(weight('dense_1', 0, around(1e-2)), weight('output', 1, around(0.3))),
+      status: 'warn',
+      measured: { maxMedian: 0.3, maxLayer: 'output' },
+    },
+    {
+      name: 'too slow wins over too large',
+      evidence: net(weight('dense_1', 0, around(1e-5)), weight('output', 1, around(0.3))),
+      status: 'fail',
+      measured: { minLayer: 'dense_1', maxLayer: 'output' },
+    },
+    {
+      name: 'override: stricter lower bound',
+      evidence: net(weight('dense_1', 0, around(5e-4)), weight('output', 1, around(1e-2))),
+      thresholds: { failBelow: 1e-3 },
+      status: 'fail',
+      measured: { minMedian: 5e-4 },
+    },
+  ],
+});

@@ -1,0 +1,80 @@
+import { defineCheck } from '../../core/check.ts';
+import { fmt } from '../loss/series.ts';
+
+export default defineCheck({
+  id: 'other/weight-variance',
+  section: 'other',
+  title: 'Weight variance is consistent across layers',
+  why: "Each layer should start near the variance its fan-in calls for (≈ 1/fanIn up to the initializer's gain); a layer far off the others scales the signal up or down at that depth, so activations and gradients vanish or explode there.",
+  needs: ['model'],
+  plot: 'weight-variance',
+  thresholds: {
+    warnSkew: {
+      value: 10,
+      meaning: 'warn when the largest/smallest fan-in-normalized kernel variance exceeds this',
+      source: 'checklist; SageMaker Debugger PoorWeightInitialization (ratio 10)',
+    },
+    failSkew: {
+      value: 100,
+      meaning: 'fail when the largest/smallest fan-in-normalized kernel variance exceeds this',
+      source: 'checklist',
+    },
+  },
+  evaluate({ model }, t) {
+    const kernels = [...model.kernels].sort((a, b) => a.depth - b.depth);
+    if (kernels.length < 2)
+      return { status: 'skip', measured: { kernels: kernels.length }, reason: 'too-few-kernels' };
+    // Normalize only when every fan-in is known: mixing normalized and raw variances compares nothing.
+    const normalized = kernels.every((k) => k.fanIn > 0);
+    const r = kernels.map((k) => (normalized ? k.variance * k.fanIn : k.variance));
+    const zeroVariance = kernels.filter((k) => !(k.variance > 0)).map((k) => k.layer);
+    const judged = kernels.flatMap((k, i) =>
+      k.variance > 0 && Number.isFinite(r[i]) ? [{ layer: k.layer, r: r[i] }] : [],
+    );
+    const base = {
+      mode: normalized ? 'variance×fanIn' : 'raw variance',
+      zeroVariance: zeroVariance.join(','),
+    };
+    if (judged.length < 2)
+      return { status: 'skip', measured: { ...base, kernels: judged.length }, reason: 'too-few-kernels' };
+    const hi = judged.reduce((a, b) => (b.r > a.r ? b : a));
+    const lo = judged.reduce((a, b) => (b.r < a.r ? b : a));
+    const skew = hi.r / lo.r;
+    const measured = {
+      skew,
+      maxLayer: hi.layer,
+      maxValue: hi.r,
+      minLayer: lo.layer,
+      minValue: lo.r,
+      values: judged.map((j) => j.r),
+      layers: judged.map((j) => j.layer).join(','),
+      ...base,
+    };
+    if (skew > t.failSkew) return { status: 'fail', measured };
+    if (skew > t.warnSkew) return { status: 'warn', measured };
+    return { status: 'pass', measured };
+  },
+  explain({ status, measured, reason }, _evidence, t) {
+    const zero = measured.zeroVariance
+      ? `Kernels with zero variance (${measured.zeroVariance}) are left out; see model/init-shallow.`
+      : undefined;
+    if (reason === 'too-few-kernels') {
+      return {
+        summary: 'Fewer than 2 kernels with non-zero variance, so there is nothing to compare across depth.',
+        remedy: null,
+        details: zero,
+      };
+    }
+    const what =
+      measured.mode === 'raw variance'
+        ? 'variance (fan-in unknown, raw)'
+        : 'fan-in-normalized variance (variance × fanIn)';
+    const summary = `Kernel ${what} ranges from ${fmt(Number(measured.minValue))} (${measured.minLayer}) to ${fmt(Number(measured.maxValue))} (${measured.maxLayer}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
+    if (status === 'pass') return { summary, remedy: null, details: zero };
+    return {
+      summary,
+      remedy: `Re-initialize the outlying layers (${measured.maxLayer}, ${measured.minLayer}) with a fan-based initializer matched to their activation (heNormal for ReLU, glorotUniform for tanh/sigmoid/softmax), or check whether their weights were loaded or set by hand at a different scale.`,
+      details: zero,
+    };
+  },
+});

@@ -1,0 +1,236 @@
+// The library entry point: runs the probes a selection of checks needs on clones of the user's
+// model, then builds the report. The user's model, its weights and its optimizer are only read.
+import * as tf from '@tensorflow/tfjs';
+import { ALL_CHECKS } from './checks/index.ts';
+import { buildReport } from './core/build-report.ts';
+import type { CheckId } from './core/check.ts';
+import type { Dataset } from './core/dataset.ts';
+import { UsageError } from './core/errors.ts';
+import type { Evidence, EvidenceKey } from './core/evidence.ts';
+import { createRng, permutation, subSeed } from './core/random.ts';
+import type { Report } from './core/report.ts';
+import { isSelected } from './core/runner.ts';
+import { fitDatasetToModel } from './data/validate.ts';
+import { loadMnist } from './data/mnist.ts';
+import { DEFAULT_BUDGET, type Budget, type ProbeContext, chanceLoss } from './probes/context.ts';
+import { runControlProbe } from './probes/control.ts';
+import { datasetStats } from './probes/dataset-stats.ts';
+import { runLabelSignalProbe } from './probes/label-signal.ts';
+import { runLrSweepProbe } from './probes/lr-sweep.ts';
+import { runOverfitProbe } from './probes/overfit.ts';
+import { runRebalancingProbe } from './probes/rebalancing.ts';
+import { runSimplifiedProbe } from './probes/simplified.ts';
+import { runTrainingProbe } from './probes/training-run.ts';
+import { selectBackend } from './tfjs/backend.ts';
+import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
+import { describeModel } from './tfjs/model-info.ts';
+import { outputUnits, prepareLabels } from './tfjs/task.ts';
+
+export interface ProgressEvent {
+  probe: string;
+  done: number;
+  total: number;
+}
+
+export interface CheckupOptions {
+  /** A TF.js Layers model, compiled (or give `loss`). Never modified. */
+  model: tf.LayersModel;
+  /** Training records: a Dataset, or tensors (features `[n, ...]`, labels `[n]` or `[n, k]`). */
+  data: Dataset | { x: tf.Tensor; y: tf.Tensor };
+  /** Override the compiled loss (TF.js name, e.g. `categoricalCrossentropy`). */
+  loss?: string;
+  /** Override the optimizer by name (`adam`, `sgd`, `rmsprop`…). */
+  optimizer?: string;
+  /** Override the learning rate. */
+  lr?: number;
+  batchSize?: number;
+  seed?: number;
+  /** `tensorflow` | `wasm` | `cpu`; default: the fastest available. */
+  backend?: string;
+  only?: string[];
+  skip?: string[];
+  thresholds?: Partial<Record<CheckId, Record<string, number>>>;
+  budget?: Partial<Budget>;
+  onProgress?: (event: ProgressEvent) => void;
+  /** How the data was named by the user (file names / flags), for error messages. */
+  dataFlags?: { data: string; labels?: string };
+}
+
+const DEFAULT_BATCH_SIZE = 64;
+const DEFAULT_SEED = 42;
+const DEFAULT_LR = 1e-3;
+
+function toDataset(data: CheckupOptions['data']): Dataset {
+  if ('xShape' in data) return data;
+  return {
+    x: Float32Array.from(data.x.dataSync()),
+    xShape: data.x.shape,
+    y: Float32Array.from(data.y.dataSync()),
+    yShape: data.y.shape,
+    source: 'tensors',
+  };
+}
+
+/** Evidence keys the selected checks need or use. */
+function wantedEvidence(options: CheckupOptions): Set<EvidenceKey> {
+  const keys = new Set<EvidenceKey>();
+  for (const check of ALL_CHECKS) {
+    if (!isSelected(check.id, options)) continue;
+    for (const k of [...check.needs, ...(check.uses ?? [])]) keys.add(k as EvidenceKey);
+  }
+  return keys;
+}
+
+function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
+  const ds = loadMnist('train', records);
+  return { x: ds.x, labels: Int32Array.from(ds.y) };
+}
+
+export async function checkup(options: CheckupOptions): Promise<Report> {
+  const startedAt = performance.now();
+  const backend = await selectBackend(options.backend);
+  const seed = options.seed ?? DEFAULT_SEED;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const budget = { ...DEFAULT_BUDGET, ...options.budget };
+  const user = options.model;
+  const flags = options.dataFlags ?? { data: 'data', labels: 'labels' };
+
+  const lossSpec = options.loss ?? (user.loss as unknown);
+  if (!lossSpec || (Array.isArray(lossSpec) && lossSpec.length !== 1)) {
+    throw new UsageError(
+      options.loss === undefined ? '--loss: the model has no training config (not compiled); give --loss' : '--loss: models with several outputs are not supported',
+    );
+  }
+  const loss = (Array.isArray(lossSpec) ? lossSpec[0] : lossSpec) as ProbeContext['loss'];
+  const configuredLr = options.lr ?? learningRateOf(user.optimizer) ?? DEFAULT_LR;
+  let optimizer: tf.Optimizer;
+  const ownOptimizer = Boolean(options.optimizer) || !user.optimizer;
+  if (options.optimizer) {
+    const named = optimizerByName(options.optimizer, configuredLr);
+    if (!named) throw new UsageError(`--optimizer: unknown optimizer '${options.optimizer}' (use adam, sgd, momentum, rmsprop, adagrad, adadelta or adamax)`);
+    optimizer = named;
+  } else {
+    optimizer = user.optimizer ?? (optimizerByName('adam', configuredLr) as tf.Optimizer);
+  }
+  const lossName = typeof loss === 'string' ? loss : (loss.name || 'custom');
+  const dataset = fitDatasetToModel(toDataset(options.data), { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName }, flags);
+
+  const probeTimings: Record<string, number> = {};
+  const progress = (probe: string) => (done: number, total: number) => options.onProgress?.({ probe, done, total });
+  const timed = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
+    const t0 = performance.now();
+    progress(name)(0, 1);
+    try {
+      return await run();
+    } finally {
+      probeTimings[name] = performance.now() - t0;
+    }
+  };
+
+  const labels = prepareLabels(user, lossName, dataset, `--labels ${flags.labels ?? flags.data}`);
+  const task = { ...labels.task, optimizer: optimizer.getClassName(), learningRate: configuredLr, batchSize };
+  const records = dataset.xShape[0];
+  const order = permutation(records, createRng(subSeed(seed, 'split')));
+  const heldOutSize = records >= 100 ? Math.min(budget.heldOutRecords, Math.floor(records / 5)) : 0;
+  const ctx: ProbeContext = {
+    model: user,
+    loss,
+    optimizer,
+    learningRate: configuredLr,
+    batchSize,
+    seed,
+    budget,
+    task,
+    data: { x: dataset.x, featureShape: dataset.xShape.slice(1), targets: labels.targets, targetShape: labels.targetShape, classIds: labels.view.classIds },
+    pool: order.slice(heldOutSize),
+    heldOut: order.slice(0, heldOutSize),
+    progress: () => {},
+  };
+  const withProgress = (name: string): ProbeContext => ({ ...ctx, progress: progress(name) });
+
+  const wanted = wantedEvidence(options);
+  const evidence: Evidence = { source: 'tfjs', task, unavailable: {} };
+  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
+  const attempt = async (key: EvidenceKey, name: string, run: () => Promise<void> | void): Promise<void> => {
+    try {
+      await timed(name, run);
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      unavailable[key] = { status: 'error', reason: `the ${name} probe failed: ${err instanceof Error ? err.message : String(err)}` };
+    }
+  };
+
+  await attempt('dataset', 'dataset', () => {
+    evidence.dataset = datasetStats(dataset.x, dataset.xShape, dataset.y, labels.view, dataset.source);
+  });
+  await attempt('model', 'model', () => {
+    evidence.model = describeModel(user);
+  });
+
+  const needsTraining = ['training', 'labelSignal', 'simplified', 'rebalancing'].some((k) => wanted.has(k as EvidenceKey));
+  let heldOut: Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'] = null;
+  if (needsTraining) {
+    await attempt('training', 'training', async () => {
+      const run = await runTrainingProbe(withProgress('training'));
+      evidence.training = run.training;
+      heldOut = run.heldOut;
+    });
+  }
+  if (wanted.has('overfit')) {
+    await attempt('overfit', 'overfit-small', async () => {
+      evidence.overfit = await runOverfitProbe(withProgress('overfit-small'));
+    });
+  }
+  if (wanted.has('control')) {
+    await attempt('control', 'control-corpus', async () => {
+      evidence.control = await runControlProbe(withProgress('control-corpus'), mnistControl);
+    });
+  }
+  if (wanted.has('lrSweep')) {
+    await attempt('lrSweep', 'lr-sweep', async () => {
+      evidence.lrSweep = await runLrSweepProbe(withProgress('lr-sweep'));
+    });
+  }
+  if (wanted.has('simplified') && evidence.training && evidence.model) {
+    const hidden = evidence.model.hiddenLayers;
+    if (hidden <= 2) {
+      unavailable.simplified = { status: 'skip', reason: `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare` };
+    } else {
+      const userLoss = evidence.training.dataLoss ?? evidence.training.loss;
+      await attempt('simplified', 'simplified-model', async () => {
+        evidence.simplified = await runSimplifiedProbe(withProgress('simplified-model'), userLoss, hidden);
+      });
+    }
+  }
+  const trained = heldOut as Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'];
+  if (wanted.has('labelSignal')) {
+    if (!trained) unavailable.labelSignal = { status: 'skip', reason: `too few records (${records}) to hold some out for the shuffled-label control (needs ≥ 100)` };
+    else
+      await attempt('labelSignal', 'shuffled-labels', async () => {
+        evidence.labelSignal = await runLabelSignalProbe(withProgress('shuffled-labels'), trained, chanceLoss(task, evidence.dataset?.targetVariance ?? null));
+      });
+  }
+  if (wanted.has('rebalancing')) {
+    const counts = evidence.dataset?.classCounts;
+    const imbalanced = counts && Math.max(...counts) > 3 * Math.min(...counts);
+    if (!counts) unavailable.rebalancing = { status: 'skip', reason: 'regression: there are no classes to rebalance' };
+    else if (!imbalanced) unavailable.rebalancing = { status: 'skip', reason: 'the classes are balanced (largest/smallest ≤ 3): nothing to rebalance' };
+    else if (!trained?.predictions) unavailable.rebalancing = { status: 'skip', reason: `too few records (${records}) for a held-out comparison` };
+    else {
+      const predictions = trained.predictions;
+      await attempt('rebalancing', 'rebalancing', async () => {
+        evidence.rebalancing = await runRebalancingProbe(withProgress('rebalancing'), counts, predictions);
+      });
+    }
+  }
+  if (ownOptimizer) optimizer.dispose();
+
+  return buildReport({
+    evidence,
+    options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
+    settings: { seed, batchSize, learningRate: configuredLr, optimizer: task.optimizer, loss: task.loss, budget },
+    backend,
+    probeTimings,
+    startedAt,
+  });
+}

@@ -1,0 +1,96 @@
+// `nn-doctor check`: the checkup of a TF.js model on the user's data (or the built-in example).
+import { ALL_CHECKS } from '../checks/index.ts';
+import { type CheckupOptions, checkup } from '../checkup.ts';
+import type { CheckId } from '../core/check.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Report } from '../core/report.ts';
+import { loadDataset } from '../data/index.ts';
+import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
+import { loadModelFromFile } from '../tfjs/load-model.ts';
+import { OUTPUT_FLAGS, idList, numberFlag, parse, thresholdOverrides } from './args.ts';
+import { checkOutputPaths } from './output.ts';
+import { type Progress, createProgress } from './progress.ts';
+
+export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH]
+                        [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
+                        [--backend tensorflow|wasm|cpu] [--only IDS] [--skip IDS]
+                        [--threshold CHECK_ID.NAME=VALUE ...]
+                        [--json FILE] [--html FILE] [--md FILE] [--quiet]`;
+
+const FLAGS = {
+  model: { type: 'string' },
+  data: { type: 'string' },
+  labels: { type: 'string' },
+  val: { type: 'string' },
+  'val-labels': { type: 'string' },
+  loss: { type: 'string' },
+  optimizer: { type: 'string' },
+  lr: { type: 'string' },
+  'batch-size': { type: 'string' },
+  seed: { type: 'string' },
+  backend: { type: 'string' },
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  threshold: { type: 'string', multiple: true },
+  ...OUTPUT_FLAGS,
+} as const;
+
+export interface CheckCommand {
+  options: Omit<CheckupOptions, 'model' | 'data' | 'onProgress'>;
+  modelPath?: string;
+  data: string;
+  labels?: string;
+  outputs: { json?: string; html?: string; md?: string };
+  quiet: boolean;
+  help: boolean;
+}
+
+export function parseCheckArgs(args: string[]): CheckCommand {
+  const { values, positionals } = parse(args, FLAGS, true);
+  if (positionals.length) throw new UsageError(`check: unexpected argument '${positionals[0]}' (flags start with --)`);
+  if (values.labels !== undefined && values.data === undefined) throw new UsageError('--labels: needs --data');
+  if (values.val !== undefined) throw new UsageError('--val: a separate validation set is not supported yet; the checkup holds out part of --data');
+  if (values['val-labels'] !== undefined) throw new UsageError('--val-labels: not supported yet');
+  const known = new Set(ALL_CHECKS.map((c) => c.id));
+  const only = idList('only', values.only);
+  const skip = idList('skip', values.skip);
+  if (only && !only.some((id) => [...known].some((k) => k === id || k.startsWith(id.replace(/\/?$/, '/'))))) {
+    throw new UsageError('--only: selects no check');
+  }
+  return {
+    options: {
+      loss: values.loss,
+      optimizer: values.optimizer,
+      lr: numberFlag('lr', values.lr, { positive: true }),
+      batchSize: numberFlag('batch-size', values['batch-size'], { integer: true, positive: true }),
+      seed: numberFlag('seed', values.seed, { integer: true, min: 0 }),
+      backend: values.backend,
+      only,
+      skip,
+      thresholds: thresholdOverrides(values.threshold) as Partial<Record<CheckId, Record<string, number>>> | undefined,
+    },
+    modelPath: values.model,
+    data: values.data ?? 'mnist',
+    labels: values.labels,
+    outputs: { json: values.json, html: values.html, md: values.md },
+    quiet: values.quiet ?? false,
+    help: values.help ?? false,
+  };
+}
+
+export async function runCheck(cmd: CheckCommand, progress: Progress = createProgress(cmd.quiet)): Promise<Report> {
+  checkOutputPaths(cmd.outputs);
+  const model = cmd.modelPath ? await loadModelFromFile(cmd.modelPath) : exampleModel();
+  const data = cmd.modelPath || cmd.data !== 'mnist' ? await loadDataset({ data: cmd.data, labels: cmd.labels }) : exampleData();
+  try {
+    return await checkup({
+      ...cmd.options,
+      model,
+      data,
+      dataFlags: { data: `--data ${cmd.data}`, labels: cmd.labels ? `--labels ${cmd.labels}` : undefined },
+      onProgress: progress.update,
+    });
+  } finally {
+    progress.done();
+  }
+}

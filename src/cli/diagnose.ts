@@ -1,0 +1,43 @@
+// `nn-doctor diagnose LOGDIR`: the same checks on TensorBoard event files from any framework.
+import { UsageError } from '../core/errors.ts';
+import type { Report } from '../core/report.ts';
+import { diagnoseLogdir } from '../tensorboard/diagnose.ts';
+import { OUTPUT_FLAGS, idList, parse } from './args.ts';
+import { checkOutputPaths } from './output.ts';
+
+export const DIAGNOSE_USAGE =
+  'usage: nn-doctor diagnose LOGDIR [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
+
+const FLAGS = {
+  map: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  ...OUTPUT_FLAGS,
+} as const;
+
+export function parseDiagnoseArgs(args: string[]) {
+  const { values, positionals } = parse(args, FLAGS, true);
+  if (values.help) return { help: true as const, outputs: {}, quiet: true };
+  if (positionals.length !== 1) throw new UsageError('diagnose: give exactly one log directory (LOGDIR)');
+  const map: Record<string, string> = {};
+  for (const m of values.map ?? []) {
+    const eq = m.lastIndexOf('=');
+    if (eq <= 0 || eq === m.length - 1) throw new UsageError(`--map: '${m}' is not TAG=ROLE`);
+    map[m.slice(0, eq)] = m.slice(eq + 1);
+  }
+  return {
+    help: false as const,
+    logdir: positionals[0],
+    map,
+    only: idList('only', values.only),
+    skip: idList('skip', values.skip),
+    outputs: { json: values.json, html: values.html, md: values.md },
+    quiet: values.quiet ?? false,
+  };
+}
+
+export async function runDiagnose(cmd: Exclude<ReturnType<typeof parseDiagnoseArgs>, { help: true }>): Promise<Report> {
+  checkOutputPaths(cmd.outputs);
+  const { report } = await diagnoseLogdir(cmd.logdir, { map: cmd.map, only: cmd.only, skip: cmd.skip });
+  return report;
+}

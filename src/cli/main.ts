@@ -1,0 +1,66 @@
+#!/usr/bin/env node
+// nn-doctor command line: check | diagnose | report. Exit codes: 0 no check failed,
+// 1 a check failed, 2 usage or input error (one line on stderr, no stack trace).
+import { UsageError } from '../core/errors.ts';
+import type { Report } from '../core/report.ts';
+import { renderTerminal } from '../render/terminal.ts';
+import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
+import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
+import { checkOutputPaths, writeReports } from './output.ts';
+import { REPORT_USAGE, parseReportArgs, readReport } from './report.ts';
+
+const USAGE = `nn-doctor — an automated checkup for neural networks that don't learn
+
+${CHECK_USAGE}
+${DIAGNOSE_USAGE}
+${REPORT_USAGE}
+
+With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
+
+function finish(report: Report, outputs: { json?: string; html?: string; md?: string }, quiet: boolean): number {
+  writeReports(report, outputs);
+  if (!quiet) process.stdout.write(renderTerminal(report, { color: process.stdout.isTTY, width: Math.min(110, process.stdout.columns ?? 100) }));
+  return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [first, ...rest] = argv;
+  if (first === '--help' || first === '-h' || first === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (first === 'diagnose') {
+    const cmd = parseDiagnoseArgs(rest);
+    if (cmd.help) return (process.stdout.write(`${DIAGNOSE_USAGE}\n`), 0);
+    return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
+  }
+  if (first === 'report') {
+    const cmd = parseReportArgs(rest);
+    if (cmd.help) return (process.stdout.write(`${REPORT_USAGE}\n`), 0);
+    checkOutputPaths(cmd.outputs);
+    return finish(readReport(cmd.path), cmd.outputs, cmd.quiet);
+  }
+  if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
+    throw new UsageError(`unknown command '${first}' (use check, diagnose or report; --help for usage)`);
+  }
+  const cmd = parseCheckArgs(first === 'check' ? rest : argv);
+  if (cmd.help) return (process.stdout.write(`${CHECK_USAGE}\n`), 0);
+  return finish(await runCheck(cmd), cmd.outputs, cmd.quiet);
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: unknown) => {
+    if (err instanceof UsageError) {
+      process.stderr.write(`nn-doctor: ${err.message}\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    process.stderr.write(`nn-doctor: internal error: ${message.split('\n')[0]}\n`);
+    if (process.env.NN_DOCTOR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+    process.exitCode = 3;
+  },
+);

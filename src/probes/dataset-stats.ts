@@ -1,0 +1,86 @@
+// Dataset statistics: framework-free, one pass over the records.
+import type { DatasetEvidence } from '../core/evidence.ts';
+
+export interface LabelView {
+  /** Class id per record (classification), else null. */
+  classIds: Int32Array | null;
+  classes: number | null;
+  /** Regression targets (record-major, [records, width]), else null. */
+  targets: Float32Array | null;
+}
+
+export function datasetStats(x: Float32Array, xShape: number[], y: Float32Array, labels: LabelView, source: string): DatasetEvidence {
+  const records = xShape[0];
+  const features = records ? x.length / records : 0;
+  const featureSum = new Float64Array(features);
+  const featureCount = new Float64Array(features);
+  let sum = 0;
+  let sumSq = 0;
+  let n = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let nonFiniteFeatures = 0;
+  for (let r = 0, i = 0; r < records; r++) {
+    for (let f = 0; f < features; f++, i++) {
+      const v = x[i];
+      if (!Number.isFinite(v)) {
+        nonFiniteFeatures++;
+        continue;
+      }
+      featureSum[f] += v;
+      featureCount[f]++;
+      sum += v;
+      sumSq += v * v;
+      n++;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  const mean = n ? sum / n : 0;
+  const std = n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0;
+  let absMeans = 0;
+  for (let f = 0; f < features; f++) absMeans += featureCount[f] ? Math.abs(featureSum[f] / featureCount[f]) : 0;
+  let nonFiniteLabels = 0;
+  for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) nonFiniteLabels++;
+
+  let classCounts: number[] | null = null;
+  if (labels.classIds && labels.classes) {
+    classCounts = new Array(labels.classes).fill(0);
+    for (const c of labels.classIds) if (c >= 0 && c < labels.classes) classCounts[c]++;
+  }
+  // A constant predictor's MSE: the per-output target variance, averaged over outputs.
+  let targetVariance: number | null = null;
+  if (labels.targets && records > 0) {
+    const width = labels.targets.length / records;
+    let total = 0;
+    for (let k = 0; k < width; k++) {
+      let s = 0;
+      let s2 = 0;
+      let m = 0;
+      for (let r = 0; r < records; r++) {
+        const v = labels.targets[r * width + k];
+        if (!Number.isFinite(v)) continue;
+        s += v;
+        s2 += v * v;
+        m++;
+      }
+      total += m ? Math.max(0, s2 / m - (s / m) ** 2) : 0;
+    }
+    targetVariance = total / width;
+  }
+  return {
+    source,
+    records,
+    featureShape: xShape.slice(1),
+    features,
+    mean,
+    std,
+    min: n ? min : 0,
+    max: n ? max : 0,
+    meanAbsFeatureMean: features ? absMeans / features : 0,
+    nonFiniteFeatures,
+    nonFiniteLabels,
+    classCounts,
+    targetVariance,
+  };
+}

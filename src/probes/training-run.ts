@@ -1,0 +1,95 @@
+// The instrumented run: the user's setup trained for a short budget, measuring per step the
+// data and regularization losses, each variable's gradient norm and update ratio, and the
+// hidden layers' activations before and after. Its held-out evaluation is reused as the
+// "real labels" arm of the label-signal control and the "plain" arm of the rebalancing A/B.
+import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
+import { activationProbe } from '../tfjs/activations.ts';
+import { kernelWeightName } from '../tfjs/model-info.ts';
+import { NO_GRADIENT, type StepRecord, batchTensors, evaluate, train } from '../tfjs/trainer.ts';
+import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+
+export interface TrainingRunResult {
+  training: TrainingEvidence;
+  /** Held-out evaluation of the trained clone (null without held-out records). */
+  heldOut: { loss: number; accuracy: number | null; predictions: Int32Array | null } | null;
+}
+
+function series(records: StepRecord[], pick: (r: StepRecord) => number): Series {
+  return { steps: records.map((r) => r.step), values: records.map(pick) };
+}
+
+function measureActivations(ctx: ProbeContext, probe: ReturnType<typeof activationProbe>): ActivationStats[] {
+  if (!probe) return [];
+  const n = Math.min(ctx.budget.activationRecords, ctx.pool.length);
+  const { x, y } = batchTensors(ctx.data, ctx.pool.subarray(0, n));
+  try {
+    return probe.measure(x);
+  } finally {
+    x.dispose();
+    y.dispose();
+  }
+}
+
+export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunResult> {
+  const { model, optimizer } = await trainableClone(ctx);
+  try {
+    const probe = activationProbe(model);
+    const start = measureActivations(ctx, probe);
+    const initialIds = ctx.pool.subarray(0, Math.min(ctx.pool.length, Math.max(128, ctx.budget.activationRecords)));
+    const initialLoss = evaluate(model, ctx.data, initialIds).loss;
+
+    const result = await train(model, optimizer, ctx.data, {
+      steps: ctx.budget.trainSteps,
+      batchSize: ctx.batchSize,
+      seed: ctx.seed,
+      pool: ctx.pool,
+      instrument: true,
+      onStep: (s) => ctx.progress(s + 1, ctx.budget.trainSteps),
+    });
+    const end = measureActivations(ctx, probe);
+    probe?.dispose();
+    const records = result.records;
+
+    const weights: WeightTelemetry[] = [];
+    const layerDepth = new Map<string, number>();
+    for (const v of result.variables) if (!layerDepth.has(v.layer)) layerDepth.set(v.layer, layerDepth.size);
+    result.variables.forEach((v, i) => {
+      weights.push({
+        layer: v.layer,
+        weight: v.name,
+        kind: kernelWeightName(v.shortName) ? 'kernel' : /bias/.test(v.shortName) ? 'bias' : 'other',
+        depth: layerDepth.get(v.layer) ?? 0,
+        steps: records.map((r) => r.step),
+        gradNorm: records.map((r) => (r.gradNorms?.[i] === NO_GRADIENT ? null : (r.gradNorms?.[i] ?? null))),
+        updateRatio: records.map((r) => {
+          const u = r.updateNorms?.[i] ?? 0;
+          const w = r.weightNorms?.[i] ?? 0;
+          return w > 0 ? u / w : u > 0 ? Number.POSITIVE_INFINITY : 0;
+        }),
+        weightNorm: records.map((r) => r.weightNorms?.[i] ?? 0),
+        weightStd: records.map((r) => r.weightStds?.[i] ?? 0),
+      });
+    });
+    const firstBad = records.find((r) => !Number.isFinite(r.loss) || !Number.isFinite(r.dataLoss));
+    const classification = ctx.task.kind === 'classification';
+    const training: TrainingEvidence = {
+      optimizer: ctx.optimizer.getClassName(),
+      learningRate: ctx.learningRate,
+      batchSize: ctx.batchSize,
+      loss: series(records, (r) => r.loss),
+      dataLoss: series(records, (r) => r.dataLoss),
+      regLoss: series(records, (r) => r.regLoss),
+      ...(classification ? { accuracy: series(records, (r) => r.accuracy ?? Number.NaN) } : {}),
+      initialLoss,
+      nonFiniteStep: firstBad ? firstBad.step : null,
+      gradNorm: series(records, (r) => r.globalGradNorm ?? Number.NaN),
+      weights,
+      noGradient: result.noGradient,
+      ...(start.length ? { activations: { start, end } } : {}),
+    };
+    const heldOut = ctx.heldOut.length ? evaluate(model, ctx.data, ctx.heldOut) : null;
+    return { training, heldOut };
+  } finally {
+    disposeModel(model, optimizer);
+  }
+}

@@ -1,0 +1,89 @@
+// The terminal report: the diagnosis first, then the checklist grouped by section, one line per
+// check with its status and measured value, then the remedies of what failed or warned.
+import { SECTIONS, type Section, type Status } from '../core/check.ts';
+import type { CheckResult, Report } from '../core/report.ts';
+
+const LABEL: Record<Status, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERR ' };
+const COLOR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip: '90', error: '35' };
+
+export interface TerminalOptions {
+  color?: boolean;
+  /** Line width to wrap long text at. */
+  width?: number;
+}
+
+function paint(text: string, code: string, on: boolean): string {
+  return on ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+
+function wrap(text: string, width: number, indent: string): string {
+  const words = text.split(/\s+/);
+  const lines: string[] = [];
+  let line = '';
+  for (const w of words) {
+    if (line && line.length + 1 + w.length > width - indent.length) {
+      lines.push(line);
+      line = w;
+    } else line = line ? `${line} ${w}` : w;
+  }
+  if (line) lines.push(line);
+  return lines.map((l) => indent + l).join('\n');
+}
+
+function checkLine(c: CheckResult, color: boolean, width: number): string {
+  const badge = paint(`[${LABEL[c.status]}]`, COLOR[c.status], color);
+  const head = `  ${badge} ${c.id.padEnd(27)}`;
+  const room = Math.max(30, width - 36);
+  const summary = c.summary.length > room && (c.status === 'pass' || c.status === 'skip') ? `${c.summary.slice(0, room - 1)}…` : c.summary;
+  return `${head} ${summary}`;
+}
+
+export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+  const color = options.color ?? false;
+  const width = options.width ?? 100;
+  const out: string[] = [];
+  const subject = report.subject;
+  const model = subject.model ? `${subject.model.name} (${subject.model.params.toLocaleString('en-US')} params)` : 'training log';
+  const data = subject.data ? `${subject.data.source}, ${subject.data.records.toLocaleString('en-US')} records` : '';
+  out.push(paint('nn-doctor checkup', '1', color) + ` — ${model}${data ? ` on ${data}` : ''}`);
+  out.push(`backend ${report.environment.backend ?? 'n/a'} · ${(report.timings.totalMs / 1000).toFixed(1)} s`);
+  out.push('');
+  const verdictColor = report.verdict === 'pass' ? '32' : report.verdict === 'warn' ? '33' : '31';
+  out.push(`${paint(`Verdict: ${report.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
+  out.push(wrap(report.diagnosis.summary, width, '  '));
+
+  for (const section of Object.keys(SECTIONS) as Section[]) {
+    const checks = report.checks.filter((c) => c.section === section);
+    if (!checks.length) continue;
+    out.push('');
+    out.push(paint(SECTIONS[section], '1', color));
+    for (const c of checks) out.push(checkLine(c, color, width));
+  }
+
+  const findings = report.diagnosis.ranked
+    .map((id) => report.checks.find((c) => c.id === id))
+    .filter((c): c is CheckResult => c !== undefined);
+  if (findings.length) {
+    out.push('');
+    out.push(paint('What to do', '1', color));
+    for (const c of findings) {
+      out.push(`  ${paint(LABEL[c.status].trim(), COLOR[c.status], color)} ${c.id} — ${c.title}`);
+      out.push(wrap(c.summary, width, '      '));
+      out.push(wrap(`Why: ${c.why}`, width, '      '));
+      if (c.remedy) out.push(wrap(`Do: ${c.remedy}`, width, '      '));
+    }
+  }
+  const errors = report.checks.filter((c) => c.status === 'error');
+  if (errors.length) {
+    out.push('');
+    out.push(paint('Could not run', '1', color));
+    for (const c of errors) out.push(wrap(`${c.id}: ${c.summary}`, width, '  '));
+  }
+  if (report.warnings.length) {
+    out.push('');
+    out.push(paint('Warnings', '1', color));
+    for (const w of report.warnings.slice(0, 20)) out.push(wrap(w, width, '  '));
+    if (report.warnings.length > 20) out.push(`  … and ${report.warnings.length - 20} more (see the JSON report)`);
+  }
+  return `${out.join('\n')}\n`;
+}

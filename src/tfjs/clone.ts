@@ -1,0 +1,113 @@
+// Clones of the user's model for experiments. The user's model, weights and optimizer are
+// only read: every experiment trains its own clone with its own fresh optimizer.
+import * as tf from '@tensorflow/tfjs';
+
+type Json = Record<string, unknown>;
+
+const REGULARIZER_KEYS = [
+  'kernelRegularizer',
+  'biasRegularizer',
+  'activityRegularizer',
+  'depthwiseRegularizer',
+  'pointwiseRegularizer',
+  'embeddingsRegularizer',
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+];
+const DROPOUT_CLASSES = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianDropout', 'AlphaDropout', 'GaussianNoise']);
+
+/** Switches regularization off in a topology (dropout rate 0, regularizers removed); lists what it removed. */
+function stripRegularization(node: unknown, removed: string[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) stripRegularization(item, removed);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  const obj = node as Json;
+  const config = obj.config as Json | undefined;
+  if (typeof obj.class_name === 'string' && config && typeof config === 'object') {
+    const name = String(config.name ?? obj.class_name);
+    if (DROPOUT_CLASSES.has(obj.class_name)) {
+      for (const key of ['rate', 'stddev']) {
+        if (typeof config[key] === 'number' && config[key] !== 0) {
+          removed.push(`${name} (${key} ${config[key]})`);
+          config[key] = 0;
+        }
+      }
+    }
+    for (const key of REGULARIZER_KEYS) {
+      if (config[key]) {
+        removed.push(`${name} ${key.replace(/_?[Rr]egularizer$/, '')} regularizer`);
+        config[key] = null;
+      }
+    }
+  }
+  for (const value of Object.values(obj)) stripRegularization(value, removed);
+}
+
+export interface CloneOptions {
+  /** Remove dropout and weight/activity regularizers (for the overfit-small experiment). */
+  withoutRegularization?: boolean;
+}
+
+/** A structural clone with the user's current weights (the user's model is only read). */
+export async function cloneModel(model: tf.LayersModel, options: CloneOptions = {}): Promise<{ model: tf.LayersModel; removed: string[] }> {
+  const topology = model.toJSON(null, false) as unknown as Json;
+  const removed: string[] = [];
+  if (options.withoutRegularization) stripRegularization(topology, removed);
+  const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
+  clone.setWeights(model.getWeights());
+  return { model: clone, removed };
+}
+
+interface OptimizerWithLr extends tf.Optimizer {
+  learningRate?: number;
+  setLearningRate?: (lr: number) => void;
+}
+
+/** Learning rate of a TF.js optimizer, when it has one. */
+export function learningRateOf(optimizer: tf.Optimizer | undefined): number | null {
+  const cfg = optimizer?.getConfig() as { learningRate?: unknown } | undefined;
+  return typeof cfg?.learningRate === 'number' ? cfg.learningRate : null;
+}
+
+/** A fresh optimizer of the same class and config as `template`, optionally at another learning rate. */
+export function freshOptimizer(template: tf.Optimizer, learningRate?: number): tf.Optimizer {
+  const className = template.getClassName();
+  const entry = tf.serialization.SerializationMap.getMap().classNameMap[className];
+  if (!entry) throw new Error(`cannot recreate optimizer ${className}`);
+  const config = { ...template.getConfig() } as tf.serialization.ConfigDict;
+  if (learningRate !== undefined) config.learningRate = learningRate;
+  const [cls, fromConfig] = entry;
+  return fromConfig(cls, config) as tf.Optimizer;
+}
+
+/** Changes an optimizer's learning rate in place (SGD-family caches it as a tensor). */
+export function setLearningRate(optimizer: tf.Optimizer, lr: number): void {
+  const o = optimizer as OptimizerWithLr;
+  if (typeof o.setLearningRate === 'function') o.setLearningRate(lr);
+  else o.learningRate = lr;
+}
+
+/** Builds an optimizer from a name (`--optimizer`), e.g. `adam`, `sgd`, `rmsprop`. */
+export function optimizerByName(name: string, lr: number): tf.Optimizer | null {
+  switch (name.toLowerCase()) {
+    case 'adam':
+      return tf.train.adam(lr);
+    case 'sgd':
+      return tf.train.sgd(lr);
+    case 'momentum':
+      return tf.train.momentum(lr, 0.9);
+    case 'rmsprop':
+      return tf.train.rmsprop(lr);
+    case 'adagrad':
+      return tf.train.adagrad(lr);
+    case 'adadelta':
+      return tf.train.adadelta(lr);
+    case 'adamax':
+      return tf.train.adamax(lr);
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,209 @@
+// Reads the model's structure and its weights' statistics into plain ModelEvidence.
+import type * as tf from '@tensorflow/tfjs';
+import type { BiasStats, KernelStats, LayerInfo, ModelEvidence } from '../core/evidence.ts';
+
+const RELU_FAMILY = new Set(['relu', 'relu6', 'elu', 'selu', 'swish', 'gelu', 'leakyrelu', 'mish']);
+
+interface InitializerConfig {
+  className?: string;
+  config?: Record<string, unknown>;
+}
+
+function configOf(layer: tf.layers.Layer): Record<string, unknown> {
+  return layer.getConfig() as Record<string, unknown>;
+}
+
+function fans(shape: number[]): { fanIn: number; fanOut: number } {
+  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
+  if (shape.length >= 3) {
+    // Conv kernels: [...spatial, in, out]
+    const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
+    return { fanIn: receptive * shape[shape.length - 2], fanOut: receptive * shape[shape.length - 1] };
+  }
+  return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
+}
+
+/** Std a standard initializer gives for this activation: He for the ReLU family, Glorot otherwise. */
+function standardStd(activation: string | null, fanIn: number, fanOut: number): number {
+  return RELU_FAMILY.has((activation ?? '').toLowerCase()) ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut));
+}
+
+/** Std the configured initializer is expected to produce, when it can be told from its config. */
+export function initializerStd(init: InitializerConfig | undefined, fanIn: number, fanOut: number): number | null {
+  const name = init?.className ?? '';
+  const c = init?.config ?? {};
+  const num = (k: string, d: number) => (typeof c[k] === 'number' ? (c[k] as number) : d);
+  switch (name) {
+    case 'GlorotUniform':
+    case 'GlorotNormal':
+      return Math.sqrt(2 / (fanIn + fanOut));
+    case 'HeUniform':
+    case 'HeNormal':
+      return Math.sqrt(2 / fanIn);
+    case 'LeCunUniform':
+    case 'LeCunNormal':
+      return Math.sqrt(1 / fanIn);
+    case 'RandomNormal':
+      return num('stddev', 0.05);
+    case 'TruncatedNormal':
+      return num('stddev', 0.05) * 0.88;
+    case 'RandomUniform':
+      return (num('maxval', 0.05) - num('minval', -0.05)) / Math.sqrt(12);
+    case 'VarianceScaling': {
+      const mode = c.mode === 'fanOut' || c.mode === 'fan_out' ? fanOut : c.mode === 'fanAvg' || c.mode === 'fan_avg' ? (fanIn + fanOut) / 2 : fanIn;
+      return Math.sqrt(num('scale', 1) / mode);
+    }
+    case 'Zeros':
+    case 'Ones':
+    case 'Constant':
+      return 0;
+    default:
+      return null;
+  }
+}
+
+function identicalUnits(values: Float32Array, shape: number[]): boolean {
+  const units = shape[shape.length - 1];
+  if (units < 2) return false;
+  const rows = values.length / units;
+  for (let r = 0; r < rows; r++) {
+    const base = values[r * units];
+    for (let u = 1; u < units; u++) if (values[r * units + u] !== base) return false;
+  }
+  return true;
+}
+
+function moments(values: Float32Array): { mean: number; variance: number; min: number; max: number } {
+  let s = 0;
+  let s2 = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (const v of values) {
+    s += v;
+    s2 += v * v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const n = Math.max(1, values.length);
+  const mean = s / n;
+  return { mean, variance: Math.max(0, s2 / n - mean * mean), min, max };
+}
+
+const FAMILIES: [RegExp, string][] = [
+  [/^conv\d_block\d+_|^res\d[a-z]_branch|resnet/i, 'resnet'],
+  [/^conv_dw_\d+|^conv_pw_\d+|^block_\d+_depthwise|^expanded_conv|mobilenet/i, 'mobilenet'],
+  [/^block\d_conv\d$|vgg/i, 'vgg'],
+  [/^mixed\d+|inception/i, 'inception'],
+  [/efficientnet|^block\d[a-z]_se_/i, 'efficientnet'],
+  [/densenet|^conv\d_block\d+_\d_conv/i, 'densenet'],
+];
+
+function recognizeFamily(model: tf.LayersModel): string | null {
+  for (const [pattern, family] of FAMILIES) {
+    const hits = model.layers.filter((l) => pattern.test(l.name)).length;
+    if (hits >= 3 || pattern.test(model.name)) return family;
+  }
+  return null;
+}
+
+export function kernelWeightName(name: string): boolean {
+  return /(^|\/)(kernel|depthwise_kernel|pointwise_kernel|embeddings)(_\d+)?(:\d+)?$/.test(name);
+}
+
+export function layerActivation(layer: tf.layers.Layer): string | null {
+  const a = configOf(layer).activation;
+  if (typeof a === 'string') return a;
+  const cls = layer.getClassName();
+  if (cls === 'Softmax') return 'softmax';
+  if (cls === 'ReLU') return 'relu';
+  if (cls === 'LeakyReLU') return 'leakyrelu';
+  if (cls === 'ELU') return 'elu';
+  return null;
+}
+
+export function describeModel(model: tf.LayersModel): ModelEvidence {
+  const layers: LayerInfo[] = model.layers.map((layer, depth) => {
+    let outputShape: (number | null)[] = [];
+    try {
+      const s = layer.outputShape;
+      outputShape = (Array.isArray(s[0]) ? s[0] : s) as (number | null)[];
+    } catch {
+      outputShape = [];
+    }
+    return {
+      name: layer.name,
+      className: layer.getClassName(),
+      activation: layerActivation(layer),
+      outputShape,
+      params: layer.countParams(),
+      trainable: layer.trainable,
+      depth,
+    };
+  });
+
+  const kernels: KernelStats[] = [];
+  const biases: BiasStats[] = [];
+  const regularization: string[] = [];
+  let kernelDepth = 0;
+  let fresh = true;
+  for (const layer of model.layers) {
+    const config = configOf(layer);
+    if (layer.getClassName() === 'Dropout' || layer.getClassName() === 'SpatialDropout1D') {
+      const rate = Number(config.rate ?? 0);
+      if (rate > 0) regularization.push(`${layer.name}: dropout ${rate}`);
+    }
+    for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'depthwiseRegularizer', 'pointwiseRegularizer', 'embeddingsRegularizer']) {
+      const reg = config[key] as InitializerConfig | null | undefined;
+      if (reg?.className) regularization.push(`${layer.name}.${key.replace('Regularizer', '')}: ${reg.className}(${JSON.stringify(reg.config ?? {})})`);
+    }
+    let ownsKernel = false;
+    for (const w of layer.weights) {
+      const short = w.originalName.split('/').pop() ?? w.originalName;
+      const values = w.read().dataSync() as Float32Array;
+      if (kernelWeightName(short)) {
+        const shape = w.shape as number[];
+        const { fanIn, fanOut } = fans(shape);
+        const m = moments(values);
+        const initKey = short.startsWith('depthwise') ? 'depthwiseInitializer' : short.startsWith('pointwise') ? 'pointwiseInitializer' : short.startsWith('embeddings') ? 'embeddingsInitializer' : 'kernelInitializer';
+        const init = config[initKey] as InitializerConfig | undefined;
+        const configured = initializerStd(init, fanIn, fanOut);
+        const std = Math.sqrt(m.variance);
+        if (configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2)) fresh = false;
+        kernels.push({
+          layer: layer.name,
+          weight: w.name,
+          depth: kernelDepth,
+          shape,
+          fanIn,
+          fanOut,
+          mean: m.mean,
+          std,
+          variance: m.variance,
+          initializer: init?.className ?? null,
+          expectedStd: standardStd(layerActivation(layer), fanIn, fanOut),
+          identicalUnits: identicalUnits(values, shape),
+        });
+        ownsKernel = true;
+      } else if (/bias/.test(short)) {
+        const m = moments(values);
+        biases.push({ layer: layer.name, weight: w.name, mean: m.mean, min: m.min, max: m.max });
+      }
+    }
+    if (ownsKernel) kernelDepth++;
+  }
+  const params = model.countParams();
+  const trainableParams = model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  return {
+    name: model.name,
+    params,
+    trainableParams,
+    layers,
+    hiddenLayers: Math.max(0, kernels.length - 1),
+    hasBatchNorm: model.layers.some((l) => l.getClassName() === 'BatchNormalization'),
+    family: recognizeFamily(model),
+    freshInit: fresh,
+    kernels,
+    biases,
+    regularization,
+  };
+}

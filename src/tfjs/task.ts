@@ -1,0 +1,131 @@
+// What the model is trained to do, read from its compiled loss and output layer, and the
+// labels converted to what that loss expects.
+import type * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../core/dataset.ts';
+import { UsageError } from '../core/errors.ts';
+import type { TaskEvidence } from '../core/evidence.ts';
+import type { LabelView } from '../probes/dataset-stats.ts';
+import { layerActivation } from './model-info.ts';
+
+/** `categoricalCrossentropy` / `categorical_crossentropy` / `CategoricalCrossentropy` → `categorical_crossentropy`. */
+export function normalizeLossName(name: string): string {
+  const snake = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .replace(/[-\s]/g, '_')
+    .toLowerCase();
+  const aliases: Record<string, string> = {
+    mse: 'mean_squared_error',
+    mae: 'mean_absolute_error',
+    mape: 'mean_absolute_percentage_error',
+    categorical_cross_entropy: 'categorical_crossentropy',
+    sparse_categorical_cross_entropy: 'sparse_categorical_crossentropy',
+    binary_cross_entropy: 'binary_crossentropy',
+  };
+  return aliases[snake] ?? snake;
+}
+
+export const CLASSIFICATION_LOSSES = new Set([
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'binary_crossentropy',
+  'categorical_hinge',
+  'hinge',
+  'squared_hinge',
+  'kullback_leibler_divergence',
+]);
+
+export function lossNameOf(model: tf.LayersModel): string {
+  const loss = model.loss as unknown;
+  const first = Array.isArray(loss) ? loss[0] : loss;
+  if (typeof first === 'string') return normalizeLossName(first);
+  if (typeof first === 'function' && first.name) return normalizeLossName(first.name);
+  return 'custom';
+}
+
+/** Activations applied at the output, innermost first: `[Dense softmax, Activation softmax]` → `['softmax','softmax']`. */
+export function outputActivations(model: tf.LayersModel): string[] {
+  const chain: string[] = [];
+  const passThrough = new Set(['Activation', 'Softmax', 'ReLU', 'Dropout', 'Flatten', 'Reshape']);
+  for (let i = model.layers.length - 1; i >= 0; i--) {
+    const layer = model.layers[i];
+    const act = layerActivation(layer);
+    if (act) chain.unshift(act);
+    if (!passThrough.has(layer.getClassName())) break;
+  }
+  return chain.length ? chain : ['linear'];
+}
+
+export function outputUnits(model: tf.LayersModel): number {
+  const shape = model.outputs[0].shape;
+  return shape.slice(1).reduce<number>((a, b) => a * (b ?? 1), 1);
+}
+
+/** Training targets in the layout the compiled loss expects, plus a label view for statistics. */
+export interface PreparedLabels {
+  task: Omit<TaskEvidence, 'optimizer' | 'learningRate' | 'batchSize'>;
+  /** Record-major targets fed to the loss. */
+  targets: Float32Array;
+  /** Per-record target shape (without the batch dimension). */
+  targetShape: number[];
+  view: LabelView;
+}
+
+function isIntegerVector(y: Float32Array): boolean {
+  for (const v of y) if (Number.isFinite(v) && v !== Math.round(v)) return false;
+  return true;
+}
+
+export function prepareLabels(model: tf.LayersModel, lossName: string, data: Dataset, labelsFlag: string): PreparedLabels {
+  const loss = normalizeLossName(lossName);
+  const units = outputUnits(model);
+  const acts = outputActivations(model);
+  const last = acts[acts.length - 1];
+  const records = data.xShape[0];
+  const width = data.y.length / Math.max(1, records);
+  const integerLabels = data.yShape.length === 1 || (width === 1 && units > 1);
+  const probabilistic = last === 'softmax' || last === 'sigmoid';
+  const kind = CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isIntegerVector(data.y)) ? 'classification' : 'regression';
+
+  if (kind === 'regression') {
+    return {
+      task: { kind, classes: null, loss, outputActivations: acts, labelEncoding: 'continuous' },
+      targets: data.y,
+      targetShape: [width],
+      view: { classIds: null, classes: null, targets: data.y },
+    };
+  }
+
+  const classes = units === 1 ? 2 : units;
+  const classIds = new Int32Array(records);
+  if (integerLabels) {
+    for (let r = 0; r < records; r++) classIds[r] = data.y[r * width];
+  } else {
+    if (width !== units) {
+      throw new UsageError(`${labelsFlag}: one-hot labels have ${width} columns but the model outputs ${units} classes`);
+    }
+    for (let r = 0; r < records; r++) {
+      let best = 0;
+      for (let k = 1; k < width; k++) if (data.y[r * width + k] > data.y[r * width + best]) best = k;
+      classIds[r] = best;
+    }
+  }
+
+  let targets: Float32Array;
+  let targetShape: number[];
+  if (loss === 'sparse_categorical_crossentropy' || units === 1) {
+    targets = Float32Array.from(classIds);
+    targetShape = [1];
+  } else {
+    targets = new Float32Array(records * units);
+    for (let r = 0; r < records; r++) targets[r * units + classIds[r]] = 1;
+    // Keep NaN labels visible to the loss (inputs/non-finite reports them; training shows their effect).
+    if (!integerLabels) for (let i = 0; i < data.y.length; i++) if (!Number.isFinite(data.y[i])) targets[i] = data.y[i];
+    targetShape = [units];
+  }
+  return {
+    task: { kind, classes, loss, outputActivations: acts, labelEncoding: integerLabels ? 'integer' : 'one-hot' },
+    targets,
+    targetShape,
+    view: { classIds, classes, targets: null },
+  };
+}

@@ -1,0 +1,232 @@
+// One training loop for every experiment: the same step TF.js `fit` runs (forward in training
+// mode, data loss + regularization losses, gradients, optimizer update), written out so that the
+// data and regularization losses, each variable's gradient and each update can be measured.
+// All per-step statistics are reduced on the backend and read back in one transfer per step.
+import * as tf from '@tensorflow/tfjs';
+import { createRng, permutation } from '../core/random.ts';
+import { setLearningRate } from './clone.ts';
+
+export interface TrainingData {
+  x: Float32Array;
+  featureShape: number[];
+  /** Record-major targets in the layout the loss expects. */
+  targets: Float32Array;
+  targetShape: number[];
+  /** Class id per record (classification), else null. */
+  classIds: Int32Array | null;
+}
+
+export interface TrainOptions {
+  steps: number;
+  batchSize: number;
+  seed: number;
+  /** Record indices to draw batches from (in seeded epochs). */
+  pool: Int32Array;
+  /** Replace the targets (e.g. shuffled labels); same layout as data.targets. */
+  targets?: Float32Array;
+  /** Per-class loss weight (class weighting). */
+  classWeights?: Float32Array;
+  /** Measure gradients and updates per variable. */
+  instrument?: boolean;
+  /** Learning rate to set before each step (LR range test). */
+  lrAt?: (step: number) => number;
+  /** Stop after this step's record when it returns true. */
+  stopWhen?: (record: StepRecord) => boolean;
+  onStep?: (step: number) => void;
+}
+
+export interface StepRecord {
+  step: number;
+  loss: number;
+  dataLoss: number;
+  regLoss: number;
+  accuracy: number | null;
+  /** Per trainable variable (instrumented runs): gradient L2 norm, NO_GRADIENT when it got none. */
+  gradNorms?: number[];
+  updateNorms?: number[];
+  weightNorms?: number[];
+  weightStds?: number[];
+  globalGradNorm?: number;
+}
+
+export interface TrainResult {
+  records: StepRecord[];
+  variables: { name: string; layer: string; shortName: string }[];
+  /** Variables that never received a gradient. */
+  noGradient: string[];
+}
+
+/** Marks a variable that received no gradient at a step (a norm is never negative). */
+export const NO_GRADIENT = -1;
+
+type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
+
+export function lossFunctionOf(model: tf.LayersModel): LossFn {
+  // A Sequential delegates compile() to an inner functional model, which holds the loss.
+  type Compiled = { lossFunctions?: LossFn[]; model?: Compiled };
+  const m = model as unknown as Compiled;
+  const fns = m.lossFunctions ?? m.model?.lossFunctions;
+  if (!fns?.length) throw new Error('the model is not compiled (no loss function)');
+  return fns[0];
+}
+
+/** Copies the chosen records into batch tensors. */
+export function batchTensors(data: TrainingData, ids: ArrayLike<number>, targets = data.targets): { x: tf.Tensor; y: tf.Tensor } {
+  const fx = data.featureShape.reduce((a, b) => a * b, 1);
+  const fy = data.targetShape.reduce((a, b) => a * b, 1);
+  const xb = new Float32Array(ids.length * fx);
+  const yb = new Float32Array(ids.length * fy);
+  for (let i = 0; i < ids.length; i++) {
+    xb.set(data.x.subarray(ids[i] * fx, ids[i] * fx + fx), i * fx);
+    yb.set(targets.subarray(ids[i] * fy, ids[i] * fy + fy), i * fy);
+  }
+  return {
+    x: tf.tensor(xb, [ids.length, ...data.featureShape]),
+    y: tf.tensor(yb, [ids.length, ...data.targetShape]),
+  };
+}
+
+/** Draws batches from a pool in seeded epochs (reshuffled each pass). */
+export function batchSampler(pool: Int32Array, batchSize: number, seed: number): () => Int32Array {
+  const rng = createRng(seed);
+  const size = Math.min(batchSize, pool.length);
+  let order = permutation(pool.length, rng);
+  let at = 0;
+  return () => {
+    if (at + size > order.length) {
+      order = permutation(pool.length, rng);
+      at = 0;
+    }
+    const ids = new Int32Array(size);
+    for (let i = 0; i < size; i++) ids[i] = pool[order[at + i]];
+    at += size;
+    return ids;
+  };
+}
+
+function layerOfVariable(model: tf.LayersModel, v: tf.LayerVariable): string {
+  for (const layer of model.layers) if (layer.trainableWeights.includes(v)) return layer.name;
+  return v.name.split('/')[0];
+}
+
+/** Class predicted per record: argmax, or p > 0.5 for a single sigmoid unit. */
+function predictedClass(out: tf.Tensor): tf.Tensor {
+  return out.shape[out.shape.length - 1] === 1
+    ? tf.cast(tf.greater(out.reshape([-1]), 0.5), 'int32')
+    : tf.argMax(out.reshape([out.shape[0], -1]), -1);
+}
+
+function accuracyTensor(out: tf.Tensor, classIds: tf.Tensor | null): tf.Tensor | null {
+  if (!classIds) return null;
+  return tf.mean(tf.cast(tf.equal(predictedClass(out), classIds), 'float32'));
+}
+
+/** Trains `model` (a compiled clone) in place with `optimizer`. */
+export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
+  const lossFn = lossFunctionOf(model);
+  const layerVars = model.trainableWeights;
+  const vars = layerVars.map((w) => w.read() as tf.Variable);
+  const variables = layerVars.map((w) => ({
+    name: w.name,
+    layer: layerOfVariable(model, w),
+    shortName: w.originalName.split('/').pop() ?? w.originalName,
+  }));
+  const gotGradient = new Array<boolean>(vars.length).fill(false);
+  const nextBatch = batchSampler(options.pool, options.batchSize, options.seed);
+  const records: StepRecord[] = [];
+  const V = vars.length;
+
+  for (let step = 0; step < options.steps; step++) {
+    if (options.lrAt) setLearningRate(optimizer, options.lrAt(step));
+    const ids = nextBatch();
+    const { x, y } = batchTensors(data, ids, options.targets);
+    const classIds = data.classIds ? tf.tensor1d(Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0), 'int32') : null;
+    const sampleWeights = options.classWeights && classIds ? tf.gather(tf.tensor1d(options.classWeights), classIds) : null;
+
+    let dataLoss: tf.Tensor | undefined;
+    let regLoss: tf.Tensor | undefined;
+    let accuracy: tf.Tensor | null = null;
+    const { value, grads } = tf.variableGrads(() => {
+      const out = model.apply(x, { training: true }) as tf.Tensor;
+      const perSample = lossFn(y, out);
+      const data = sampleWeights ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights)) : tf.mean(perSample);
+      const regs = model.calculateLosses();
+      const reg = regs.length ? tf.addN(regs) : tf.scalar(0);
+      dataLoss = tf.keep(data as tf.Scalar);
+      regLoss = tf.keep(reg as tf.Scalar);
+      accuracy = accuracyTensor(out, classIds);
+      if (accuracy) tf.keep(accuracy);
+      return tf.add(data, reg) as tf.Scalar;
+    }, vars);
+
+    const before = options.instrument ? vars.map((v) => tf.keep(v.clone())) : [];
+    const gradList = vars.map((v) => grads[v.name] as tf.Tensor | undefined);
+    gradList.forEach((g, i) => {
+      if (g) gotGradient[i] = true;
+    });
+    const gradStats = options.instrument
+      ? tf.tidy(() => gradList.map((g) => (g ? tf.norm(g) : tf.scalar(NO_GRADIENT))))
+      : [];
+    optimizer.applyGradients(grads);
+
+    const parts: tf.Tensor[] = [value, dataLoss as tf.Tensor, regLoss as tf.Tensor, accuracy ?? tf.scalar(Number.NaN)];
+    if (options.instrument) {
+      const extra = tf.tidy(() => {
+        const upd = vars.map((v, i) => tf.norm(tf.sub(v, before[i])));
+        const wn = before.map((w) => tf.norm(w));
+        const ws = vars.map((v) => tf.sqrt(tf.moments(v).variance));
+        return [...gradStats, ...upd, ...wn, ...ws];
+      });
+      parts.push(...extra);
+    }
+    const flat = tf.tidy(() => tf.stack(parts.map((p) => p.reshape([]))));
+    const values = Array.from(await flat.data());
+    tf.dispose([flat, ...parts, ...before, x, y, ...Object.values(grads)]);
+    if (classIds) classIds.dispose();
+    if (sampleWeights) sampleWeights.dispose();
+
+    const record: StepRecord = {
+      step,
+      loss: values[0],
+      dataLoss: values[1],
+      regLoss: values[2],
+      accuracy: Number.isNaN(values[3]) && !data.classIds ? null : values[3],
+    };
+    if (options.instrument) {
+      record.gradNorms = values.slice(4, 4 + V);
+      record.updateNorms = values.slice(4 + V, 4 + 2 * V);
+      record.weightNorms = values.slice(4 + 2 * V, 4 + 3 * V);
+      record.weightStds = values.slice(4 + 3 * V, 4 + 4 * V);
+      let sq = 0;
+      for (const g of record.gradNorms) if (g !== NO_GRADIENT) sq += g * g;
+      record.globalGradNorm = Math.sqrt(sq);
+    }
+    records.push(record);
+    options.onStep?.(step);
+    if (!Number.isFinite(record.loss)) break;
+    if (options.stopWhen?.(record)) break;
+  }
+  return {
+    records,
+    variables,
+    noGradient: variables.filter((_, i) => !gotGradient[i]).map((v) => v.name),
+  };
+}
+
+/** Mean loss (and accuracy) of `model` in inference mode on the given records. */
+export function evaluate(model: tf.LayersModel, data: TrainingData, ids: Int32Array): { loss: number; accuracy: number | null; predictions: Int32Array | null } {
+  const lossFn = lossFunctionOf(model);
+  const { x, y } = batchTensors(data, ids);
+  const classIds = data.classIds ? tf.tensor1d(Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0), 'int32') : null;
+  const out = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
+  const loss = tf.tidy(() => tf.mean(lossFn(y, out)));
+  const acc = tf.tidy(() => accuracyTensor(out, classIds) ?? tf.scalar(Number.NaN));
+  const pred = tf.tidy(() => (data.classIds ? predictedClass(out) : tf.scalar(0)));
+  const result = {
+    loss: loss.dataSync()[0],
+    accuracy: classIds ? acc.dataSync()[0] : null,
+    predictions: classIds ? Int32Array.from(pred.dataSync()) : null,
+  };
+  tf.dispose([x, y, out, loss, acc, pred, ...(classIds ? [classIds] : [])]);
+  return result;
+}
