@@ -37,6 +37,8 @@ export interface CheckupOptions {
   model: tf.LayersModel;
   /** Training records: a Dataset, or tensors (features `[n, ...]`, labels `[n]` or `[n, k]`). */
   data: Dataset | { x: tf.Tensor; y: tf.Tensor };
+  /** Validation records (same layout). Without them, part of `data` is held out. */
+  validation?: Dataset | { x: tf.Tensor; y: tf.Tensor };
   /** Override the compiled loss (TF.js name, e.g. `categoricalCrossentropy`). */
   loss?: string;
   /** Override the optimizer by name (`adam`, `sgd`, `rmsprop`…). */
@@ -54,6 +56,7 @@ export interface CheckupOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** How the data was named by the user (file names / flags), for error messages. */
   dataFlags?: { data: string; labels?: string };
+  validationFlags?: { data: string; labels?: string };
 }
 
 const DEFAULT_BATCH_SIZE = 64;
@@ -79,6 +82,17 @@ function wantedEvidence(options: CheckupOptions): Set<EvidenceKey> {
     for (const k of [...check.needs, ...(check.uses ?? [])]) keys.add(k as EvidenceKey);
   }
   return keys;
+}
+
+function concatDatasets(a: Dataset, b: Dataset): Dataset {
+  const x = new Float32Array(a.x.length + b.x.length);
+  x.set(a.x);
+  x.set(b.x, a.x.length);
+  const y = new Float32Array(a.y.length + b.y.length);
+  y.set(a.y);
+  y.set(b.y, a.y.length);
+  const n = a.xShape[0] + b.xShape[0];
+  return { x, xShape: [n, ...a.xShape.slice(1)], y, yShape: [n, ...a.yShape.slice(1)], source: a.source };
 }
 
 function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
@@ -113,7 +127,17 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     optimizer = user.optimizer ?? (optimizerByName('adam', configuredLr) as tf.Optimizer);
   }
   const lossName = typeof loss === 'string' ? loss : (loss.name || 'custom');
-  const dataset = fitDatasetToModel(toDataset(options.data), { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName }, flags);
+  const io = { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName };
+  const training = fitDatasetToModel(toDataset(options.data), io, flags);
+  const validation = options.validation
+    ? fitDatasetToModel(toDataset(options.validation), io, options.validationFlags ?? { data: 'validation' })
+    : null;
+  if (validation && validation.yShape.length !== training.yShape.length) {
+    throw new UsageError(`${options.validationFlags?.labels ?? options.validationFlags?.data ?? 'validation'}: labels are encoded differently from the training labels (${validation.yShape.length === 1 ? 'class ids' : 'one-hot/targets'} vs ${training.yShape.length === 1 ? 'class ids' : 'one-hot/targets'})`);
+  }
+  // Training and validation records side by side: experiments draw from the first part only.
+  const dataset = validation ? concatDatasets(training, validation) : training;
+  const trainRecords = training.xShape[0];
 
   const probeTimings: Record<string, number> = {};
   const progress = (probe: string) => (done: number, total: number) => options.onProgress?.({ probe, done, total });
@@ -129,9 +153,12 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
 
   const labels = prepareLabels(user, lossName, dataset, `--labels ${flags.labels ?? flags.data}`);
   const task = { ...labels.task, optimizer: optimizer.getClassName(), learningRate: configuredLr, batchSize };
-  const records = dataset.xShape[0];
+  const records = trainRecords;
   const order = permutation(records, createRng(subSeed(seed, 'split')));
-  const heldOutSize = records >= 100 ? Math.min(budget.heldOutRecords, Math.floor(records / 5)) : 0;
+  const heldOutSize = validation ? 0 : records >= 100 ? Math.min(budget.heldOutRecords, Math.floor(records / 5)) : 0;
+  const validationIds = validation
+    ? Int32Array.from({ length: Math.min(budget.heldOutRecords, validation.xShape[0]) }, (_, i) => trainRecords + i)
+    : null;
   const ctx: ProbeContext = {
     model: user,
     loss,
@@ -143,7 +170,7 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     task,
     data: { x: dataset.x, featureShape: dataset.xShape.slice(1), targets: labels.targets, targetShape: labels.targetShape, classIds: labels.view.classIds },
     pool: order.slice(heldOutSize),
-    heldOut: order.slice(0, heldOutSize),
+    heldOut: validationIds ?? order.slice(0, heldOutSize),
     progress: () => {},
   };
   const withProgress = (name: string): ProbeContext => ({ ...ctx, progress: progress(name) });
@@ -161,7 +188,12 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   };
 
   await attempt('dataset', 'dataset', () => {
-    evidence.dataset = datasetStats(dataset.x, dataset.xShape, dataset.y, labels.view, dataset.source);
+    const view = {
+      classIds: labels.view.classIds?.subarray(0, trainRecords) ?? null,
+      classes: labels.view.classes,
+      targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
+    };
+    evidence.dataset = datasetStats(training.x, training.xShape, training.y, view, training.source);
   });
   await attempt('model', 'model', () => {
     evidence.model = describeModel(user);

@@ -6,12 +6,13 @@ import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { loadDataset } from '../data/index.ts';
 import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
-import { loadModelFromFile } from '../tfjs/load-model.ts';
+import { selectBackend } from '../tfjs/backend.ts';
+import { loadModelFile } from '../tfjs/load-model.ts';
 import { OUTPUT_FLAGS, idList, numberFlag, parse, thresholdOverrides } from './args.ts';
 import { checkOutputPaths } from './output.ts';
 import { type Progress, createProgress } from './progress.ts';
 
-export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH]
+export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH [--val-labels PATH]]
                         [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
                         [--backend tensorflow|wasm|cpu] [--only IDS] [--skip IDS]
                         [--threshold CHECK_ID.NAME=VALUE ...]
@@ -40,6 +41,8 @@ export interface CheckCommand {
   modelPath?: string;
   data: string;
   labels?: string;
+  val?: string;
+  valLabels?: string;
   outputs: { json?: string; html?: string; md?: string };
   quiet: boolean;
   help: boolean;
@@ -49,8 +52,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   const { values, positionals } = parse(args, FLAGS, true);
   if (positionals.length) throw new UsageError(`check: unexpected argument '${positionals[0]}' (flags start with --)`);
   if (values.labels !== undefined && values.data === undefined) throw new UsageError('--labels: needs --data');
-  if (values.val !== undefined) throw new UsageError('--val: a separate validation set is not supported yet; the checkup holds out part of --data');
-  if (values['val-labels'] !== undefined) throw new UsageError('--val-labels: not supported yet');
+  if (values['val-labels'] !== undefined && values.val === undefined) throw new UsageError('--val-labels: needs --val');
   const known = new Set(ALL_CHECKS.map((c) => c.id));
   const only = idList('only', values.only);
   const skip = idList('skip', values.skip);
@@ -72,6 +74,8 @@ export function parseCheckArgs(args: string[]): CheckCommand {
     modelPath: values.model,
     data: values.data ?? 'mnist',
     labels: values.labels,
+    val: values.val,
+    valLabels: values['val-labels'],
     outputs: { json: values.json, html: values.html, md: values.md },
     quiet: values.quiet ?? false,
     help: values.help ?? false,
@@ -80,17 +84,38 @@ export function parseCheckArgs(args: string[]): CheckCommand {
 
 export async function runCheck(cmd: CheckCommand, progress: Progress = createProgress(cmd.quiet)): Promise<Report> {
   checkOutputPaths(cmd.outputs);
-  const model = cmd.modelPath ? await loadModelFromFile(cmd.modelPath) : exampleModel();
-  const data = cmd.modelPath || cmd.data !== 'mnist' ? await loadDataset({ data: cmd.data, labels: cmd.labels }) : exampleData();
+  // The backend first: the model's weights are created on it.
+  await selectBackend(cmd.options.backend);
+  const model = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : exampleModel();
+  const data = cmd.data === 'mnist' ? exampleData() : await loadDataset({ data: cmd.data, labels: cmd.labels });
+  const validation = cmd.val
+    ? await loadDataset({ data: cmd.val, labels: cmd.valLabels, dataFlag: '--val', labelsFlag: '--val-labels' })
+    : undefined;
   try {
     return await checkup({
       ...cmd.options,
       model,
       data,
+      validation,
+      validationFlags: cmd.val ? { data: `--val ${cmd.val}`, labels: cmd.valLabels ? `--val-labels ${cmd.valLabels}` : undefined } : undefined,
       dataFlags: { data: `--data ${cmd.data}`, labels: cmd.labels ? `--labels ${cmd.labels}` : undefined },
       onProgress: progress.update,
     });
   } finally {
     progress.done();
   }
+}
+
+/** Loads model.json; a training config TF.js cannot apply is fine when --loss replaces it. */
+async function loadUserModel(path: string, loss: string | undefined) {
+  const loaded = await loadModelFile(path);
+  if (loaded.trainingConfigProblem && loss === undefined) {
+    loaded.model.dispose();
+    throw new UsageError(`--model ${path}: ${loaded.trainingConfigProblem} (give --loss and --optimizer to train it with a supported setup)`);
+  }
+  if (!loaded.compiled && loss === undefined) {
+    loaded.model.dispose();
+    throw new UsageError(`--model ${path}: has no training config (loss, optimizer); give --loss (and --optimizer, --lr)`);
+  }
+  return loaded.model;
 }

@@ -15,11 +15,12 @@ export const CAUSE_ORDER: readonly CheckId[] = [
   'model/init-shallow', // symmetric/zero weights: no gradient, no learning
   'inputs/mean-centering', // raw pixels saturate units and blow up gradients
   'inputs/class-balance', // the majority class is the easy minimum
-  'inputs/label-signal', // labels carry no learnable signal
   'loss/regularization', // the penalty, not the data, is being minimized
+  // Above the unit checks: a diverging LR also kills ReLUs and saturates units during training,
+  // while units that are dead from the start leave no LR working (learning-rate then only warns).
+  'loss/learning-rate',
   'activations/saturation', // saturated units pass no gradient
   'activations/dead-relu', // dead units pass no gradient
-  'loss/learning-rate', // diverges or crawls
   'loss/initial-loss', // a symptom of output scale / init
   'model/init-deep', // activations vanish with depth
   'other/exploding-gradients',
@@ -27,9 +28,12 @@ export const CAUSE_ORDER: readonly CheckId[] = [
   'other/gradient-flow',
   'other/update-ratio',
   'other/weight-variance',
-  'inputs/standard-corpus',
+  'inputs/standard-corpus', // the setup can't learn even a known corpus: see the causes above
   'model/simplify',
   'inputs/overfit-small',
+  // Below everything that stops learning altogether: a model that learns nothing learns no
+  // more from real labels than from shuffled ones, so this failure alone points at the labels.
+  'inputs/label-signal',
   'loss/overfitting',
   'inputs/rebalancing',
   'loss/steep-drop',

@@ -120,7 +120,11 @@ export interface ActivationStats {
   std: number;
   /** Fraction of units that were never positive on the batch (ReLU family), else 0. */
   fractionDead: number;
-  /** Fraction of units saturated (derivative < 1% of its maximum) on ≥ 90% of records (tanh/sigmoid family), else 0. */
+  /**
+   * Fraction of the layer's outputs (units × records) in the flat part of a tanh/sigmoid-family
+   * activation (derivative < 1% of its maximum), else 0. Element-level, like SageMaker Debugger's
+   * SaturatedActivation rule.
+   */
   fractionSaturated: number;
   /** Optional histogram of output values. `edges` has one more entry than `counts`. */
   histogram?: { edges: number[]; counts: number[] };

@@ -13,10 +13,12 @@ export function simpleModel(ctx: ProbeContext): tf.LayersModel {
   const last = ctx.model.layers[ctx.model.layers.length - 1];
   const activation = (layerActivation(last) ?? 'linear') as 'linear';
   const seed = ctx.seed % 2147483647;
+  // Flatten needs rank ≥ 3 input; flat features go straight into the dense layer.
+  const flat = ctx.data.featureShape.length === 1;
   return tf.sequential({
     layers: [
-      tf.layers.flatten({ inputShape: ctx.data.featureShape }),
-      tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }) }),
+      ...(flat ? [] : [tf.layers.flatten({ inputShape: ctx.data.featureShape })]),
+      tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }), ...(flat ? { inputShape: ctx.data.featureShape } : {}) }),
       tf.layers.dense({ units: outputUnits(ctx.model), activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
     ],
   });

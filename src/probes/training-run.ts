@@ -8,6 +8,9 @@ import { kernelWeightName } from '../tfjs/model-info.ts';
 import { NO_GRADIENT, type StepRecord, batchTensors, evaluate, train } from '../tfjs/trainer.ts';
 import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
 
+const VAL_RECORDS = 256;
+const VAL_POINTS = 10;
+
 export interface TrainingRunResult {
   training: TrainingEvidence;
   /** Held-out evaluation of the trained clone (null without held-out records). */
@@ -38,13 +41,23 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
     const initialIds = ctx.pool.subarray(0, Math.min(ctx.pool.length, Math.max(128, ctx.budget.activationRecords)));
     const initialLoss = evaluate(model, ctx.data, initialIds).loss;
 
+    // Held-out loss at ~10 points of the run (cheap: inference on ≤ 256 records) for loss/overfitting.
+    const valIds = ctx.heldOut.subarray(0, Math.min(VAL_RECORDS, ctx.heldOut.length));
+    const valEvery = Math.max(1, Math.round(ctx.budget.trainSteps / VAL_POINTS));
+    const valLoss: Series = { steps: [], values: [] };
     const result = await train(model, optimizer, ctx.data, {
       steps: ctx.budget.trainSteps,
       batchSize: ctx.batchSize,
       seed: ctx.seed,
       pool: ctx.pool,
       instrument: true,
-      onStep: (s) => ctx.progress(s + 1, ctx.budget.trainSteps),
+      onStep: (s) => {
+        if (valIds.length && (s + 1) % valEvery === 0) {
+          valLoss.steps.push(s);
+          valLoss.values.push(evaluate(model, ctx.data, valIds).loss);
+        }
+        ctx.progress(s + 1, ctx.budget.trainSteps);
+      },
     });
     const end = measureActivations(ctx, probe);
     probe?.dispose();
@@ -80,6 +93,7 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
       dataLoss: series(records, (r) => r.dataLoss),
       regLoss: series(records, (r) => r.regLoss),
       ...(classification ? { accuracy: series(records, (r) => r.accuracy ?? Number.NaN) } : {}),
+      ...(valLoss.steps.length ? { valLoss } : {}),
       initialLoss,
       nonFiniteStep: firstBad ? firstBad.step : null,
       gradNorm: series(records, (r) => r.globalGradNorm ?? Number.NaN),

@@ -8,8 +8,6 @@ const RELU_FAMILY = new Set(['relu', 'relu6', 'leakyrelu', 'elu', 'selu']);
 const SIGMOID_FAMILY = new Set(['sigmoid', 'hardsigmoid', 'hard_sigmoid']);
 const TANH_FAMILY = new Set(['tanh', 'softsign']);
 const SKIP_CLASSES = new Set(['InputLayer', 'Dropout', 'Flatten', 'Reshape', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout']);
-/** A unit counts as saturated when it sits in the flat part on at least this share of records. */
-const SATURATED_RECORD_SHARE = 0.9;
 const HISTOGRAM_BINS = 30;
 
 /** Whether a value lies where the activation's derivative is below 1% of its maximum. */
@@ -64,13 +62,12 @@ function summarize(out: tf.Tensor, layer: { name: string; activation: string }, 
   const values = out.dataSync() as Float32Array;
   const records = out.shape[0];
   const units = out.shape.length > 1 ? (out.shape[out.shape.length - 1] as number) : 1;
-  const rows = values.length / units;
   let s = 0;
   let s2 = 0;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
   const everPositive = new Uint8Array(units);
-  const saturatedRows = new Uint32Array(units);
+  let saturatedValues = 0;
   const isSaturated = saturatedTest(layer.activation);
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
@@ -80,16 +77,12 @@ function summarize(out: tf.Tensor, layer: { name: string; activation: string }, 
     if (v < min) min = v;
     if (v > max) max = v;
     if (v > 0) everPositive[u] = 1;
-    if (isSaturated?.(v)) saturatedRows[u]++;
+    if (isSaturated?.(v)) saturatedValues++;
   }
   const n = Math.max(1, values.length);
   const mean = s / n;
   let dead = 0;
-  let saturated = 0;
-  for (let u = 0; u < units; u++) {
-    if (!everPositive[u]) dead++;
-    if (saturatedRows[u] >= SATURATED_RECORD_SHARE * rows) saturated++;
-  }
+  for (let u = 0; u < units; u++) if (!everPositive[u]) dead++;
   return {
     layer: layer.name,
     activation: layer.activation,
@@ -99,7 +92,7 @@ function summarize(out: tf.Tensor, layer: { name: string; activation: string }, 
     mean,
     std: Math.sqrt(Math.max(0, s2 / n - mean * mean)),
     fractionDead: RELU_FAMILY.has(layer.activation) ? dead / units : 0,
-    fractionSaturated: isSaturated ? saturated / units : 0,
+    fractionSaturated: isSaturated ? saturatedValues / n : 0,
     histogram: histogram(values, min, max),
   };
 }

@@ -21,12 +21,12 @@ export default defineCheck({
   thresholds: {
     warnFraction: {
       value: 0.1,
-      meaning: "warn when more than this fraction of a layer's units are saturated",
+      meaning: "warn when more than this fraction of a layer's activations (units × records) are saturated",
       source: 'checklist',
     },
     failFraction: {
       value: 0.5,
-      meaning: "fail when more than this fraction of a layer's units are saturated",
+      meaning: "fail when more than this fraction of a layer's activations (units × records) are saturated",
       source: 'SageMaker Debugger SaturatedActivation (50%); TheDeepChecker',
     },
   },
@@ -75,7 +75,7 @@ export default defineCheck({
     }
     if (reason === 'no-saturating-layers')
       return { summary: 'The model has no tanh/sigmoid hidden layers to judge.', remedy: null };
-    const summary = `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} (${measured.activation}) are saturated at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const summary = `${pct(Number(measured.worstFraction))} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,

@@ -1,0 +1,141 @@
+// The CLI end to end on real files: a happy path (report files, exit codes, re-rendering) and
+// every kind of bad input (exit 2, one line naming the file or flag, nothing written).
+import { execFile } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import * as tf from '@tensorflow/tfjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createRng, gaussian } from '../src/core/random.ts';
+import { encodeCsv, encodeNpy, encodeNpz, makeTempDir } from '../src/data/testing.ts';
+import { selectBackend } from '../src/tfjs/backend.ts';
+import { saveModelToDir } from '../src/tfjs/load-model.ts';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
+
+async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], { timeout: 180_000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code?: number; stdout: string; stderr: string };
+    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+const tmp = makeTempDir('nn-doctor-cli-');
+const N = 400;
+const F = 8;
+let modelPath = '';
+let badInitModel = '';
+
+function blobs(n: number): { x: Float32Array; y: Float32Array } {
+  const rng = createRng(3);
+  const x = new Float32Array(n * F);
+  const y = new Float32Array(n);
+  for (let r = 0; r < n; r++) {
+    y[r] = r % 3;
+    for (let f = 0; f < F; f++) x[r * F + f] = (f % 3 === y[r] ? 2 : 0) + gaussian(rng);
+  }
+  return { x, y };
+}
+
+async function saveModel(name: string, kernelInitializer?: ReturnType<typeof tf.initializers.zeros>): Promise<string> {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.dense({ units: 16, activation: 'relu', inputShape: [F], kernelInitializer: kernelInitializer ?? tf.initializers.heNormal({ seed: 1 }) }),
+      tf.layers.dense({ units: 3, activation: 'softmax', kernelInitializer: kernelInitializer ?? tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
+  return saveModelToDir(model, join(tmp.dir, name));
+}
+
+beforeAll(async () => {
+  await selectBackend('cpu');
+  modelPath = await saveModel('good');
+  badInitModel = await saveModel('zeros', tf.initializers.zeros());
+  const { x, y } = blobs(N);
+  tmp.file('x.npy', encodeNpy(x, [N, F]));
+  tmp.file('y.npy', encodeNpy(y, [N], '<i4'));
+  tmp.file('data.npz', encodeNpz({ x: encodeNpy(x, [N, F]), y: encodeNpy(y, [N], '<i4') }));
+  tmp.file('y-short.npy', encodeNpy(y.subarray(0, N - 1), [N - 1], '<i4'));
+  tmp.file('y-range.npy', encodeNpy(Float32Array.from(y, (v) => v + 3), [N], '<i4'));
+  tmp.file('x-wrong.npy', encodeNpy(x.subarray(0, N * 5), [N, 5]));
+  tmp.file('empty.csv', encodeCsv([...Array.from({ length: F }, (_, i) => `f${i}`), 'label'], []));
+  tmp.file('broken.json', '{ "modelTopology": ');
+  const json = JSON.parse(readFileSync(modelPath, 'utf8'));
+  json.weightsManifest[0].paths = ['missing.bin'];
+  tmp.file('good/no-weights.json', JSON.stringify(json));
+  const shortWeights = tmp.file('short/group1-shard1of1.bin', readFileSync(join(tmp.dir, 'good', 'group1-shard1of1.bin')).subarray(0, 100));
+  const json2 = JSON.parse(readFileSync(modelPath, 'utf8'));
+  writeFileSync(join(tmp.dir, 'short', 'model.json'), JSON.stringify(json2));
+  expect(existsSync(shortWeights)).toBe(true);
+  const json3 = JSON.parse(readFileSync(modelPath, 'utf8'));
+  json3.modelTopology.config.layers[0].class_name = 'MyCustomAttention';
+  tmp.file('good/custom.json', JSON.stringify(json3));
+}, 60_000);
+
+afterAll(() => tmp.cleanup());
+
+describe('nn-doctor check (happy path)', () => {
+  it('checks a saved model on .npz data, writes JSON/Markdown, exits 0; report re-renders', async () => {
+    const out = join(tmp.dir, 'report.json');
+    const md = join(tmp.dir, 'report.md');
+    const r = await cli(['check', '--model', modelPath, '--data', join(tmp.dir, 'data.npz'), '--json', out, '--backend', 'wasm']);
+    expect(r.stderr).toBe('');
+    expect(r.code, r.stdout).toBe(0);
+    expect(r.stdout).toContain('Verdict: PASS');
+    expect(r.stdout).toContain('Inputs');
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.schemaVersion).toBe(1);
+    expect(report.environment.backend).toBe('wasm');
+    expect(report.subject.data.records).toBe(N);
+    const again = await cli(['report', out, '--md', md, '--quiet']);
+    expect(again.code).toBe(0);
+    expect(readFileSync(md, 'utf8')).toContain('inputs/class-balance');
+  });
+
+  it('exits 1 when a check fails (zero-initialized model, .npy + --labels)', async () => {
+    const r = await cli(['check', '--model', badInitModel, '--data', join(tmp.dir, 'x.npy'), '--labels', join(tmp.dir, 'y.npy'), '--quiet', '--json', join(tmp.dir, 'zeros.json')]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(readFileSync(join(tmp.dir, 'zeros.json'), 'utf8'));
+    expect(report.diagnosis.primary).toBe('model/init-shallow');
+  });
+});
+
+describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothing written)', () => {
+  const f = (name: string) => join(tmp.dir, name);
+  const cases: [string, () => string[], RegExp][] = [
+    ['missing model file', () => ['--model', f('nope/model.json'), '--data', f('data.npz')], /nope\/model\.json/],
+    ['malformed model.json', () => ['--model', f('broken.json'), '--data', f('data.npz')], /broken\.json/],
+    ['weight file missing', () => ['--model', f('good/no-weights.json'), '--data', f('data.npz')], /missing\.bin/],
+    ['weight file of the wrong size', () => ['--model', f('short/model.json'), '--data', f('data.npz')], /group1-shard1of1\.bin|short\/model\.json/],
+    ['a layer TF.js cannot deserialize', () => ['--model', f('good/custom.json'), '--data', f('data.npz')], /MyCustomAttention/],
+    ['missing data file', () => ['--model', modelPath, '--data', f('nope.npz')], /nope\.npz/],
+    ['data shape does not fit the model input', () => ['--model', modelPath, '--data', f('x-wrong.npy'), '--labels', f('y.npy')], /x-wrong\.npy/],
+    ['labels count differs from records', () => ['--model', modelPath, '--data', f('x.npy'), '--labels', f('y-short.npy')], /y-short\.npy/],
+    ['label values outside the classes', () => ['--model', modelPath, '--data', f('x.npy'), '--labels', f('y-range.npy')], /y-range\.npy/],
+    ['empty data', () => ['--model', modelPath, '--data', f('empty.csv')], /empty\.csv/],
+    ['unknown flag', () => ['--bogus'], /--bogus/],
+    ['bad number', () => ['--lr', 'fast'], /--lr/],
+    ['bad batch size', () => ['--batch-size', '0'], /--batch-size/],
+    ['unknown check id', () => ['--only', 'inputs/nope'], /--only/],
+    ['unknown backend', () => ['--backend', 'gpu'], /--backend/],
+    ['output folder missing', () => ['--json', f('no/such/dir/r.json')], /--json/],
+  ];
+  for (const [name, args, culprit] of cases) {
+    it(name, async () => {
+      const out = f(`${name.replace(/\W+/g, '-')}.json`);
+      const r = await cli(['check', ...args(), ...(args().includes('--json') ? [] : ['--json', out])]);
+      expect(r.code, r.stderr + r.stdout).toBe(2);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^nn-doctor: /);
+      expect(lines[0]).toMatch(culprit);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(out)).toBe(false);
+    });
+  }
+});

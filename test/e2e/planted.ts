@@ -1,0 +1,63 @@
+// Planted faults on real MNIST with the built-in MLP: each must make its matching check fail
+// and be named the primary diagnosis. Shared by the e2e test files (split so two forks run them).
+import * as tf from '@tensorflow/tfjs';
+import type { Dataset } from '../../src/core/dataset.ts';
+import { createRng, permutation } from '../../src/core/random.ts';
+import { loadMnist } from '../../src/data/mnist.ts';
+import { type ExampleOptions, exampleData } from '../../src/example/mnist-mlp.ts';
+
+export interface PlantedCase {
+  name: string;
+  /** Built lazily: TF.js objects must be created after the backend is selected. */
+  model: () => ExampleOptions;
+  data: () => Dataset;
+  /** Check that must fail and be the primary diagnosis (either, when several are acceptable). */
+  primary: string[];
+}
+
+let cached: Dataset | null = null;
+const mnist = () => {
+  cached ??= exampleData();
+  return cached;
+};
+
+/** 95% of records in class 0, the other 5% spread over classes 1–9. */
+function mostlyOneClass(): Dataset {
+  const ds = loadMnist('train', 30_000);
+  const zeros: number[] = [];
+  const others: number[] = [];
+  for (let i = 0; i < ds.xShape[0]; i++) (ds.y[i] === 0 ? zeros : others).push(i);
+  const keep = [...zeros, ...others.slice(0, Math.round(zeros.length / 19))];
+  const x = new Float32Array(keep.length * 784);
+  const y = new Float32Array(keep.length);
+  keep.forEach((r, k) => {
+    x.set(ds.x.subarray(r * 784, r * 784 + 784), k * 784);
+    y[k] = ds.y[r];
+  });
+  return { x, xShape: [keep.length, 28, 28, 1], y, yShape: [keep.length], source: 'mnist (95% class 0)' };
+}
+
+function shuffledLabels(): Dataset {
+  const ds = mnist();
+  const p = permutation(ds.y.length, createRng(7));
+  return { ...ds, y: Float32Array.from(p, (i) => ds.y[i]), source: 'mnist (shuffled labels)' };
+}
+
+export const PLANTED: PlantedCase[] = [
+  { name: 'all-zero kernel init', model: () => ({ kernelInitializer: tf.initializers.zeros() }), data: mnist, primary: ['model/init-shallow'] },
+  { name: 'raw 0–255 pixels', model: () => ({}), data: () => loadMnist('train', 10_000, { raw: true }), primary: ['inputs/mean-centering'] },
+  // SGD at 0.5 trains this MLP well (the healthy test below); 10× that does not converge.
+  { name: 'learning rate 10× too high (SGD 5)', model: () => ({ optimizer: tf.train.sgd(5) }), data: mnist, primary: ['loss/learning-rate'] },
+  { name: 'learning rate 1000× too low (Adam 1e-6)', model: () => ({ optimizer: tf.train.adam(1e-6) }), data: mnist, primary: ['loss/learning-rate'] },
+  { name: 'L2 so strong the regularization loss dominates', model: () => ({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }), data: mnist, primary: ['loss/regularization'] },
+  {
+    name: 'sigmoid layers with large-std init',
+    model: () => ({ hiddenActivation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }) }),
+    data: mnist,
+    primary: ['activations/saturation'],
+  },
+  { name: 'ReLU layers with a large negative bias', model: () => ({ biasInitializer: tf.initializers.constant({ value: -5 }) }), data: mnist, primary: ['activations/dead-relu'] },
+  { name: '95% of records in one class', model: () => ({}), data: mostlyOneClass, primary: ['inputs/class-balance'] },
+  { name: 'no softmax under categorical cross-entropy', model: () => ({ outputActivation: 'linear' as const }), data: mnist, primary: ['loss/output-mismatch', 'loss/initial-loss'] },
+  { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
+];
