@@ -8,7 +8,9 @@ import { checkup } from '../src/checkup.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '3' }, backend: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { runs: { type: 'string', default: '3' }, backend: { type: 'string' } },
+});
 const runs = Number(values.runs);
 const backend = await selectBackend(values.backend);
 const data = exampleData();
@@ -32,7 +34,10 @@ const probes: Record<string, number[]> = {};
 for (let i = 0; i < runs; i++) {
   const report = await checkup({ model: exampleModel(), data });
   totals.push(report.timings.totalMs);
-  for (const [name, ms] of Object.entries(report.timings.probes)) (probes[name] ??= []).push(ms);
+  for (const [name, ms] of Object.entries(report.timings.probes)) {
+    probes[name] ??= [];
+    probes[name].push(ms);
+  }
   if (report.verdict === 'fail') console.warn('warning: the built-in example failed a check');
 }
 const fitRate = await fitThroughput();
@@ -40,6 +45,9 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 console.log(`backend: ${backend}; runs: ${runs}; node ${process.version}`);
 console.log(`plain model.fit on the same MLP: ${fitRate.toFixed(0)} samples/s (batch 64)`);
-console.log(`full checkup: median ${(median(totals) / 1000).toFixed(2)} s  (runs: ${totals.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`);
+console.log(
+  `full checkup: median ${(median(totals) / 1000).toFixed(2)} s  (runs: ${totals.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`,
+);
 console.log(`target: <= 10 s -> ratio to target ${(median(totals) / 10000).toFixed(2)}`);
-for (const [name, ms] of Object.entries(probes)) console.log(`  ${name.padEnd(18)} ${(median(ms) / 1000).toFixed(2)} s`);
+for (const [name, ms] of Object.entries(probes))
+  console.log(`  ${name.padEnd(18)} ${(median(ms) / 1000).toFixed(2)} s`);

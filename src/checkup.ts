@@ -1,6 +1,6 @@
 // The library entry point: runs the probes a selection of checks needs on clones of the user's
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { ALL_CHECKS } from './checks/index.ts';
 import { buildReport } from './core/build-report.ts';
 import type { CheckId } from './core/check.ts';
@@ -10,9 +10,9 @@ import type { Evidence, EvidenceKey } from './core/evidence.ts';
 import { createRng, permutation, subSeed } from './core/random.ts';
 import type { Report } from './core/report.ts';
 import { isSelected } from './core/runner.ts';
-import { fitDatasetToModel } from './data/validate.ts';
 import { loadMnist } from './data/mnist.ts';
-import { DEFAULT_BUDGET, type Budget, type ProbeContext, chanceLoss } from './probes/context.ts';
+import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
+import { type Budget, chanceLoss, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
 import { runControlProbe } from './probes/control.ts';
 import { datasetStats } from './probes/dataset-stats.ts';
 import { runLabelSignalProbe } from './probes/label-signal.ts';
@@ -54,9 +54,9 @@ export interface CheckupOptions {
   thresholds?: Partial<Record<CheckId, Record<string, number>>>;
   budget?: Partial<Budget>;
   onProgress?: (event: ProgressEvent) => void;
-  /** How the data was named by the user (file names / flags), for error messages. */
-  dataFlags?: { data: string; labels?: string };
-  validationFlags?: { data: string; labels?: string };
+  /** How the data was named by the user (file names and flags), for error messages. */
+  dataFlags?: DataFlags;
+  validationFlags?: DataFlags;
 }
 
 const DEFAULT_BATCH_SIZE = 64;
@@ -107,12 +107,18 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const budget = { ...DEFAULT_BUDGET, ...options.budget };
   const user = options.model;
-  const flags = options.dataFlags ?? { data: 'data', labels: 'labels' };
+  const flags: DataFlags = options.dataFlags ?? { data: '(in memory)', dataFlag: 'options.data' };
+  const valFlags: DataFlags = options.validationFlags ?? {
+    data: '(in memory)',
+    dataFlag: 'options.validation',
+  };
 
   const lossSpec = options.loss ?? (user.loss as unknown);
   if (!lossSpec || (Array.isArray(lossSpec) && lossSpec.length !== 1)) {
     throw new UsageError(
-      options.loss === undefined ? '--loss: the model has no training config (not compiled); give --loss' : '--loss: models with several outputs are not supported',
+      options.loss === undefined
+        ? '--loss: the model has no training config (not compiled); give --loss'
+        : '--loss: models with several outputs are not supported',
     );
   }
   const loss = (Array.isArray(lossSpec) ? lossSpec[0] : lossSpec) as ProbeContext['loss'];
@@ -121,26 +127,32 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   const ownOptimizer = Boolean(options.optimizer) || !user.optimizer;
   if (options.optimizer) {
     const named = optimizerByName(options.optimizer, configuredLr);
-    if (!named) throw new UsageError(`--optimizer: unknown optimizer '${options.optimizer}' (use adam, sgd, momentum, rmsprop, adagrad, adadelta or adamax)`);
+    if (!named)
+      throw new UsageError(
+        `--optimizer: unknown optimizer '${options.optimizer}' (use adam, sgd, momentum, rmsprop, adagrad, adadelta or adamax)`,
+      );
     optimizer = named;
   } else {
     optimizer = user.optimizer ?? (optimizerByName('adam', configuredLr) as tf.Optimizer);
   }
-  const lossName = typeof loss === 'string' ? loss : (loss.name || 'custom');
+  const lossName = typeof loss === 'string' ? loss : loss.name || 'custom';
   const io = { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName };
   const training = fitDatasetToModel(toDataset(options.data), io, flags);
   const validation = options.validation
-    ? fitDatasetToModel(toDataset(options.validation), io, options.validationFlags ?? { data: 'validation' })
+    ? fitDatasetToModel(toDataset(options.validation), io, valFlags)
     : null;
   if (validation && validation.yShape.length !== training.yShape.length) {
-    throw new UsageError(`${options.validationFlags?.labels ?? options.validationFlags?.data ?? 'validation'}: labels are encoded differently from the training labels (${validation.yShape.length === 1 ? 'class ids' : 'one-hot/targets'} vs ${training.yShape.length === 1 ? 'class ids' : 'one-hot/targets'})`);
+    throw new UsageError(
+      `${labelsWhere(valFlags)}: labels are encoded differently from the training labels (${validation.yShape.length === 1 ? 'class ids' : 'one-hot/targets'} vs ${training.yShape.length === 1 ? 'class ids' : 'one-hot/targets'})`,
+    );
   }
   // Training and validation records side by side: experiments draw from the first part only.
   const dataset = validation ? concatDatasets(training, validation) : training;
   const trainRecords = training.xShape[0];
 
   const probeTimings: Record<string, number> = {};
-  const progress = (probe: string) => (done: number, total: number) => options.onProgress?.({ probe, done, total });
+  const progress = (probe: string) => (done: number, total: number) =>
+    options.onProgress?.({ probe, done, total });
   const timed = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
     const t0 = performance.now();
     progress(name)(0, 1);
@@ -151,13 +163,20 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     }
   };
 
-  const labels = prepareLabels(user, lossName, dataset, `--labels ${flags.labels ?? flags.data}`);
+  const labels = prepareLabels(user, lossName, dataset, labelsWhere(flags));
   const task = { ...labels.task, optimizer: optimizer.getClassName(), learningRate: configuredLr, batchSize };
   const records = trainRecords;
   const order = permutation(records, createRng(subSeed(seed, 'split')));
-  const heldOutSize = validation ? 0 : records >= 100 ? Math.min(budget.heldOutRecords, Math.floor(records / 5)) : 0;
+  const heldOutSize = validation
+    ? 0
+    : records >= 100
+      ? Math.min(budget.heldOutRecords, Math.floor(records / 5))
+      : 0;
   const validationIds = validation
-    ? Int32Array.from({ length: Math.min(budget.heldOutRecords, validation.xShape[0]) }, (_, i) => trainRecords + i)
+    ? Int32Array.from(
+        { length: Math.min(budget.heldOutRecords, validation.xShape[0]) },
+        (_, i) => trainRecords + i,
+      )
     : null;
   const ctx: ProbeContext = {
     model: user,
@@ -168,7 +187,13 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     seed,
     budget,
     task,
-    data: { x: dataset.x, featureShape: dataset.xShape.slice(1), targets: labels.targets, targetShape: labels.targetShape, classIds: labels.view.classIds },
+    data: {
+      x: dataset.x,
+      featureShape: dataset.xShape.slice(1),
+      targets: labels.targets,
+      targetShape: labels.targetShape,
+      classIds: labels.view.classIds,
+    },
     pool: order.slice(heldOutSize),
     heldOut: validationIds ?? order.slice(0, heldOutSize),
     progress: () => {},
@@ -183,7 +208,10 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
       await timed(name, run);
     } catch (err) {
       if (err instanceof UsageError) throw err;
-      unavailable[key] = { status: 'error', reason: `the ${name} probe failed: ${err instanceof Error ? err.message : String(err)}` };
+      unavailable[key] = {
+        status: 'error',
+        reason: `the ${name} probe failed: ${err instanceof Error ? err.message : String(err)}`,
+      };
     }
   };
 
@@ -199,7 +227,9 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     evidence.model = describeModel(user);
   });
 
-  const needsTraining = ['training', 'labelSignal', 'simplified', 'rebalancing'].some((k) => wanted.has(k as EvidenceKey));
+  const needsTraining = ['training', 'labelSignal', 'simplified', 'rebalancing'].some((k) =>
+    wanted.has(k as EvidenceKey),
+  );
   let heldOut: Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'] = null;
   if (needsTraining) {
     await attempt('training', 'training', async () => {
@@ -226,7 +256,10 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   if (wanted.has('simplified') && evidence.training && evidence.model) {
     const hidden = evidence.model.hiddenLayers;
     if (hidden <= 2) {
-      unavailable.simplified = { status: 'skip', reason: `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare` };
+      unavailable.simplified = {
+        status: 'skip',
+        reason: `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare`,
+      };
     } else {
       const userLoss = evidence.training.dataLoss ?? evidence.training.loss;
       await attempt('simplified', 'simplified-model', async () => {
@@ -236,18 +269,35 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   }
   const trained = heldOut as Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'];
   if (wanted.has('labelSignal')) {
-    if (!trained) unavailable.labelSignal = { status: 'skip', reason: `too few records (${records}) to hold some out for the shuffled-label control (needs ≥ 100)` };
+    if (!trained)
+      unavailable.labelSignal = {
+        status: 'skip',
+        reason: `too few records (${records}) to hold some out for the shuffled-label control (needs ≥ 100)`,
+      };
     else
       await attempt('labelSignal', 'shuffled-labels', async () => {
-        evidence.labelSignal = await runLabelSignalProbe(withProgress('shuffled-labels'), trained, chanceLoss(task, evidence.dataset?.targetVariance ?? null));
+        evidence.labelSignal = await runLabelSignalProbe(
+          withProgress('shuffled-labels'),
+          trained,
+          chanceLoss(task, evidence.dataset?.targetVariance ?? null),
+        );
       });
   }
   if (wanted.has('rebalancing')) {
     const counts = evidence.dataset?.classCounts;
     const imbalanced = counts && Math.max(...counts) > 3 * Math.min(...counts);
-    if (!counts) unavailable.rebalancing = { status: 'skip', reason: 'regression: there are no classes to rebalance' };
-    else if (!imbalanced) unavailable.rebalancing = { status: 'skip', reason: 'the classes are balanced (largest/smallest ≤ 3): nothing to rebalance' };
-    else if (!trained?.predictions) unavailable.rebalancing = { status: 'skip', reason: `too few records (${records}) for a held-out comparison` };
+    if (!counts)
+      unavailable.rebalancing = { status: 'skip', reason: 'regression: there are no classes to rebalance' };
+    else if (!imbalanced)
+      unavailable.rebalancing = {
+        status: 'skip',
+        reason: 'the classes are balanced (largest/smallest ≤ 3): nothing to rebalance',
+      };
+    else if (!trained?.predictions)
+      unavailable.rebalancing = {
+        status: 'skip',
+        reason: `too few records (${records}) for a held-out comparison`,
+      };
     else {
       const predictions = trained.predictions;
       await attempt('rebalancing', 'rebalancing', async () => {
@@ -260,7 +310,14 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   return buildReport({
     evidence,
     options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
-    settings: { seed, batchSize, learningRate: configuredLr, optimizer: task.optimizer, loss: task.loss, budget },
+    settings: {
+      seed,
+      batchSize,
+      learningRate: configuredLr,
+      optimizer: task.optimizer,
+      loss: task.loss,
+      budget,
+    },
     backend,
     probeTimings,
     startedAt,

@@ -1,6 +1,7 @@
 // nn-doctor library API.
-export { type CheckupOptions, type ProgressEvent, checkup } from './checkup.ts';
+
 export { ALL_CHECKS } from './checks/index.ts';
+export { type CheckupOptions, checkup, type ProgressEvent } from './checkup.ts';
 export { buildReport } from './core/build-report.ts';
 export { CHECK_IDS, type CheckId, SECTIONS, type Status } from './core/check.ts';
 export type { Dataset } from './core/dataset.ts';

@@ -2,7 +2,7 @@
 // evidence and the expected status and measured values (never wording). Wording is still
 // exercised: every case must explain itself, and non-pass cases must carry a remedy.
 import { describe, expect, it } from 'vitest';
-import type { Check, Status } from '../core/check.ts';
+import type { AnyCheck, Status } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { runCheck } from '../core/runner.ts';
 
@@ -25,8 +25,7 @@ function close(actual: unknown, expected: unknown): boolean {
   return Object.is(actual, expected) || JSON.stringify(actual) === JSON.stringify(expected);
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: any check
-export function testCheck(check: Check<any, any>, cases: { valid: CheckCase[]; invalid: CheckCase[] }): void {
+export function testCheck(check: AnyCheck, cases: { valid: CheckCase[]; invalid: CheckCase[] }): void {
   describe(check.id, () => {
     it('has metadata: title, why, a source for every threshold', () => {
       expect(check.title.length).toBeGreaterThan(3);
@@ -39,14 +38,23 @@ export function testCheck(check: Check<any, any>, cases: { valid: CheckCase[]; i
     });
     for (const c of [...cases.valid, ...cases.invalid]) {
       it(`${c.status}: ${c.name}`, () => {
-        const result = runCheck(check, c.evidence, c.thresholds ? { thresholds: { [check.id]: c.thresholds } } : {});
+        const result = runCheck(
+          check,
+          c.evidence,
+          c.thresholds ? { thresholds: { [check.id]: c.thresholds } } : {},
+        );
         expect(result.status, result.summary).toBe(c.status);
         expect(result.summary.length).toBeGreaterThan(10);
-        if (c.status === 'warn' || c.status === 'fail') expect(result.remedy?.length ?? 0).toBeGreaterThan(10);
+        if (c.status === 'warn' || c.status === 'fail')
+          expect(result.remedy?.length ?? 0).toBeGreaterThan(10);
         for (const [key, value] of Object.entries(c.measured ?? {})) {
           const actual = result.measured[key];
           if (c.exact) expect(actual, key).toEqual(value);
-          else expect(close(actual, value), `${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(value)}`).toBe(true);
+          else
+            expect(
+              close(actual, value),
+              `${key}: got ${JSON.stringify(actual)}, want ${JSON.stringify(value)}`,
+            ).toBe(true);
         }
       });
     }

@@ -12,7 +12,11 @@ export const OUTPUT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
-export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: string[], options: T, allowPositionals: boolean) {
+export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
+  args: string[],
+  options: T,
+  allowPositionals: boolean,
+) {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
@@ -22,7 +26,11 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(args: s
   }
 }
 
-export function numberFlag(name: string, value: string | undefined, opts: { integer?: boolean; min?: number; positive?: boolean } = {}): number | undefined {
+export function numberFlag(
+  name: string,
+  value: string | undefined,
+  opts: { integer?: boolean; min?: number; positive?: boolean } = {},
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   const bad =
@@ -32,7 +40,13 @@ export function numberFlag(name: string, value: string | undefined, opts: { inte
     (opts.positive && n <= 0) ||
     (opts.min !== undefined && n < opts.min);
   if (bad) {
-    const want = opts.integer ? (opts.positive ? 'a positive whole number' : 'a whole number') : opts.positive ? 'a positive number' : 'a number';
+    const want = opts.integer
+      ? opts.positive
+        ? 'a positive whole number'
+        : 'a whole number'
+      : opts.positive
+        ? 'a positive number'
+        : 'a number';
     throw new UsageError(`--${name}: '${value}' is not ${want}`);
   }
   return n;
@@ -41,23 +55,33 @@ export function numberFlag(name: string, value: string | undefined, opts: { inte
 /** `--only a,b --only c` → ids, each checked against the known ids and sections. */
 export function idList(name: string, values: string[] | undefined): string[] | undefined {
   if (!values?.length) return undefined;
-  const ids = values.flatMap((v) => v.split(',')).map((s) => s.trim()).filter(Boolean);
+  const ids = values
+    .flatMap((v) => v.split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
   const sections = new Set(CHECK_IDS.map((id) => id.split('/')[0]));
   for (const id of ids) {
     const known = (CHECK_IDS as readonly string[]).includes(id) || sections.has(id.replace(/\/$/, ''));
-    if (!known) throw new UsageError(`--${name}: unknown check '${id}' (ids look like inputs/class-balance; sections: ${[...sections].join(', ')})`);
+    if (!known)
+      throw new UsageError(
+        `--${name}: unknown check '${id}' (ids look like inputs/class-balance; sections: ${[...sections].join(', ')})`,
+      );
   }
   return ids;
 }
 
 /** `--threshold inputs/class-balance.failRatio=20` → overrides per check id. */
-export function thresholdOverrides(values: string[] | undefined): Record<string, Record<string, number>> | undefined {
+export function thresholdOverrides(
+  values: string[] | undefined,
+): Record<string, Record<string, number>> | undefined {
   if (!values?.length) return undefined;
   const out: Record<string, Record<string, number>> = {};
   for (const v of values) {
     const m = /^([a-z]+\/[a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(v);
     if (!m || !(CHECK_IDS as readonly string[]).includes(m[1])) {
-      throw new UsageError(`--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`);
+      throw new UsageError(
+        `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`,
+      );
     }
     const value = numberFlag('threshold', m[3]) as number;
     out[m[1]] ??= {};

@@ -8,9 +8,9 @@ import { loadDataset } from '../data/index.ts';
 import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
 import { selectBackend } from '../tfjs/backend.ts';
 import { loadModelFile } from '../tfjs/load-model.ts';
-import { OUTPUT_FLAGS, idList, numberFlag, parse, thresholdOverrides } from './args.ts';
+import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { checkOutputPaths } from './output.ts';
-import { type Progress, createProgress } from './progress.ts';
+import { createProgress, type Progress } from './progress.ts';
 
 export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH [--val-labels PATH]]
                         [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
@@ -50,9 +50,12 @@ export interface CheckCommand {
 
 export function parseCheckArgs(args: string[]): CheckCommand {
   const { values, positionals } = parse(args, FLAGS, true);
-  if (positionals.length) throw new UsageError(`check: unexpected argument '${positionals[0]}' (flags start with --)`);
-  if (values.labels !== undefined && values.data === undefined) throw new UsageError('--labels: needs --data');
-  if (values['val-labels'] !== undefined && values.val === undefined) throw new UsageError('--val-labels: needs --val');
+  if (positionals.length)
+    throw new UsageError(`check: unexpected argument '${positionals[0]}' (flags start with --)`);
+  if (values.labels !== undefined && values.data === undefined)
+    throw new UsageError('--labels: needs --data');
+  if (values['val-labels'] !== undefined && values.val === undefined)
+    throw new UsageError('--val-labels: needs --val');
   const known = new Set(ALL_CHECKS.map((c) => c.id));
   const only = idList('only', values.only);
   const skip = idList('skip', values.skip);
@@ -69,7 +72,9 @@ export function parseCheckArgs(args: string[]): CheckCommand {
       backend: values.backend,
       only,
       skip,
-      thresholds: thresholdOverrides(values.threshold) as Partial<Record<CheckId, Record<string, number>>> | undefined,
+      thresholds: thresholdOverrides(values.threshold) as
+        | Partial<Record<CheckId, Record<string, number>>>
+        | undefined,
     },
     modelPath: values.model,
     data: values.data ?? 'mnist',
@@ -82,14 +87,23 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   };
 }
 
-export async function runCheck(cmd: CheckCommand, progress: Progress = createProgress(cmd.quiet)): Promise<Report> {
+export async function runCheck(
+  cmd: CheckCommand,
+  progress: Progress = createProgress(cmd.quiet),
+): Promise<Report> {
   checkOutputPaths(cmd.outputs);
   // The backend first: the model's weights are created on it.
   await selectBackend(cmd.options.backend);
   const model = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : exampleModel();
-  const data = cmd.data === 'mnist' ? exampleData() : await loadDataset({ data: cmd.data, labels: cmd.labels });
+  const data =
+    cmd.data === 'mnist' ? exampleData() : await loadDataset({ data: cmd.data, labels: cmd.labels });
   const validation = cmd.val
-    ? await loadDataset({ data: cmd.val, labels: cmd.valLabels, dataFlag: '--val', labelsFlag: '--val-labels' })
+    ? await loadDataset({
+        data: cmd.val,
+        labels: cmd.valLabels,
+        dataFlag: '--val',
+        labelsFlag: '--val-labels',
+      })
     : undefined;
   try {
     return await checkup({
@@ -97,8 +111,10 @@ export async function runCheck(cmd: CheckCommand, progress: Progress = createPro
       model,
       data,
       validation,
-      validationFlags: cmd.val ? { data: `--val ${cmd.val}`, labels: cmd.valLabels ? `--val-labels ${cmd.valLabels}` : undefined } : undefined,
-      dataFlags: { data: `--data ${cmd.data}`, labels: cmd.labels ? `--labels ${cmd.labels}` : undefined },
+      validationFlags: cmd.val
+        ? { data: cmd.val, labels: cmd.valLabels, dataFlag: '--val', labelsFlag: '--val-labels' }
+        : undefined,
+      dataFlags: { data: cmd.data, labels: cmd.labels },
       onProgress: progress.update,
     });
   } finally {
@@ -111,11 +127,15 @@ async function loadUserModel(path: string, loss: string | undefined) {
   const loaded = await loadModelFile(path);
   if (loaded.trainingConfigProblem && loss === undefined) {
     loaded.model.dispose();
-    throw new UsageError(`--model ${path}: ${loaded.trainingConfigProblem} (give --loss and --optimizer to train it with a supported setup)`);
+    throw new UsageError(
+      `--model ${path}: ${loaded.trainingConfigProblem} (give --loss and --optimizer to train it with a supported setup)`,
+    );
   }
   if (!loaded.compiled && loss === undefined) {
     loaded.model.dispose();
-    throw new UsageError(`--model ${path}: has no training config (loss, optimizer); give --loss (and --optimizer, --lr)`);
+    throw new UsageError(
+      `--model ${path}: has no training config (loss, optimizer); give --loss (and --optimizer, --lr)`,
+    );
   }
   return loaded.model;
 }

@@ -2,7 +2,7 @@
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { diagnoseLogdir } from '../tensorboard/diagnose.ts';
-import { OUTPUT_FLAGS, idList, parse } from './args.ts';
+import { idList, OUTPUT_FLAGS, parse } from './args.ts';
 import { checkOutputPaths } from './output.ts';
 
 export const DIAGNOSE_USAGE =
@@ -36,7 +36,9 @@ export function parseDiagnoseArgs(args: string[]) {
   };
 }
 
-export async function runDiagnose(cmd: Exclude<ReturnType<typeof parseDiagnoseArgs>, { help: true }>): Promise<Report> {
+export async function runDiagnose(
+  cmd: Exclude<ReturnType<typeof parseDiagnoseArgs>, { help: true }>,
+): Promise<Report> {
   checkOutputPaths(cmd.outputs);
   const { report } = await diagnoseLogdir(cmd.logdir, { map: cmd.map, only: cmd.only, skip: cmd.skip });
   return report;

@@ -7,7 +7,7 @@ import { renderTerminal } from '../render/terminal.ts';
 import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
 import { checkOutputPaths, writeReports } from './output.ts';
-import { REPORT_USAGE, parseReportArgs, readReport } from './report.ts';
+import { parseReportArgs, REPORT_USAGE, readReport } from './report.ts';
 
 const USAGE = `nn-doctor — an automated checkup for neural networks that don't learn
 
@@ -17,26 +17,38 @@ ${REPORT_USAGE}
 
 With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
 
-function finish(report: Report, outputs: { json?: string; html?: string; md?: string }, quiet: boolean): number {
+function printUsage(text: string): number {
+  process.stdout.write(`${text}\n`);
+  return 0;
+}
+
+function finish(
+  report: Report,
+  outputs: { json?: string; html?: string; md?: string },
+  quiet: boolean,
+): number {
   writeReports(report, outputs);
-  if (!quiet) process.stdout.write(renderTerminal(report, { color: process.stdout.isTTY, width: Math.min(110, process.stdout.columns ?? 100) }));
+  if (!quiet)
+    process.stdout.write(
+      renderTerminal(report, {
+        color: process.stdout.isTTY,
+        width: Math.min(110, process.stdout.columns ?? 100),
+      }),
+    );
   return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--help' || first === '-h' || first === 'help') {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
+  if (first === '--help' || first === '-h' || first === 'help') return printUsage(USAGE);
   if (first === 'diagnose') {
     const cmd = parseDiagnoseArgs(rest);
-    if (cmd.help) return (process.stdout.write(`${DIAGNOSE_USAGE}\n`), 0);
+    if (cmd.help) return printUsage(DIAGNOSE_USAGE);
     return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
   }
   if (first === 'report') {
     const cmd = parseReportArgs(rest);
-    if (cmd.help) return (process.stdout.write(`${REPORT_USAGE}\n`), 0);
+    if (cmd.help) return printUsage(REPORT_USAGE);
     checkOutputPaths(cmd.outputs);
     return finish(readReport(cmd.path), cmd.outputs, cmd.quiet);
   }
@@ -44,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     throw new UsageError(`unknown command '${first}' (use check, diagnose or report; --help for usage)`);
   }
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
-  if (cmd.help) return (process.stdout.write(`${CHECK_USAGE}\n`), 0);
+  if (cmd.help) return printUsage(CHECK_USAGE);
   return finish(await runCheck(cmd), cmd.outputs, cmd.quiet);
 }
 

@@ -19,8 +19,10 @@ export function checkOutputPaths(flags: OutputFlags): void {
     if (path === undefined) continue;
     if (path === '') throw new UsageError(`--${flag}: needs a file path`);
     const dir = dirname(resolve(path));
-    if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new UsageError(`--${flag} ${path}: folder ${dir} does not exist`);
-    if (existsSync(path) && statSync(path).isDirectory()) throw new UsageError(`--${flag} ${path}: is a folder, not a file`);
+    if (!existsSync(dir) || !statSync(dir).isDirectory())
+      throw new UsageError(`--${flag} ${path}: folder ${dir} does not exist`);
+    if (existsSync(path) && statSync(path).isDirectory())
+      throw new UsageError(`--${flag} ${path}: is a folder, not a file`);
   }
 }
 

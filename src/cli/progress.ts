@@ -18,7 +18,9 @@ export function createProgress(quiet: boolean, stream: NodeJS.WriteStream = proc
       last = now;
       const width = 24;
       const filled = Math.round((done / Math.max(1, total)) * width);
-      stream.write(`\r\u001b[2K  ${probe.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+      stream.write(
+        `\r\u001b[2K  ${probe.padEnd(18)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`,
+      );
       shown = true;
     },
     done() {

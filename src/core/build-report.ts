@@ -36,17 +36,31 @@ export function buildReport(input: BuildReportInput): Report {
     tool: { name: pkg.name, version: pkg.version },
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     settings: { ...input.settings, ...input.options },
-    environment: { backend: input.backend ?? null, node: process.version, platform: `${process.platform}-${process.arch}` },
+    environment: {
+      backend: input.backend ?? null,
+      node: process.version,
+      platform: `${process.platform}-${process.arch}`,
+    },
     subject: {
       model: model
         ? {
             name: model.name,
             params: model.params,
-            layers: model.layers.map((l) => ({ name: l.name, className: l.className, activation: l.activation, params: l.params })),
+            layers: model.layers.map((l) => ({
+              name: l.name,
+              className: l.className,
+              activation: l.activation,
+              params: l.params,
+            })),
           }
         : null,
       data: data
-        ? { records: data.records, features: data.features, classes: evidence.task?.classes ?? null, source: data.source }
+        ? {
+            records: data.records,
+            features: data.features,
+            classes: evidence.task?.classes ?? null,
+            source: data.source,
+          }
         : null,
     },
     verdict: overallVerdict(checks),

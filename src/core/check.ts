@@ -88,8 +88,16 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
   plot?: PlotId;
   /** Pure: same evidence and thresholds, same detection. */
   evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
-  explain(detection: Detection, evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Explanation;
+  explain(
+    detection: Detection,
+    evidence: Evidence & Required<Pick<Evidence, N>>,
+    thresholds: Thresholds<K>,
+  ): Explanation;
 }
+
+/** Any check, whatever its threshold and evidence keys (for lists of checks). */
+// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
+export type AnyCheck = Check<any, any>;
 
 /** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
 export function defineCheck<K extends string, N extends EvidenceKey>(check: Check<K, N>): Check<K, N> {

@@ -88,7 +88,11 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
   }
   const combined = combinationSummary(primary, byId(results));
   const lead = primary.status === 'fail' ? 'Most likely cause' : 'No check failed; the strongest warning';
-  return { primary: primary.id, summary: combined ?? `${lead} — ${primary.title}: ${primary.summary}`, ranked };
+  return {
+    primary: primary.id,
+    summary: combined ?? `${lead} — ${primary.title}: ${primary.summary}`,
+    ranked,
+  };
 }
 
 export function overallVerdict(results: CheckResult[]): Report['verdict'] {

@@ -1,7 +1,7 @@
 // Runs checks over evidence. Missing evidence is decided here, once: a check whose needed
 // evidence is absent becomes `skip` (does not apply / not logged) or `error` (its probe failed).
 // A check that throws becomes `error`; it never takes the whole checkup down.
-import { type Check, type CheckId, effectiveThresholds } from './check.ts';
+import { type AnyCheck, type CheckId, effectiveThresholds } from './check.ts';
 import type { Evidence, EvidenceKey } from './evidence.ts';
 import type { CheckResult } from './report.ts';
 
@@ -38,7 +38,10 @@ function missingEvidence(
   return null;
 }
 
-function baseResult(check: Check, thresholds: Record<string, number>): Omit<CheckResult, 'status' | 'summary' | 'measured' | 'remedy' | 'durationMs'> {
+function baseResult(
+  check: AnyCheck,
+  thresholds: Record<string, number>,
+): Omit<CheckResult, 'status' | 'summary' | 'measured' | 'remedy' | 'durationMs'> {
   return {
     id: check.id,
     section: check.section,
@@ -48,15 +51,20 @@ function baseResult(check: Check, thresholds: Record<string, number>): Omit<Chec
     ...(check.plot ? { plot: check.plot } : {}),
   };
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export function runCheck(check: Check<any, any>, evidence: Evidence, options: RunOptions = {}): CheckResult {
+export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOptions = {}): CheckResult {
   const started = performance.now();
   const thresholds = effectiveThresholds(check, options.thresholds?.[check.id]);
   const base = baseResult(check, thresholds);
   const missing = missingEvidence(check.needs, evidence);
   if (missing) {
-    return { ...base, status: missing.status, summary: missing.reason, measured: {}, remedy: null, durationMs: 0 };
+    return {
+      ...base,
+      status: missing.status,
+      summary: missing.reason,
+      measured: {},
+      remedy: null,
+      durationMs: 0,
+    };
   }
   try {
     const detection = check.evaluate(evidence, thresholds);
@@ -82,8 +90,6 @@ export function runCheck(check: Check<any, any>, evidence: Evidence, options: Ru
     };
   }
 }
-
-// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export function runChecks(checks: Check<any, any>[], evidence: Evidence, options: RunOptions = {}): CheckResult[] {
+export function runChecks(checks: AnyCheck[], evidence: Evidence, options: RunOptions = {}): CheckResult[] {
   return checks.filter((c) => isSelected(c.id, options)).map((c) => runCheck(c, evidence, options));
 }

@@ -24,17 +24,45 @@ export interface ExampleOptions {
 export function exampleModel(options: ExampleOptions = {}): tf.LayersModel {
   const seed = options.seed ?? 42;
   const hidden = options.hiddenActivation ?? 'relu';
-  const init = (k: number) => options.kernelInitializer ?? (hidden === 'relu' ? tf.initializers.heNormal({ seed: seed + k }) : tf.initializers.glorotUniform({ seed: seed + k }));
+  const init = (k: number) =>
+    options.kernelInitializer ??
+    (hidden === 'relu'
+      ? tf.initializers.heNormal({ seed: seed + k })
+      : tf.initializers.glorotUniform({ seed: seed + k }));
   const model = tf.sequential({
     name: 'mnist_mlp',
     layers: [
       tf.layers.flatten({ inputShape: [28, 28, 1], name: 'flatten' }),
-      tf.layers.dense({ units: 256, activation: hidden, kernelInitializer: init(1), biasInitializer: options.biasInitializer, kernelRegularizer: options.kernelRegularizer, name: 'hidden_1' }),
-      tf.layers.dense({ units: 128, activation: hidden, kernelInitializer: init(2), biasInitializer: options.biasInitializer, kernelRegularizer: options.kernelRegularizer, name: 'hidden_2' }),
-      tf.layers.dense({ units: 10, activation: options.outputActivation ?? 'softmax', kernelInitializer: options.kernelInitializer ?? tf.initializers.glorotUniform({ seed: seed + 3 }), kernelRegularizer: options.kernelRegularizer, name: 'output' }),
+      tf.layers.dense({
+        units: 256,
+        activation: hidden,
+        kernelInitializer: init(1),
+        biasInitializer: options.biasInitializer,
+        kernelRegularizer: options.kernelRegularizer,
+        name: 'hidden_1',
+      }),
+      tf.layers.dense({
+        units: 128,
+        activation: hidden,
+        kernelInitializer: init(2),
+        biasInitializer: options.biasInitializer,
+        kernelRegularizer: options.kernelRegularizer,
+        name: 'hidden_2',
+      }),
+      tf.layers.dense({
+        units: 10,
+        activation: options.outputActivation ?? 'softmax',
+        kernelInitializer: options.kernelInitializer ?? tf.initializers.glorotUniform({ seed: seed + 3 }),
+        kernelRegularizer: options.kernelRegularizer,
+        name: 'output',
+      }),
     ],
   });
-  model.compile({ optimizer: options.optimizer ?? tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  model.compile({
+    optimizer: options.optimizer ?? tf.train.adam(1e-3),
+    loss: 'categoricalCrossentropy',
+    metrics: ['accuracy'],
+  });
   return model;
 }
 

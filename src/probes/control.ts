@@ -6,7 +6,7 @@ import type { ControlEvidence } from '../core/evidence.ts';
 import { createRng, gaussian, permutation, subSeed } from '../core/random.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 export interface ControlCorpus {
   corpus: 'mnist' | 'synthetic';
@@ -46,7 +46,13 @@ export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): Contro
   const seed = subSeed(ctx.seed, 'control');
   if (fitsMnist(ctx)) {
     const { x, labels } = loadMnist(CONTROL_TRAIN + CONTROL_TEST);
-    const data: TrainingData = { x, featureShape: ctx.data.featureShape, targets: targetsFor(ctx, labels), targetShape: ctx.data.targetShape, classIds: labels };
+    const data: TrainingData = {
+      x,
+      featureShape: ctx.data.featureShape,
+      targets: targetsFor(ctx, labels),
+      targetShape: ctx.data.targetShape,
+      classIds: labels,
+    };
     return { corpus: 'mnist', data, ...split(labels.length, seed) };
   }
   // Synthetic: standard-normal inputs of the model's input shape; a random linear teacher
@@ -54,7 +60,10 @@ export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): Contro
   const rng = createRng(seed);
   const n = CONTROL_TRAIN + CONTROL_TEST;
   const f = ctx.data.featureShape.reduce((a, b) => a * b, 1);
-  const outputs = ctx.task.kind === 'classification' ? (ctx.task.classes ?? 2) : ctx.data.targetShape.reduce((a, b) => a * b, 1);
+  const outputs =
+    ctx.task.kind === 'classification'
+      ? (ctx.task.classes ?? 2)
+      : ctx.data.targetShape.reduce((a, b) => a * b, 1);
   const x = Float32Array.from({ length: n * f }, () => gaussian(rng));
   const teacher = Float32Array.from({ length: f * outputs }, () => gaussian(rng) / Math.sqrt(f));
   const scores = new Float32Array(n * outputs);
@@ -71,10 +80,22 @@ export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): Contro
       for (let o = 1; o < outputs; o++) if (scores[r * outputs + o] > scores[r * outputs + best]) best = o;
       labels[r] = outputs === 2 ? (scores[r * outputs + 1] > scores[r * outputs] ? 1 : 0) : best;
     }
-    const data: TrainingData = { x, featureShape: ctx.data.featureShape, targets: targetsFor(ctx, labels), targetShape: ctx.data.targetShape, classIds: labels };
+    const data: TrainingData = {
+      x,
+      featureShape: ctx.data.featureShape,
+      targets: targetsFor(ctx, labels),
+      targetShape: ctx.data.targetShape,
+      classIds: labels,
+    };
     return { corpus: 'synthetic', data, ...split(n, seed) };
   }
-  const data: TrainingData = { x, featureShape: ctx.data.featureShape, targets: scores, targetShape: ctx.data.targetShape, classIds: null };
+  const data: TrainingData = {
+    x,
+    featureShape: ctx.data.featureShape,
+    targets: scores,
+    targetShape: ctx.data.targetShape,
+    classIds: null,
+  };
   return { corpus: 'synthetic', data, ...split(n, seed) };
 }
 
@@ -109,7 +130,8 @@ export async function runControlProbe(ctx: ProbeContext, loadMnist: MnistLoader)
       loss: { steps: result.records.map((r) => r.step), values: result.records.map((r) => r.dataLoss) },
       initialLoss: initial.loss,
       finalLoss: final.loss,
-      chanceLoss: ctx.task.kind === 'classification' && classes ? Math.log(classes) : variance(corpus.data.targets),
+      chanceLoss:
+        ctx.task.kind === 'classification' && classes ? Math.log(classes) : variance(corpus.data.targets),
       finalAccuracy: final.accuracy,
       chanceAccuracy: ctx.task.kind === 'classification' && classes ? 1 / classes : null,
     };

@@ -9,7 +9,13 @@ export interface LabelView {
   targets: Float32Array | null;
 }
 
-export function datasetStats(x: Float32Array, xShape: number[], y: Float32Array, labels: LabelView, source: string): DatasetEvidence {
+export function datasetStats(
+  x: Float32Array,
+  xShape: number[],
+  y: Float32Array,
+  labels: LabelView,
+  source: string,
+): DatasetEvidence {
   const records = xShape[0];
   const features = records ? x.length / records : 0;
   const featureSum = new Float64Array(features);
@@ -39,7 +45,8 @@ export function datasetStats(x: Float32Array, xShape: number[], y: Float32Array,
   const mean = n ? sum / n : 0;
   const std = n ? Math.sqrt(Math.max(0, sumSq / n - mean * mean)) : 0;
   let absMeans = 0;
-  for (let f = 0; f < features; f++) absMeans += featureCount[f] ? Math.abs(featureSum[f] / featureCount[f]) : 0;
+  for (let f = 0; f < features; f++)
+    absMeans += featureCount[f] ? Math.abs(featureSum[f] / featureCount[f]) : 0;
   let nonFiniteLabels = 0;
   for (let i = 0; i < y.length; i++) if (!Number.isFinite(y[i])) nonFiniteLabels++;
 

@@ -4,7 +4,7 @@
 import type { LabelSignalEvidence } from '../core/evidence.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 export function shuffledTargets(ctx: ProbeContext): Float32Array {
   const width = ctx.data.targetShape.reduce((a, b) => a * b, 1);

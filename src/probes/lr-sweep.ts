@@ -2,7 +2,7 @@
 // the smoothed loss against the LR shows where training works and where it diverges.
 import type { LrSweepEvidence } from '../core/evidence.ts';
 import { train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 export const SWEEP_MIN_LR = 1e-6;
 export const SWEEP_MAX_LR = 10;
@@ -12,7 +12,8 @@ const SMOOTHING = 0.8;
 
 export async function runLrSweepProbe(ctx: ProbeContext): Promise<LrSweepEvidence> {
   const steps = ctx.budget.sweepSteps;
-  const lrAt = (step: number) => SWEEP_MIN_LR * (SWEEP_MAX_LR / SWEEP_MIN_LR) ** (step / Math.max(1, steps - 1));
+  const lrAt = (step: number) =>
+    SWEEP_MIN_LR * (SWEEP_MAX_LR / SWEEP_MIN_LR) ** (step / Math.max(1, steps - 1));
   const { model, optimizer } = await trainableClone(ctx, { learningRate: SWEEP_MIN_LR });
   try {
     let avg = 0;
@@ -49,7 +50,15 @@ export async function runLrSweepProbe(ctx: ProbeContext): Promise<LrSweepEvidenc
     const minAt = losses.indexOf(best);
     // One decade under the loss minimum: the usual pick, safely before divergence.
     const suggestedLr = minAt > 0 && best < startLoss ? lrs[minAt] / 10 : null;
-    return { lrs, losses, startLoss, configuredLr: ctx.learningRate, suggestedLr, minLoss: best, divergedAtLr };
+    return {
+      lrs,
+      losses,
+      startLoss,
+      configuredLr: ctx.learningRate,
+      suggestedLr,
+      minLoss: best,
+      divergedAtLr,
+    };
   } finally {
     disposeModel(model, optimizer);
   }

@@ -2,7 +2,7 @@
 // 50 records has a bug in the model, the loss or the training code.
 import type { OverfitEvidence } from '../core/evidence.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 export async function runOverfitProbe(ctx: ProbeContext): Promise<OverfitEvidence> {
   const { model, optimizer, removed } = await trainableClone(ctx, { withoutRegularization: true });
@@ -17,7 +17,10 @@ export async function runOverfitProbe(ctx: ProbeContext): Promise<OverfitEvidenc
       pool: ids,
       onStep: (s) => ctx.progress(s + 1, ctx.budget.overfitSteps),
       // Stop once fitted: every record right (classification) or loss under 1% of the start.
-      stopWhen: (r) => (classification ? r.accuracy === 1 && r.dataLoss < 0.05 * initialLoss : r.dataLoss < 0.01 * initialLoss),
+      stopWhen: (r) =>
+        classification
+          ? r.accuracy === 1 && r.dataLoss < 0.05 * initialLoss
+          : r.dataLoss < 0.01 * initialLoss,
     });
     const final = evaluate(model, ctx.data, ids);
     return {

@@ -24,11 +24,28 @@ function blobs(n: number, features: number, share: number[], seed = 1): Dataset 
   return { x, xShape: [n, features], y, yShape: [n], source: 'blobs' };
 }
 
-function mlp(inputs: number, hidden: number[], outputs: number, activation: 'softmax' | 'linear', loss: string): tf.LayersModel {
+function mlp(
+  inputs: number,
+  hidden: number[],
+  outputs: number,
+  activation: 'softmax' | 'linear',
+  loss: string,
+): tf.LayersModel {
   const layers: tf.layers.Layer[] = hidden.map((units, i) =>
-    tf.layers.dense({ units, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: i + 1 }), ...(i === 0 ? { inputShape: [inputs] } : {}) }),
+    tf.layers.dense({
+      units,
+      activation: 'relu',
+      kernelInitializer: tf.initializers.heNormal({ seed: i + 1 }),
+      ...(i === 0 ? { inputShape: [inputs] } : {}),
+    }),
   );
-  layers.push(tf.layers.dense({ units: outputs, activation, kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }) }));
+  layers.push(
+    tf.layers.dense({
+      units: outputs,
+      activation,
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 9 }),
+    }),
+  );
   const model = tf.sequential({ layers });
   model.compile({ optimizer: tf.train.adam(0.01), loss });
   return model;
@@ -38,7 +55,11 @@ describe('TF.js probes on small models', () => {
   beforeAll(() => selectBackend());
 
   it('instrumented run: per-variable telemetry, activations, held-out validation loss', async () => {
-    const report = await checkup({ model: mlp(8, [16, 16, 16], 3, 'softmax', 'sparseCategoricalCrossentropy'), data: blobs(1200, 8, [1, 1, 1]), budget: BUDGET });
+    const report = await checkup({
+      model: mlp(8, [16, 16, 16], 3, 'softmax', 'sparseCategoricalCrossentropy'),
+      data: blobs(1200, 8, [1, 1, 1]),
+      budget: BUDGET,
+    });
     const t = report.evidence.training;
     expect(t).toBeDefined();
     if (!t) return;
@@ -68,7 +89,12 @@ describe('TF.js probes on small models', () => {
   it('LR range test: finds a working LR and where the loss diverges', async () => {
     const model = mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy');
     model.compile({ optimizer: tf.train.sgd(0.01), loss: 'sparseCategoricalCrossentropy' });
-    const report = await checkup({ model, data: blobs(800, 8, [1, 1, 1]), budget: { ...BUDGET, sweepSteps: 60 }, only: ['loss/learning-rate'] });
+    const report = await checkup({
+      model,
+      data: blobs(800, 8, [1, 1, 1]),
+      budget: { ...BUDGET, sweepSteps: 60 },
+      only: ['loss/learning-rate'],
+    });
     const sweep = report.evidence.lrSweep;
     expect(sweep?.lrs.length).toBeGreaterThan(20);
     expect(sweep?.suggestedLr).toBeGreaterThan(1e-4);
@@ -80,7 +106,11 @@ describe('TF.js probes on small models', () => {
   });
 
   it('rebalancing A/B runs on an imbalanced set and reports minority recall', async () => {
-    const report = await checkup({ model: mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy'), data: blobs(1500, 8, [0.9, 0.08, 0.02], 3), budget: BUDGET });
+    const report = await checkup({
+      model: mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy'),
+      data: blobs(1500, 8, [0.9, 0.08, 0.02], 3),
+      budget: BUDGET,
+    });
     const r = report.evidence.rebalancing;
     expect(r?.minorityClasses).toEqual([1, 2]);
     expect(r?.weighted.recall).toHaveLength(3);
@@ -92,10 +122,18 @@ describe('TF.js probes on small models', () => {
     const n = 800;
     const x = Float32Array.from({ length: n * 4 }, () => gaussian(rng));
     const y = Float32Array.from({ length: n }, (_, r) => x[r * 4] - 0.5 * x[r * 4 + 1] + 0.1 * gaussian(rng));
-    const report = await checkup({ model: mlp(4, [16], 1, 'linear', 'meanSquaredError'), data: { x, xShape: [n, 4], y, yShape: [n, 1], source: 'synthetic' }, budget: BUDGET });
+    const report = await checkup({
+      model: mlp(4, [16], 1, 'linear', 'meanSquaredError'),
+      data: { x, xShape: [n, 4], y, yShape: [n, 1], source: 'synthetic' },
+      budget: BUDGET,
+    });
     expect(report.evidence.task?.kind).toBe('regression');
     expect(report.evidence.dataset?.targetVariance).toBeGreaterThan(0.8);
     expect(report.checks.find((c) => c.id === 'loss/initial-loss')?.status).not.toBe('error');
-    expect(report.checks.filter((c) => c.status === 'fail' || c.status === 'error').map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+    expect(
+      report.checks
+        .filter((c) => c.status === 'fail' || c.status === 'error')
+        .map((c) => `${c.id}: ${c.summary}`),
+    ).toEqual([]);
   });
 });

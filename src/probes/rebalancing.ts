@@ -3,7 +3,7 @@
 import type { RebalancingEvidence, RecallByClass } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 /** Classes with at most a third of the largest class's records (the class-balance warn ratio). */
 export function minorityClasses(counts: number[]): number[] {
@@ -11,7 +11,12 @@ export function minorityClasses(counts: number[]): number[] {
   return counts.flatMap((n, c) => (n * 3 <= largest ? [c] : []));
 }
 
-export function recallByClass(ctx: ProbeContext, predictions: Int32Array, minority: number[], classes: number): RecallByClass {
+export function recallByClass(
+  ctx: ProbeContext,
+  predictions: Int32Array,
+  minority: number[],
+  classes: number,
+): RecallByClass {
   const ids = ctx.data.classIds as Int32Array;
   const hit = new Array<number>(classes).fill(0);
   const total = new Array<number>(classes).fill(0);
@@ -25,7 +30,9 @@ export function recallByClass(ctx: ProbeContext, predictions: Int32Array, minori
   });
   const recall = total.map((t, c) => (t ? hit[c] / t : Number.NaN));
   const present = minority.filter((c) => total[c] > 0);
-  const minorityRecall = present.length ? present.reduce((s, c) => s + recall[c], 0) / present.length : Number.NaN;
+  const minorityRecall = present.length
+    ? present.reduce((s, c) => s + recall[c], 0) / present.length
+    : Number.NaN;
   return { recall, minorityRecall, accuracy: correct / Math.max(1, ctx.heldOut.length) };
 }
 
@@ -35,11 +42,16 @@ function oversampledPool(ctx: ProbeContext, counts: number[]): Int32Array {
   for (const i of ctx.pool) byClass[ids[i]].push(i);
   const largest = Math.max(...byClass.map((b) => b.length));
   const out: number[] = [];
-  for (const members of byClass) for (let k = 0; members.length && k < largest; k++) out.push(members[k % members.length]);
+  for (const members of byClass)
+    for (let k = 0; members.length && k < largest; k++) out.push(members[k % members.length]);
   return Int32Array.from(out);
 }
 
-export async function runRebalancingProbe(ctx: ProbeContext, counts: number[], plainPredictions: Int32Array): Promise<RebalancingEvidence> {
+export async function runRebalancingProbe(
+  ctx: ProbeContext,
+  counts: number[],
+  plainPredictions: Int32Array,
+): Promise<RebalancingEvidence> {
   const classes = counts.length;
   const minority = minorityClasses(counts);
   const total = counts.reduce((a, b) => a + b, 0);

@@ -7,7 +7,7 @@ import { freshOptimizer } from '../tfjs/clone.ts';
 import { layerActivation } from '../tfjs/model-info.ts';
 import { outputUnits } from '../tfjs/task.ts';
 import { train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel } from './context.ts';
+import { disposeModel, type ProbeContext } from './context.ts';
 
 export function simpleModel(ctx: ProbeContext): tf.LayersModel {
   const last = ctx.model.layers[ctx.model.layers.length - 1];
@@ -18,13 +18,26 @@ export function simpleModel(ctx: ProbeContext): tf.LayersModel {
   return tf.sequential({
     layers: [
       ...(flat ? [] : [tf.layers.flatten({ inputShape: ctx.data.featureShape })]),
-      tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed }), ...(flat ? { inputShape: ctx.data.featureShape } : {}) }),
-      tf.layers.dense({ units: outputUnits(ctx.model), activation, kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }) }),
+      tf.layers.dense({
+        units: 64,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed }),
+        ...(flat ? { inputShape: ctx.data.featureShape } : {}),
+      }),
+      tf.layers.dense({
+        units: outputUnits(ctx.model),
+        activation,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: seed + 1 }),
+      }),
     ],
   });
 }
 
-export async function runSimplifiedProbe(ctx: ProbeContext, userLoss: Series, userHiddenLayers: number): Promise<SimplifiedEvidence> {
+export async function runSimplifiedProbe(
+  ctx: ProbeContext,
+  userLoss: Series,
+  userHiddenLayers: number,
+): Promise<SimplifiedEvidence> {
   const model = simpleModel(ctx);
   const optimizer = freshOptimizer(ctx.optimizer, ctx.learningRate ?? undefined);
   model.compile({ loss: ctx.loss as never, optimizer });
@@ -36,7 +49,10 @@ export async function runSimplifiedProbe(ctx: ProbeContext, userLoss: Series, us
       pool: ctx.pool,
       onStep: (s) => ctx.progress(s + 1, ctx.budget.trainSteps),
     });
-    const simpleLoss = { steps: result.records.map((r) => r.step), values: result.records.map((r) => r.dataLoss) };
+    const simpleLoss = {
+      steps: result.records.map((r) => r.step),
+      values: result.records.map((r) => r.dataLoss),
+    };
     return {
       userHiddenLayers,
       steps: result.records.length,
@@ -49,4 +65,3 @@ export async function runSimplifiedProbe(ctx: ProbeContext, userLoss: Series, us
     disposeModel(model, optimizer);
   }
 }
-

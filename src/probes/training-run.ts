@@ -5,8 +5,8 @@
 import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
 import { activationProbe } from '../tfjs/activations.ts';
 import { kernelWeightName } from '../tfjs/model-info.ts';
-import { NO_GRADIENT, type StepRecord, batchTensors, evaluate, train } from '../tfjs/trainer.ts';
-import { type ProbeContext, disposeModel, trainableClone } from './context.ts';
+import { batchTensors, evaluate, NO_GRADIENT, type StepRecord, train } from '../tfjs/trainer.ts';
+import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 const VAL_RECORDS = 256;
 const VAL_POINTS = 10;
@@ -38,7 +38,10 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
   try {
     const probe = activationProbe(model);
     const start = measureActivations(ctx, probe);
-    const initialIds = ctx.pool.subarray(0, Math.min(ctx.pool.length, Math.max(128, ctx.budget.activationRecords)));
+    const initialIds = ctx.pool.subarray(
+      0,
+      Math.min(ctx.pool.length, Math.max(128, ctx.budget.activationRecords)),
+    );
     const initialLoss = evaluate(model, ctx.data, initialIds).loss;
 
     // Held-out loss at ~10 points of the run (cheap: inference on ≤ 256 records) for loss/overfitting.

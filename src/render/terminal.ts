@@ -3,7 +3,13 @@
 import { SECTIONS, type Section, type Status } from '../core/check.ts';
 import type { CheckResult, Report } from '../core/report.ts';
 
-const LABEL: Record<Status, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', skip: 'SKIP', error: 'ERR ' };
+const LABEL: Record<Status, string> = {
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  skip: 'SKIP',
+  error: 'ERR ',
+};
 const COLOR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip: '90', error: '35' };
 
 export interface TerminalOptions {
@@ -34,7 +40,10 @@ function checkLine(c: CheckResult, color: boolean, width: number): string {
   const badge = paint(`[${LABEL[c.status]}]`, COLOR[c.status], color);
   const head = `  ${badge} ${c.id.padEnd(27)}`;
   const room = Math.max(30, width - 36);
-  const summary = c.summary.length > room && (c.status === 'pass' || c.status === 'skip') ? `${c.summary.slice(0, room - 1)}…` : c.summary;
+  const summary =
+    c.summary.length > room && (c.status === 'pass' || c.status === 'skip')
+      ? `${c.summary.slice(0, room - 1)}…`
+      : c.summary;
   return `${head} ${summary}`;
 }
 
@@ -43,10 +52,16 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   const width = options.width ?? 100;
   const out: string[] = [];
   const subject = report.subject;
-  const model = subject.model ? `${subject.model.name} (${subject.model.params.toLocaleString('en-US')} params)` : 'training log';
-  const data = subject.data ? `${subject.data.source}, ${subject.data.records.toLocaleString('en-US')} records` : '';
-  out.push(paint('nn-doctor checkup', '1', color) + ` — ${model}${data ? ` on ${data}` : ''}`);
-  out.push(`backend ${report.environment.backend ?? 'n/a'} · ${(report.timings.totalMs / 1000).toFixed(1)} s`);
+  const model = subject.model
+    ? `${subject.model.name} (${subject.model.params.toLocaleString('en-US')} params)`
+    : 'training log';
+  const data = subject.data
+    ? `${subject.data.source}, ${subject.data.records.toLocaleString('en-US')} records`
+    : '';
+  out.push(`${paint('nn-doctor checkup', '1', color)} — ${model}${data ? ` on ${data}` : ''}`);
+  out.push(
+    `backend ${report.environment.backend ?? 'n/a'} · ${(report.timings.totalMs / 1000).toFixed(1)} s`,
+  );
   out.push('');
   const verdictColor = report.verdict === 'pass' ? '32' : report.verdict === 'warn' ? '33' : '31';
   out.push(`${paint(`Verdict: ${report.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
@@ -83,7 +98,8 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     out.push('');
     out.push(paint('Warnings', '1', color));
     for (const w of report.warnings.slice(0, 20)) out.push(wrap(w, width, '  '));
-    if (report.warnings.length > 20) out.push(`  … and ${report.warnings.length - 20} more (see the JSON report)`);
+    if (report.warnings.length > 20)
+      out.push(`  … and ${report.warnings.length - 20} more (see the JSON report)`);
   }
   return `${out.join('\n')}\n`;
 }

@@ -7,7 +7,15 @@ import { layerActivation } from './model-info.ts';
 const RELU_FAMILY = new Set(['relu', 'relu6', 'leakyrelu', 'elu', 'selu']);
 const SIGMOID_FAMILY = new Set(['sigmoid', 'hardsigmoid', 'hard_sigmoid']);
 const TANH_FAMILY = new Set(['tanh', 'softsign']);
-const SKIP_CLASSES = new Set(['InputLayer', 'Dropout', 'Flatten', 'Reshape', 'SpatialDropout1D', 'GaussianNoise', 'GaussianDropout']);
+const SKIP_CLASSES = new Set([
+  'InputLayer',
+  'Dropout',
+  'Flatten',
+  'Reshape',
+  'SpatialDropout1D',
+  'GaussianNoise',
+  'GaussianDropout',
+]);
 const HISTOGRAM_BINS = 30;
 
 /** Whether a value lies where the activation's derivative is below 1% of its maximum. */
@@ -36,11 +44,17 @@ export function activationProbe(model: tf.LayersModel): ActivationProbe | null {
   if (!chosen.length) return null;
   let probeModel: tf.LayersModel;
   try {
-    probeModel = tf.model({ inputs: model.inputs, outputs: chosen.map((l) => l.output as tf.SymbolicTensor) });
+    probeModel = tf.model({
+      inputs: model.inputs,
+      outputs: chosen.map((l) => l.output as tf.SymbolicTensor),
+    });
   } catch {
     return null; // layers used more than once, nested models: no single output per layer
   }
-  const layers = chosen.map((l) => ({ name: l.name, activation: (layerActivation(l) ?? 'linear').toLowerCase() }));
+  const layers = chosen.map((l) => ({
+    name: l.name,
+    activation: (layerActivation(l) ?? 'linear').toLowerCase(),
+  }));
   return {
     layers,
     measure(x) {
@@ -58,7 +72,11 @@ export function activationProbe(model: tf.LayersModel): ActivationProbe | null {
   };
 }
 
-function summarize(out: tf.Tensor, layer: { name: string; activation: string }, depth: number): ActivationStats {
+function summarize(
+  out: tf.Tensor,
+  layer: { name: string; activation: string },
+  depth: number,
+): ActivationStats {
   const values = out.dataSync() as Float32Array;
   const records = out.shape[0];
   const units = out.shape.length > 1 ? (out.shape[out.shape.length - 1] as number) : 1;

@@ -15,7 +15,14 @@ const REGULARIZER_KEYS = [
   'bias_regularizer',
   'activity_regularizer',
 ];
-const DROPOUT_CLASSES = new Set(['Dropout', 'SpatialDropout1D', 'SpatialDropout2D', 'GaussianDropout', 'AlphaDropout', 'GaussianNoise']);
+const DROPOUT_CLASSES = new Set([
+  'Dropout',
+  'SpatialDropout1D',
+  'SpatialDropout2D',
+  'GaussianDropout',
+  'AlphaDropout',
+  'GaussianNoise',
+]);
 
 /** Switches regularization off in a topology (dropout rate 0, regularizers removed); lists what it removed. */
 function stripRegularization(node: unknown, removed: string[]): void {
@@ -52,7 +59,10 @@ export interface CloneOptions {
 }
 
 /** A structural clone with the user's current weights (the user's model is only read). */
-export async function cloneModel(model: tf.LayersModel, options: CloneOptions = {}): Promise<{ model: tf.LayersModel; removed: string[] }> {
+export async function cloneModel(
+  model: tf.LayersModel,
+  options: CloneOptions = {},
+): Promise<{ model: tf.LayersModel; removed: string[] }> {
   const topology = model.toJSON(null, false) as unknown as Json;
   const removed: string[] = [];
   if (options.withoutRegularization) stripRegularization(topology, removed);

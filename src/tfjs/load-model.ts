@@ -103,7 +103,9 @@ function readModelJson(file: string, fail: (p: string) => UsageError): Json {
     );
   }
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    throw fail('is a zip archive (a Keras .keras file?), not a TF.js model.json; convert it with tensorflowjs_converter');
+    throw fail(
+      'is a zip archive (a Keras .keras file?), not a TF.js model.json; convert it with tensorflowjs_converter',
+    );
   }
   let json: unknown;
   try {
@@ -114,7 +116,9 @@ function readModelJson(file: string, fail: (p: string) => UsageError): Json {
   if (!isObject(json)) throw fail('is not a TF.js model.json (expected a JSON object)');
   const topology = json.modelTopology;
   if (json.format === 'graph-model' || (isObject(topology) && 'node' in topology)) {
-    throw fail('is a TF.js graph model (converted from a SavedModel); nn-doctor needs a Layers model (model.save / Keras converter)');
+    throw fail(
+      'is a TF.js graph model (converted from a SavedModel); nn-doctor needs a Layers model (model.save / Keras converter)',
+    );
   }
   if (!isObject(topology)) {
     if ('class_name' in json && 'config' in json) {
@@ -238,7 +242,9 @@ function explainLoadError(err: unknown, fail: (p: string) => UsageError): UsageE
   m = /^Provided weight data has no target variable: (.*)$/.exec(msg);
   if (m) return fail(`weightsManifest lists weight '${m[1]}', which the model does not have`);
   m = /^Shape mismatch: (\[[^\]]*\]) vs\. (\[[^\]]*\])/.exec(msg);
-  if (m) return fail(`a weight in the weight files has shape ${m[1]} but the model's weight has shape ${m[2]}`);
+  // TF.js writes the model variable's shape first, then the loaded value's.
+  if (m)
+    return fail(`a weight in the weight files has shape ${m[2]} where the model's weight has shape ${m[1]}`);
   return fail(`TF.js could not build the model (${msg})`);
 }
 
@@ -362,7 +368,8 @@ function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | string 
   const eps = num(cfg, 'epsilon');
   const decayLr = num(cfg, 'decay');
   const keras = 'rho' in cfg || 'beta_1' in cfg || 'learning_rate' in cfg || 'lr' in cfg;
-  if (keras && decayLr && key !== 'adamax') notes.push(`learning-rate decay ${decayLr} ignored (TF.js has none)`);
+  if (keras && decayLr && key !== 'adamax')
+    notes.push(`learning-rate decay ${decayLr} ignored (TF.js has none)`);
   if (cfg.amsgrad === true) notes.push('AMSGrad variant ignored (TF.js Adam has none)');
   const b1 = num(cfg, 'beta_1', 'beta1');
   const b2 = num(cfg, 'beta_2', 'beta2');
@@ -371,8 +378,13 @@ function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | string 
     case 'momentum': {
       const momentum = num(cfg, 'momentum') ?? 0;
       const nesterov = bool(cfg, 'nesterov', 'useNesterov') ?? false;
-      if (key === 'sgd' && momentum === 0) return { optimizer: tf.train.sgd(lr), className: 'SGD', learningRate: lr };
-      return { optimizer: tf.train.momentum(lr, momentum, nesterov), className: 'Momentum', learningRate: lr };
+      if (key === 'sgd' && momentum === 0)
+        return { optimizer: tf.train.sgd(lr), className: 'SGD', learningRate: lr };
+      return {
+        optimizer: tf.train.momentum(lr, momentum, nesterov),
+        className: 'Momentum',
+        learningRate: lr,
+      };
     }
     case 'adam':
       return { optimizer: tf.train.adam(lr, b1, b2, eps), className: 'Adam', learningRate: lr };
@@ -389,19 +401,25 @@ function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | string 
       return { optimizer: tf.train.adagrad(lr, init), className: 'Adagrad', learningRate: lr };
     }
     default:
-      return { optimizer: tf.train.adadelta(lr, num(cfg, 'rho'), eps), className: 'Adadelta', learningRate: lr };
+      return {
+        optimizer: tf.train.adadelta(lr, num(cfg, 'rho'), eps),
+        className: 'Adadelta',
+        learningRate: lr,
+      };
   }
 }
 
 function readLoss(raw: unknown): { loss: string | null; fromLogits: boolean; problem: string | null } {
   let entry = raw;
   if (Array.isArray(entry)) {
-    if (entry.length !== 1) return { loss: null, fromLogits: false, problem: `${entry.length} losses (one output is supported)` };
+    if (entry.length !== 1)
+      return { loss: null, fromLogits: false, problem: `${entry.length} losses (one output is supported)` };
     entry = entry[0];
   } else if (isObject(entry) && !('class_name' in entry) && !('className' in entry) && !('config' in entry)) {
     // A dict of output name → loss.
     const values = Object.values(entry);
-    if (values.length !== 1) return { loss: null, fromLogits: false, problem: `${values.length} losses (one output is supported)` };
+    if (values.length !== 1)
+      return { loss: null, fromLogits: false, problem: `${values.length} losses (one output is supported)` };
     entry = values[0];
   }
   const { name, config } = nameOf(entry);
@@ -409,7 +427,8 @@ function readLoss(raw: unknown): { loss: string | null; fromLogits: boolean; pro
   const c = camel(name);
   const loss = LOSS_ALIASES[c] ?? c;
   const fromLogits = config.from_logits === true || config.fromLogits === true;
-  if (!TFJS_LOSSES.has(loss)) return { loss: null, fromLogits, problem: `loss '${name}' is not available in TF.js Layers` };
+  if (!TFJS_LOSSES.has(loss))
+    return { loss: null, fromLogits, problem: `loss '${name}' is not available in TF.js Layers` };
   if (fromLogits) {
     return {
       loss,
@@ -500,7 +519,9 @@ async function restoreOptimizerState(
   if (!specs.some((s) => s.group === 'optimizer') || !model.optimizer) return;
   const tensors = tf.io.decodeWeights(data, specs);
   try {
-    const values = specs.filter((s) => s.group === 'optimizer').map((s) => ({ name: s.name, tensor: tensors[s.name] }));
+    const values = specs
+      .filter((s) => s.group === 'optimizer')
+      .map((s) => ({ name: s.name, tensor: tensors[s.name] }));
     await model.optimizer.setWeights(values);
   } catch (err) {
     notes.push(`saved optimizer state not restored (${firstLine(err)})`);
@@ -553,7 +574,14 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   }
   const { config, problem } = applyTrainingConfig(model, rawConfig, notes);
   if (!problem) await restoreOptimizerState(model, specs, data, notes);
-  return { model, path: file, trainingConfig: config, compiled: !problem, trainingConfigProblem: problem, notes };
+  return {
+    model,
+    path: file,
+    trainingConfig: config,
+    compiled: !problem,
+    trainingConfigProblem: problem,
+    notes,
+  };
 }
 
 /**
@@ -561,7 +589,10 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
  * config that cannot be applied is a UsageError here (use loadModelFile to load such a model
  * uncompiled and compile it from flags).
  */
-export async function loadModelFromFile(path: string, options: LoadModelOptions = {}): Promise<tf.LayersModel> {
+export async function loadModelFromFile(
+  path: string,
+  options: LoadModelOptions = {},
+): Promise<tf.LayersModel> {
   const loaded = await loadModelFile(path, options);
   if (loaded.trainingConfigProblem) {
     loaded.model.dispose();
@@ -586,8 +617,9 @@ export const WEIGHTS_FILE = 'group1-shard1of1.bin';
 
 /**
  * Saves a model as `dir/model.json` + `dir/group1-shard1of1.bin` (created atomically: temp file,
- * then rename; the weights before model.json). The training config and optimizer state are
- * included when the model is compiled (`includeOptimizer`, default true). Returns the model.json path.
+ * then rename; the weights before model.json). A compiled model's training config is included, and
+ * its optimizer state when `includeOptimizer` (default true) and TF.js can read it (not Adamax).
+ * Returns the model.json path.
  */
 export async function saveModelToDir(
   model: tf.LayersModel,
@@ -596,23 +628,38 @@ export async function saveModelToDir(
 ): Promise<string> {
   mkdirSync(dir, { recursive: true });
   const jsonPath = join(dir, 'model.json');
-  await model.save(
-    tf.io.withSaveHandler(async (artifacts) => {
-      const weights = artifacts.weightData ? tf.io.CompositeArrayBuffer.join(artifacts.weightData) : new ArrayBuffer(0);
-      const modelJson: Json = {
-        format: artifacts.format,
-        generatedBy: artifacts.generatedBy,
-        convertedBy: artifacts.convertedBy,
-        modelTopology: artifacts.modelTopology,
-        weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
-      };
-      if (artifacts.trainingConfig) modelJson.trainingConfig = artifacts.trainingConfig;
-      if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
-      writeAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
-      writeAtomic(jsonPath, JSON.stringify(modelJson));
-      return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
-    }),
-    { includeOptimizer: options.includeOptimizer ?? true },
-  );
+  const handler = tf.io.withSaveHandler(async (artifacts) => {
+    const weights = artifacts.weightData
+      ? tf.io.CompositeArrayBuffer.join(artifacts.weightData)
+      : new ArrayBuffer(0);
+    // model.save adds the training config only along with the optimizer state.
+    const trainingConfig =
+      artifacts.trainingConfig ??
+      (model.optimizer ? (model as unknown as TrainingConfigSource).getTrainingConfig() : undefined);
+    const modelJson: Json = {
+      format: artifacts.format,
+      generatedBy: artifacts.generatedBy,
+      convertedBy: artifacts.convertedBy,
+      modelTopology: artifacts.modelTopology,
+      weightsManifest: [{ paths: [WEIGHTS_FILE], weights: artifacts.weightSpecs ?? [] }],
+    };
+    if (trainingConfig) modelJson.trainingConfig = trainingConfig;
+    if (artifacts.userDefinedMetadata) modelJson.userDefinedMetadata = artifacts.userDefinedMetadata;
+    writeAtomic(join(dir, WEIGHTS_FILE), new Uint8Array(weights));
+    writeAtomic(jsonPath, JSON.stringify(modelJson));
+    return { modelArtifactsInfo: tf.io.getModelArtifactsInfoForJSON(artifacts) };
+  });
+  const includeOptimizer = (options.includeOptimizer ?? true) && model.optimizer != null;
+  try {
+    await model.save(handler, { includeOptimizer });
+  } catch (err) {
+    // Some TF.js optimizers (Adamax) cannot export their state: save without it.
+    if (!includeOptimizer || !/getWeights\(\) is not implemented/.test(firstLine(err))) throw err;
+    await model.save(handler, { includeOptimizer: false });
+  }
   return jsonPath;
+}
+
+interface TrainingConfigSource {
+  getTrainingConfig(): tf.io.TrainingConfig;
 }

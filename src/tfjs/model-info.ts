@@ -25,11 +25,17 @@ function fans(shape: number[]): { fanIn: number; fanOut: number } {
 
 /** Std a standard initializer gives for this activation: He for the ReLU family, Glorot otherwise. */
 function standardStd(activation: string | null, fanIn: number, fanOut: number): number {
-  return RELU_FAMILY.has((activation ?? '').toLowerCase()) ? Math.sqrt(2 / fanIn) : Math.sqrt(2 / (fanIn + fanOut));
+  return RELU_FAMILY.has((activation ?? '').toLowerCase())
+    ? Math.sqrt(2 / fanIn)
+    : Math.sqrt(2 / (fanIn + fanOut));
 }
 
 /** Std the configured initializer is expected to produce, when it can be told from its config. */
-export function initializerStd(init: InitializerConfig | undefined, fanIn: number, fanOut: number): number | null {
+export function initializerStd(
+  init: InitializerConfig | undefined,
+  fanIn: number,
+  fanOut: number,
+): number | null {
   const name = init?.className ?? '';
   const c = init?.config ?? {};
   const num = (k: string, d: number) => (typeof c[k] === 'number' ? (c[k] as number) : d);
@@ -50,7 +56,12 @@ export function initializerStd(init: InitializerConfig | undefined, fanIn: numbe
     case 'RandomUniform':
       return (num('maxval', 0.05) - num('minval', -0.05)) / Math.sqrt(12);
     case 'VarianceScaling': {
-      const mode = c.mode === 'fanOut' || c.mode === 'fan_out' ? fanOut : c.mode === 'fanAvg' || c.mode === 'fan_avg' ? (fanIn + fanOut) / 2 : fanIn;
+      const mode =
+        c.mode === 'fanOut' || c.mode === 'fan_out'
+          ? fanOut
+          : c.mode === 'fanAvg' || c.mode === 'fan_avg'
+            ? (fanIn + fanOut) / 2
+            : fanIn;
       return Math.sqrt(num('scale', 1) / mode);
     }
     case 'Zeros':
@@ -152,9 +163,19 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
       const rate = Number(config.rate ?? 0);
       if (rate > 0) regularization.push(`${layer.name}: dropout ${rate}`);
     }
-    for (const key of ['kernelRegularizer', 'biasRegularizer', 'activityRegularizer', 'depthwiseRegularizer', 'pointwiseRegularizer', 'embeddingsRegularizer']) {
+    for (const key of [
+      'kernelRegularizer',
+      'biasRegularizer',
+      'activityRegularizer',
+      'depthwiseRegularizer',
+      'pointwiseRegularizer',
+      'embeddingsRegularizer',
+    ]) {
       const reg = config[key] as InitializerConfig | null | undefined;
-      if (reg?.className) regularization.push(`${layer.name}.${key.replace('Regularizer', '')}: ${reg.className}(${JSON.stringify(reg.config ?? {})})`);
+      if (reg?.className)
+        regularization.push(
+          `${layer.name}.${key.replace('Regularizer', '')}: ${reg.className}(${JSON.stringify(reg.config ?? {})})`,
+        );
     }
     let ownsKernel = false;
     for (const w of layer.weights) {
@@ -164,11 +185,18 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
         const shape = w.shape as number[];
         const { fanIn, fanOut } = fans(shape);
         const m = moments(values);
-        const initKey = short.startsWith('depthwise') ? 'depthwiseInitializer' : short.startsWith('pointwise') ? 'pointwiseInitializer' : short.startsWith('embeddings') ? 'embeddingsInitializer' : 'kernelInitializer';
+        const initKey = short.startsWith('depthwise')
+          ? 'depthwiseInitializer'
+          : short.startsWith('pointwise')
+            ? 'pointwiseInitializer'
+            : short.startsWith('embeddings')
+              ? 'embeddingsInitializer'
+              : 'kernelInitializer';
         const init = config[initKey] as InitializerConfig | undefined;
         const configured = initializerStd(init, fanIn, fanOut);
         const std = Math.sqrt(m.variance);
-        if (configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2)) fresh = false;
+        if (configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2))
+          fresh = false;
         kernels.push({
           layer: layer.name,
           weight: w.name,
@@ -192,7 +220,10 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
     if (ownsKernel) kernelDepth++;
   }
   const params = model.countParams();
-  const trainableParams = model.trainableWeights.reduce((n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1), 0);
+  const trainableParams = model.trainableWeights.reduce(
+    (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
+    0,
+  );
   return {
     name: model.name,
     params,

@@ -75,7 +75,12 @@ function isIntegerVector(y: Float32Array): boolean {
   return true;
 }
 
-export function prepareLabels(model: tf.LayersModel, lossName: string, data: Dataset, labelsFlag: string): PreparedLabels {
+export function prepareLabels(
+  model: tf.LayersModel,
+  lossName: string,
+  data: Dataset,
+  labelsFlag: string,
+): PreparedLabels {
   const loss = normalizeLossName(lossName);
   const units = outputUnits(model);
   const acts = outputActivations(model);
@@ -84,7 +89,10 @@ export function prepareLabels(model: tf.LayersModel, lossName: string, data: Dat
   const width = data.y.length / Math.max(1, records);
   const integerLabels = data.yShape.length === 1 || (width === 1 && units > 1);
   const probabilistic = last === 'softmax' || last === 'sigmoid';
-  const kind = CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isIntegerVector(data.y)) ? 'classification' : 'regression';
+  const kind =
+    CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isIntegerVector(data.y))
+      ? 'classification'
+      : 'regression';
 
   if (kind === 'regression') {
     return {
@@ -101,7 +109,9 @@ export function prepareLabels(model: tf.LayersModel, lossName: string, data: Dat
     for (let r = 0; r < records; r++) classIds[r] = data.y[r * width];
   } else {
     if (width !== units) {
-      throw new UsageError(`${labelsFlag}: one-hot labels have ${width} columns but the model outputs ${units} classes`);
+      throw new UsageError(
+        `${labelsFlag}: one-hot labels have ${width} columns but the model outputs ${units} classes`,
+      );
     }
     for (let r = 0; r < records; r++) {
       let best = 0;
@@ -119,11 +129,18 @@ export function prepareLabels(model: tf.LayersModel, lossName: string, data: Dat
     targets = new Float32Array(records * units);
     for (let r = 0; r < records; r++) targets[r * units + classIds[r]] = 1;
     // Keep NaN labels visible to the loss (inputs/non-finite reports them; training shows their effect).
-    if (!integerLabels) for (let i = 0; i < data.y.length; i++) if (!Number.isFinite(data.y[i])) targets[i] = data.y[i];
+    if (!integerLabels)
+      for (let i = 0; i < data.y.length; i++) if (!Number.isFinite(data.y[i])) targets[i] = data.y[i];
     targetShape = [units];
   }
   return {
-    task: { kind, classes, loss, outputActivations: acts, labelEncoding: integerLabels ? 'integer' : 'one-hot' },
+    task: {
+      kind,
+      classes,
+      loss,
+      outputActivations: acts,
+      labelEncoding: integerLabels ? 'integer' : 'one-hot',
+    },
     targets,
     targetShape,
     view: { classIds, classes, targets: null },

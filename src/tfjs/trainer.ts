@@ -71,7 +71,11 @@ export function lossFunctionOf(model: tf.LayersModel): LossFn {
 }
 
 /** Copies the chosen records into batch tensors. */
-export function batchTensors(data: TrainingData, ids: ArrayLike<number>, targets = data.targets): { x: tf.Tensor; y: tf.Tensor } {
+export function batchTensors(
+  data: TrainingData,
+  ids: ArrayLike<number>,
+  targets = data.targets,
+): { x: tf.Tensor; y: tf.Tensor } {
   const fx = data.featureShape.reduce((a, b) => a * b, 1);
   const fy = data.targetShape.reduce((a, b) => a * b, 1);
   const xb = new Float32Array(ids.length * fx);
@@ -122,7 +126,12 @@ function accuracyTensor(out: tf.Tensor, classIds: tf.Tensor | null): tf.Tensor |
 }
 
 /** Trains `model` (a compiled clone) in place with `optimizer`. */
-export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data: TrainingData, options: TrainOptions): Promise<TrainResult> {
+export async function train(
+  model: tf.LayersModel,
+  optimizer: tf.Optimizer,
+  data: TrainingData,
+  options: TrainOptions,
+): Promise<TrainResult> {
   const lossFn = lossFunctionOf(model);
   const layerVars = model.trainableWeights;
   const vars = layerVars.map((w) => w.read() as tf.Variable);
@@ -140,8 +149,14 @@ export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data
     if (options.lrAt) setLearningRate(optimizer, options.lrAt(step));
     const ids = nextBatch();
     const { x, y } = batchTensors(data, ids, options.targets);
-    const classIds = data.classIds ? tf.tensor1d(Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0), 'int32') : null;
-    const sampleWeights = options.classWeights && classIds ? tf.gather(tf.tensor1d(options.classWeights), classIds) : null;
+    const classIds = data.classIds
+      ? tf.tensor1d(
+          Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0),
+          'int32',
+        )
+      : null;
+    const sampleWeights =
+      options.classWeights && classIds ? tf.gather(tf.tensor1d(options.classWeights), classIds) : null;
 
     let dataLoss: tf.Tensor | undefined;
     let regLoss: tf.Tensor | undefined;
@@ -149,7 +164,9 @@ export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data
     const { value, grads } = tf.variableGrads(() => {
       const out = model.apply(x, { training: true }) as tf.Tensor;
       const perSample = lossFn(y, out);
-      const data = sampleWeights ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights)) : tf.mean(perSample);
+      const data = sampleWeights
+        ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights))
+        : tf.mean(perSample);
       const regs = model.calculateLosses();
       const reg = regs.length ? tf.addN(regs) : tf.scalar(0);
       dataLoss = tf.keep(data as tf.Scalar);
@@ -169,7 +186,12 @@ export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data
       : [];
     optimizer.applyGradients(grads);
 
-    const parts: tf.Tensor[] = [value, dataLoss as tf.Tensor, regLoss as tf.Tensor, accuracy ?? tf.scalar(Number.NaN)];
+    const parts: tf.Tensor[] = [
+      value,
+      dataLoss as tf.Tensor,
+      regLoss as tf.Tensor,
+      accuracy ?? tf.scalar(Number.NaN),
+    ];
     if (options.instrument) {
       const extra = tf.tidy(() => {
         const upd = vars.map((v, i) => tf.norm(tf.sub(v, before[i])));
@@ -214,10 +236,19 @@ export async function train(model: tf.LayersModel, optimizer: tf.Optimizer, data
 }
 
 /** Mean loss (and accuracy) of `model` in inference mode on the given records. */
-export function evaluate(model: tf.LayersModel, data: TrainingData, ids: Int32Array): { loss: number; accuracy: number | null; predictions: Int32Array | null } {
+export function evaluate(
+  model: tf.LayersModel,
+  data: TrainingData,
+  ids: Int32Array,
+): { loss: number; accuracy: number | null; predictions: Int32Array | null } {
   const lossFn = lossFunctionOf(model);
   const { x, y } = batchTensors(data, ids);
-  const classIds = data.classIds ? tf.tensor1d(Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0), 'int32') : null;
+  const classIds = data.classIds
+    ? tf.tensor1d(
+        Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0),
+        'int32',
+      )
+    : null;
   const out = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
   const loss = tf.tidy(() => tf.mean(lossFn(y, out)));
   const acc = tf.tidy(() => accuracyTensor(out, classIds) ?? tf.scalar(Number.NaN));

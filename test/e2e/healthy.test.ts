@@ -10,15 +10,23 @@ describe('healthy setups on real MNIST', () => {
   const data = exampleData();
   const cases = [
     { name: 'the built-in example (ReLU MLP, Adam 1e-3)', model: () => exampleModel() },
-    { name: 'the same MLP with plain SGD at 0.5', model: () => exampleModel({ optimizer: tf.train.sgd(0.5) }) },
+    {
+      name: 'the same MLP with plain SGD at 0.5',
+      model: () => exampleModel({ optimizer: tf.train.sgd(0.5) }),
+    },
     { name: 'a tanh MLP (Glorot init, Adam 1e-3)', model: () => exampleModel({ hiddenActivation: 'tanh' }) },
   ];
   for (const c of cases) {
     it(`${c.name} raises no fail`, async () => {
       const report = await checkup({ model: c.model(), data });
-      const bad = report.checks.filter((r) => r.status === 'fail' || r.status === 'error').map((r) => `${r.id}: ${r.summary}`);
+      const bad = report.checks
+        .filter((r) => r.status === 'fail' || r.status === 'error')
+        .map((r) => `${r.id}: ${r.summary}`);
       expect(bad).toEqual([]);
-      expect(report.diagnosis.primary === null || report.checks.find((r) => r.id === report.diagnosis.primary)?.status === 'warn').toBe(true);
+      expect(
+        report.diagnosis.primary === null ||
+          report.checks.find((r) => r.id === report.diagnosis.primary)?.status === 'warn',
+      ).toBe(true);
     });
   }
 });

@@ -10,7 +10,10 @@ describe('planted faults on real MNIST (second half)', () => {
     it(`${c.name} → ${c.primary.join(' or ')}`, async () => {
       const report = await checkup({ model: exampleModel(c.model()), data: c.data() });
       const failing = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
-      expect(failing.some((id) => c.primary.includes(id)), `failing: ${failing.join(', ')}`).toBe(true);
+      expect(
+        failing.some((id) => c.primary.includes(id)),
+        `failing: ${failing.join(', ')}`,
+      ).toBe(true);
       expect(c.primary, report.diagnosis.summary).toContain(report.diagnosis.primary);
       expect(report.verdict).toBe('fail');
     });

@@ -44,20 +44,63 @@ function shuffledLabels(): Dataset {
 }
 
 export const PLANTED: PlantedCase[] = [
-  { name: 'all-zero kernel init', model: () => ({ kernelInitializer: tf.initializers.zeros() }), data: mnist, primary: ['model/init-shallow'] },
-  { name: 'raw 0–255 pixels', model: () => ({}), data: () => loadMnist('train', 10_000, { raw: true }), primary: ['inputs/mean-centering'] },
+  {
+    name: 'all-zero kernel init',
+    model: () => ({ kernelInitializer: tf.initializers.zeros() }),
+    data: mnist,
+    primary: ['model/init-shallow'],
+  },
+  {
+    name: 'raw 0–255 pixels',
+    model: () => ({}),
+    data: () => loadMnist('train', 10_000, { raw: true }),
+    primary: ['inputs/mean-centering'],
+  },
   // SGD at 0.5 trains this MLP well (the healthy test below); 10× that does not converge.
-  { name: 'learning rate 10× too high (SGD 5)', model: () => ({ optimizer: tf.train.sgd(5) }), data: mnist, primary: ['loss/learning-rate'] },
-  { name: 'learning rate 1000× too low (Adam 1e-6)', model: () => ({ optimizer: tf.train.adam(1e-6) }), data: mnist, primary: ['loss/learning-rate'] },
-  { name: 'L2 so strong the regularization loss dominates', model: () => ({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }), data: mnist, primary: ['loss/regularization'] },
+  {
+    name: 'learning rate 10× too high (SGD 5)',
+    model: () => ({ optimizer: tf.train.sgd(5) }),
+    data: mnist,
+    primary: ['loss/learning-rate'],
+  },
+  {
+    name: 'learning rate 1000× too low (Adam 1e-6)',
+    model: () => ({ optimizer: tf.train.adam(1e-6) }),
+    data: mnist,
+    primary: ['loss/learning-rate'],
+  },
+  {
+    name: 'L2 so strong the regularization loss dominates',
+    model: () => ({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }),
+    data: mnist,
+    primary: ['loss/regularization'],
+  },
   {
     name: 'sigmoid layers with large-std init',
-    model: () => ({ hiddenActivation: 'sigmoid', kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }) }),
+    model: () => ({
+      hiddenActivation: 'sigmoid',
+      kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }),
+    }),
     data: mnist,
     primary: ['activations/saturation'],
   },
-  { name: 'ReLU layers with a large negative bias', model: () => ({ biasInitializer: tf.initializers.constant({ value: -5 }) }), data: mnist, primary: ['activations/dead-relu'] },
-  { name: '95% of records in one class', model: () => ({}), data: mostlyOneClass, primary: ['inputs/class-balance'] },
-  { name: 'no softmax under categorical cross-entropy', model: () => ({ outputActivation: 'linear' as const }), data: mnist, primary: ['loss/output-mismatch', 'loss/initial-loss'] },
+  {
+    name: 'ReLU layers with a large negative bias',
+    model: () => ({ biasInitializer: tf.initializers.constant({ value: -5 }) }),
+    data: mnist,
+    primary: ['activations/dead-relu'],
+  },
+  {
+    name: '95% of records in one class',
+    model: () => ({}),
+    data: mostlyOneClass,
+    primary: ['inputs/class-balance'],
+  },
+  {
+    name: 'no softmax under categorical cross-entropy',
+    model: () => ({ outputActivation: 'linear' as const }),
+    data: mnist,
+    primary: ['loss/output-mismatch', 'loss/initial-loss'],
+  },
   { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
 ];

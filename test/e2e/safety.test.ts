@@ -22,9 +22,18 @@ function smallModel(): tf.LayersModel {
   const model = tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      tf.layers.dense({ units: 32, activation: 'relu', kernelInitializer: tf.initializers.heNormal({ seed: 1 }) }),
+      tf.layers.dense({
+        units: 32,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+      }),
       tf.layers.dropout({ rate: 0.2 }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }), kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }) }),
+      tf.layers.dense({
+        units: 10,
+        activation: 'softmax',
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        kernelRegularizer: tf.regularizers.l2({ l2: 1e-4 }),
+      }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });

@@ -1,5 +1,5 @@
 // The checks of the 'inputs' section, in report order.
-import type { Check } from '../../core/check.ts';
+import type { AnyCheck } from '../../core/check.ts';
 import classBalance from './class-balance.ts';
 import labelSignal from './label-signal.ts';
 import meanCentering from './mean-centering.ts';
@@ -7,9 +7,7 @@ import nonFinite from './non-finite.ts';
 import overfitSmall from './overfit-small.ts';
 import rebalancing from './rebalancing.ts';
 import standardCorpus from './standard-corpus.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export const inputsChecks: Check<any, any>[] = [
+export const inputsChecks: AnyCheck[] = [
   nonFinite,
   overfitSmall,
   standardCorpus,

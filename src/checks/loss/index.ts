@@ -1,5 +1,5 @@
 // The checks of the 'loss' section, in report order.
-import type { Check } from '../../core/check.ts';
+import type { AnyCheck } from '../../core/check.ts';
 import initialLoss from './initial-loss.ts';
 import learningRate from './learning-rate.ts';
 import nonFinite from './non-finite.ts';
@@ -7,9 +7,7 @@ import outputMismatch from './output-mismatch.ts';
 import overfitting from './overfitting.ts';
 import regularization from './regularization.ts';
 import steepDrop from './steep-drop.ts';
-
-// biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export const lossChecks: Check<any, any>[] = [
+export const lossChecks: AnyCheck[] = [
   outputMismatch,
   initialLoss,
   learningRate,

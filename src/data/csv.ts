@@ -1,0 +1,94 @@
+// CSV reader: a header row, then numeric values. Missing cells (empty, NA, null) read as NaN and
+// nan/inf spellings as their values: non-finite data is a finding of the checkup, not a load error.
+import { parse } from 'csv-parse/sync';
+import { firstLine, inputError } from './common.ts';
+
+export interface CsvTable {
+  header: string[];
+  rows: number;
+  /** Row-major, rows × header.length. */
+  values: Float32Array;
+}
+
+const SPECIAL: Record<string, number> = {
+  nan: Number.NaN,
+  na: Number.NaN,
+  'n/a': Number.NaN,
+  null: Number.NaN,
+  none: Number.NaN,
+  inf: Number.POSITIVE_INFINITY,
+  '+inf': Number.POSITIVE_INFINITY,
+  infinity: Number.POSITIVE_INFINITY,
+  '+infinity': Number.POSITIVE_INFINITY,
+  '-inf': Number.NEGATIVE_INFINITY,
+  '-infinity': Number.NEGATIVE_INFINITY,
+  true: 1,
+  false: 0,
+};
+
+/** A cell's numeric value, or undefined when it is not a number. */
+export function parseCell(cell: string): number | undefined {
+  if (cell === '') return Number.NaN;
+  const n = Number(cell);
+  if (!Number.isNaN(n)) return n;
+  return SPECIAL[cell.toLowerCase()];
+}
+
+function detectDelimiter(text: string): string {
+  const nl = text.indexOf('\n');
+  const first = nl < 0 ? text : text.slice(0, nl);
+  for (const d of [',', '\t', ';']) if (first.includes(d)) return d;
+  return ',';
+}
+
+export function parseCsv(bytes: Uint8Array, where: string): CsvTable {
+  const text = new TextDecoder('utf-8').decode(bytes);
+  let records: string[][];
+  try {
+    records = parse(text, {
+      bom: true,
+      skip_empty_lines: true,
+      trim: true,
+      delimiter: detectDelimiter(text),
+    });
+  } catch (err) {
+    throw inputError(where, `cannot parse CSV (${firstLine(err)})`);
+  }
+  if (records.length === 0) throw inputError(where, 'empty file (expected a header row)');
+  const header = records[0];
+  const cols = header.length;
+  // A numeric first row is data, not a header, unless it is pandas' default header 0,1,…,n-1.
+  const pandasDefault = header.every((h, i) => h === String(i));
+  if (!pandasDefault && header.every((h) => h !== '' && parseCell(h) !== undefined)) {
+    throw inputError(
+      where,
+      `the first row (${header.slice(0, 3).join(', ')}…) is numeric; a header row is required`,
+    );
+  }
+  const rows = records.length - 1;
+  const values = new Float32Array(rows * cols);
+  for (let r = 0; r < rows; r++) {
+    const rec = records[r + 1];
+    for (let c = 0; c < cols; c++) {
+      const v = parseCell(rec[c]);
+      if (v === undefined) {
+        throw inputError(
+          where,
+          `data row ${r + 1}, column '${header[c]}': '${rec[c]}' is not a number (all values must be numeric)`,
+        );
+      }
+      values[r * cols + c] = v;
+    }
+  }
+  return { header, rows, values };
+}
+
+/** Columns `cols` of the table as a row-major [rows, cols.length] array. */
+export function selectColumns(table: CsvTable, cols: readonly number[]): Float32Array {
+  const width = table.header.length;
+  const out = new Float32Array(table.rows * cols.length);
+  for (let r = 0; r < table.rows; r++) {
+    for (let j = 0; j < cols.length; j++) out[r * cols.length + j] = table.values[r * width + cols[j]];
+  }
+  return out;
+}

@@ -1,0 +1,476 @@
+// The HTML report: one self-contained file (inline CSS, inline static SVG plots, no scripts, no
+// network requests) that reads only the versioned Report. It leads with the verdict and the primary
+// diagnosis, then the checklist by section (failing checks expanded), the evidence plots, and
+// the subject, settings and timings at the end. Every string taken from the report is escaped.
+import { SECTIONS } from '../../core/check.ts';
+import type { EvidenceKey } from '../../core/evidence.ts';
+import type { PlotId } from '../../core/plots.ts';
+import type { CheckResult, Report } from '../../core/report.ts';
+import { esc, slug } from './escape.ts';
+import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_ICON, STATUS_LABEL } from './format.ts';
+import { buildPlots, createDocument, type PlotFigure } from './plots.ts';
+import { STYLES } from './styles.ts';
+
+type Status = CheckResult['status'];
+
+/** Content-Security-Policy of the page: nothing may load or run; inline styles only. */
+export const CSP =
+  "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+
+/** Anchor of a check in the page (`inputs/class-balance` → `check-inputs-class-balance`). */
+export const checkAnchor = (id: string): string => `check-${slug(id)}`;
+/** Anchor of a plot in the page: the plot id itself (`report.html#loss-curve`). */
+export const plotAnchor = (id: string): string => slug(id);
+
+const OPEN: ReadonlySet<Status> = new Set<Status>(['fail', 'warn', 'error']);
+const STATUS_ORDER: Status[] = ['fail', 'warn', 'error', 'pass', 'skip'];
+
+function badge(status: Status, extraClass = ''): string {
+  const s = STATUS_LABEL[status] ? status : 'error';
+  return `<span class="badge s-${s}${extraClass ? ` ${extraClass}` : ''}"><span class="glyph" aria-hidden="true">${STATUS_ICON[s]}</span>${STATUS_LABEL[s]}</span>`;
+}
+
+function count(checks: CheckResult[], status: Status): number {
+  return checks.filter((c) => c.status === status).length;
+}
+
+const STATUS_WORDS: Record<Status, [string, string]> = {
+  fail: ['failed', 'failed'],
+  warn: ['warning', 'warnings'],
+  error: ['could not run', 'could not run'],
+  pass: ['passed', 'passed'],
+  skip: ['skipped', 'skipped'],
+};
+
+function tally(checks: CheckResult[]): string {
+  const items = STATUS_ORDER.filter((s) => count(checks, s) > 0).map((s) => {
+    const n = count(checks, s);
+    const [one, many] = STATUS_WORDS[s];
+    return `<li><span class="badge s-${s}"><span class="glyph" aria-hidden="true">${STATUS_ICON[s]}</span>${n} ${n === 1 ? one : many}</span></li>`;
+  });
+  return `<ul class="tally" aria-label="Checks by status">${items.join('')}</ul>`;
+}
+
+function headline(report: Report): string {
+  const fails = count(report.checks, 'fail');
+  const warns = count(report.checks, 'warn');
+  if (report.verdict === 'fail') {
+    return `${fails} check${fails === 1 ? '' : 's'} failed: this network is unlikely to learn as set up`;
+  }
+  if (report.verdict === 'warn') {
+    return `No check failed, but ${warns} warning${warns === 1 ? '' : 's'} deserve${warns === 1 ? 's' : ''} a look`;
+  }
+  if (report.checks.length === 0) return 'No check ran';
+  return 'Healthy: nothing found that keeps this network from learning';
+}
+
+function checkLink(c: CheckResult): string {
+  return `<a href="#${checkAnchor(c.id)}">${esc(c.title)}</a>`;
+}
+
+function plotLink(c: CheckResult, drawn: Map<string, PlotFigure>, cls = 'plot-link'): string {
+  if (!c.plot) return '';
+  const fig = drawn.get(c.plot);
+  if (!fig) return `<p class="${cls} none">No plot: the evidence it draws was not gathered.</p>`;
+  return `<p><a class="${cls}" href="#${plotAnchor(fig.id)}">See the plot: ${esc(fig.title)} ↓</a></p>`;
+}
+
+function hero(report: Report, drawn: Map<string, PlotFigure>): string {
+  const byId = new Map(report.checks.map((c) => [c.id as string, c]));
+  const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
+  const ranked = report.diagnosis.ranked.filter((id) => id !== report.diagnosis.primary);
+  const verdict = (['pass', 'warn', 'fail'] as const).includes(report.verdict) ? report.verdict : 'fail';
+  let cause: string;
+  if (primary) {
+    const label = primary.status === 'fail' ? 'Most likely cause' : 'Strongest warning';
+    const todo = primary.remedy
+      ? `<div class="todo"><p class="eyebrow">What to do</p><p>${esc(primary.remedy)}</p></div>`
+      : '';
+    const plot = primary.plot && drawn.has(primary.plot) ? plotLink(primary, drawn) : '';
+    cause = `<div class="cause"><p class="eyebrow">${label}</p>
+<p class="title"><a href="#${checkAnchor(primary.id)}">${esc(primary.title)}</a> ${badge(primary.status)}</p>
+<p>${esc(report.diagnosis.summary)}</p>${todo}${plot}</div>`;
+  } else {
+    cause = `<div class="cause"><p class="eyebrow">Diagnosis</p><p>${esc(report.diagnosis.summary)}</p></div>`;
+  }
+  const alsoItems = ranked.map((id) => byId.get(id)).filter((c): c is CheckResult => c !== undefined);
+  const errors = report.checks.filter((c) => c.status === 'error' && !ranked.includes(c.id));
+  const listed = [...alsoItems, ...errors];
+  const shown = listed.slice(0, 7);
+  const also = listed.length
+    ? `<div class="also"><p class="eyebrow">${primary ? 'Also flagged, most likely first' : 'Could not run'}</p><ol>${shown
+        .map((c) => `<li>${badge(c.status)}${checkLink(c)}</li>`)
+        .join(
+          '',
+        )}</ol>${listed.length > shown.length ? `<p class="more">and ${listed.length - shown.length} more below</p>` : ''}</div>`
+    : '';
+  const warnings = report.warnings?.length
+    ? `<div class="notice" role="note"><b>${report.warnings.length} note${report.warnings.length === 1 ? '' : 's'} from gathering the evidence</b><ul>${report.warnings
+        .map((w) => `<li>${esc(w)}</li>`)
+        .join('')}</ul></div>`
+    : '';
+  return `<section class="hero v-${verdict}" aria-labelledby="verdict">
+<div class="verdict-line">${badge(verdict, 'verdict-badge')}<h1 id="verdict">${esc(headline(report))}</h1></div>
+${tally(report.checks)}
+<div class="diagnosis${also ? '' : ' single'}">${cause}${also}</div>
+${vitals(report, drawn)}
+${warnings}
+</section>`;
+}
+
+const finiteNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function firstLast(values: unknown): [number, number] | null {
+  if (!Array.isArray(values)) return null;
+  const ok = values.filter(finiteNum);
+  return ok.length ? [ok[0], ok[ok.length - 1]] : null;
+}
+
+const pct = (x: number): string => `${fmtNumber(x * 100)}%`;
+
+/** Headline numbers from the evidence, each linking to the plot that shows it (no verdicts: the checks judge). */
+function vitals(report: Report, drawn: Map<string, PlotFigure>): string {
+  const e = report.evidence ?? { source: 'replay' };
+  const tiles: { label: string; value: string; sub: string; plot?: string }[] = [];
+  const t = e.training;
+  if (t) {
+    const fl = firstLast(t.loss?.values);
+    const lr = finiteNum(t.learningRate) ? ` at LR ${fmtNumber(t.learningRate)}` : '';
+    const steps = Array.isArray(t.loss?.steps) ? t.loss.steps.length : 0;
+    if (finiteNum(t.nonFiniteStep)) {
+      tiles.push({
+        label: 'Training loss',
+        value: `NaN at step ${t.nonFiniteStep}`,
+        sub: `${t.optimizer ?? 'optimizer'}${lr}`,
+        plot: 'loss-curve',
+      });
+    } else if (fl) {
+      tiles.push({
+        label: 'Training loss',
+        value: `${fmtNumber(fl[0])} → ${fmtNumber(fl[1])}`,
+        sub: `${steps} steps, ${t.optimizer ?? 'optimizer'}${lr}`,
+        plot: 'loss-curve',
+      });
+    }
+  }
+  const o = e.overfit;
+  if (o) {
+    const value = finiteNum(o.finalAccuracy)
+      ? `${pct(o.finalAccuracy)} train acc.`
+      : `loss ${fmtNumber(o.finalLoss)}`;
+    tiles.push({
+      label: `Overfit ${o.records} records`,
+      value,
+      sub: `loss ${fmtNumber(o.initialLoss)} → ${fmtNumber(o.finalLoss)} in ${o.steps} steps`,
+      plot: 'overfit-curve',
+    });
+  }
+  const c = e.control;
+  if (c) {
+    const value = finiteNum(c.finalAccuracy)
+      ? `${pct(c.finalAccuracy)} held-out`
+      : `loss ${fmtNumber(c.finalLoss)}`;
+    const chance = finiteNum(c.chanceAccuracy)
+      ? `chance ${pct(c.chanceAccuracy)}`
+      : `chance loss ${fmtNumber(c.chanceLoss)}`;
+    tiles.push({
+      label: `Control corpus (${c.corpus === 'mnist' ? 'MNIST' : 'synthetic'})`,
+      value,
+      sub: chance,
+      plot: 'control-curve',
+    });
+  }
+  const l = e.lrSweep;
+  if (l && (finiteNum(l.suggestedLr) || finiteNum(l.configuredLr))) {
+    tiles.push({
+      label: 'Learning rate',
+      value: `${fmtNumber(l.configuredLr)} → ${fmtNumber(l.suggestedLr)}`,
+      sub: 'configured → suggested by the range test',
+      plot: 'lr-sweep',
+    });
+  }
+  const g = firstLast(t?.gradNorm?.values);
+  if (g)
+    tiles.push({
+      label: 'Gradient norm',
+      value: `${fmtNumber(g[0])} → ${fmtNumber(g[1])}`,
+      sub: 'global L2 norm, first → last step',
+      plot: 'gradient-norms',
+    });
+  const d = e.dataset;
+  if (d) {
+    const classes = Array.isArray(d.classCounts) ? `, ${d.classCounts.length} classes` : '';
+    tiles.push({
+      label: 'Inputs: mean / std',
+      value: `${fmtNumber(d.mean)} / ${fmtNumber(d.std)}`,
+      sub: `${fmtNumber(d.records)} records, values in [${fmtNumber(d.min)}, ${fmtNumber(d.max)}]${classes}`,
+      plot: 'class-counts',
+    });
+  }
+  if (tiles.length === 0) return '';
+  const items = tiles.map((tile) => {
+    const inner = `<span class="v-label">${esc(tile.label)}</span><span class="v-value">${esc(tile.value)}</span><span class="v-sub">${esc(tile.sub)}</span>`;
+    return tile.plot && drawn.has(tile.plot)
+      ? `<li><a href="#${plotAnchor(tile.plot)}">${inner}</a></li>`
+      : `<li><div>${inner}</div></li>`;
+  });
+  return `<div class="vitals"><p class="eyebrow">Vital signs</p><ul>${items.join('')}</ul></div>`;
+}
+
+function sectionsOf(report: Report): [string, string, CheckResult[]][] {
+  const known = Object.entries(SECTIONS) as [string, string][];
+  const out: [string, string, CheckResult[]][] = known.map(([key, title]) => [
+    key,
+    title,
+    report.checks.filter((c) => c.section === key),
+  ]);
+  const extra = [...new Set(report.checks.map((c) => c.section as string))].filter((s) => !(s in SECTIONS));
+  for (const key of extra) out.push([key, humanize(key), report.checks.filter((c) => c.section === key)]);
+  return out.filter(([, , checks]) => checks.length > 0);
+}
+
+function toc(report: Report, figures: PlotFigure[]): string {
+  const links = sectionsOf(report).map(([key, title, checks]) => {
+    const f = count(checks, 'fail');
+    const w = count(checks, 'warn');
+    const ok = count(checks, 'pass');
+    const marks = [
+      f ? `<span class="n fail">${f} ✕</span>` : '',
+      w ? `<span class="n warn">${w} !</span>` : '',
+      !f && !w && ok ? `<span class="n ok">${ok} ✓</span>` : '',
+    ].join('');
+    return `<li><a href="#section-${slug(key)}">${esc(title)}${marks}</a></li>`;
+  });
+  if (figures.length)
+    links.push(`<li><a href="#plots">Plots <span class="n">${figures.length}</span></a></li>`);
+  links.push('<li><a href="#subject">Model, data &amp; run</a></li>');
+  return `<nav aria-label="Contents"><ul class="toc">${links.join('')}</ul></nav>`;
+}
+
+function kvTable(caption: string, rows: [string, string][]): string {
+  if (rows.length === 0) return '';
+  return `<div class="kv-block"><p class="kv-caption">${esc(caption)}</p><table class="kv"><tbody>${rows
+    .map(([k, v]) => `<tr><th scope="row">${esc(k)}</th><td>${esc(v)}</td></tr>`)
+    .join('')}</tbody></table></div>`;
+}
+
+function checkItem(c: CheckResult, drawn: Map<string, PlotFigure>): string {
+  const status: Status = STATUS_LABEL[c.status] ? c.status : 'error';
+  const measured = Object.entries(c.measured ?? {}).map(([k, v]): [string, string] => [
+    humanize(k),
+    fmtValue(v),
+  ]);
+  const thresholds = Object.entries(c.thresholds ?? {}).map(([k, v]): [string, string] => [
+    humanize(k),
+    fmtValue(v),
+  ]);
+  const numbers =
+    measured.length || thresholds.length
+      ? `<div class="numbers">${kvTable('Measured', measured)}${kvTable('Thresholds', thresholds)}</div>`
+      : '';
+  const remedy = c.remedy
+    ? `<div class="remedy"><span class="label">What to do.</span> ${esc(c.remedy)}</div>`
+    : '';
+  const details = c.details ? `<p class="details">${esc(c.details)}</p>` : '';
+  const why = c.why ? `<p><span class="label">Why it matters.</span> ${esc(c.why)}</p>` : '';
+  return `<details class="check s-${status}" id="${checkAnchor(c.id)}" data-check-id="${esc(c.id)}" data-status="${esc(status)}"${OPEN.has(status) ? ' open' : ''}>
+<summary>${badge(status)}<div><div class="check-head"><span class="check-title">${esc(c.title)}</span><code class="check-id">${esc(c.id)}</code></div><div class="check-summary">${esc(c.summary)}</div></div><span class="chevron" aria-hidden="true">▶</span></summary>
+<div class="check-body">${remedy}${why}${numbers}${details}${plotLink(c, drawn)}</div>
+</details>`;
+}
+
+function checklist(report: Report, drawn: Map<string, PlotFigure>): string {
+  if (report.checks.length === 0) {
+    return '<section class="block" id="checklist"><h2>Checklist</h2><p>No check ran.</p></section>';
+  }
+  return sectionsOf(report)
+    .map(([key, title, checks]) => {
+      const sub = STATUS_ORDER.filter((s) => count(checks, s) > 0)
+        .map((s) => `${count(checks, s)} ${STATUS_WORDS[s][count(checks, s) === 1 ? 0 : 1]}`)
+        .join(' · ');
+      return `<section class="block" id="section-${slug(key)}" aria-labelledby="h-${slug(key)}">
+<h2 id="h-${slug(key)}">${esc(title)}<span class="sub">${esc(sub)}</span></h2>
+<div class="checks">${checks.map((c) => checkItem(c, drawn)).join('\n')}</div>
+</section>`;
+    })
+    .join('\n');
+}
+
+const EVIDENCE_NAMES: Record<EvidenceKey, string> = {
+  task: 'task',
+  dataset: 'dataset statistics',
+  model: 'model',
+  training: 'instrumented training run',
+  overfit: 'overfit run',
+  control: 'control corpus run',
+  lrSweep: 'LR range test',
+  simplified: 'simple-model run',
+  rebalancing: 'rebalancing A/B',
+  labelSignal: 'label-signal run',
+};
+
+function plotsSection(report: Report, figures: PlotFigure[], failures: string[]): string {
+  const usedBy = (id: PlotId) => report.checks.filter((c) => c.plot === id);
+  const cards = figures.map((f) => {
+    const users = usedBy(f.id);
+    const by = users.length
+      ? `<p class="used-by"><span>Judged by:</span>${users.map((c) => `<span>${badge(c.status)} ${checkLink(c)}</span>`).join('')}</p>`
+      : '';
+    const notes = f.notes.length
+      ? `<ul class="plot-notes">${f.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
+      : '';
+    return `<figure class="plot-card${f.panels.length > 1 ? ' wide' : ''}" id="${plotAnchor(f.id)}" data-plot="${esc(f.id)}">
+<figcaption><h3>${esc(f.title)}</h3><p>${esc(f.caption)}</p></figcaption>
+<div class="panels">${f.panels.join('\n')}</div>${notes}${by}
+</figure>`;
+  });
+  const unavailable = Object.entries(report.evidence?.unavailable ?? {}).map(
+    ([key, why]) =>
+      `<li><b>${esc(EVIDENCE_NAMES[key as EvidenceKey] ?? key)}</b> (${esc(why?.status)}): ${esc(why?.reason)}</li>`,
+  );
+  const failed = failures.map((f) => `<li>${esc(f)}</li>`);
+  const missing =
+    unavailable.length || failed.length
+      ? `<div class="not-drawn">${unavailable.length ? `<p>Evidence not gathered, so not plotted:</p><ul>${unavailable.join('')}</ul>` : ''}${
+          failed.length ? `<p>Plots that could not be drawn:</p><ul>${failed.join('')}</ul>` : ''
+        }</div>`
+      : '';
+  if (cards.length === 0 && !missing) return '';
+  return `<section class="block" id="plots" aria-labelledby="h-plots">
+<h2 id="h-plots">Plots<span class="sub">drawn from the evidence the checks judged</span></h2>
+<div class="plots">${cards.join('\n')}</div>${missing}
+</section>`;
+}
+
+function settingValue(v: unknown): string {
+  if (v === null || v === undefined) return '—';
+  if (typeof v === 'number') return fmtNumber(v);
+  if (typeof v === 'string') return v;
+  return JSON.stringify(v);
+}
+
+function subjectSection(report: Report): string {
+  const model = report.subject?.model;
+  const data = report.subject?.data;
+  const cards: string[] = [];
+  if (model) {
+    const layers = Array.isArray(model.layers) ? model.layers : [];
+    const rows = layers
+      .map(
+        (l, i) =>
+          `<tr><td class="num">${i}</td><td class="mono">${esc(l.name)}</td><td>${esc(l.className)}</td><td>${esc(l.activation ?? '—')}</td><td class="num">${esc(fmtNumber(l.params))}</td></tr>`,
+      )
+      .join('');
+    const table = `<table class="grid-table"><thead><tr><th class="num idx">#</th><th>Layer</th><th>Class</th><th>Activation</th><th class="num">Params</th></tr></thead><tbody>${rows}</tbody></table>`;
+    const body =
+      layers.length > 30 ? `<details><summary>${layers.length} layers</summary>${table}</details>` : table;
+    cards.push(
+      `<div class="fact-card wide"><h3>Model <span class="mono">${esc(model.name)}</span> · ${esc(fmtNumber(model.params))} parameters</h3>${body}</div>`,
+    );
+  }
+  if (data) {
+    cards.push(
+      `<div class="fact-card"><h3>Data</h3>${kvTable('Training records', [
+        ['Source', data.source],
+        ['Records', fmtNumber(data.records)],
+        ['Features per record', fmtNumber(data.features)],
+        ['Classes', data.classes === null ? 'regression' : fmtNumber(data.classes)],
+      ])}</div>`,
+    );
+  }
+  const settings = Object.entries(report.settings ?? {}).filter(([, v]) => v !== undefined);
+  const env = report.environment;
+  cards.push(
+    `<div class="fact-card"><h3>Run</h3>${kvTable(
+      'Settings',
+      settings.map(([k, v]): [string, string] => [k, settingValue(v)]),
+    )}${kvTable('Environment', [
+      ['Backend', env?.backend ?? '—'],
+      ['Node', env?.node ?? '—'],
+      ['Platform', env?.platform ?? '—'],
+      ['Evidence source', String(report.evidence?.source ?? '—')],
+    ])}</div>`,
+  );
+  const probes = Object.entries(report.timings?.probes ?? {}).filter(([, ms]) => typeof ms === 'number');
+  const longest = Math.max(1, ...probes.map(([, ms]) => ms));
+  const total = report.timings?.totalMs;
+  const probeRows = probes
+    .map(
+      ([name, ms]) =>
+        `<tr><td>${esc(name)}</td><td class="num">${esc(fmtDuration(ms))}</td><td style="width:45%"><span class="bar" style="width:${Math.max(1, Math.round((ms / longest) * 100))}%"></span></td></tr>`,
+    )
+    .join('');
+  cards.push(
+    `<div class="fact-card"><h3>Timings · ${esc(fmtDuration(total))} in all</h3>${
+      probes.length
+        ? `<table class="grid-table"><thead><tr><th>Probe</th><th class="num">Time</th><th></th></tr></thead><tbody>${probeRows}</tbody></table>`
+        : '<p>No probe timings recorded.</p>'
+    }</div>`,
+  );
+  return `<section class="block" id="subject" aria-labelledby="h-subject">
+<h2 id="h-subject">Model, data &amp; run</h2>
+<div class="facts">${cards.join('\n')}</div>
+</section>`;
+}
+
+function masthead(report: Report): string {
+  const model = report.subject?.model;
+  const data = report.subject?.data;
+  const created = report.createdAt ? report.createdAt.replace('T', ' ').replace(/\.\d+Z$|Z$/, ' UTC') : '';
+  const meta = [
+    model ? `<span>Model <b>${esc(model.name)}</b></span>` : '',
+    data ? `<span>Data <b>${esc(data.source)}</b> (${esc(fmtNumber(data.records))} records)</span>` : '',
+    created ? `<span>${esc(created)}</span>` : '',
+  ].join('');
+  return `<header class="masthead"><span class="wordmark">nn<span>-</span>doctor</span><span>Checkup report</span><span class="meta">${meta}</span></header>`;
+}
+
+/** Renders the report as one self-contained HTML document. */
+export function renderHtml(report: Report): string {
+  const dom = createDocument();
+  let plots: { figures: PlotFigure[]; failures: string[] };
+  try {
+    plots = buildPlots(report, dom.document);
+  } finally {
+    dom.close();
+  }
+  const drawn = new Map<string, PlotFigure>(plots.figures.map((f) => [f.id, f]));
+  const model = report.subject?.model?.name;
+  const title = `nn-doctor: ${STATUS_LABEL[report.verdict] ?? report.verdict}${model ? ` · ${model}` : ''}`;
+  const version = report.tool ? `${report.tool.name} ${report.tool.version}` : 'nn-doctor';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="${CSP}">
+<meta name="generator" content="${esc(version)}">
+<title>${esc(title)}</title>
+<style>${STYLES}</style>
+</head>
+<body>
+<div class="page">
+${masthead(report)}
+<main>
+${hero(report, drawn)}
+${toc(report, plots.figures)}
+${checklist(report, drawn)}
+${plotsSection(report, plots.figures, plots.failures)}
+${subjectSection(report)}
+</main>
+<footer>Written by ${esc(version)} · report schema v${esc(report.schemaVersion)} · ${esc(report.checks.length)} checks · self-contained: opens offline, prints cleanly.</footer>
+</div>
+</body>
+</html>
+`;
+}
+
+/** Ids of the plots the report's evidence supports (what `renderHtml` draws). */
+export function plotIds(report: Report): PlotId[] {
+  const dom = createDocument();
+  try {
+    return buildPlots(report, dom.document).figures.map((f) => f.id);
+  } finally {
+    dom.close();
+  }
+}

@@ -1,0 +1,221 @@
+// The Markdown report, for pull requests and CI summaries: the HTML report's content minus the
+// plots. Verdict and diagnosis, one table of every check, then each non-pass finding with why it
+// matters and what to do, then the subject and timings. Reads only the versioned Report; every
+// string from the report is escaped so it cannot break the table or inject HTML or links.
+import { SECTIONS } from '../core/check.ts';
+import type { CheckResult, Report } from '../core/report.ts';
+import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL } from './html/format.ts';
+
+type Status = CheckResult['status'];
+
+const EMOJI: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖', error: '⛔' };
+const ORDER: Status[] = ['fail', 'warn', 'error', 'pass', 'skip'];
+const WORDS: Record<Status, [string, string]> = {
+  fail: ['failed', 'failed'],
+  warn: ['warning', 'warnings'],
+  error: ['could not run', 'could not run'],
+  pass: ['passed', 'passed'],
+  skip: ['skipped', 'skipped'],
+};
+
+/**
+ * Escapes a string from the report for Markdown text and table cells: whitespace (newlines
+ * included) collapses to one space, HTML special characters become entities, and Markdown
+ * punctuation that could start emphasis, code, links or a table cell is backslash-escaped.
+ */
+export function mdEscape(value: unknown): string {
+  return String(value ?? '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/[\\`*_[\]|~]/g, (c) => `\\${c}`);
+}
+
+/** A check id in a code span when it has the id shape (so it needs no escaping), else escaped text. */
+function mdId(id: string): string {
+  return /^[a-z0-9-]+\/[a-z0-9-]+$/.test(id) ? `\`${id}\`` : mdEscape(id);
+}
+
+function status(s: Status): string {
+  const known = STATUS_LABEL[s] ? s : 'error';
+  return `${EMOJI[known]} ${STATUS_LABEL[known]}`;
+}
+
+function count(checks: CheckResult[], s: Status): number {
+  return checks.filter((c) => c.status === s).length;
+}
+
+function tally(checks: CheckResult[]): string {
+  return ORDER.filter((s) => count(checks, s) > 0)
+    .map((s) => `${count(checks, s)} ${WORDS[s][count(checks, s) === 1 ? 0 : 1]}`)
+    .join(' · ');
+}
+
+function sectionTitle(section: string): string {
+  return (SECTIONS as Record<string, string>)[section] ?? humanize(section);
+}
+
+/** Checks in checklist order: by section (SECTIONS order, unknown sections last), then as reported. */
+function ordered(checks: CheckResult[]): CheckResult[] {
+  const keys = Object.keys(SECTIONS);
+  const rank = (s: string) => {
+    const i = keys.indexOf(s);
+    return i < 0 ? keys.length : i;
+  };
+  return checks
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => rank(a.c.section) - rank(b.c.section) || a.i - b.i)
+    .map(({ c }) => c);
+}
+
+function verdictBlock(report: Report): string[] {
+  const model = report.subject?.model;
+  const data = report.subject?.data;
+  const about = [
+    model ? `model ${mdEscape(model.name)}` : '',
+    data ? `data ${mdEscape(data.source)} (${fmtNumber(data.records)} records)` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  const verdict = (['pass', 'warn', 'fail'] as const).includes(report.verdict) ? report.verdict : 'fail';
+  const lines = [`# nn-doctor checkup: ${status(verdict)}`, ''];
+  lines.push(`**${tally(report.checks) || 'no check ran'}**${about ? ` — ${about}` : ''}`, '');
+  const byId = new Map(report.checks.map((c) => [c.id as string, c]));
+  const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
+  lines.push('## Diagnosis', '');
+  if (primary) {
+    const label = primary.status === 'fail' ? 'Most likely cause' : 'Strongest warning';
+    lines.push(
+      `**${label}: ${mdEscape(primary.title)}** (${mdId(primary.id)}, ${status(primary.status)})`,
+      '',
+    );
+  }
+  lines.push(mdEscape(report.diagnosis.summary), '');
+  if (primary?.remedy) lines.push(`**What to do:** ${mdEscape(primary.remedy)}`, '');
+  const others = report.diagnosis.ranked
+    .filter((id) => id !== report.diagnosis.primary)
+    .map((id) => byId.get(id))
+    .filter((c): c is CheckResult => c !== undefined);
+  if (others.length) {
+    lines.push(
+      `Also flagged, most likely first: ${others.map((c) => `${mdId(c.id)} (${STATUS_LABEL[c.status] ?? c.status})`).join(', ')}.`,
+      '',
+    );
+  }
+  if (report.warnings?.length) {
+    lines.push(
+      '**Notes from gathering the evidence:**',
+      '',
+      ...report.warnings.map((w) => `- ${mdEscape(w)}`),
+      '',
+    );
+  }
+  return lines;
+}
+
+function checksTable(report: Report): string[] {
+  if (report.checks.length === 0) return ['## Checks', '', 'No check ran.', ''];
+  const rows = ordered(report.checks).map(
+    (c) =>
+      `| ${mdEscape(sectionTitle(c.section))} | ${mdEscape(c.title)} (${mdId(c.id)}) | ${status(c.status)} | ${mdEscape(c.summary)} |`,
+  );
+  return [
+    '## Checks',
+    '',
+    '| Section | Check | Status | Summary |',
+    '| --- | --- | --- | --- |',
+    ...rows,
+    '',
+  ];
+}
+
+function findings(report: Report): string[] {
+  const rank = (s: Status) => ORDER.indexOf(s);
+  const open = ordered(report.checks)
+    .filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')
+    .sort((a, b) => rank(a.status) - rank(b.status));
+  if (open.length === 0) return [];
+  const lines = ['## Findings', ''];
+  for (const c of open) {
+    lines.push(`### ${status(c.status)}: ${mdEscape(c.title)} (${mdId(c.id)})`, '', mdEscape(c.summary), '');
+    if (c.why) lines.push(`- **Why it matters:** ${mdEscape(c.why)}`);
+    if (c.remedy) lines.push(`- **What to do:** ${mdEscape(c.remedy)}`);
+    const measured = Object.entries(c.measured ?? {});
+    if (measured.length) {
+      lines.push(
+        `- **Measured:** ${measured.map(([k, v]) => `${mdEscape(humanize(k))} ${mdEscape(fmtValue(v))}`).join('; ')}`,
+      );
+    }
+    const thresholds = Object.entries(c.thresholds ?? {});
+    if (thresholds.length) {
+      lines.push(
+        `- **Thresholds:** ${thresholds.map(([k, v]) => `${mdEscape(humanize(k))} ${mdEscape(fmtValue(v))}`).join('; ')}`,
+      );
+    }
+    if (c.details) lines.push(`- **Details:** ${mdEscape(c.details)}`);
+    lines.push('');
+  }
+  return lines;
+}
+
+function subject(report: Report): string[] {
+  const lines = ['## Model, data and run', ''];
+  const model = report.subject?.model;
+  if (model) {
+    const layers = Array.isArray(model.layers) ? model.layers : [];
+    lines.push(
+      `- **Model:** ${mdEscape(model.name)}, ${fmtNumber(model.params)} parameters, ${layers.length} layers`,
+    );
+    if (layers.length) {
+      const shown = layers
+        .slice(0, 40)
+        .map(
+          (l) =>
+            `${mdEscape(l.name)} (${mdEscape(l.className)}${l.activation ? `, ${mdEscape(l.activation)}` : ''})`,
+        );
+      lines.push(
+        `- **Layers:** ${shown.join(' → ')}${layers.length > 40 ? ` → … (${layers.length - 40} more)` : ''}`,
+      );
+    }
+  }
+  const data = report.subject?.data;
+  if (data) {
+    const classes = data.classes === null ? 'regression' : `${fmtNumber(data.classes)} classes`;
+    lines.push(
+      `- **Data:** ${mdEscape(data.source)}: ${fmtNumber(data.records)} records, ${fmtNumber(data.features)} features, ${classes}`,
+    );
+  }
+  const settings = Object.entries(report.settings ?? {}).filter(([, v]) => v !== undefined && v !== null);
+  if (settings.length) {
+    const text = settings.map(
+      ([k, v]) =>
+        `${mdEscape(k)} ${mdEscape(typeof v === 'number' ? fmtNumber(v) : typeof v === 'string' ? v : JSON.stringify(v))}`,
+    );
+    lines.push(`- **Settings:** ${text.join('; ')}`);
+  }
+  const env = report.environment;
+  if (env)
+    lines.push(
+      `- **Environment:** backend ${mdEscape(env.backend ?? '—')}, Node ${mdEscape(env.node)}, ${mdEscape(env.platform)}`,
+    );
+  const probes = Object.entries(report.timings?.probes ?? {});
+  const time = probes.length
+    ? ` (${probes.map(([k, ms]) => `${mdEscape(k)} ${fmtDuration(ms)}`).join(', ')})`
+    : '';
+  lines.push(`- **Time:** ${fmtDuration(report.timings?.totalMs)} in all${time}`);
+  lines.push(
+    '',
+    `_Written by ${mdEscape(report.tool?.name ?? 'nn-doctor')} ${mdEscape(report.tool?.version ?? '')} on ${mdEscape(report.createdAt)} (report schema v${mdEscape(report.schemaVersion)})._`,
+    '',
+  );
+  return lines;
+}
+
+/** Renders the report as GitHub-flavoured Markdown. */
+export function renderMarkdown(report: Report): string {
+  return [...verdictBlock(report), ...checksTable(report), ...findings(report), ...subject(report)].join(
+    '\n',
+  );
+}
