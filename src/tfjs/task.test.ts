@@ -1,0 +1,94 @@
+// Labels in, targets in the layout the compiled loss expects out — for every label encoding.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Dataset } from '../core/dataset.ts';
+import { selectBackend } from './backend.ts';
+import { normalizeLossName, outputActivations, prepareLabels } from './task.ts';
+
+function model(units: number, activation: string, extra?: tf.layers.Layer): tf.LayersModel {
+  const layers = [tf.layers.dense({ units, activation: activation as 'linear', inputShape: [2] })];
+  if (extra) layers.push(extra as never);
+  return tf.sequential({ layers });
+}
+
+const ds = (y: number[], yShape: number[]): Dataset => ({
+  x: new Float32Array(y.length * 2),
+  xShape: [yShape[0], 2],
+  y: Float32Array.from(y),
+  yShape,
+  source: 't',
+});
+
+describe('prepareLabels', () => {
+  beforeAll(() => selectBackend('cpu'));
+
+  it('integer labels under categorical cross-entropy become one-hot', () => {
+    const p = prepareLabels(model(3, 'softmax'), 'categoricalCrossentropy', ds([0, 2, 1], [3]), '--labels y');
+    expect(p.task).toMatchObject({
+      kind: 'classification',
+      classes: 3,
+      labelEncoding: 'integer',
+      loss: 'categorical_crossentropy',
+    });
+    expect(Array.from(p.targets)).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
+    expect(p.targetShape).toEqual([3]);
+    expect(Array.from(p.view.classIds ?? [])).toEqual([0, 2, 1]);
+  });
+
+  it('one-hot labels under sparse cross-entropy become class ids', () => {
+    const p = prepareLabels(
+      model(3, 'softmax'),
+      'sparse_categorical_crossentropy',
+      ds([0, 0, 1, 1, 0, 0], [2, 3]),
+      '--labels y',
+    );
+    expect(p.task.labelEncoding).toBe('one-hot');
+    expect(Array.from(p.targets)).toEqual([2, 0]);
+    expect(p.targetShape).toEqual([1]);
+  });
+
+  it('one-hot labels of the wrong width are an input error naming the flag', () => {
+    expect(() =>
+      prepareLabels(
+        model(3, 'softmax'),
+        'categoricalCrossentropy',
+        ds([0, 1, 1, 0], [2, 2]),
+        '--labels y.npy',
+      ),
+    ).toThrow(/--labels y\.npy/);
+  });
+
+  it('a single sigmoid unit with binary cross-entropy is a 2-class task', () => {
+    const p = prepareLabels(model(1, 'sigmoid'), 'binaryCrossentropy', ds([1, 0, 1], [3]), '--labels y');
+    expect(p.task).toMatchObject({ kind: 'classification', classes: 2 });
+    expect(Array.from(p.targets)).toEqual([1, 0, 1]);
+  });
+
+  it('continuous targets under MSE are regression, passed through', () => {
+    const p = prepareLabels(model(2, 'linear'), 'mse', ds([0.5, -1, 2, 3.25], [2, 2]), '--labels y');
+    expect(p.task).toMatchObject({
+      kind: 'regression',
+      classes: null,
+      loss: 'mean_squared_error',
+      labelEncoding: 'continuous',
+    });
+    expect(p.targetShape).toEqual([2]);
+    expect(p.view.classIds).toBeNull();
+  });
+});
+
+describe('output activations and loss names', () => {
+  beforeAll(() => selectBackend('cpu'));
+  it('sees softmax applied twice through an Activation layer', () => {
+    expect(outputActivations(model(3, 'softmax', tf.layers.activation({ activation: 'softmax' })))).toEqual([
+      'softmax',
+      'softmax',
+    ]);
+    expect(outputActivations(model(3, 'linear'))).toEqual(['linear']);
+  });
+  it('normalizes TF.js, Keras and short loss names', () => {
+    expect(normalizeLossName('categoricalCrossentropy')).toBe('categorical_crossentropy');
+    expect(normalizeLossName('CategoricalCrossentropy')).toBe('categorical_crossentropy');
+    expect(normalizeLossName('mae')).toBe('mean_absolute_error');
+  });
+});
