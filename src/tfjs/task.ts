@@ -34,14 +34,6 @@ export const CLASSIFICATION_LOSSES = new Set([
   'kullback_leibler_divergence',
 ]);
 
-export function lossNameOf(model: tf.LayersModel): string {
-  const loss = model.loss as unknown;
-  const first = Array.isArray(loss) ? loss[0] : loss;
-  if (typeof first === 'string') return normalizeLossName(first);
-  if (typeof first === 'function' && first.name) return normalizeLossName(first.name);
-  return 'custom';
-}
-
 /** Activations applied at the output, innermost first: `[Dense softmax, Activation softmax]` → `['softmax','softmax']`. */
 export function outputActivations(model: tf.LayersModel): string[] {
   const chain: string[] = [];
