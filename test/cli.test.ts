@@ -130,6 +130,24 @@ describe('nn-doctor check (happy path)', () => {
     const again = await cli(['report', out, '--md', md, '--quiet']);
     expect(again.code).toBe(0);
     expect(readFileSync(md, 'utf8')).toContain('inputs/class-balance');
+    // Replay the saved evidence through the checks with a stricter threshold: no re-training.
+    const replayed = join(tmp.dir, 'replayed.json');
+    const strict = await cli([
+      'report',
+      out,
+      '--replay',
+      '--threshold',
+      'inputs/mean-centering.warnMeanAbs=0.0001',
+      '--threshold',
+      'inputs/mean-centering.failMeanAbs=0.001',
+      '--json',
+      replayed,
+      '--quiet',
+    ]);
+    expect(strict.code, strict.stderr).toBe(1);
+    const r2 = JSON.parse(readFileSync(replayed, 'utf8'));
+    expect(r2.checks.find((c: { id: string }) => c.id === 'inputs/mean-centering').status).toBe('fail');
+    expect(r2.evidence.training.loss).toEqual(report.evidence.training.loss);
   });
 
   it('exits 1 when a check fails (zero-initialized model, .npy + --labels)', async () => {
@@ -196,6 +214,11 @@ describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothi
     ['bad number', () => ['--lr', 'fast'], /--lr/],
     ['bad batch size', () => ['--batch-size', '0'], /--batch-size/],
     ['unknown check id', () => ['--only', 'inputs/nope'], /--only/],
+    [
+      'unknown threshold name',
+      () => ['--threshold', 'inputs/class-balance.maxRatio=3'],
+      /--threshold.*warnRatio, failRatio/,
+    ],
     ['unknown backend', () => ['--backend', 'gpu'], /--backend/],
     ['output folder missing', () => ['--json', f('no/such/dir/r.json')], /--json/],
   ];

@@ -1,6 +1,7 @@
 // Flag parsing on node:util parseArgs (strict: unknown flags are errors), turned into
 // one-line UsageErrors that name the flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { ALL_CHECKS } from '../checks/index.ts';
 import { CHECK_IDS } from '../core/check.ts';
 import { UsageError } from '../core/errors.ts';
 
@@ -78,9 +79,16 @@ export function thresholdOverrides(
   const out: Record<string, Record<string, number>> = {};
   for (const v of values) {
     const m = /^([a-z]+\/[a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(v);
-    if (!m || !(CHECK_IDS as readonly string[]).includes(m[1])) {
+    const check = m && ALL_CHECKS.find((c) => c.id === m[1]);
+    if (!m || !check) {
       throw new UsageError(
         `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`,
+      );
+    }
+    const names = Object.keys(check.thresholds);
+    if (!names.includes(m[2])) {
+      throw new UsageError(
+        `--threshold: ${m[1]} has no threshold '${m[2]}' (${names.length ? `it has ${names.join(', ')}` : 'it has none'})`,
       );
     }
     const value = numberFlag('threshold', m[3]) as number;

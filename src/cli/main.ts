@@ -7,7 +7,7 @@ import { renderTerminal } from '../render/terminal.ts';
 import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
 import { checkOutputPaths, writeReports } from './output.ts';
-import { parseReportArgs, REPORT_USAGE, readReport } from './report.ts';
+import { parseReportArgs, REPORT_USAGE, readReport, replayReport } from './report.ts';
 
 const USAGE = `nn-doctor — an automated checkup for neural networks that don't learn
 
@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = parseReportArgs(rest);
     if (cmd.help) return printUsage(REPORT_USAGE);
     checkOutputPaths(cmd.outputs);
-    return finish(readReport(cmd.path), cmd.outputs, cmd.quiet);
+    const saved = readReport(cmd.path);
+    return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, cmd.quiet);
   }
   if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
     throw new UsageError(`unknown command '${first}' (use check, diagnose or report; --help for usage)`);

@@ -1,20 +1,46 @@
-// `nn-doctor report REPORT.json`: re-render a saved report without re-running anything.
+// `nn-doctor report REPORT.json`: re-render a saved report without re-running anything, or
+// (--replay) run the checks again on its saved evidence — e.g. with other thresholds — without
+// re-training.
 import { readFileSync } from 'node:fs';
+import { buildReport } from '../core/build-report.ts';
+import type { CheckId } from '../core/check.ts';
 import { UsageError } from '../core/errors.ts';
 import { type Report, SCHEMA_VERSION } from '../core/report.ts';
-import { OUTPUT_FLAGS, parse } from './args.ts';
+import { idList, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { jsonReviver } from './output.ts';
 
 export const REPORT_USAGE =
-  'usage: nn-doctor report REPORT.json [--html FILE] [--md FILE] [--json FILE] [--quiet]';
+  'usage: nn-doctor report REPORT.json [--replay [--threshold CHECK_ID.NAME=VALUE ...] [--only IDS] [--skip IDS]]\n' +
+  '                        [--html FILE] [--md FILE] [--json FILE] [--quiet]';
+
+const FLAGS = {
+  replay: { type: 'boolean' },
+  threshold: { type: 'string', multiple: true },
+  only: { type: 'string', multiple: true },
+  skip: { type: 'string', multiple: true },
+  ...OUTPUT_FLAGS,
+} as const;
 
 export function parseReportArgs(args: string[]) {
-  const { values, positionals } = parse(args, OUTPUT_FLAGS, true);
+  const { values, positionals } = parse(args, FLAGS, true);
   if (values.help) return { help: true as const };
   if (positionals.length !== 1) throw new UsageError('report: give exactly one saved report (REPORT.json)');
+  const replay = values.replay ?? false;
+  for (const flag of ['threshold', 'only', 'skip'] as const) {
+    if (values[flag] !== undefined && !replay)
+      throw new UsageError(`--${flag}: needs --replay (checks only run again on replay)`);
+  }
   return {
     help: false as const,
     path: positionals[0],
+    replay,
+    options: {
+      only: idList('only', values.only),
+      skip: idList('skip', values.skip),
+      thresholds: thresholdOverrides(values.threshold) as
+        | Partial<Record<CheckId, Record<string, number>>>
+        | undefined,
+    },
     outputs: { json: values.json, html: values.html, md: values.md },
     quiet: values.quiet ?? false,
   };
@@ -45,4 +71,20 @@ export function readReport(path: string): Report {
   if (!Array.isArray(report.checks) || !report.diagnosis)
     throw new UsageError(`${path}: malformed report (no checks or diagnosis)`);
   return report;
+}
+
+/** The checks run again on a saved report's evidence; run facts (environment, timings) are kept. */
+export function replayReport(
+  saved: Report,
+  options: ReturnType<typeof parseReportArgs> & { help: false },
+): Report {
+  const replayed = buildReport({
+    evidence: saved.evidence,
+    options: options.options,
+    settings: { ...saved.settings, replayedFrom: saved.createdAt },
+    backend: saved.environment.backend,
+    warnings: saved.warnings,
+    probeTimings: saved.timings.probes,
+  });
+  return { ...replayed, environment: saved.environment, timings: saved.timings };
 }
