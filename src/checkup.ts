@@ -1,6 +1,6 @@
 // The library entry point: runs the probes a selection of checks needs on clones of the user's
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
-import type * as tf from '@tensorflow/tfjs';
+import * as tf from '@tensorflow/tfjs';
 import { ALL_CHECKS } from './checks/index.ts';
 import { buildReport } from './core/build-report.ts';
 import type { CheckId } from './core/check.ts';
@@ -35,10 +35,13 @@ export interface ProgressEvent {
 export interface CheckupOptions {
   /** A TF.js Layers model, compiled (or give `loss`). Never modified. */
   model: tf.LayersModel;
-  /** Training records: a Dataset, or tensors (features `[n, ...]`, labels `[n]` or `[n, k]`). */
-  data: Dataset | { x: tf.Tensor; y: tf.Tensor };
-  /** Validation records (same layout). Without them, part of `data` is held out. */
-  validation?: Dataset | { x: tf.Tensor; y: tf.Tensor };
+  /**
+   * Training records: a Dataset, tensors (features `[n, ...]`, labels `[n]` or `[n, k]`), or a
+   * finite tf.data.Dataset of `{xs, ys}` elements (batched or not), read once into memory.
+   */
+  data: DataInput;
+  /** Validation records (same forms). Without them, part of `data` is held out. */
+  validation?: DataInput;
   /** Override the compiled loss (TF.js name, e.g. `categoricalCrossentropy`). */
   loss?: string;
   /** Override the optimizer by name (`adam`, `sgd`, `rmsprop`…). */
@@ -63,8 +66,28 @@ const DEFAULT_BATCH_SIZE = 64;
 const DEFAULT_SEED = 42;
 const DEFAULT_LR = 1e-3;
 
-function toDataset(data: CheckupOptions['data']): Dataset {
+export type DataInput =
+  | Dataset
+  | { x: tf.Tensor; y: tf.Tensor }
+  | tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+
+async function toDataset(data: DataInput): Promise<Dataset> {
   if ('xShape' in data) return data;
+  if (data instanceof tf.data.Dataset) {
+    const elements = await data.toArray();
+    if (!elements.length) throw new UsageError('options.data: the tf.data.Dataset yielded no elements');
+    // Unbatched elements have no batch dimension: stack them; batched ones: concatenate.
+    const batched =
+      elements[0].xs.rank > 1 && elements.every((e) => e.xs.shape[0] === e.ys.shape[0] && e.ys.rank >= 1);
+    const x = batched ? tf.concat(elements.map((e) => e.xs)) : tf.stack(elements.map((e) => e.xs));
+    const y = batched ? tf.concat(elements.map((e) => e.ys)) : tf.stack(elements.map((e) => e.ys));
+    tf.dispose(elements.flatMap((e) => [e.xs, e.ys]));
+    try {
+      return await toDataset({ x, y });
+    } finally {
+      tf.dispose([x, y]);
+    }
+  }
   return {
     x: Float32Array.from(data.x.dataSync()),
     xShape: data.x.shape,
@@ -137,9 +160,9 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   }
   const lossName = typeof loss === 'string' ? loss : loss.name || 'custom';
   const io = { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName };
-  const training = fitDatasetToModel(toDataset(options.data), io, flags);
+  const training = fitDatasetToModel(await toDataset(options.data), io, flags);
   const validation = options.validation
-    ? fitDatasetToModel(toDataset(options.validation), io, valFlags)
+    ? fitDatasetToModel(await toDataset(options.validation), io, valFlags)
     : null;
   if (validation && validation.yShape.length !== training.yShape.length) {
     throw new UsageError(

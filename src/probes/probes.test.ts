@@ -137,3 +137,33 @@ describe('TF.js probes on small models', () => {
     ).toEqual([]);
   });
 });
+
+describe('library inputs', () => {
+  beforeAll(() => selectBackend());
+  it('accepts tensors and a batched tf.data.Dataset, with the same evidence', async () => {
+    const ds = blobs(400, 8, [1, 1, 1]);
+    const only = ['inputs/class-balance', 'inputs/mean-centering'];
+    const fromTensors = await checkup({
+      model: mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy'),
+      data: { x: tf.tensor(ds.x, [400, 8]), y: tf.tensor(ds.y, [400]) },
+      only,
+    });
+    const dataset = tf.data
+      .zip({
+        xs: tf.data.array(Array.from({ length: 400 }, (_, r) => Array.from(ds.x.subarray(r * 8, r * 8 + 8)))),
+        ys: tf.data.array(Array.from(ds.y)),
+      })
+      .batch(64) as unknown as tf.data.Dataset<{ xs: tf.Tensor; ys: tf.Tensor }>;
+    const fromDataset = await checkup({
+      model: mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy'),
+      data: dataset,
+      only,
+    });
+    expect(fromDataset.evidence.dataset?.classCounts).toEqual(fromTensors.evidence.dataset?.classCounts);
+    expect(fromDataset.evidence.dataset?.mean).toBeCloseTo(
+      fromTensors.evidence.dataset?.mean ?? Number.NaN,
+      6,
+    );
+    expect(fromTensors.evidence.dataset?.records).toBe(400);
+  });
+});
