@@ -32,6 +32,7 @@ function finish(
     process.stdout.write(
       renderTerminal(report, {
         color: process.stdout.isTTY,
+        truncate: process.stdout.isTTY,
         width: Math.min(110, process.stdout.columns ?? 100),
       }),
     );

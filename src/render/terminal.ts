@@ -14,8 +14,10 @@ const COLOR: Record<Status, string> = { pass: '32', warn: '33', fail: '31', skip
 
 export interface TerminalOptions {
   color?: boolean;
-  /** Line width to wrap long text at. */
+  /** Line width to wrap long text at (default 100). */
   width?: number;
+  /** Cut passing/skipped checks' summaries to one screen line (for terminals, not logs). */
+  truncate?: boolean;
 }
 
 function paint(text: string, code: string, on: boolean): string {
@@ -36,12 +38,12 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-function checkLine(c: CheckResult, color: boolean, width: number): string {
+function checkLine(c: CheckResult, color: boolean, width: number, truncate: boolean): string {
   const badge = paint(`[${LABEL[c.status]}]`, COLOR[c.status], color);
   const head = `  ${badge} ${c.id.padEnd(27)}`;
   const room = Math.max(30, width - 36);
   const summary =
-    c.summary.length > room && (c.status === 'pass' || c.status === 'skip')
+    truncate && c.summary.length > room && (c.status === 'pass' || c.status === 'skip')
       ? `${c.summary.slice(0, room - 1)}…`
       : c.summary;
   return `${head} ${summary}`;
@@ -72,7 +74,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     if (!checks.length) continue;
     out.push('');
     out.push(paint(SECTIONS[section], '1', color));
-    for (const c of checks) out.push(checkLine(c, color, width));
+    for (const c of checks) out.push(checkLine(c, color, width, options.truncate ?? false));
   }
 
   const findings = report.diagnosis.ranked

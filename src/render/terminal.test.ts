@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createProgress } from '../cli/progress.ts';
+import { CHECK_IDS } from '../core/check.ts';
+import { renderTerminal } from './terminal.ts';
+import { faultyReport, healthyReport } from './testing/fixtures.ts';
+
+describe('terminal report', () => {
+  it('lists every check under its section, then the diagnosis and the remedies of what failed', () => {
+    const report = faultyReport();
+    const text = renderTerminal(report);
+    for (const c of report.checks) expect(text).toContain(c.id);
+    const sections = [
+      'Inputs',
+      'Model architecture & initialization',
+      'Loss',
+      'Activation functions',
+      'Other',
+    ];
+    const positions = sections.map((s) => text.indexOf(`\n${s}\n`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
+    expect(text).toContain('Verdict: FAIL');
+    expect(text.indexOf(report.diagnosis.summary.split(' ').slice(0, 4).join(' '))).toBeLessThan(
+      positions[0],
+    );
+    const failing = report.checks.filter((c) => c.status === 'fail');
+    expect(failing.length).toBeGreaterThan(0);
+    for (const c of failing) expect(text).toContain(`Do: ${c.remedy?.split(' ').slice(0, 3).join(' ')}`);
+    expect(text.includes('\u001b[')).toBe(false); // no colour unless asked
+  });
+
+  it('colours statuses only when asked, and cuts passing lines only when asked', () => {
+    const report = healthyReport();
+    expect(renderTerminal(report, { color: true })).toContain('\u001b[32m[PASS]');
+    const long = report.checks.find((c) => c.status === 'pass' && c.summary.length > 80);
+    expect(long).toBeDefined();
+    expect(renderTerminal(report, { width: 80 })).toContain(long?.summary);
+    expect(renderTerminal(report, { width: 80, truncate: true })).not.toContain(long?.summary);
+    expect(CHECK_IDS.length).toBeGreaterThan(20);
+  });
+});
+
+describe('progress on stderr', () => {
+  function fakeStream(isTTY: boolean) {
+    const writes: string[] = [];
+    return {
+      writes,
+      stream: { isTTY, write: (s: string) => writes.push(s) } as unknown as NodeJS.WriteStream,
+    };
+  }
+  it('shows which probe and how far on a terminal, and clears the line at the end', () => {
+    const { writes, stream } = fakeStream(true);
+    const p = createProgress(false, stream);
+    p.update({ probe: 'training', done: 0, total: 100 });
+    p.update({ probe: 'training', done: 100, total: 100 });
+    p.done();
+    expect(writes.join('')).toContain('training');
+    expect(writes.join('')).toContain('100/100');
+    expect(writes.at(-1)).toBe('\r\u001b[2K');
+  });
+  it('is silent with --quiet and when stderr is not a terminal', () => {
+    for (const [quiet, tty] of [
+      [true, true],
+      [false, false],
+    ] as const) {
+      const { writes, stream } = fakeStream(tty);
+      const p = createProgress(quiet, stream);
+      p.update({ probe: 'training', done: 1, total: 2 });
+      p.done();
+      expect(writes).toEqual([]);
+    }
+  });
+});
