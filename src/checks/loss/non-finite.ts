@@ -40,9 +40,16 @@ export default defineCheck({
       points: training.loss.values.length,
     };
     if (firstStep !== null) return { status: 'fail', measured };
+    if (measured.points === 0) return { status: 'skip', measured, reason: 'no-loss' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured }) {
+  explain({ status, measured, reason }) {
+    if (reason === 'no-loss')
+      return {
+        summary:
+          "No loss values were recorded; log the training loss every step (e.g. `writer.add_scalar('loss', loss, step)`).",
+        remedy: null,
+      };
     if (status === 'pass')
       return {
         summary: `All ${measured.points} recorded loss values are finite (fail on any NaN/Inf).`,

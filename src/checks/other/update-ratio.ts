@@ -60,7 +60,7 @@ export default defineCheck({
     if (reason === 'not-logged') {
       return {
         summary:
-          'No weight update ratios were recorded; log per-layer ‖ΔW‖/‖W‖ (or weights per step) to judge them.',
+          "No weight update ratios were recorded; log per-layer update histograms (e.g. `writer.add_histogram(f'{name}.update', p.data - p_before, step)`) or `update_ratio/<param>` scalars (‖ΔW‖/‖W‖) to judge them.",
         remedy: null,
       };
     }

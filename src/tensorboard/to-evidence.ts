@@ -1,0 +1,72 @@
+// An experiment's runs → the Evidence the checks judge (source 'tensorboard').
+//
+// collect.ts reads what each tag means; layers.ts groups parameters into layers with their fans;
+// model-evidence.ts, activation-evidence.ts and training-evidence.ts build the keys a log can
+// fill. Every other key is left out, and evidence.unavailable says why and what to do instead —
+// the runner shows that as the skip reason of every check that needs the key.
+import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import { activationEvidence } from './activation-evidence.ts';
+import { collect, type MappingSummary } from './collect.ts';
+import type { Experiment } from './experiments.ts';
+import { LayerTable } from './layers.ts';
+import { modelEvidence } from './model-evidence.ts';
+import type { MapEntry } from './roles.ts';
+import { trainingEvidence } from './training-evidence.ts';
+
+export type { MappingSummary } from './collect.ts';
+
+export interface MappingResult {
+  evidence: Evidence;
+  warnings: string[];
+  summary: MappingSummary;
+}
+
+const RUN_CHECK = 'run `nn-doctor check --model model.json --data …`';
+
+/** Why an evidence key is absent from a log, and what to do (shown as the skip reason). */
+export const NOT_IN_LOGS: Record<Exclude<EvidenceKey, 'model' | 'training'>, string> = {
+  task: `a training log does not record the task (classes, loss function, output activation); ${RUN_CHECK} to judge it`,
+  dataset:
+    'diagnose reads training logs, not the training data; run `nn-doctor check --data PATH` to check the inputs',
+  overfit: `this is an experiment nn-doctor runs on the model itself (overfitting 50 records); ${RUN_CHECK}`,
+  control: `this is an experiment nn-doctor runs on the model itself (training on a control corpus); ${RUN_CHECK}`,
+  lrSweep: `this is an experiment nn-doctor runs on the model itself (an LR range test); ${RUN_CHECK}`,
+  simplified: `this is an experiment nn-doctor runs on the model itself (a simplified model on the same data); ${RUN_CHECK}`,
+  rebalancing: `this is an experiment nn-doctor runs on the model itself (class weighting vs oversampling); ${RUN_CHECK}`,
+  labelSignal: `this is an experiment nn-doctor runs on the model itself (real vs shuffled labels); ${RUN_CHECK}`,
+};
+
+export const LOG_WEIGHTS =
+  'log weight histograms: `for name, p in model.named_parameters(): writer.add_histogram(name, p, step)` (PyTorch) or `keras.callbacks.TensorBoard(log_dir, histogram_freq=1)` (Keras)';
+export const LOG_TRAINING =
+  "log the training loss: `writer.add_scalar('loss', loss.item(), step)` (PyTorch) or `keras.callbacks.TensorBoard(log_dir)` (Keras), and gradient histograms: `writer.add_histogram(f'{name}.grad', p.grad, step)`";
+
+export interface ToEvidenceOptions {
+  map?: MapEntry[];
+  /** Model name (default: the experiment's folder). */
+  name?: string;
+}
+
+export function toEvidence(experiment: Experiment, options: ToEvidenceOptions = {}): MappingResult {
+  const collected = collect(experiment, options.map);
+  const table = new LayerTable(collected.params);
+  const activations = activationEvidence(collected.activations, (layer) => table.fans(layer).fanOut);
+  const activationOf = new Map((activations?.start ?? []).map((s) => [s.layer, s.activation]));
+  const model = modelEvidence(
+    table,
+    options.name ?? experiment.name,
+    (layer) => activationOf.get(layer) ?? null,
+  );
+  const training = trainingEvidence(collected, table, activations);
+
+  const unavailable: NonNullable<Evidence['unavailable']> = {};
+  if (!model) unavailable.model = { status: 'skip', reason: LOG_WEIGHTS };
+  if (!training) unavailable.training = { status: 'skip', reason: LOG_TRAINING };
+  for (const [key, reason] of Object.entries(NOT_IN_LOGS)) {
+    unavailable[key as EvidenceKey] = { status: 'skip', reason };
+  }
+  const evidence: Evidence = { source: 'tensorboard', unavailable };
+  if (model) evidence.model = model;
+  if (training) evidence.training = training;
+  return { evidence, warnings: collected.warnings, summary: collected.summary };
+}

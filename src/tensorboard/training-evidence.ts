@@ -1,0 +1,178 @@
+// Scalars and gradient/update histograms → TrainingEvidence.
+//
+//   training loss (the finest step unit)  → loss, nonFiniteStep
+//   validation loss                       → valLoss, in the training loss's step unit: per-epoch
+//                                           values go to the training step written just before
+//                                           them (by wall time) when the units differ
+//   accuracy, lr, reg/data loss           → accuracy, learningRate (first value), regLoss, dataLoss
+//   gradient histograms                   → weights[].gradNorm = √sum_squares per step, and
+//                                           gradNorm = √Σ sum_squares over weights per step (or
+//                                           the logged global norm)
+//   update histograms / ratio scalars     → weights[].updateRatio = ‖ΔW‖/‖W‖ (NaN at a step
+//                                           where it was not measured)
+//   weight histograms                     → weights[].weightNorm / weightStd at those steps
+//
+// A parameter with neither gradients nor updates logged gets no weights[] entry (the gradient
+// checks then say "not logged"). Consecutive weight histograms are not turned into update ratios:
+// they bound ‖ΔW‖ only from below, which would read as "learning too slowly". noGradient stays
+// empty: a parameter without a gradient histogram may be frozen, or simply not logged.
+import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
+import { type Collected, type ScalarCandidate, scalarsOf } from './collect.ts';
+import { meanVariance } from './histogram.ts';
+import type { LayerTable } from './layers.ts';
+import type { HistogramSeries } from './run-data.ts';
+import { alignByWallTime, firstNonFinite, StepIndex, stepOrder, toSeries } from './series.ts';
+import type { Granularity } from './tags.ts';
+
+const GRANULARITY_RANK = { batch: 0, none: 1, epoch: 2 } as const;
+const rank = (g: Granularity | null) => GRANULARITY_RANK[g ?? 'none'];
+const maxStep = (s: { steps: readonly number[] }) =>
+  s.steps.reduce((m, x) => Math.max(m, x), Number.NEGATIVE_INFINITY);
+
+/** The candidate to use: explicit --map first, then `like`'s step unit, the finest unit, the longest. */
+function pick(cands: ScalarCandidate[], like?: ScalarCandidate): ScalarCandidate | undefined {
+  return [...cands].sort(
+    (a, b) =>
+      Number(b.explicit) - Number(a.explicit) ||
+      (like ? Number(b.granularity === like.granularity) - Number(a.granularity === like.granularity) : 0) ||
+      rank(a.granularity) - rank(b.granularity) ||
+      b.logged.steps.length - a.logged.steps.length,
+  )[0];
+}
+
+function sqrtOrNaN(x: number): number {
+  return x >= 0 ? Math.sqrt(x) : Number.NaN;
+}
+
+/** √sum_squares of a histogram series at each of `steps` (exact step, else the latest before). */
+function alignedNorms(h: HistogramSeries | undefined, steps: number[]): number[] {
+  if (!h || h.steps.length === 0) return [];
+  const index = new StepIndex(h.steps);
+  return steps.map((s) => sqrtOrNaN(h.sumSquares[index.atOrBefore(s)]));
+}
+
+function alignedStd(h: HistogramSeries | undefined, steps: number[]): number[] | undefined {
+  if (!h || h.steps.length === 0) return undefined;
+  const index = new StepIndex(h.steps);
+  return steps.map((s) => {
+    const i = index.atOrBefore(s);
+    return Math.sqrt(meanVariance({ num: h.num[i], sum: h.sum[i], sumSquares: h.sumSquares[i] }).variance);
+  });
+}
+
+function weightTelemetry(collected: Collected, table: LayerTable): WeightTelemetry[] {
+  const trainable = table.trainable();
+  const out: WeightTelemetry[] = [];
+  for (const d of collected.params) {
+    const stepsOf = d.grad ?? d.gradScalar ?? d.update ?? d.ratioScalar;
+    if (!stepsOf) continue;
+    const steps = toSeries({ steps: stepsOf.steps, values: stepsOf.steps }).steps;
+    let gradNorm: (number | null)[] = [];
+    if (d.grad) {
+      const h = d.grad;
+      gradNorm = stepOrder(h.steps).map((i) => sqrtOrNaN(h.sumSquares[i]));
+    } else if (d.gradScalar) gradNorm = toSeries(d.gradScalar).values;
+    const weightNorm = alignedNorms(d.value, steps);
+    let updateRatio: number[] = [];
+    if (d.update) {
+      const h = d.update;
+      const index = new StepIndex(h.steps);
+      updateRatio = steps.map((s, j) => {
+        const i = index.exact(s);
+        if (i < 0 || weightNorm.length === 0) return Number.NaN;
+        const w = weightNorm[j];
+        const u = sqrtOrNaN(h.sumSquares[i]);
+        return w > 0 ? u / w : u > 0 ? Number.POSITIVE_INFINITY : 0;
+      });
+    } else if (d.ratioScalar) {
+      const r = d.ratioScalar;
+      const index = new StepIndex(r.steps);
+      updateRatio = steps.map((s) => {
+        const i = index.exact(s);
+        return i < 0 ? Number.NaN : r.values[i];
+      });
+    }
+    const telemetry: WeightTelemetry = {
+      layer: d.param.layer,
+      weight: d.param.weight,
+      kind: d.param.kind,
+      depth: Math.max(0, trainable.indexOf(d.param.layer)),
+      steps,
+      gradNorm,
+      updateRatio,
+      weightNorm,
+    };
+    const weightStd = alignedStd(d.value, steps);
+    if (weightStd) telemetry.weightStd = weightStd;
+    out.push(telemetry);
+  }
+  return out;
+}
+
+/** The logged global gradient norm, else √Σ sum_squares of the gradient histograms per step. */
+function globalGradNorm(collected: Collected): Series | undefined {
+  const logged = pick(scalarsOf(collected, 'train', 'grad_norm'));
+  if (logged) return toSeries(logged.logged);
+  const sums = new Map<number, number>();
+  for (const d of collected.params) {
+    if (!d.grad) continue;
+    for (const i of stepOrder(d.grad.steps)) {
+      const s = d.grad.steps[i];
+      sums.set(s, (sums.get(s) ?? 0) + d.grad.sumSquares[i]);
+    }
+  }
+  if (sums.size === 0) return undefined;
+  const steps = [...sums.keys()].sort((a, b) => a - b);
+  return { steps, values: steps.map((s) => sqrtOrNaN(sums.get(s) as number)) };
+}
+
+/** Training evidence, or undefined when the logs hold nothing for it. */
+export function trainingEvidence(
+  collected: Collected,
+  table: LayerTable,
+  activations: { start: ActivationStats[]; end: ActivationStats[] } | undefined,
+): TrainingEvidence | undefined {
+  const weights = weightTelemetry(collected, table);
+  const gradNorm = globalGradNorm(collected);
+  const trainLoss = pick(scalarsOf(collected, 'train', 'loss'));
+  const trainDataLoss = pick(scalarsOf(collected, 'train', 'data_loss'), trainLoss);
+  const lossCandidate = trainLoss ?? trainDataLoss;
+  if (!lossCandidate && weights.length === 0 && !activations && !gradNorm) return undefined;
+
+  const loss = lossCandidate ? toSeries(lossCandidate.logged) : { steps: [], values: [] };
+  const lr = pick(scalarsOf(collected, 'train', 'lr'));
+  const lrSeries = lr ? toSeries(lr.logged) : null;
+  const training: TrainingEvidence = {
+    optimizer: null,
+    learningRate: lrSeries && lrSeries.values.length > 0 ? lrSeries.values[0] : null,
+    batchSize: null,
+    loss,
+    nonFiniteStep: firstNonFinite(loss),
+    weights,
+    noGradient: [],
+  };
+  if (trainLoss && trainDataLoss) training.dataLoss = toSeries(trainDataLoss.logged);
+  const regLoss = pick(scalarsOf(collected, 'train', 'reg_loss'), lossCandidate);
+  if (regLoss) training.regLoss = toSeries(regLoss.logged);
+  const accuracy = pick(scalarsOf(collected, 'train', 'accuracy'), lossCandidate);
+  if (accuracy) training.accuracy = toSeries(accuracy.logged);
+  const valLoss = pick(scalarsOf(collected, 'val', 'loss'), lossCandidate);
+  if (valLoss) {
+    const coarser =
+      lossCandidate !== undefined &&
+      valLoss.logged.steps.length < lossCandidate.logged.steps.length &&
+      ((valLoss.granularity === 'epoch' && lossCandidate.granularity !== 'epoch') ||
+        (valLoss.granularity === lossCandidate.granularity &&
+          4 * maxStep(valLoss.logged) < maxStep(lossCandidate.logged)));
+    training.valLoss = coarser
+      ? alignByWallTime(valLoss.logged, lossCandidate.logged)
+      : toSeries(valLoss.logged);
+    if (coarser) {
+      collected.summary.tags[`${valLoss.run.name}: ${valLoss.tag}`] +=
+        `, placed at the steps of '${lossCandidate.tag}' by wall time`;
+    }
+  }
+  if (gradNorm) training.gradNorm = gradNorm;
+  if (activations) training.activations = activations;
+  return training;
+}
