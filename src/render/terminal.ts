@@ -62,7 +62,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     : '';
   out.push(`${paint('nn-doctor checkup', '1', color)} — ${model}${data ? ` on ${data}` : ''}`);
   out.push(
-    `backend ${report.environment.backend ?? 'n/a'} · ${(report.timings.totalMs / 1000).toFixed(1)} s`,
+    `${report.evidence.source === 'tensorboard' ? 'from TensorBoard event files' : `backend ${report.environment.backend ?? 'n/a'}`} · ${(report.timings.totalMs / 1000).toFixed(1)} s`,
   );
   out.push('');
   const verdictColor = report.verdict === 'pass' ? '32' : report.verdict === 'warn' ? '33' : '31';
