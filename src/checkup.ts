@@ -7,7 +7,7 @@ import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { UsageError } from './core/errors.ts';
 import type { Evidence, EvidenceKey } from './core/evidence.ts';
-import { createRng, permutation, subSeed } from './core/random.ts';
+import { createRng, permutation, subSeed, withSeededMathRandom } from './core/random.ts';
 import type { Report } from './core/report.ts';
 import { isSelected } from './core/runner.ts';
 import { loadMnist } from './data/mnist.ts';
@@ -124,6 +124,10 @@ function mnistControl(records: number): { x: Float32Array; labels: Int32Array } 
 }
 
 export async function checkup(options: CheckupOptions): Promise<Report> {
+  return withSeededMathRandom(options.seed ?? DEFAULT_SEED, () => runCheckup(options));
+}
+
+async function runCheckup(options: CheckupOptions): Promise<Report> {
   const startedAt = performance.now();
   const backend = await selectBackend(options.backend);
   const seed = options.seed ?? DEFAULT_SEED;

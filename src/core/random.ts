@@ -37,3 +37,18 @@ export function subSeed(seed: number, name: string): number {
   for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 0x01000193);
   return h >>> 0;
 }
+
+/**
+ * Runs `fn` with Math.random replaced by a seeded generator, restoring it afterwards. TF.js
+ * draws the seed of every unseeded random op (dropout masks, unseeded initializers) from
+ * Math.random, and has no global seed of its own: this makes a whole checkup reproducible.
+ */
+export async function withSeededMathRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+  const original = Math.random;
+  Math.random = createRng(subSeed(seed, 'math-random'));
+  try {
+    return await fn();
+  } finally {
+    Math.random = original;
+  }
+}
