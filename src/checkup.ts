@@ -6,24 +6,15 @@ import { buildReport } from './core/build-report.ts';
 import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { UsageError } from './core/errors.ts';
-import type { Evidence, EvidenceKey } from './core/evidence.ts';
+import type { EvidenceKey } from './core/evidence.ts';
 import { createRng, permutation, subSeed, withSeededMathRandom } from './core/random.ts';
 import type { Report } from './core/report.ts';
 import { isSelected } from './core/runner.ts';
-import { loadMnist } from './data/mnist.ts';
 import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
-import { type Budget, chanceLoss, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
-import { runControlProbe } from './probes/control.ts';
-import { datasetStats } from './probes/dataset-stats.ts';
-import { runLabelSignalProbe } from './probes/label-signal.ts';
-import { runLrSweepProbe } from './probes/lr-sweep.ts';
-import { runOverfitProbe } from './probes/overfit.ts';
-import { runRebalancingProbe } from './probes/rebalancing.ts';
-import { runSimplifiedProbe } from './probes/simplified.ts';
-import { runTrainingProbe } from './probes/training-run.ts';
+import { type Budget, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
+import { gatherEvidence } from './probes/gather.ts';
 import { selectBackend } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
-import { describeModel } from './tfjs/model-info.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
 
 export interface ProgressEvent {
@@ -118,13 +109,37 @@ function concatDatasets(a: Dataset, b: Dataset): Dataset {
   return { x, xShape: [n, ...a.xShape.slice(1)], y, yShape: [n, ...a.yShape.slice(1)], source: a.source };
 }
 
-function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
-  const ds = loadMnist('train', records);
-  return { x: ds.x, labels: Int32Array.from(ds.y) };
-}
-
 export async function checkup(options: CheckupOptions): Promise<Report> {
   return withSeededMathRandom(options.seed ?? DEFAULT_SEED, () => runCheckup(options));
+}
+
+/** The loss and optimizer to train with: the compiled ones, or those the options name. */
+function trainingSetup(options: CheckupOptions) {
+  const user = options.model;
+  const lossSpec = options.loss ?? (user.loss as unknown);
+  if (!lossSpec || (Array.isArray(lossSpec) && lossSpec.length !== 1)) {
+    throw new UsageError(
+      options.loss === undefined && !lossSpec
+        ? '--loss: the model has no training config (not compiled); give --loss'
+        : '--loss: models with several outputs are not supported',
+    );
+  }
+  const loss = (Array.isArray(lossSpec) ? lossSpec[0] : lossSpec) as ProbeContext['loss'];
+  const lossName = typeof loss === 'string' ? loss : loss.name || 'custom';
+  const learningRate = options.lr ?? learningRateOf(user.optimizer) ?? DEFAULT_LR;
+  let optimizer = user.optimizer;
+  if (options.optimizer || !optimizer) {
+    const name = options.optimizer ?? 'adam';
+    const named = optimizerByName(name, learningRate);
+    if (!named) {
+      throw new UsageError(
+        `--optimizer: unknown optimizer '${name}' (use adam, sgd, momentum, rmsprop, adagrad, adadelta or adamax)`,
+      );
+    }
+    optimizer = named;
+  }
+  // Probes build fresh optimizers from this template; one made here is ours to dispose.
+  return { loss, lossName, learningRate, optimizer, ownOptimizer: optimizer !== user.optimizer };
 }
 
 async function runCheckup(options: CheckupOptions): Promise<Report> {
@@ -139,77 +154,44 @@ async function runCheckup(options: CheckupOptions): Promise<Report> {
     data: '(in memory)',
     dataFlag: 'options.validation',
   };
+  const setup = trainingSetup(options);
 
-  const lossSpec = options.loss ?? (user.loss as unknown);
-  if (!lossSpec || (Array.isArray(lossSpec) && lossSpec.length !== 1)) {
-    throw new UsageError(
-      options.loss === undefined
-        ? '--loss: the model has no training config (not compiled); give --loss'
-        : '--loss: models with several outputs are not supported',
-    );
-  }
-  const loss = (Array.isArray(lossSpec) ? lossSpec[0] : lossSpec) as ProbeContext['loss'];
-  const configuredLr = options.lr ?? learningRateOf(user.optimizer) ?? DEFAULT_LR;
-  let optimizer: tf.Optimizer;
-  const ownOptimizer = Boolean(options.optimizer) || !user.optimizer;
-  if (options.optimizer) {
-    const named = optimizerByName(options.optimizer, configuredLr);
-    if (!named)
-      throw new UsageError(
-        `--optimizer: unknown optimizer '${options.optimizer}' (use adam, sgd, momentum, rmsprop, adagrad, adadelta or adamax)`,
-      );
-    optimizer = named;
-  } else {
-    optimizer = user.optimizer ?? (optimizerByName('adam', configuredLr) as tf.Optimizer);
-  }
-  const lossName = typeof loss === 'string' ? loss : loss.name || 'custom';
-  const io = { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: lossName };
+  const io = { inputShape: user.inputs[0].shape, outputUnits: outputUnits(user), loss: setup.lossName };
   const training = fitDatasetToModel(await toDataset(options.data), io, flags);
   const validation = options.validation
     ? fitDatasetToModel(await toDataset(options.validation), io, valFlags)
     : null;
   if (validation && validation.yShape.length !== training.yShape.length) {
+    const kind = (d: Dataset) => (d.yShape.length === 1 ? 'class ids' : 'one-hot/targets');
     throw new UsageError(
-      `${labelsWhere(valFlags)}: labels are encoded differently from the training labels (${validation.yShape.length === 1 ? 'class ids' : 'one-hot/targets'} vs ${training.yShape.length === 1 ? 'class ids' : 'one-hot/targets'})`,
+      `${labelsWhere(valFlags)}: labels are encoded differently from the training labels (${kind(validation)} vs ${kind(training)})`,
     );
   }
-  // Training and validation records side by side: experiments draw from the first part only.
+  // Training and validation records side by side: experiments train on the first part only.
   const dataset = validation ? concatDatasets(training, validation) : training;
-  const trainRecords = training.xShape[0];
-
-  const probeTimings: Record<string, number> = {};
-  const progress = (probe: string) => (done: number, total: number) =>
-    options.onProgress?.({ probe, done, total });
-  const timed = async <T>(name: string, run: () => Promise<T> | T): Promise<T> => {
-    const t0 = performance.now();
-    progress(name)(0, 1);
-    try {
-      return await run();
-    } finally {
-      probeTimings[name] = performance.now() - t0;
-    }
+  const labels = prepareLabels(user, setup.lossName, dataset, labelsWhere(flags));
+  const task = {
+    ...labels.task,
+    optimizer: setup.optimizer.getClassName(),
+    learningRate: setup.learningRate,
+    batchSize,
   };
 
-  const labels = prepareLabels(user, lossName, dataset, labelsWhere(flags));
-  const task = { ...labels.task, optimizer: optimizer.getClassName(), learningRate: configuredLr, batchSize };
-  const records = trainRecords;
+  const records = training.xShape[0];
   const order = permutation(records, createRng(subSeed(seed, 'split')));
-  const heldOutSize = validation
-    ? 0
-    : records >= 100
-      ? Math.min(budget.heldOutRecords, Math.floor(records / 5))
-      : 0;
-  const validationIds = validation
+  const heldOutSize =
+    validation || records < 100 ? 0 : Math.min(budget.heldOutRecords, Math.floor(records / 5));
+  const heldOut = validation
     ? Int32Array.from(
         { length: Math.min(budget.heldOutRecords, validation.xShape[0]) },
-        (_, i) => trainRecords + i,
+        (_, i) => records + i,
       )
-    : null;
+    : order.slice(0, heldOutSize);
   const ctx: ProbeContext = {
     model: user,
-    loss,
-    optimizer,
-    learningRate: configuredLr,
+    loss: setup.loss,
+    optimizer: setup.optimizer,
+    learningRate: setup.learningRate,
     batchSize,
     seed,
     budget,
@@ -222,131 +204,38 @@ async function runCheckup(options: CheckupOptions): Promise<Report> {
       classIds: labels.view.classIds,
     },
     pool: order.slice(heldOutSize),
-    heldOut: validationIds ?? order.slice(0, heldOutSize),
+    heldOut,
     progress: () => {},
   };
-  const withProgress = (name: string): ProbeContext => ({ ...ctx, progress: progress(name) });
 
-  const wanted = wantedEvidence(options);
-  const evidence: Evidence = { source: 'tfjs', task, unavailable: {} };
-  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
-  const attempt = async (key: EvidenceKey, name: string, run: () => Promise<void> | void): Promise<void> => {
-    try {
-      await timed(name, run);
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      unavailable[key] = {
-        status: 'error',
-        reason: `the ${name} probe failed: ${err instanceof Error ? err.message : String(err)}`,
-      };
-    }
-  };
-
-  await attempt('dataset', 'dataset', () => {
-    const view = {
-      classIds: labels.view.classIds?.subarray(0, trainRecords) ?? null,
-      classes: labels.view.classes,
-      targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
-    };
-    evidence.dataset = datasetStats(training.x, training.xShape, training.y, view, training.source);
-  });
-  await attempt('model', 'model', () => {
-    evidence.model = describeModel(user);
-  });
-
-  const needsTraining = ['training', 'labelSignal', 'simplified', 'rebalancing'].some((k) =>
-    wanted.has(k as EvidenceKey),
-  );
-  let heldOut: Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'] = null;
-  if (needsTraining) {
-    await attempt('training', 'training', async () => {
-      const run = await runTrainingProbe(withProgress('training'));
-      evidence.training = run.training;
-      heldOut = run.heldOut;
+  try {
+    const { evidence, probeTimings } = await gatherEvidence({
+      ctx,
+      wanted: wantedEvidence(options),
+      training,
+      labels: {
+        classIds: labels.view.classIds?.subarray(0, records) ?? null,
+        classes: labels.view.classes,
+        targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
+      },
+      onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
     });
-  }
-  if (wanted.has('overfit')) {
-    await attempt('overfit', 'overfit-small', async () => {
-      evidence.overfit = await runOverfitProbe(withProgress('overfit-small'));
+    return buildReport({
+      evidence,
+      options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
+      settings: {
+        seed,
+        batchSize,
+        learningRate: setup.learningRate,
+        optimizer: task.optimizer,
+        loss: task.loss,
+        budget,
+      },
+      backend,
+      probeTimings,
+      startedAt,
     });
+  } finally {
+    if (setup.ownOptimizer) setup.optimizer.dispose();
   }
-  if (wanted.has('control')) {
-    await attempt('control', 'control-corpus', async () => {
-      evidence.control = await runControlProbe(withProgress('control-corpus'), mnistControl);
-    });
-  }
-  if (wanted.has('lrSweep')) {
-    await attempt('lrSweep', 'lr-sweep', async () => {
-      evidence.lrSweep = await runLrSweepProbe(withProgress('lr-sweep'));
-    });
-  }
-  if (wanted.has('simplified') && evidence.training && evidence.model) {
-    const hidden = evidence.model.hiddenLayers;
-    if (hidden <= 2) {
-      unavailable.simplified = {
-        status: 'skip',
-        reason: `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare`,
-      };
-    } else {
-      const userLoss = evidence.training.dataLoss ?? evidence.training.loss;
-      await attempt('simplified', 'simplified-model', async () => {
-        evidence.simplified = await runSimplifiedProbe(withProgress('simplified-model'), userLoss, hidden);
-      });
-    }
-  }
-  const trained = heldOut as Awaited<ReturnType<typeof runTrainingProbe>>['heldOut'];
-  if (wanted.has('labelSignal')) {
-    if (!trained)
-      unavailable.labelSignal = {
-        status: 'skip',
-        reason: `too few records (${records}) to hold some out for the shuffled-label control (needs ≥ 100)`,
-      };
-    else
-      await attempt('labelSignal', 'shuffled-labels', async () => {
-        evidence.labelSignal = await runLabelSignalProbe(
-          withProgress('shuffled-labels'),
-          trained,
-          chanceLoss(task, evidence.dataset?.targetVariance ?? null),
-        );
-      });
-  }
-  if (wanted.has('rebalancing')) {
-    const counts = evidence.dataset?.classCounts;
-    const imbalanced = counts && Math.max(...counts) > 3 * Math.min(...counts);
-    if (!counts)
-      unavailable.rebalancing = { status: 'skip', reason: 'regression: there are no classes to rebalance' };
-    else if (!imbalanced)
-      unavailable.rebalancing = {
-        status: 'skip',
-        reason: 'the classes are balanced (largest/smallest ≤ 3): nothing to rebalance',
-      };
-    else if (!trained?.predictions)
-      unavailable.rebalancing = {
-        status: 'skip',
-        reason: `too few records (${records}) for a held-out comparison`,
-      };
-    else {
-      const predictions = trained.predictions;
-      await attempt('rebalancing', 'rebalancing', async () => {
-        evidence.rebalancing = await runRebalancingProbe(withProgress('rebalancing'), counts, predictions);
-      });
-    }
-  }
-  if (ownOptimizer) optimizer.dispose();
-
-  return buildReport({
-    evidence,
-    options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
-    settings: {
-      seed,
-      batchSize,
-      learningRate: configuredLr,
-      optimizer: task.optimizer,
-      loss: task.loss,
-      budget,
-    },
-    backend,
-    probeTimings,
-    startedAt,
-  });
 }

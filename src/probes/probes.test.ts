@@ -167,3 +167,22 @@ describe('library inputs', () => {
     expect(fromTensors.evidence.dataset?.records).toBe(400);
   });
 });
+
+describe('a failing probe', () => {
+  beforeAll(() => selectBackend());
+  it('turns into error findings for the checks that need it, never a crash of the checkup', async () => {
+    const model = mlp(8, [16], 3, 'softmax', 'sparseCategoricalCrossentropy');
+    const exploding = () => {
+      throw new Error('boom in the loss');
+    };
+    model.compile({ optimizer: tf.train.adam(0.01), loss: exploding as never });
+    const report = await checkup({ model, data: blobs(300, 8, [1, 1, 1]), budget: BUDGET });
+    const status = (id: string) => report.checks.find((c) => c.id === id)?.status;
+    expect(status('loss/learning-rate')).toBe('error');
+    expect(report.checks.find((c) => c.id === 'loss/learning-rate')?.summary).toMatch(
+      /training probe failed: boom/,
+    );
+    expect(status('inputs/label-signal')).toBe('error');
+    expect(status('inputs/class-balance')).toBe('pass'); // dataset evidence does not depend on training
+  });
+});

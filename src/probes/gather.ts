@@ -1,0 +1,141 @@
+// Runs the probes the selected checks need, each once, in dependency order, and collects their
+// evidence. A probe that fails becomes `unavailable: error` for its key (the checks that need it
+// report `error`); it never stops the others. Probes that do not apply leave a `skip` reason.
+import type { Dataset } from '../core/dataset.ts';
+import { UsageError } from '../core/errors.ts';
+import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import { loadMnist } from '../data/mnist.ts';
+import { describeModel } from '../tfjs/model-info.ts';
+import { chanceLoss, type ProbeContext } from './context.ts';
+import { runControlProbe } from './control.ts';
+import { datasetStats, type LabelView } from './dataset-stats.ts';
+import { runLabelSignalProbe } from './label-signal.ts';
+import { runLrSweepProbe } from './lr-sweep.ts';
+import { runOverfitProbe } from './overfit.ts';
+import { runRebalancingProbe } from './rebalancing.ts';
+import { runSimplifiedProbe } from './simplified.ts';
+import { runTrainingProbe, type TrainingRunResult } from './training-run.ts';
+
+export interface GatherInput {
+  ctx: ProbeContext;
+  /** Evidence keys the selected checks need or use. */
+  wanted: Set<EvidenceKey>;
+  /** The training records only (no validation), and their label view, for dataset statistics. */
+  training: Dataset;
+  labels: LabelView;
+  onProgress?: (probe: string, done: number, total: number) => void;
+}
+
+export interface Gathered {
+  evidence: Evidence;
+  probeTimings: Record<string, number>;
+}
+
+/** The control corpus when the model's shapes fit MNIST: real MNIST training records. */
+function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
+  const ds = loadMnist('train', records);
+  return { x: ds.x, labels: Int32Array.from(ds.y) };
+}
+
+const skip = (reason: string) => ({ status: 'skip' as const, reason });
+
+export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
+  const { ctx, wanted } = input;
+  const evidence: Evidence = { source: 'tfjs', task: ctx.task, unavailable: {} };
+  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
+  const probeTimings: Record<string, number> = {};
+  const records = input.training.xShape[0];
+
+  const probe = async (key: EvidenceKey, name: string, run: (ctx: ProbeContext) => Promise<void> | void) => {
+    const started = performance.now();
+    const progress = (done: number, total: number) => input.onProgress?.(name, done, total);
+    progress(0, 1);
+    try {
+      await run({ ...ctx, progress });
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const message = err instanceof Error ? err.message : String(err);
+      unavailable[key] = { status: 'error', reason: `the ${name} probe failed: ${message}` };
+    } finally {
+      probeTimings[name] = performance.now() - started;
+    }
+  };
+
+  await probe('dataset', 'dataset', () => {
+    const t = input.training;
+    evidence.dataset = datasetStats(t.x, t.xShape, t.y, input.labels, t.source);
+  });
+  await probe('model', 'model', () => {
+    evidence.model = describeModel(ctx.model);
+  });
+
+  // The instrumented run also serves as the "real labels" arm of the label-signal control, the
+  // "plain" arm of the rebalancing A/B and the user's curve for the simplified-model comparison.
+  let run: TrainingRunResult | null = null;
+  if ((['training', 'labelSignal', 'simplified', 'rebalancing'] as const).some((k) => wanted.has(k))) {
+    await probe('training', 'training', async (c) => {
+      run = await runTrainingProbe(c);
+      evidence.training = run.training;
+    });
+  }
+  const trained = run as TrainingRunResult | null;
+  const needsRun = (key: EvidenceKey): boolean => {
+    if (trained) return true;
+    unavailable[key] = unavailable.training ?? skip('the instrumented training run did not run');
+    return false;
+  };
+
+  if (wanted.has('overfit')) {
+    await probe('overfit', 'overfit-small', async (c) => {
+      evidence.overfit = await runOverfitProbe(c);
+    });
+  }
+  if (wanted.has('control')) {
+    await probe('control', 'control-corpus', async (c) => {
+      evidence.control = await runControlProbe(c, mnistControl);
+    });
+  }
+  if (wanted.has('lrSweep')) {
+    await probe('lrSweep', 'lr-sweep', async (c) => {
+      evidence.lrSweep = await runLrSweepProbe(c);
+    });
+  }
+  if (wanted.has('simplified') && needsRun('simplified') && trained && evidence.model) {
+    const hidden = evidence.model.hiddenLayers;
+    const userLoss = trained.training.dataLoss ?? trained.training.loss;
+    if (hidden <= 2) {
+      unavailable.simplified = skip(
+        `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare`,
+      );
+    } else {
+      await probe('simplified', 'simplified-model', async (c) => {
+        evidence.simplified = await runSimplifiedProbe(c, userLoss, hidden);
+      });
+    }
+  }
+  const heldOut = trained?.heldOut;
+  const tooFew = `too few records (${records}) to hold some out (needs ≥ 100, or pass validation data)`;
+  if (wanted.has('labelSignal') && needsRun('labelSignal')) {
+    if (!heldOut) unavailable.labelSignal = skip(tooFew);
+    else {
+      const chance = chanceLoss(ctx.task, evidence.dataset?.targetVariance ?? null);
+      await probe('labelSignal', 'shuffled-labels', async (c) => {
+        evidence.labelSignal = await runLabelSignalProbe(c, heldOut, chance);
+      });
+    }
+  }
+  if (wanted.has('rebalancing') && needsRun('rebalancing')) {
+    const counts = evidence.dataset?.classCounts;
+    if (!counts) unavailable.rebalancing = skip('regression: there are no classes to rebalance');
+    else if (Math.max(...counts) <= 3 * Math.min(...counts))
+      unavailable.rebalancing = skip('the classes are balanced (largest/smallest ≤ 3): nothing to rebalance');
+    else if (!heldOut?.predictions) unavailable.rebalancing = skip(tooFew);
+    else {
+      const predictions = heldOut.predictions;
+      await probe('rebalancing', 'rebalancing', async (c) => {
+        evidence.rebalancing = await runRebalancingProbe(c, counts, predictions);
+      });
+    }
+  }
+  return { evidence, probeTimings };
+}
