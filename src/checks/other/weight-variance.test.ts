@@ -17,8 +17,8 @@ function mlp(variances: Record<string, number> = {}, fanInKnown = true): Evidenc
   return evidence({ model: { ...model, kernels } });
 }
 
-/** Variance × fanIn of a Glorot kernel: 2·fanIn/(fanIn + fanOut). */
-const glorot = (fanIn: number, fanOut: number) => (2 * fanIn) / (fanIn + fanOut);
+/** He (upper edge of the standard band) variance for a fan-in. */
+const he = (fanIn: number) => 2 / fanIn;
 
 /** A ReLU MLP at He init: variance 2/fanIn for every kernel. */
 function heMlp(): Evidence {
@@ -37,20 +37,47 @@ testCheck(check, {
       name: 'Glorot-initialized MLP 784-256-128-10',
       evidence: mlp(),
       status: 'pass',
-      measured: {
-        skew: glorot(128, 10) / glorot(256, 128),
-        maxLayer: 'output',
-        minLayer: 'dense_2',
-        values: [glorot(784, 256), glorot(256, 128), glorot(128, 10)],
-        mode: 'variance×fanIn',
-        zeroVariance: '',
-      },
+      measured: { skew: 1, values: [1, 1, 1], mode: 'relative to fan band', zeroVariance: '' },
+    },
+    {
+      // Default Glorot init of a small MNIST CNN: conv1 [3,3,1,8] has fanOut = 8·fanIn, so its
+      // variance 2/81 sits ~4.5× under 1/fanIn — yet it is a standard init (it once warned).
+      name: 'Glorot-initialized CNN whose first conv has one input channel',
+      evidence: evidence({
+        model: mlpModel(
+          {},
+          {
+            kernels: [
+              kernel({
+                layer: 'conv1',
+                depth: 0,
+                shape: [3, 3, 1, 8],
+                fanIn: 9,
+                fanOut: 72,
+                std: Math.sqrt(2 / 81),
+              }),
+              kernel({
+                layer: 'conv2',
+                depth: 1,
+                shape: [3, 3, 8, 16],
+                fanIn: 72,
+                fanOut: 144,
+                std: Math.sqrt(2 / 216),
+              }),
+              kernel({ layer: 'dense', depth: 2, fanIn: 784, fanOut: 64, std: Math.sqrt(2 / 848) }),
+              kernel({ layer: 'output', depth: 3, fanIn: 64, fanOut: 10, std: Math.sqrt(2 / 74) }),
+            ],
+          },
+        ),
+      }),
+      status: 'pass',
+      measured: { skew: 1 },
     },
     {
       name: 'He-initialized deep ReLU MLP',
       evidence: heMlp(),
       status: 'pass',
-      measured: { skew: 1, minValue: 2 },
+      measured: { skew: 1, minValue: 1 },
     },
     {
       name: 'a zero-variance kernel is left to init-shallow',
@@ -76,17 +103,14 @@ testCheck(check, {
       name: 'one layer initialized 20× too wide',
       evidence: mlp({ dense_2: (20 * 2) / 384 }),
       status: 'warn',
-      measured: {
-        skew: (20 / glorot(784, 256)) * glorot(256, 128),
-        maxLayer: 'dense_2',
-        minLayer: 'dense_1',
-      },
+      // 20× the Glorot variance is 20·(2/384)/(2/256) = 13.3× above the He edge of the band.
+      measured: { skew: (20 * 2) / 384 / he(256), maxLayer: 'dense_2' },
     },
     {
       name: 'first layer at variance 1 (random normal, std 1)',
       evidence: mlp({ dense_1: 1 }),
       status: 'fail',
-      measured: { skew: 784 / glorot(256, 128), maxLayer: 'dense_1', maxValue: 784 },
+      measured: { skew: 1 / he(784), maxLayer: 'dense_1', maxValue: 1 / he(784) },
     },
     {
       name: 'TensorBoard log: raw variances 500× apart',
@@ -95,10 +119,11 @@ testCheck(check, {
       measured: { skew: 500, mode: 'raw variance' },
     },
     {
-      name: 'override: warn from 1.2× skew',
-      evidence: mlp(),
-      thresholds: { warnSkew: 1.2 },
+      name: 'override: warn from 2× skew (one layer at 3× the He variance)',
+      evidence: mlp({ dense_2: 3 * he(256) }),
+      thresholds: { warnSkew: 2 },
       status: 'warn',
+      measured: { skew: 3 },
     },
   ],
 });

@@ -1,22 +1,41 @@
 import { defineCheck } from '../../core/check.ts';
+import type { KernelStats } from '../../core/evidence.ts';
 import { fmt } from '../loss/series.ts';
+
+/**
+ * How far a kernel's variance sits from the band the standard fan-based initializers span:
+ * LeCun 1/fanIn, Glorot 2/(fanIn+fanOut), He 2/fanIn. 1 inside the band, var/upper above it,
+ * var/lower below it. A plain var × fanIn would flag healthy setups: a first conv layer on one
+ * input channel has fanOut = 8·fanIn, so its Glorot variance is ~5× below 1/fanIn while the
+ * dense layers' sit near it (a default-initialized small MNIST CNN measured an 11.7× skew).
+ */
+export function distanceFromStandardBand(k: Pick<KernelStats, 'variance' | 'fanIn' | 'fanOut'>): number {
+  const fanOut = k.fanOut > 0 ? k.fanOut : k.fanIn;
+  const lower = Math.min(1 / k.fanIn, 2 / (k.fanIn + fanOut));
+  const upper = 2 / k.fanIn;
+  if (k.variance > upper) return k.variance / upper;
+  if (k.variance < lower) return k.variance / lower;
+  return 1;
+}
 
 export default defineCheck({
   id: 'other/weight-variance',
   section: 'other',
   title: 'Weight variance is consistent across layers',
-  why: "Each layer should start near the variance its fan-in calls for (≈ 1/fanIn up to the initializer's gain); a layer far off the others scales the signal up or down at that depth, so activations and gradients vanish or explode there.",
+  why: 'Each layer should start near the variance its fans call for (between LeCun/Glorot and He: 1/fanIn … 2/fanIn); a layer far off the others scales the signal up or down at that depth, so activations and gradients vanish or explode there.',
   needs: ['model'],
   plot: 'weight-variance',
   thresholds: {
     warnSkew: {
       value: 10,
-      meaning: 'warn when the largest/smallest fan-in-normalized kernel variance exceeds this',
+      meaning:
+        "warn when the largest/smallest kernel variance, each relative to its fans' standard band, exceeds this",
       source: 'checklist; SageMaker Debugger PoorWeightInitialization (ratio 10)',
     },
     failSkew: {
       value: 100,
-      meaning: 'fail when the largest/smallest fan-in-normalized kernel variance exceeds this',
+      meaning:
+        "fail when the largest/smallest kernel variance, each relative to its fans' standard band, exceeds this",
       source: 'checklist',
     },
   },
@@ -26,13 +45,13 @@ export default defineCheck({
       return { status: 'skip', measured: { kernels: kernels.length }, reason: 'too-few-kernels' };
     // Normalize only when every fan-in is known: mixing normalized and raw variances compares nothing.
     const normalized = kernels.every((k) => k.fanIn > 0);
-    const r = kernels.map((k) => (normalized ? k.variance * k.fanIn : k.variance));
+    const r = kernels.map((k) => (normalized ? distanceFromStandardBand(k) : k.variance));
     const zeroVariance = kernels.filter((k) => !(k.variance > 0)).map((k) => k.layer);
     const judged = kernels.flatMap((k, i) =>
       k.variance > 0 && Number.isFinite(r[i]) ? [{ layer: k.layer, r: r[i] }] : [],
     );
     const base = {
-      mode: normalized ? 'variance×fanIn' : 'raw variance',
+      mode: normalized ? 'relative to fan band' : 'raw variance',
       zeroVariance: zeroVariance.join(','),
     };
     if (judged.length < 2)
@@ -68,7 +87,7 @@ export default defineCheck({
     const what =
       measured.mode === 'raw variance'
         ? 'variance (fan-in unknown, raw)'
-        : 'fan-in-normalized variance (variance × fanIn)';
+        : "variance relative to its fans' standard band (1 = within LeCun/Glorot … He)";
     const summary = `Kernel ${what} ranges from ${fmt(Number(measured.minValue))} (${measured.minLayer}) to ${fmt(Number(measured.maxValue))} (${measured.maxLayer}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
     if (status === 'pass') return { summary, remedy: null, details: zero };
     return {
