@@ -1,0 +1,44 @@
+// A CNN checkup runs on wasm automatically (nn-doctor's training kernels make conv layers train
+// there) and a healthy small CNN on MNIST raises no fail.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkup } from '../../src/checkup.ts';
+import { exampleData } from '../../src/example/mnist-mlp.ts';
+import { selectBackend } from '../../src/tfjs/backend.ts';
+
+describe('a CNN checkup', () => {
+  beforeAll(() => selectBackend());
+  it('runs on wasm and passes a healthy small CNN on MNIST', async () => {
+    const model = tf.sequential({
+      name: 'small_cnn',
+      layers: [
+        tf.layers.conv2d({
+          inputShape: [28, 28, 1],
+          filters: 8,
+          kernelSize: 3,
+          activation: 'relu',
+          padding: 'same',
+        }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 64, activation: 'relu' }),
+        tf.layers.dense({ units: 10, activation: 'softmax' }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const report = await checkup({ model, data: exampleData(5000) });
+    expect(report.environment.backend).toBe('wasm');
+    const bad = report.checks
+      .filter((c) => c.status === 'fail' || c.status === 'error')
+      .map((c) => `${c.id}: ${c.summary}`);
+    expect(bad).toEqual([]);
+    // Conv layers were measured: kernels with conv fans, activations per channel.
+    expect(report.evidence.model?.kernels[0].shape).toEqual([3, 3, 1, 8]);
+    expect(report.evidence.training?.activations?.start[0].units).toBe(8);
+    expect(report.evidence.training?.weights.every((w) => w.gradNorm.every((g) => g !== null && g > 0))).toBe(
+      true,
+    );
+  });
+});
