@@ -39,6 +39,8 @@ export interface DatasetEvidence {
   max: number;
   /** Mean over features of |per-feature mean| (the "mean image" test for images). */
   meanAbsFeatureMean: number;
+  /** `tokens`: integer ids fed to an Embedding (centering and scale do not apply). Default continuous. */
+  inputKind?: 'continuous' | 'tokens';
   /** Count of NaN/±Inf values. */
   nonFiniteFeatures: number;
   nonFiniteLabels: number;

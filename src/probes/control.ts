@@ -4,6 +4,7 @@
 // the model or training code, not in the user's data.
 import type { ControlEvidence } from '../core/evidence.ts';
 import { createRng, gaussian, permutation, subSeed } from '../core/random.ts';
+import { tokenInput } from '../tfjs/model-info.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
@@ -55,8 +56,9 @@ export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): Contro
     };
     return { corpus: 'mnist', data, ...split(labels.length, seed) };
   }
-  // Synthetic: standard-normal inputs of the model's input shape; a random linear teacher
-  // gives the labels (argmax for classification, a scaled projection for regression).
+  // Synthetic: a random linear teacher gives the labels (argmax for classification, a scaled
+  // projection for regression). Inputs are standard normal in the model's input shape, or, for
+  // a model that reads token ids, uniform ids whose bag of words the teacher scores.
   const rng = createRng(seed);
   const n = CONTROL_TRAIN + CONTROL_TEST;
   const f = ctx.data.featureShape.reduce((a, b) => a * b, 1);
@@ -64,13 +66,20 @@ export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): Contro
     ctx.task.kind === 'classification'
       ? (ctx.task.classes ?? 2)
       : ctx.data.targetShape.reduce((a, b) => a * b, 1);
-  const x = Float32Array.from({ length: n * f }, () => gaussian(rng));
-  const teacher = Float32Array.from({ length: f * outputs }, () => gaussian(rng) / Math.sqrt(f));
+  const tokens = tokenInput(ctx.model);
+  const x = tokens
+    ? Float32Array.from({ length: n * f }, () => Math.floor(rng() * tokens.vocabulary))
+    : Float32Array.from({ length: n * f }, () => gaussian(rng));
+  const inputs = tokens ? tokens.vocabulary : f;
+  const teacher = Float32Array.from({ length: inputs * outputs }, () => gaussian(rng) / Math.sqrt(inputs));
   const scores = new Float32Array(n * outputs);
   for (let r = 0; r < n; r++)
     for (let o = 0; o < outputs; o++) {
       let s = 0;
-      for (let i = 0; i < f; i++) s += x[r * f + i] * teacher[i * outputs + o];
+      for (let i = 0; i < f; i++) {
+        const v = x[r * f + i];
+        s += tokens ? teacher[v * outputs + o] : v * teacher[i * outputs + o];
+      }
       scores[r * outputs + o] = s;
     }
   if (ctx.task.kind === 'classification') {

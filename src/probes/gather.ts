@@ -5,7 +5,7 @@ import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
 import { loadMnist } from '../data/mnist.ts';
-import { describeModel } from '../tfjs/model-info.ts';
+import { describeModel, tokenInput } from '../tfjs/model-info.ts';
 import { chanceLoss, type ProbeContext } from './context.ts';
 import { runControlProbe } from './control.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
@@ -63,7 +63,10 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
 
   await probe('dataset', 'dataset', () => {
     const t = input.training;
-    evidence.dataset = datasetStats(t.x, t.xShape, t.y, input.labels, t.source);
+    evidence.dataset = {
+      ...datasetStats(t.x, t.xShape, t.y, input.labels, t.source),
+      inputKind: tokenInput(ctx.model) ? 'tokens' : 'continuous',
+    };
   });
   await probe('model', 'model', () => {
     evidence.model = describeModel(ctx.model);

@@ -15,6 +15,8 @@ const SKIP_CLASSES = new Set([
   'SpatialDropout1D',
   'GaussianNoise',
   'GaussianDropout',
+  // A table lookup, not an activation: its scale is the embedding init, not a unit's response.
+  'Embedding',
 ]);
 const HISTOGRAM_BINS = 30;
 

@@ -117,8 +117,9 @@ function recognizeFamily(model: tf.LayersModel): string | null {
   return null;
 }
 
+/** Fan-based weight matrices. Embedding tables are lookups, not fan-in sums: not kernels here. */
 export function kernelWeightName(name: string): boolean {
-  return /(^|\/)(kernel|depthwise_kernel|pointwise_kernel|embeddings)(_\d+)?(:\d+)?$/.test(name);
+  return /(^|\/)(kernel|depthwise_kernel|pointwise_kernel)(_\d+)?(:\d+)?$/.test(name);
 }
 
 export function layerActivation(layer: tf.layers.Layer): string | null {
@@ -189,9 +190,7 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
           ? 'depthwiseInitializer'
           : short.startsWith('pointwise')
             ? 'pointwiseInitializer'
-            : short.startsWith('embeddings')
-              ? 'embeddingsInitializer'
-              : 'kernelInitializer';
+            : 'kernelInitializer';
         const init = config[initKey] as InitializerConfig | undefined;
         const configured = initializerStd(init, fanIn, fanOut);
         const std = Math.sqrt(m.variance);
@@ -237,4 +236,11 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
     biases,
     regularization,
   };
+}
+
+/** When the model reads token ids (its first layer is an Embedding): the vocabulary size. */
+export function tokenInput(model: tf.LayersModel): { vocabulary: number } | null {
+  const first = model.layers.find((l) => l.getClassName() !== 'InputLayer');
+  if (first?.getClassName() !== 'Embedding') return null;
+  return { vocabulary: Number(configOf(first).inputDim) };
 }

@@ -39,6 +39,7 @@ export default defineCheck({
   evaluate({ dataset }, t) {
     const { mean, std, meanAbsFeatureMean, min, max } = dataset;
     const measured = { mean, std, meanAbsFeatureMean, min, max };
+    if (dataset.inputKind === 'tokens') return { status: 'skip', measured, reason: 'tokens' };
     if (!Number.isFinite(std) || !Number.isFinite(meanAbsFeatureMean)) {
       return { status: 'skip', measured, reason: 'no-finite-values' };
     }
@@ -50,6 +51,12 @@ export default defineCheck({
   },
   explain({ status, reason }, { dataset }, t) {
     const { std, meanAbsFeatureMean, min, max } = dataset;
+    if (reason === 'tokens') {
+      return {
+        summary: `The inputs are token ids (${num(min)}–${num(max)}) read by an Embedding layer: centering and scale do not apply.`,
+        remedy: null,
+      };
+    }
     if (status === 'skip') {
       return {
         summary: 'The inputs hold no finite values to measure (see inputs/non-finite).',
