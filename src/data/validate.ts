@@ -1,6 +1,7 @@
 // Checks a loaded dataset against the model it will train, and fits its shapes to the model.
 // Each problem is a UsageError with one line naming the flag, the file and what is wrong.
 import type { Dataset } from '../core/dataset.ts';
+import { normalizeLossName } from '../core/names.ts';
 import { formatShape, inputError, sizeOf } from './common.ts';
 
 /** What the dataset must fit. */
@@ -31,18 +32,9 @@ export interface DataFlags {
  */
 export type LossKind = 'classes' | 'binary' | 'targets';
 
-function snake(name: string): string {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s]/g, '_')
-    .toLowerCase();
-}
-
 const CLASS_LOSSES = new Set([
   'categorical_crossentropy',
-  'categorical_cross_entropy',
   'sparse_categorical_crossentropy',
-  'sparse_categorical_cross_entropy',
   'categorical_hinge',
   'kullback_leibler_divergence',
   'kld',
@@ -51,8 +43,8 @@ const CLASS_LOSSES = new Set([
 ]);
 
 export function lossKind(loss: string): LossKind {
-  const s = snake(loss);
-  if (s === 'binary_crossentropy' || s === 'binary_cross_entropy') return 'binary';
+  const s = normalizeLossName(loss);
+  if (s === 'binary_crossentropy') return 'binary';
   if (CLASS_LOSSES.has(s)) return 'classes';
   return 'targets';
 }
@@ -167,7 +159,7 @@ export function fitDatasetToModel(ds: Dataset, model: ModelIO, flags: DataFlags)
   const units = model.outputUnits;
   const width = sizeOf(ds.yShape.slice(1));
   const kind = lossKind(model.loss);
-  const loss = snake(model.loss);
+  const loss = normalizeLossName(model.loss);
   let yShape: number[];
 
   if (kind === 'classes' || (kind === 'binary' && units > 1 && width === 1)) {

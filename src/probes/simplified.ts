@@ -2,7 +2,7 @@
 // data, setup and budget. If it learns far better, the architecture itself is in the way.
 import * as tf from '@tensorflow/tfjs';
 import type { Series, SimplifiedEvidence } from '../core/evidence.ts';
-import { headTailMeans } from '../core/stats.ts';
+import { edgeMeans } from '../core/stats.ts';
 import { freshOptimizer } from '../tfjs/clone.ts';
 import { layerActivation } from '../tfjs/model-info.ts';
 import { outputUnits } from '../tfjs/task.ts';
@@ -58,8 +58,8 @@ export async function runSimplifiedProbe(
       steps: result.records.length,
       userLoss,
       simpleLoss,
-      userFinalLoss: headTailMeans(userLoss.values).tail,
-      simpleFinalLoss: headTailMeans(simpleLoss.values).tail,
+      userFinalLoss: edgeMeans(userLoss.values, 0.1).last,
+      simpleFinalLoss: edgeMeans(simpleLoss.values, 0.1).last,
     };
   } finally {
     disposeModel(model, optimizer);

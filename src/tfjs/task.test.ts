@@ -2,8 +2,9 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Dataset } from '../core/dataset.ts';
+import { normalizeLossName } from '../core/names.ts';
 import { selectBackend } from './backend.ts';
-import { normalizeLossName, outputActivations, prepareLabels } from './task.ts';
+import { outputActivations, prepareLabels } from './task.ts';
 
 function model(units: number, activation: string, extra?: tf.layers.Layer): tf.LayersModel {
   const layers = [tf.layers.dense({ units, activation: activation as 'linear', inputShape: [2] })];

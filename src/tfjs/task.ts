@@ -4,25 +4,9 @@ import type * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { TaskEvidence } from '../core/evidence.ts';
+import { normalizeLossName } from '../core/names.ts';
 import type { LabelView } from '../probes/dataset-stats.ts';
 import { layerActivation } from './model-info.ts';
-
-/** `categoricalCrossentropy` / `categorical_crossentropy` / `CategoricalCrossentropy` → `categorical_crossentropy`. */
-export function normalizeLossName(name: string): string {
-  const snake = name
-    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
-    .replace(/[-\s]/g, '_')
-    .toLowerCase();
-  const aliases: Record<string, string> = {
-    mse: 'mean_squared_error',
-    mae: 'mean_absolute_error',
-    mape: 'mean_absolute_percentage_error',
-    categorical_cross_entropy: 'categorical_crossentropy',
-    sparse_categorical_cross_entropy: 'sparse_categorical_crossentropy',
-    binary_cross_entropy: 'binary_crossentropy',
-  };
-  return aliases[snake] ?? snake;
-}
 
 export const CLASSIFICATION_LOSSES = new Set([
   'categorical_crossentropy',

@@ -1,10 +1,13 @@
 // Planted faults on real MNIST with the built-in MLP: each must make its matching check fail
 // and be named the primary diagnosis. Shared by the e2e test files (split so two forks run them).
 import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkup } from '../../src/checkup.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { createRng, permutation } from '../../src/core/random.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
-import { type ExampleOptions, exampleData } from '../../src/example/mnist-mlp.ts';
+import { type ExampleOptions, exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
+import { selectBackend } from '../../src/tfjs/backend.ts';
 
 export interface PlantedCase {
   name: string;
@@ -104,3 +107,22 @@ export const PLANTED: PlantedCase[] = [
   },
   { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
 ];
+
+/** One test per case: the matching check fails and is the primary diagnosis. */
+export function describePlanted(title: string, cases: PlantedCase[]): void {
+  describe(title, () => {
+    beforeAll(() => selectBackend());
+    for (const c of cases) {
+      it(`${c.name} → ${c.primary.join(' or ')}`, async () => {
+        const report = await checkup({ model: exampleModel(c.model()), data: c.data() });
+        const failing = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
+        expect(
+          failing.some((id) => c.primary.includes(id)),
+          `failing: ${failing.join(', ')}`,
+        ).toBe(true);
+        expect(c.primary, report.diagnosis.summary).toContain(report.diagnosis.primary);
+        expect(report.verdict).toBe('fail');
+      });
+    }
+  });
+}

@@ -1,6 +1,7 @@
+import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
-import type { ActivationStats } from '../../core/evidence.ts';
-import { normalizeActivation, pct } from '../loss/series.ts';
+import { normalizeActivation } from '../../core/names.ts';
+import { worstByLayer } from './worst-layer.ts';
 
 // Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
 const RELU = new Set(['relu', 'relu6']);
@@ -33,31 +34,22 @@ export default defineCheck({
   evaluate({ training }, t) {
     const snapshots = training.activations;
     if (!snapshots) return { status: 'skip', measured: {}, reason: 'not-logged' };
-    const worst = new Map<string, { fraction: number; snapshot: string; stats: ActivationStats }>();
-    let records = Number.POSITIVE_INFINITY;
-    for (const [snapshot, list] of [
-      ['start', snapshots.start],
-      ['end', snapshots.end],
-    ] as const) {
-      for (const stats of list) {
-        if (!RELU.has(normalizeActivation(stats.activation))) continue;
-        records = Math.min(records, stats.records);
-        const prev = worst.get(stats.layer);
-        if (!prev || stats.fractionDead > prev.fraction)
-          worst.set(stats.layer, { fraction: stats.fractionDead, snapshot, stats });
-      }
-    }
-    if (worst.size === 0) return { status: 'skip', measured: {}, reason: 'no-relu-layers' };
-    const layers = [...worst.entries()].sort((a, b) => a[1].stats.depth - b[1].stats.depth);
-    const [worstLayer, top] = layers.reduce((a, b) => (b[1].fraction > a[1].fraction ? b : a));
+    const found = worstByLayer(
+      snapshots,
+      (stats) => RELU.has(normalizeActivation(stats.activation)),
+      (stats) => stats.fractionDead,
+    );
+    if (!found) return { status: 'skip', measured: {}, reason: 'no-relu-layers' };
+    const { layers, top } = found;
+    const records = Math.min(...layers.map((l) => l.stats.records));
     const fewRecords = records < t.minRecords;
     const measured = {
-      worstLayer,
+      worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
       records,
-      layers: layers.map(([name]) => name).join(','),
-      fractions: layers.map(([, w]) => w.fraction),
+      layers: layers.map((l) => l.layer).join(','),
+      fractions: layers.map((l) => l.fraction),
     };
     if (top.fraction > t.failFraction) {
       return fewRecords ? { status: 'warn', measured, reason: 'few-records' } : { status: 'fail', measured };

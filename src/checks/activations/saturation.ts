@@ -1,6 +1,8 @@
+import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
-import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
-import { normalizeActivation, pct } from '../loss/series.ts';
+import type { ModelEvidence } from '../../core/evidence.ts';
+import { normalizeActivation } from '../../core/names.ts';
+import { worstByLayer } from './worst-layer.ts';
 
 const SATURATING = new Set(['tanh', 'sigmoid', 'hardsigmoid', 'softsign']);
 
@@ -36,30 +38,22 @@ export default defineCheck({
     // A saturated output unit at the end of training is just a confident prediction: judge the
     // output layer on the start snapshot only.
     const output = outputLayer(model);
-    const worst = new Map<string, { fraction: number; snapshot: string; stats: ActivationStats }>();
-    for (const [snapshot, list] of [
-      ['start', snapshots.start],
-      ['end', snapshots.end],
-    ] as const) {
-      for (const stats of list) {
-        if (!SATURATING.has(normalizeActivation(stats.activation))) continue;
-        if (snapshot === 'end' && stats.layer === output) continue;
-        const prev = worst.get(stats.layer);
-        if (!prev || stats.fractionSaturated > prev.fraction) {
-          worst.set(stats.layer, { fraction: stats.fractionSaturated, snapshot, stats });
-        }
-      }
-    }
-    if (worst.size === 0) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
-    const layers = [...worst.entries()].sort((a, b) => a[1].stats.depth - b[1].stats.depth);
-    const [worstLayer, top] = layers.reduce((a, b) => (b[1].fraction > a[1].fraction ? b : a));
+    const found = worstByLayer(
+      snapshots,
+      (stats, snapshot) =>
+        SATURATING.has(normalizeActivation(stats.activation)) &&
+        !(snapshot === 'end' && stats.layer === output),
+      (stats) => stats.fractionSaturated,
+    );
+    if (!found) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
+    const { layers, top } = found;
     const measured = {
-      worstLayer,
+      worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
       activation: top.stats.activation,
-      layers: layers.map(([name]) => name).join(','),
-      fractions: layers.map(([, w]) => w.fraction),
+      layers: layers.map((l) => l.layer).join(','),
+      fractions: layers.map((l) => l.fraction),
     };
     if (top.fraction > t.failFraction) return { status: 'fail', measured };
     if (top.fraction > t.warnFraction) return { status: 'warn', measured };

@@ -1,5 +1,6 @@
+import { fmt } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
-import { fmt, normalizeLoss } from './series.ts';
+import { normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
 
@@ -26,7 +27,7 @@ export default defineCheck({
   evaluate({ training, task, dataset }, t): Detection {
     const initialLoss = training.initialLoss;
     if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
-    const loss = normalizeLoss(task.loss);
+    const loss = normalizeLossName(task.loss);
     let expectedLoss: number;
     let expectedAs: string;
     if (loss === 'binary_crossentropy') {

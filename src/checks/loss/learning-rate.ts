@@ -1,5 +1,6 @@
+import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
-import { edgeMeans, finiteOrNull, fmt, pct, trainingCurve } from './series.ts';
+import { edgeMeans } from '../../core/stats.ts';
 
 export default defineCheck({
   id: 'loss/learning-rate',

@@ -1,6 +1,6 @@
+import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
-import { fmt } from './series.ts';
 
 /** Step of the first non-finite value, the last finite value before it, and how many there are. */
 function scan(series: Series | undefined): { step: number | null; lastFinite: number | null; count: number } {

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
-import { normalizeActivation, normalizeLoss } from './series.ts';
+import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
 const SQUASHING = new Set(['softmax', 'sigmoid']);
@@ -13,7 +13,7 @@ export default defineCheck({
   plot: 'loss-curve',
   thresholds: {},
   evaluate({ task }) {
-    const loss = normalizeLoss(task.loss);
+    const loss = normalizeLossName(task.loss);
     const acts = task.outputActivations.map((a) => normalizeActivation(a));
     const last = acts.at(-1) ?? 'linear';
     const measured = { loss, outputActivations: acts.join(',') || 'linear', classes: task.classes };

@@ -1,5 +1,6 @@
+import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
-import { fmt, mean, pct, trainingCurve, windowSize } from './series.ts';
+import { mean, windowSize } from '../../core/stats.ts';
 
 export default defineCheck({
   id: 'loss/overfitting',

@@ -1,6 +1,7 @@
+import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { TrainingEvidence } from '../../core/evidence.ts';
-import { finiteValues, fmt, mean } from './series.ts';
+import { mean } from '../../core/stats.ts';
 
 /** Data loss per step: recorded, or total loss minus regularization loss at the same steps. */
 function dataLossValues(training: TrainingEvidence): number[] {

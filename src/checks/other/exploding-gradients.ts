@@ -1,6 +1,7 @@
+import { fmt } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
-import { fmt, mean, windowSize } from '../loss/series.ts';
+import { mean, windowSize } from '../../core/stats.ts';
 
 /** Global gradient norm per step: recorded, or the L2 combination of the per-weight norms. */
 function globalNorm(training: TrainingEvidence): { series: Series; source: 'global' | 'per-layer' } | null {

@@ -1,6 +1,7 @@
+import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { WeightTelemetry } from '../../core/evidence.ts';
-import { finiteValues, fmt, median } from '../loss/series.ts';
+import { median } from '../../core/stats.ts';
 
 const received = (w: WeightTelemetry) => w.gradNorm.some((g) => g !== null && g !== 0);
 

@@ -1,5 +1,6 @@
+import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
-import { finiteValues, fmt, median } from '../loss/series.ts';
+import { median } from '../../core/stats.ts';
 
 export default defineCheck({
   id: 'other/update-ratio',

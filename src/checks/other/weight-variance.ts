@@ -1,6 +1,6 @@
+import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
-import { fmt } from '../loss/series.ts';
 
 /**
  * How far a kernel's variance sits from the band the standard fan-based initializers span:
@@ -88,6 +88,13 @@ export default defineCheck({
       measured.mode === 'raw variance'
         ? 'variance (fan-in unknown, raw)'
         : "variance relative to its fans' standard band (1 = within LeCun/Glorot … He)";
+    if (measured.mode !== 'raw variance' && Number(measured.skew) === 1) {
+      return {
+        summary: `Every kernel's variance lies within its fans' standard band (LeCun/Glorot … He): no skew across depth (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`,
+        remedy: null,
+        details: zero,
+      };
+    }
     const summary = `Kernel ${what} ranges from ${fmt(Number(measured.minValue))} (${measured.minLayer}) to ${fmt(Number(measured.maxValue))} (${measured.maxLayer}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
     if (status === 'pass') return { summary, remedy: null, details: zero };
     return {

@@ -21,19 +21,8 @@ import type {
   Series,
   WeightTelemetry,
 } from '../../core/evidence.ts';
+import { createRng as rng } from '../../core/random.ts';
 import type { Report } from '../../core/report.ts';
-
-/** Small deterministic PRNG (mulberry32) so fixtures are reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Roughly normal noise: the sum of three uniforms, centred, std ≈ 0.5. */
 function noise(rand: () => number): number {

@@ -12,21 +12,13 @@
 //            'dense_Dense1/kernel', 'dense_Dense1/bias', 'grads/dense_Dense1/kernel',
 //            'dense_Dense1/activations'
 import { join } from 'node:path';
+import { createRng } from '../../core/random.ts';
 import { EventFileWriter, fakeClock, type WriterStyle } from './writers.ts';
 
 export type Fault = 'none' | 'exploding' | 'dead-relu' | 'variance-skew';
 
-/** Seeded uniform [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1): the project's one PRNG (mulberry32). */
+export const rng = createRng;
 
 /** Seeded standard normals (Box–Muller). */
 export function normals(seed: number): (n: number, std?: number, mean?: number) => Float64Array {

@@ -3,19 +3,11 @@
  * compare. Used by the *.test.ts files next to it only.
  */
 import * as tf from '@tensorflow/tfjs';
+import { createRng } from '../../core/random.ts';
 import { selectBackend } from '../backend.ts';
 
-/** Deterministic uniform numbers in [0, 1) (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Seeded uniform [0, 1): the project's one PRNG (mulberry32). */
+export const rng = createRng;
 
 /** `size` values uniform in [-1, 1) from `seed`. */
 export function randomValues(size: number, seed: number): Float32Array {
