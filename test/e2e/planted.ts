@@ -82,7 +82,7 @@ export const PLANTED: PlantedCase[] = [
     name: 'sigmoid layers with large-std init',
     model: () => ({
       hiddenActivation: 'sigmoid',
-      kernelInitializer: tf.initializers.randomNormal({ stddev: 3, seed: 1 }),
+      kernelInitializer: tf.initializers.randomNormal({ stddev: 1, seed: 1 }),
     }),
     data: mnist,
     primary: ['activations/saturation'],
