@@ -90,7 +90,7 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
   const lead = primary.status === 'fail' ? 'Most likely cause' : 'No check failed; the strongest warning';
   return {
     primary: primary.id,
-    summary: combined ?? `${lead} — ${primary.title}: ${primary.summary}`,
+    summary: combined ?? `${lead} (${primary.id}): ${primary.summary}`,
     ranked,
   };
 }
