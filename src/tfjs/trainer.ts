@@ -247,29 +247,43 @@ export async function train(
   };
 }
 
-/** Mean loss (and accuracy) of `model` in inference mode on the given records. */
+/** Records per forward pass when evaluating: bounds memory for wide conv layers. */
+const EVAL_CHUNK = 256;
+
+/** Mean loss (and accuracy, predicted classes) of `model` in inference mode on the given records. */
 export function evaluate(
   model: tf.LayersModel,
   data: TrainingData,
   ids: Int32Array,
 ): { loss: number; accuracy: number | null; predictions: Int32Array | null } {
   const lossFn = lossFunctionOf(model);
-  const { x, y } = batchTensors(data, ids);
-  const classIds = data.classIds
-    ? tf.tensor1d(
-        Int32Array.from(ids, (i) => data.classIds?.[i] ?? 0),
-        'int32',
-      )
-    : null;
-  const out = tf.tidy(() => model.apply(x, { training: false }) as tf.Tensor);
-  const loss = tf.tidy(() => tf.mean(lossFn(y, out)));
-  const acc = tf.tidy(() => accuracyTensor(out, classIds) ?? tf.scalar(Number.NaN));
-  const pred = tf.tidy(() => (data.classIds ? predictedClass(out) : tf.scalar(0)));
-  const result = {
-    loss: loss.dataSync()[0],
-    accuracy: classIds ? acc.dataSync()[0] : null,
-    predictions: classIds ? Int32Array.from(pred.dataSync()) : null,
+  const predictions = data.classIds ? new Int32Array(ids.length) : null;
+  let lossSum = 0;
+  let correct = 0;
+  for (let start = 0; start < ids.length; start += EVAL_CHUNK) {
+    const chunk = ids.subarray(start, start + EVAL_CHUNK);
+    const { x, y } = batchTensors(data, chunk);
+    const [loss, pred] = tf.tidy(() => {
+      const out = model.apply(x, { training: false }) as tf.Tensor;
+      // mean over every loss element × records: chunks of different sizes weigh right.
+      return [
+        tf.mul(tf.mean(lossFn(y, out)), chunk.length),
+        data.classIds ? predictedClass(out) : tf.scalar(0),
+      ];
+    });
+    lossSum += loss.dataSync()[0];
+    if (predictions && data.classIds) {
+      const p = pred.dataSync();
+      for (let i = 0; i < chunk.length; i++) {
+        predictions[start + i] = p[i];
+        if (p[i] === data.classIds[chunk[i]]) correct++;
+      }
+    }
+    tf.dispose([x, y, loss, pred]);
+  }
+  return {
+    loss: lossSum / Math.max(1, ids.length),
+    accuracy: predictions ? correct / Math.max(1, ids.length) : null,
+    predictions,
   };
-  tf.dispose([x, y, out, loss, acc, pred, ...(classIds ? [classIds] : [])]);
-  return result;
 }
