@@ -74,6 +74,8 @@ beforeAll(async () => {
   tmp.file('x.npy', encodeNpy(x, [N, F]));
   tmp.file('y.npy', encodeNpy(y, [N], '<i4'));
   tmp.file('data.npz', encodeNpz({ x: encodeNpy(x, [N, F]), y: encodeNpy(y, [N], '<i4') }));
+  const val = blobs(300);
+  tmp.file('val.npz', encodeNpz({ x: encodeNpy(val.x, [300, F]), y: encodeNpy(val.y, [300], '<i4') }));
   tmp.file('y-short.npy', encodeNpy(y.subarray(0, N - 1), [N - 1], '<i4'));
   tmp.file(
     'y-range.npy',
@@ -84,6 +86,13 @@ beforeAll(async () => {
     ),
   );
   tmp.file('x-wrong.npy', encodeNpy(x.subarray(0, N * 5), [N, 5]));
+  tmp.file(
+    'onehot.npy',
+    encodeNpy(
+      Float32Array.from({ length: N * 3 }, (_, i) => (i % 3 === y[Math.floor(i / 3)] ? 1 : 0)),
+      [N, 3],
+    ),
+  );
   tmp.file('empty.csv', encodeCsv([...Array.from({ length: F }, (_, i) => `f${i}`), 'label'], []));
   tmp.file('broken.json', '{ "modelTopology": ');
   const json = JSON.parse(readFileSync(modelPath, 'utf8'));
@@ -150,6 +159,27 @@ describe('nn-doctor check (happy path)', () => {
     expect(r2.evidence.training.loss).toEqual(report.evidence.training.loss);
   });
 
+  it('takes a separate validation set with --val (held out instead of a split of --data)', async () => {
+    const out = join(tmp.dir, 'val.json');
+    const r = await cli([
+      'check',
+      '--model',
+      modelPath,
+      '--data',
+      join(tmp.dir, 'data.npz'),
+      '--val',
+      join(tmp.dir, 'val.npz'),
+      '--quiet',
+      '--json',
+      out,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(out, 'utf8'));
+    expect(report.subject.data.records).toBe(N);
+    expect(report.evidence.training.valLoss.values.length).toBeGreaterThan(3);
+    expect(report.checks.find((c: { id: string }) => c.id === 'loss/overfitting').status).toBe('pass');
+  });
+
   it('exits 1 when a check fails (zero-initialized model, .npy + --labels)', async () => {
     const r = await cli([
       'check',
@@ -192,6 +222,20 @@ describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothi
       'a layer TF.js cannot deserialize',
       () => ['--model', f('good/custom.json'), '--data', f('data.npz')],
       /MyCustomAttention/,
+    ],
+    [
+      'validation labels of another encoding',
+      () => [
+        '--model',
+        modelPath,
+        '--data',
+        f('data.npz'),
+        '--val',
+        f('x.npy'),
+        '--val-labels',
+        f('onehot.npy'),
+      ],
+      /--val-labels/,
     ],
     ['missing data file', () => ['--model', modelPath, '--data', f('nope.npz')], /nope\.npz/],
     [
