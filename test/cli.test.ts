@@ -1,30 +1,14 @@
 // The CLI end to end on real files: a happy path (report files, exit codes, re-rendering) and
 // every kind of bad input (exit 2, one line naming the file or flag, nothing written).
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../src/core/random.ts';
 import { encodeCsv, encodeNpy, encodeNpz, makeTempDir } from '../src/data/testing.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 import { saveModelToDir } from '../src/tfjs/load-model.ts';
-
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      timeout: 180_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+import { cli } from './run-cli.ts';
 
 const tmp = makeTempDir('nn-doctor-cli-');
 const N = 400;

@@ -1,28 +1,13 @@
 // `nn-doctor diagnose` end to end on log directories written the way the real writers write them.
-import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../src/data/testing.ts';
 import { type Fault, plantRun } from '../src/tensorboard/testing/planted.ts';
+import { cli } from './run-cli.ts';
 
-const run = promisify(execFile);
-const CLI = join(import.meta.dirname, '..', 'src', 'cli', 'main.ts');
 const tmp = makeTempDir('nn-doctor-diagnose-');
 afterAll(() => tmp.cleanup());
-
-async function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      timeout: 120_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (err) {
-    const e = err as { code?: number; stdout: string; stderr: string };
-    return { code: typeof e.code === 'number' ? e.code : -1, stdout: e.stdout, stderr: e.stderr };
-  }
-}
 
 function logdir(name: string, fault: Fault): string {
   const dir = join(tmp.dir, name);
