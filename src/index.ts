@@ -15,4 +15,4 @@ export { renderMarkdown } from './render/markdown.ts';
 export { renderTerminal } from './render/terminal.ts';
 export { diagnoseLogdir } from './tensorboard/diagnose.ts';
 export { selectBackend } from './tfjs/backend.ts';
-export { loadModelFromFile } from './tfjs/load-model.ts';
+export { loadModelFromFile } from './tfjs/model-files/index.ts';

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../src/core/random.ts';
 import { encodeCsv, encodeNpy, encodeNpz, makeTempDir } from '../src/data/testing.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
-import { saveModelToDir } from '../src/tfjs/load-model.ts';
+import { saveModelToDir } from '../src/tfjs/model-files/index.ts';
 import { cli } from './run-cli.ts';
 
 const tmp = makeTempDir('nn-doctor-cli-');

@@ -7,7 +7,7 @@ import type { Report } from '../core/report.ts';
 import { loadDataset } from '../data/index.ts';
 import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
 import { selectBackend } from '../tfjs/backend.ts';
-import { loadModelFile } from '../tfjs/load-model.ts';
+import { loadModelFile } from '../tfjs/model-files/index.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { checkOutputPaths } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';

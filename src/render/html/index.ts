@@ -8,7 +8,7 @@ import type { PlotId } from '../../core/plots.ts';
 import type { CheckResult, Report } from '../../core/report.ts';
 import { esc, slug } from './escape.ts';
 import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_ICON, STATUS_LABEL } from './format.ts';
-import { buildPlots, createDocument, type PlotFigure } from './plots.ts';
+import { buildPlots, createDocument, type PlotFigure } from './plots/index.ts';
 import { STYLES } from './styles.ts';
 
 type Status = CheckResult['status'];

@@ -2,9 +2,9 @@ import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'n
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../core/errors.ts';
-import { makeTempDir } from '../data/testing.ts';
-import { loadModelFile, loadModelFromFile, saveModelToDir, WEIGHTS_FILE } from './load-model.ts';
+import { UsageError } from '../../core/errors.ts';
+import { makeTempDir } from '../../data/testing.ts';
+import { loadModelFile, loadModelFromFile, saveModelToDir, WEIGHTS_FILE } from './index.ts';
 
 const tmp = makeTempDir('nn-doctor-model-');
 afterAll(() => tmp.cleanup());

@@ -1,0 +1,100 @@
+// Loading a TF.js Layers model (model.json + weight shards) from disk without tfjs-node.
+import { dirname } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import { UsageError } from '../../core/errors.ts';
+import { errorAt, isObject, type Json } from './common.ts';
+import { explainLoadError } from './explain-error.ts';
+import { readModelJson, resolveModelJson } from './model-json.ts';
+import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
+import { readManifest, readWeights } from './weights.ts';
+
+export interface LoadModelOptions {
+  /** Flag named in error messages (default `--model`); `''` for none. */
+  flag?: string;
+}
+
+export interface LoadedModel {
+  model: tf.LayersModel;
+  /** Absolute path of the model.json that was read. */
+  path: string;
+  /** Null when model.json has no training config. */
+  trainingConfig: ModelTrainingConfig | null;
+  /** True when the model was compiled from its training config. */
+  compiled: boolean;
+  /** One line saying why a present training config was not applied (the model is then uncompiled). */
+  trainingConfigProblem: string | null;
+  /** Parts of the training config or saved state that were dropped, one line each. */
+  notes: string[];
+}
+
+/**
+ * Loads a TF.js Layers model from a model.json path (or a directory holding model.json) and the
+ * weight files beside it, read-only. When model.json has a training config, the model comes back
+ * compiled with it (loss, optimizer, learning rate, metrics) and with its saved optimizer state;
+ * when that config cannot be applied, the model is uncompiled and `trainingConfigProblem` says why.
+ * Throws a UsageError (one line naming the file) for: missing file, not JSON, not a Layers model,
+ * malformed or missing weightsManifest, missing weight file, weight file of the wrong size, a layer
+ * class (or initializer, activation, …) TF.js cannot deserialize, weights that don't match the model.
+ */
+export async function loadModelFile(path: string, options: LoadModelOptions = {}): Promise<LoadedModel> {
+  const where = `${options.flag ?? '--model'} ${path}`.trim();
+  const fail = errorAt(where);
+  const file = resolveModelJson(path, fail);
+  const json = readModelJson(file, fail);
+  const groups = readManifest(json, fail);
+  const { specs, data } = readWeights(dirname(file), groups, fail);
+
+  const artifacts: tf.io.ModelArtifacts = {
+    modelTopology: json.modelTopology as Json,
+    format: typeof json.format === 'string' ? json.format : undefined,
+    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
+    convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
+    userDefinedMetadata: isObject(json.userDefinedMetadata)
+      ? (json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'])
+      : undefined,
+    weightSpecs: specs,
+    weightData: data,
+    // trainingConfig is left out on purpose: applied below.
+  };
+  let model: tf.LayersModel;
+  try {
+    model = await tf.loadLayersModel({ load: async () => artifacts });
+  } catch (err) {
+    throw explainLoadError(err, fail);
+  }
+
+  const topology = json.modelTopology as Json;
+  const rawConfig = json.trainingConfig ?? topology.training_config ?? null;
+  const notes: string[] = [];
+  if (rawConfig == null) {
+    return { model, path: file, trainingConfig: null, compiled: false, trainingConfigProblem: null, notes };
+  }
+  const { config, problem } = applyTrainingConfig(model, rawConfig, notes);
+  if (!problem) await restoreOptimizerState(model, specs, data, notes);
+  return {
+    model,
+    path: file,
+    trainingConfig: config,
+    compiled: !problem,
+    trainingConfigProblem: problem,
+    notes,
+  };
+}
+
+/**
+ * `loadModelFile(...).model`, compiled with its training config when model.json has one. A training
+ * config that cannot be applied is a UsageError here (use loadModelFile to load such a model
+ * uncompiled and compile it from flags).
+ */
+export async function loadModelFromFile(
+  path: string,
+  options: LoadModelOptions = {},
+): Promise<tf.LayersModel> {
+  const loaded = await loadModelFile(path, options);
+  if (loaded.trainingConfigProblem) {
+    loaded.model.dispose();
+    const where = `${options.flag ?? '--model'} ${path}`.trim();
+    throw new UsageError(`${where}: ${loaded.trainingConfigProblem}`);
+  }
+  return loaded.model;
+}
