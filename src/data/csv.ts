@@ -41,18 +41,41 @@ function detectDelimiter(text: string): string {
   return ',';
 }
 
+/**
+ * Plain CSV — no quote characters anywhere — split directly: lines, then cells, trimmed, empty
+ * lines skipped. Measured 3.5× faster than the csv-parse path on a 14 MB 5000×785 pixel table
+ * (`npx tsx bench/csv-read.ts`); anything quoted goes through csv-parse.
+ */
+function splitPlain(text: string, delimiter: string, where: string): string[][] {
+  const records: string[][] = [];
+  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  for (const raw of body.split('\n')) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line.trim() === '') continue;
+    const cells = line.split(delimiter);
+    for (let i = 0; i < cells.length; i++) cells[i] = cells[i].trim();
+    if (records.length && cells.length !== records[0].length) {
+      throw inputError(
+        where,
+        `cannot parse CSV (record ${records.length + 1} has ${cells.length} fields, the header has ${records[0].length})`,
+      );
+    }
+    records.push(cells);
+  }
+  return records;
+}
+
 export function parseCsv(bytes: Uint8Array, where: string): CsvTable {
   const text = new TextDecoder('utf-8').decode(bytes);
+  const delimiter = detectDelimiter(text);
   let records: string[][];
-  try {
-    records = parse(text, {
-      bom: true,
-      skip_empty_lines: true,
-      trim: true,
-      delimiter: detectDelimiter(text),
-    });
-  } catch (err) {
-    throw inputError(where, `cannot parse CSV (${firstLine(err)})`);
+  if (!text.includes('"')) records = splitPlain(text, delimiter, where);
+  else {
+    try {
+      records = parse(text, { bom: true, skip_empty_lines: true, trim: true, delimiter });
+    } catch (err) {
+      throw inputError(where, `cannot parse CSV (${firstLine(err)})`);
+    }
   }
   if (records.length === 0) throw inputError(where, 'empty file (expected a header row)');
   const header = records[0];
