@@ -5,6 +5,7 @@ import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { renderTerminal } from '../render/terminal.ts';
 import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
+import { CHECKS_USAGE, renderCheckList } from './checks.ts';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
 import { checkOutputPaths, writeReports } from './output.ts';
 import { parseReportArgs, REPORT_USAGE, readReport, replayReport } from './report.ts';
@@ -14,6 +15,7 @@ const USAGE = `nn-doctor — an automated checkup for neural networks that don't
 ${CHECK_USAGE}
 ${DIAGNOSE_USAGE}
 ${REPORT_USAGE}
+${CHECKS_USAGE}
 
 With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
 
@@ -47,6 +49,11 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd.help) return printUsage(DIAGNOSE_USAGE);
     return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
   }
+  if (first === 'checks') {
+    if (rest.length) throw new UsageError(`checks: takes no arguments (got '${rest[0]}')`);
+    process.stdout.write(renderCheckList());
+    return 0;
+  }
   if (first === 'report') {
     const cmd = parseReportArgs(rest);
     if (cmd.help) return printUsage(REPORT_USAGE);
@@ -55,7 +62,9 @@ export async function main(argv: string[]): Promise<number> {
     return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, cmd.quiet);
   }
   if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
-    throw new UsageError(`unknown command '${first}' (use check, diagnose or report; --help for usage)`);
+    throw new UsageError(
+      `unknown command '${first}' (use check, diagnose, report or checks; --help for usage)`,
+    );
   }
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
   if (cmd.help) return printUsage(CHECK_USAGE);

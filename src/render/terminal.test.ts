@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.ts';
+import { renderCheckList } from '../cli/checks.ts';
 import { createProgress } from '../cli/progress.ts';
 import { CHECK_IDS } from '../core/check.ts';
 import { renderTerminal } from './terminal.ts';
@@ -68,6 +70,17 @@ describe('progress on stderr', () => {
       p.update({ probe: 'training', done: 1, total: 2 });
       p.done();
       expect(writes).toEqual([]);
+    }
+  });
+});
+
+describe('nn-doctor checks (the list)', () => {
+  it('lists every check id with each threshold name, default and source', () => {
+    const text = renderCheckList();
+    for (const check of ALL_CHECKS) {
+      expect(text).toContain(check.id);
+      for (const [name, t] of Object.entries(check.thresholds))
+        expect(text).toContain(`${name} = ${t.value}: `);
     }
   });
 });
