@@ -1,6 +1,9 @@
 #!/usr/bin/env node
-// nn-doctor command line: check | diagnose | report. Exit codes: 0 no check failed,
+// nn-doctor command line: check | diagnose | report | checks. Exit codes: 0 no check failed,
 // 1 a check failed, 2 usage or input error (one line on stderr, no stack trace).
+// Runs in the process that starts it (bin/nn-doctor.js imports the compiled file): signals reach it
+// directly. Only `check` loads TF.js, only HTML output loads the plot renderer (see check.ts,
+// output.ts): `checks`, `diagnose` and `report` start in a fraction of a second.
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { renderTerminal } from '../render/terminal.ts';
@@ -24,12 +27,12 @@ function printUsage(text: string): number {
   return 0;
 }
 
-function finish(
+async function finish(
   report: Report,
   outputs: { json?: string; html?: string; md?: string },
   quiet: boolean,
-): number {
-  writeReports(report, outputs);
+): Promise<number> {
+  await writeReports(report, outputs);
   if (!quiet)
     process.stdout.write(
       renderTerminal(report, {
