@@ -35,6 +35,7 @@ async function loadTensorflow(): Promise<boolean> {
 
 async function loadWasm(): Promise<boolean> {
   try {
+    await import('@tensorflow/tfjs-backend-wasm');
     const { registerWasmTrainingKernels } = await import('./wasm-kernels/index.ts');
     registerWasmTrainingKernels();
   } catch {
