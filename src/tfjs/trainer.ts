@@ -82,7 +82,7 @@ function l2(x: tf.Tensor): tf.Tensor {
 export function batchTensors(
   data: TrainingData,
   ids: ArrayLike<number>,
-  targets = data.targets,
+  targets: Float32Array = data.targets,
 ): { x: tf.Tensor; y: tf.Tensor } {
   const fx = data.featureShape.reduce((a, b) => a * b, 1);
   const fy = data.targetShape.reduce((a, b) => a * b, 1);
