@@ -50,6 +50,8 @@ export interface CheckupOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** How the data was named by the user (file names and flags), for error messages. */
   dataFlags?: DataFlags;
+  /** Lines about how the inputs were read (assumptions, what was dropped), shown in the report. */
+  notes?: string[];
   validationFlags?: DataFlags;
 }
 
@@ -232,6 +234,7 @@ async function runCheckup(options: CheckupOptions): Promise<Report> {
         budget,
       },
       backend,
+      warnings: options.notes,
       probeTimings,
       startedAt,
     });
