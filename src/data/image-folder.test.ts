@@ -2,13 +2,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { UsageError } from '../core/errors.ts';
 import { selectBackend } from '../tfjs/backend.ts';
 import { decodeImage, MAX_IMAGE_PIXELS } from './image-decode.ts';
 import { type ImageTarget, loadImageFolder, modelRescalesInputs } from './image-folder.ts';
 import { encodeBmpImage, encodeGif, encodeJpg, encodePng, rgba } from './image-testing.ts';
 import { loadDataset } from './index.ts';
-import { makeTempDir } from './testing.ts';
+import { expectUsageError, makeTempDir } from './testing.ts';
 
 const tmp = makeTempDir('nn-doctor-images-');
 beforeAll(() => selectBackend('cpu'));
@@ -32,18 +31,6 @@ const target = (inputShape: (number | null)[], extra: Partial<ImageTarget> = {})
   ...extra,
 });
 
-function expectUsage(f: () => unknown, part: RegExp): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as Error).message).not.toContain('\n');
-  expect((caught as Error).message).toMatch(part);
-}
-
 describe('decodeImage: PNG, JPEG, GIF, BMP by their first bytes', () => {
   const img = rgba(4, 3, (x, y) => [x * 60, y * 100, 200]);
   it('PNG and BMP decode losslessly; JPEG within compression error; GIF to its palette', () => {
@@ -66,19 +53,19 @@ describe('decodeImage: PNG, JPEG, GIF, BMP by their first bytes', () => {
   });
 
   it('refuses what is not an image, a corrupt one, and a decompression bomb (from the header)', () => {
-    expectUsage(
+    expectUsageError(
       () => decodeImage(new TextEncoder().encode('hello world'), '--data a/b.png'),
       /--data a\/b\.png: is not a PNG, JPEG, GIF or BMP image/,
     );
     const png = encodePng(4, 3, img);
-    expectUsage(
+    expectUsageError(
       () => decodeImage(png.subarray(0, 40), '--data t.png'),
       /--data t\.png: is not a readable PNG image/,
     );
     const bomb = new Uint8Array(png);
     new DataView(bomb.buffer).setUint32(16, 100_000);
     new DataView(bomb.buffer).setUint32(20, 100_000);
-    expectUsage(
+    expectUsageError(
       () => decodeImage(bomb, '--data b.png'),
       new RegExp(`100000×100000 pixels, over the ${MAX_IMAGE_PIXELS}-pixel limit`),
     );
@@ -166,23 +153,23 @@ describe('loadImageFolder', () => {
   it('refuses: no class folders, no images, a corrupt image (named), a model input that is not an image', () => {
     const empty = join(tmp.dir, 'empty');
     mkdirSync(empty);
-    expectUsage(
+    expectUsageError(
       () => loadImageFolder(empty, target([null, 2, 2, 3])),
       /has no class folders; expected DIR\/<class>/,
     );
     const noImages = tree({ a: { 'x.txt': new Uint8Array([1]) } });
-    expectUsage(
+    expectUsageError(
       () => loadImageFolder(noImages, target([null, 2, 2, 3])),
       /has no \.png\/\.jpg\/\.jpeg\/\.bmp\/\.gif images in its 1 class folders/,
     );
     const corrupt = tree({ a: { 'bad.png': new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3, 4, 5]) } });
-    expectUsage(
+    expectUsageError(
       () => loadImageFolder(corrupt, target([null, 2, 2, 3])),
       /bad\.png: is not a readable PNG image/,
     );
     const ok = tree({ a: { 'p.png': encodePng(2, 2, solid(2, 2, [0, 0, 0])) } });
-    expectUsage(() => loadImageFolder(ok, target([null, 10])), /input \[10\] is not a fixed-size image/);
-    expectUsage(
+    expectUsageError(() => loadImageFolder(ok, target([null, 10])), /input \[10\] is not a fixed-size image/);
+    expectUsageError(
       () => loadImageFolder(ok, target([null, null, null, 3])),
       /input \[\?, \?, 3\] is not a fixed-size image/,
     );
@@ -191,7 +178,7 @@ describe('loadImageFolder', () => {
   it('loadDataset reads a folder only with the model’s input shape, and refuses --labels with it', async () => {
     const dir = tree({ a: { 'p.png': encodePng(2, 2, solid(2, 2, [0, 0, 0])) } });
     await expect(loadDataset({ data: dir })).rejects.toThrow(
-      /is a folder; reading it as class folders of images needs the model's input shape/,
+      /is a directory; reading it as class folders of images needs the model's input shape/,
     );
     await expect(loadDataset({ data: dir, labels: 'y.npy', image: target([null, 2, 2, 3]) })).rejects.toThrow(
       /--labels y\.npy: not used with a folder of images/,

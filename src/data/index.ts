@@ -157,7 +157,7 @@ export async function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
     if (!opts.image)
       throw inputError(
         where,
-        "is a folder; reading it as class folders of images needs the model's input shape",
+        "is a directory; reading it as class folders of images needs the model's input shape",
       );
     return loadImageFolder(data, opts.image, DF);
   }

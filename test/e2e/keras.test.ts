@@ -4,9 +4,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseCheckArgs } from '../../src/cli/check.ts';
 import type { Report } from '../../src/core/report.ts';
 import { writeMnistFolder } from '../../src/data/image-testing.ts';
-import { encodeNpy, encodeNpz, makeTempDir } from '../../src/data/testing.ts';
+import { encodeNpy, encodeNpz, expectUsageError, makeTempDir } from '../../src/data/testing.ts';
 import {
   editHdf5,
   editZip,
@@ -104,7 +105,18 @@ describe('check --model <Keras file> --data <folder of class folders>', () => {
     expect(rep.warnings.join('\n')).toMatch(/pixels scaled to 0\.\.255 \(set by --scale\)/);
   });
 
-  it('input errors: one line, exit 2', async () => {
+  it('flag errors: one line naming the flag', () => {
+    expectUsageError(
+      () => parseCheckArgs(['--data', images, '--scale', '255']),
+      /^--scale: '255' is not one of auto, 0\.\.1, 0\.\.255, -1\.\.1$/,
+    );
+    expectUsageError(
+      () => parseCheckArgs(['--data', images, '--max-per-class', '0']),
+      /^--max-per-class: '0' is not a positive whole number$/,
+    );
+  });
+
+  it('input errors: one line on stderr, exit 2', async () => {
     const npz = join(tmp.dir, 'data.npz');
     writeFileSync(
       npz,
@@ -117,15 +129,7 @@ describe('check --model <Keras file> --data <folder of class folders>', () => {
         ['--model', fixturePath('dl4j-test-resources', 'sequential_lambda.h5'), '--data', images],
         /layer 'lambda_1' \(Lambda\) cannot be built in TF\.js/,
       ],
-      [
-        ['--model', KERAS, '--data', images, '--scale', '255'],
-        /--scale: '255' is not one of auto, 0\.\.1, 0\.\.255, -1\.\.1/,
-      ],
       [['--model', KERAS, '--data', npz, '--scale', '0..1'], /--scale: applies only to --data DIR/],
-      [
-        ['--model', KERAS, '--data', images, '--max-per-class', '0'],
-        /--max-per-class: '0' is not a positive whole number/,
-      ],
       [
         ['--model', KERAS, '--data', images, '--val', otherClasses],
         /--val .*three: its class folders \(0, 1, 2\) differ from --data's/,

@@ -134,6 +134,7 @@ export const DROPPED_ARGS = [
   'shared_object_id',
   'autocast',
   'use_cudnn', // Keras 3 RNNs: an implementation choice, same function
+  'implementation', // Keras 2 RNNs: 0/1/2 are implementation choices, same function
   'synchronized', // Keras 3 BatchNormalization: cross-replica statistics, one replica here
   'fused', // Keras 2 BatchNormalization: an implementation choice
   'optional', // Keras 3 InputLayer

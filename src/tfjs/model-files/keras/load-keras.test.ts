@@ -12,7 +12,7 @@ import { makeTempDir } from '../../../data/testing.ts';
 import { selectBackend } from '../../backend.ts';
 import { type LoadedModel, loadModelFile } from '../index.ts';
 import { Hdf5File } from './hdf5.ts';
-import { editHdf5, editZip, fixtureBytes, fixturePath, setZipJson, zipJson } from './testing.ts';
+import { editHdf5, editZip, fixtureBytes, fixturePath, renameLayers, zipJson } from './testing.ts';
 
 const tmp = makeTempDir('nn-doctor-keras-');
 const fail = (p: string) => new UsageError(p);
@@ -201,13 +201,11 @@ describe('Keras 3 fixtures', () => {
 
   it('matches by structure, not names: a .keras whose layers were renamed loads the same weights', async () => {
     // mnist_model.keras (Keras 3.1.1) records no names on its weight groups; paths come from classes.
-    const renamed = editZip(fixtureBytes('MNIST-models', 'mnist_model.keras'), (m) => {
-      const text = JSON.stringify(zipJson(m, 'config.json'))
-        .replaceAll('"conv2d_1"', '"features_b"')
-        .replaceAll('"conv2d"', '"features_a"')
-        .replaceAll('"dense"', '"head"');
-      setZipJson(m, 'config.json', JSON.parse(text));
-    });
+    const renamed = renameLayers(fixtureBytes('MNIST-models', 'mnist_model.keras'), [
+      ['conv2d_1', 'features_b'],
+      ['conv2d', 'features_a'],
+      ['dense', 'head'],
+    ]);
     const a = await load(fixturePath('MNIST-models', 'mnist_model.keras'));
     const b = await load(tmp.file('renamed.keras', renamed));
     expect(b.model.layers.map((x) => x.name)).toContain('features_a');
@@ -218,13 +216,11 @@ describe('Keras 3 fixtures', () => {
 
   it('refuses weights whose recorded layer name disagrees with the structure (Keras ≥ 3.4 records it)', async () => {
     // Swapping two Dense layers' names in config.json: shapes still fit, names do not.
-    const swapped = editZip(fixtureBytes('CNN_Project_MNIST_TFJS', 'Subhadip_Hensh_MNIST_CNN.keras'), (m) => {
-      const text = JSON.stringify(zipJson(m, 'config.json'))
-        .replaceAll('"dense_1"', '"tmp"')
-        .replaceAll('"dense"', '"dense_1"')
-        .replaceAll('"tmp"', '"dense"');
-      setZipJson(m, 'config.json', JSON.parse(text));
-    });
+    const swapped = renameLayers(fixtureBytes('CNN_Project_MNIST_TFJS', 'Subhadip_Hensh_MNIST_CNN.keras'), [
+      ['dense_1', 'tmp'],
+      ['dense', 'dense_1'],
+      ['tmp', 'dense'],
+    ]);
     const p = tmp.file('swapped.keras', swapped);
     expect(await refusal(p)).toMatch(
       /weights at 'layers\/dense' are recorded for layer 'dense', but by the model's structure they belong to 'dense_1'/,
@@ -420,6 +416,18 @@ describe('refusals: one line naming the layer and its class', () => {
 
 describe('broken and hostile Keras files', () => {
   const cnn = () => fixtureBytes(DL4J, 'cnn_batch_norm.h5');
+  type Editable = { delete_attribute(n: string): number; create_attribute(n: string, v: string[]): void };
+  /** Rewrites a layer group's weight_names attribute. */
+  const setWeightNames = (
+    f: Parameters<Parameters<typeof editHdf5>[1]>[0],
+    layer: string,
+    names: string[],
+  ) => {
+    const g = f.get(`model_weights/${layer}`) as unknown as Editable | null;
+    if (!g) throw new Error(`no group ${layer}`);
+    g.delete_attribute('weight_names');
+    g.create_attribute('weight_names', names);
+  };
 
   it('a weights-only .h5 is refused with what to save instead', async () => {
     // model.save_weights('w.h5') in Keras 2 writes the layer list as a root attribute.
@@ -441,12 +449,7 @@ describe('broken and hostile Keras files', () => {
   });
 
   it('a weight missing from the file fails the load (nothing left uninitialized)', async () => {
-    const bytes = await editHdf5(cnn(), (f) => {
-      const g = f.get('model_weights/dense_1');
-      if (!g || !('delete_attribute' in g)) throw new Error('no group');
-      g.delete_attribute('weight_names');
-      g.create_attribute('weight_names', ['dense_1/kernel:0']);
-    });
+    const bytes = await editHdf5(cnn(), (f) => setWeightNames(f, 'dense_1', ['dense_1/kernel:0']));
     expect(await refusal(tmp.file('missing.h5', bytes))).toMatch(
       /layer 'dense_1' \(Dense\) has 2 weights in TF\.js but the file stores 1/,
     );
@@ -454,11 +457,8 @@ describe('broken and hostile Keras files', () => {
 
   it('a stored weight no layer uses fails the load', async () => {
     const bytes = await editHdf5(cnn(), (f) => {
-      const g = f.get('model_weights/activation_1');
-      if (!g || !('delete_attribute' in g)) throw new Error('no group');
-      g.delete_attribute('weight_names');
-      g.create_attribute('weight_names', ['stray:0']);
-      (g as unknown as { create_dataset(a: object): void }).create_dataset({
+      setWeightNames(f, 'activation_1', ['stray:0']);
+      (f.get('model_weights/activation_1') as unknown as { create_dataset(a: object): void }).create_dataset({
         name: 'stray:0',
         data: new Float32Array([1]),
         shape: [1],
@@ -483,8 +483,7 @@ describe('broken and hostile Keras files', () => {
         compression: 'gzip',
       });
       d.resize([50_000, 50_000]);
-      g.delete_attribute('weight_names');
-      g.create_attribute('weight_names', ['huge:0', 'dense_1/bias:0']);
+      setWeightNames(f, 'dense_1', ['huge:0', 'dense_1/bias:0']);
     });
     expect(bytes.length).toBeLessThan(200_000);
     expect(await refusal(tmp.file('huge.h5', bytes))).toMatch(

@@ -138,6 +138,8 @@ export async function loadKerasH5(bytes: Uint8Array, fail: Fail): Promise<KerasL
           : 'is an HDF5 file without a Keras model_config attribute (not a model saved by Keras)',
       );
     }
+    if (configText.length > MAX_CONFIG_BYTES)
+      throw fail(`model_config is over ${MAX_CONFIG_BYTES} bytes, nn-doctor's limit`);
     const version = asText(file.attr('/', 'keras_version'));
     const trainingText = asText(file.attr('/', 'training_config'));
     const training = trainingText === null ? null : parseJson(trainingText, 'training_config', fail);

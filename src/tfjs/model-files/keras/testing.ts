@@ -63,3 +63,12 @@ export function zipJson(members: Record<string, Uint8Array>, name: string): Reco
 export function setZipJson(members: Record<string, Uint8Array>, name: string, value: unknown): void {
   members[name] = strToU8(JSON.stringify(value));
 }
+
+/** Renames layers in a .keras file's config.json (`[from, to]` pairs, applied in order), weights untouched. */
+export function renameLayers(keras: Uint8Array, pairs: [string, string][]): Uint8Array {
+  return editZip(keras, (m) => {
+    let text = JSON.stringify(zipJson(m, 'config.json'));
+    for (const [from, to] of pairs) text = text.replaceAll(`"${from}"`, `"${to}"`);
+    setZipJson(m, 'config.json', JSON.parse(text));
+  });
+}

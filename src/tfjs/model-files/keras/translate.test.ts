@@ -216,6 +216,14 @@ describe('translateModel: Keras 3 forms TF.js 4.22 rejects', () => {
       check: (c) => expect(c.alpha).toBe(0.3),
     },
     {
+      name: 'RNN implementation (0/1/2: same function) dropped, so TF.js does not warn about it',
+      layer: wrap('LSTM', { name: 'lstm', units: 3, implementation: 0, use_cudnn: 'auto' }),
+      check: (c) => {
+        expect('implementation' in c).toBe(false);
+        expect('use_cudnn' in c).toBe(false);
+      },
+    },
+    {
       name: 'BatchNormalization axis [3] → 3, synchronized dropped',
       layer: wrap('BatchNormalization', {
         name: 'bn',

@@ -215,7 +215,9 @@ export function keras3Source(
   config: Json,
   fail: Fail,
 ): { source: LevelSource; claims: Claims } {
-  const claims = new Claims(datasetsUnder(file, 'layers').concat(datasetsUnder(file, 'vars')));
+  // Random-number state (Keras 3 SeedGenerator, e.g. of augmentation layers) is not a weight.
+  const stored = datasetsUnder(file, 'layers').concat(datasetsUnder(file, 'vars'));
+  const claims = new Claims(stored.filter((p) => !/\/seed_generator[^/]*\//.test(p)));
   const level = (cfg: Json, prefix: string): LevelSource => {
     const paths = keras3Paths(cfg, prefix);
     return {

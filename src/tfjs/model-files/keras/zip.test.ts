@@ -1,21 +1,10 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/errors.ts';
+import { expectUsageError } from '../../../data/testing.ts';
 import { crc32, readZipDirectory, readZipMember } from './zip.ts';
 
 const fail = (p: string) => new UsageError(`--model m.keras: ${p}`);
-
-function expectRefused(f: () => unknown, part: RegExp): void {
-  let caught: unknown;
-  try {
-    f();
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught).toBeInstanceOf(UsageError);
-  expect((caught as Error).message).not.toContain('\n');
-  expect((caught as Error).message).toMatch(part);
-}
 
 /** Offset of the central directory entry for the n-th member (0-based). */
 function centralEntry(zip: Uint8Array, n: number): number {
@@ -49,7 +38,7 @@ describe('zip members of a .keras file', () => {
   });
 
   it('refuses a member declared larger than the cap before inflating it', () => {
-    expectRefused(
+    expectUsageError(
       () => readZipMember(readZipDirectory(zip, fail), 'model.weights.h5', 4999, fail),
       /declares 5000 bytes, over the 4999-byte limit/,
     );
@@ -62,7 +51,7 @@ describe('zip members of a .keras file', () => {
     const c = centralEntry(bomb, 0);
     patch32(bomb, c + 24, 5000);
     patch32(bomb, 22, 5000); // local header uncompressed size
-    expectRefused(
+    expectUsageError(
       () => readZipMember(readZipDirectory(bomb, fail), 'model.weights.h5', 1 << 20, fail),
       /CRC-32|inflates to/,
     );
@@ -72,7 +61,7 @@ describe('zip members of a .keras file', () => {
     const bad = new Uint8Array(zip);
     const c = centralEntry(bad, 0);
     patch32(bad, c + 16, 0x12345678);
-    expectRefused(
+    expectUsageError(
       () => readZipMember(readZipDirectory(bad, fail), 'config.json', 100, fail),
       /'config\.json' in the archive fails its CRC-32 check/,
     );
@@ -81,26 +70,26 @@ describe('zip members of a .keras file', () => {
   it('refuses member paths that escape the archive, duplicates, and encryption', () => {
     for (const name of ['../evil.json', '/etc/passwd', 'a\\b', 'C:x']) {
       const z = zipSync({ [name]: strToU8('x') }, { level: 0 });
-      expectRefused(() => readZipDirectory(z, fail), /escapes the archive/);
+      expectUsageError(() => readZipDirectory(z, fail), /escapes the archive/);
     }
     const dup = zipSync({ 'config.json': strToU8('1'), 'config.jsoX': strToU8('2') }, { level: 0 });
     const c1 = centralEntry(dup, 1);
     dup[c1 + 46 + 10] = 'n'.charCodeAt(0);
-    expectRefused(() => readZipDirectory(dup, fail), /'config\.json' appears twice/);
+    expectUsageError(() => readZipDirectory(dup, fail), /'config\.json' appears twice/);
     const enc = new Uint8Array(zip);
     enc[centralEntry(enc, 0) + 8] |= 1;
-    expectRefused(() => readZipDirectory(enc, fail), /encrypted/);
+    expectUsageError(() => readZipDirectory(enc, fail), /encrypted/);
   });
 
   it('refuses truncated archives and zip64 markers', () => {
-    expectRefused(
+    expectUsageError(
       () => readZipDirectory(zip.subarray(0, zip.length - 10), fail),
       /no end-of-central-directory record/,
     );
     const z64 = new Uint8Array(zip);
     patch32(z64, centralEntry(z64, 1) + 24, 0xffffffff);
-    expectRefused(() => readZipDirectory(z64, fail), /zip64/);
+    expectUsageError(() => readZipDirectory(z64, fail), /zip64/);
     const cut = zip.subarray(0, 30);
-    expectRefused(() => readZipDirectory(cut, fail), /end-of-central-directory/);
+    expectUsageError(() => readZipDirectory(cut, fail), /end-of-central-directory/);
   });
 });
