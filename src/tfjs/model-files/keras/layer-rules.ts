@@ -126,6 +126,39 @@ export const REFUSED_LAYERS: Record<string, string> = {
   SpatialDropout3D: 'TF.js Layers has only SpatialDropout1D',
 };
 
+/** Why a Keras 3 operation node (e.g. `x / 127.5` written in a functional model) cannot be built. */
+export const KERAS_OP_REFUSAL =
+  'it is a Keras operation written in a functional model (e.g. x / 127.5 or x[…]), which TF.js Layers cannot rebuild; use layers (Rescaling, Reshape, Cropping…) instead';
+
+/** Class names of Keras 3 operations that show up as nodes of functional models. */
+export const KERAS_OPS = new Set([
+  'TrueDivide',
+  'Divide',
+  'FloorDivide',
+  'GetItem',
+  'Cast',
+  'ExpandDims',
+  'Squeeze',
+  'Transpose',
+  'Matmul',
+  'Power',
+  'Sqrt',
+  'Exp',
+  'Log',
+  'Abs',
+  'Mean',
+  'Sum',
+  'Max',
+  'Min',
+  'Clip',
+]);
+
+/** Per-class arguments Keras writes but does not use (TF.js refuses them for that class). */
+export const UNUSED_ARGS: Record<string, string[]> = {
+  // SeparableConv2D uses depthwise_* and pointwise_*; Keras 2 still writes the base Conv's kernel_*.
+  SeparableConv2D: ['kernel_initializer', 'kernel_regularizer', 'kernel_constraint'],
+};
+
 /** Arguments TF.js ignores whatever their value: dropped so the translated config says what is built. */
 export const DROPPED_ARGS = [
   'module',

@@ -222,13 +222,7 @@ export async function loadConverterJson(
       version,
       (model) => {
         const { source, claims } = manifestSource(specs, tensors, fail);
-        return {
-          source: source(
-            model.layers.map((l) => l.name),
-            model.name,
-          ),
-          claims,
-        };
+        return { source: source(model), claims };
       },
       rawTraining,
       `Keras ${typeof version === 'string' ? version : '?'} model.json (tensorflowjs_converter)`,

@@ -224,6 +224,24 @@ describe('translateModel: Keras 3 forms TF.js 4.22 rejects', () => {
       },
     },
     {
+      name: "SeparableConv2D: the base Conv's unused kernel_* arguments (Keras 2 writes them, TF.js refuses them) dropped",
+      layer: wrap('SeparableConv2D', {
+        name: 'sep',
+        filters: 4,
+        kernel_size: [3, 3],
+        kernel_initializer: init('GlorotUniform'),
+        kernel_regularizer: null,
+        kernel_constraint: null,
+        depthwise_initializer: init('GlorotUniform'),
+      }),
+      check: (c) => {
+        expect(['kernel_initializer', 'kernel_regularizer', 'kernel_constraint'].some((k) => k in c)).toBe(
+          false,
+        );
+        expect((c.depthwise_initializer as Json).class_name).toBe('GlorotUniform');
+      },
+    },
+    {
       name: 'BatchNormalization axis [3] → 3, synchronized dropped',
       layer: wrap('BatchNormalization', {
         name: 'bn',
@@ -333,6 +351,11 @@ describe('translateModel refuses what TF.js cannot build, naming the layer and c
         }),
       ),
       message: /layer 'd' \(Dense\).*quantized/,
+    },
+    {
+      name: 'a Keras 3 operation node (x / 127.5 in a functional model)',
+      config: seq({ class_name: 'TrueDivide', config: { name: 'true_divide_1' } }),
+      message: /layer 'true_divide_1' \(TrueDivide\).*Keras operation written in a functional model/,
     },
     {
       name: 'a subclassed model',

@@ -20,6 +20,8 @@ import {
   ARG_RENAMES,
   DROPPED_ARGS,
   INITIALIZER_RENAMES,
+  KERAS_OP_REFUSAL,
+  KERAS_OPS,
   LAYER_RENAMES,
   objectKind,
   REFUSED_LAYERS,
@@ -28,6 +30,7 @@ import {
   TFJS_ACTIVATIONS,
   TFJS_CONSTRAINTS,
   TFJS_INITIALIZERS,
+  UNUSED_ARGS,
   unwrapObject,
 } from './layer-rules.ts';
 
@@ -170,8 +173,9 @@ function translateLayerConfig(cls: string, raw: Json, ctx: TranslateContext, nam
     if (why) refuse(ctx, name, cls, why);
   }
   const renames = ARG_RENAMES[cls] ?? {};
+  const unused = UNUSED_ARGS[cls] ?? [];
   for (const [key, value] of Object.entries(raw)) {
-    if (DROPPED_ARGS.includes(key)) continue;
+    if (DROPPED_ARGS.includes(key) || unused.includes(key)) continue;
     const k = renames[key] ?? key;
     const kind = objectKind(k);
     if (k === 'dtype') {
@@ -252,6 +256,9 @@ function translateLayer(raw: unknown, ctx: TranslateContext): TranslatedLayer | 
     return null;
   }
   if (kerasCls in REFUSED_LAYERS) refuse(ctx, name, kerasCls, REFUSED_LAYERS[kerasCls]);
+  if (KERAS_OPS.has(kerasCls) || (typeof raw.module === 'string' && raw.module.startsWith('keras.src.ops'))) {
+    refuse(ctx, name, kerasCls, KERAS_OP_REFUSAL);
+  }
   const custom = customObject(raw, kerasCls);
   if (custom) refuse(ctx, name, kerasCls, `${custom}; TF.js cannot run Python code`);
   const cls = LAYER_RENAMES[kerasCls] ?? kerasCls;
@@ -294,7 +301,8 @@ function keras3NodeInputs(node: Json, ctx: TranslateContext, layer: string, cls:
     if (isKerasTensor(v) || (Array.isArray(v) && v.some(isKerasTensor))) {
       refuse(ctx, layer, cls, `it is called with a tensor keyword argument '${k}'`);
     }
-    if (k === 'training' && v != null) note(ctx, `layer '${layer}': call argument training=${v} dropped`);
+    // `training` (Keras 3 records false from the symbolic call) and `mask` are overridden by the
+    // model's own call in Keras too; other keyword arguments are constants TF.js layers do not take.
   }
   return refs;
 }

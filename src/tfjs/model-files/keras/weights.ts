@@ -28,7 +28,25 @@ export interface LevelSource {
   /** Stored weights of a plain layer, in TF.js's weight order. */
   layer(name: string): StoredWeight[];
   /** The source for a nested model's layers. */
-  nested(name: string, layerNames: string[]): LevelSource;
+  nested(model: tf.LayersModel): LevelSource;
+}
+
+/** Layer names of a model level, with nested models' own trees. */
+export interface LayerTree {
+  name: string;
+  children: LayerTree[] | null;
+}
+
+export function layerTree(model: tf.LayersModel): LayerTree[] {
+  return model.layers.map((l) => ({ name: l.name, children: isModel(l) ? layerTree(l) : null }));
+}
+
+function descendantNames(tree: LayerTree[], out = new Set<string>()): Set<string> {
+  for (const t of tree) {
+    out.add(t.name);
+    if (t.children) descendantNames(t.children, out);
+  }
+  return out;
 }
 
 /** Reads an attribute that Keras may split into `name0`, `name1`, … when it exceeds 64 KiB. */
@@ -94,13 +112,13 @@ export function legacyH5Source(
     layer(name) {
       return (perLayer.get(name) ?? []).map((n) => datasetWeight(file, `${root}/${name}/${n}`, fail));
     },
-    nested(name, layerNames) {
+    nested(model) {
       // A nested model's group lists all its weights flat; group them by layer name.
-      const entries = (perLayer.get(name) ?? []).map((n) => ({
+      const entries = (perLayer.get(model.name) ?? []).map((n) => ({
         name: n,
-        weight: () => datasetWeight(file, `${root}/${name}/${n}`, fail),
+        weight: () => datasetWeight(file, `${root}/${model.name}/${n}`, fail),
       }));
-      return namePathSource(entries, layerNames, fail);
+      return namePathSource(entries, layerTree(model), fail);
     },
   };
   return { source, claims };
@@ -113,30 +131,49 @@ interface NamedEntry {
 
 /**
  * Weights named by paths (`sequential/dense/kernel`, `dense_1/kernel:0`): each belongs to the
- * first path component that names a layer at this level.
+ * first path component that names a layer at this level; failing that, to the nested model that
+ * holds a layer of that name (converters write a nested model's weights without its name).
  */
-export function namePathSource(entries: NamedEntry[], layerNames: string[], fail: Fail): LevelSource {
-  const names = new Set(layerNames);
+export function namePathSource(entries: NamedEntry[], tree: LayerTree[], fail: Fail): LevelSource {
+  const names = new Set(tree.map((t) => t.name));
+  const nested = tree
+    .filter((t) => t.children)
+    .map((t) => ({ name: t.name, inner: descendantNames(t.children ?? []) }));
   const owned = new Map<string, { rest: string; entry: NamedEntry }[]>();
   for (const e of entries) {
     const parts = e.name.split('/');
+    let owner: string | null = null;
+    let rest = '';
     const i = parts.findIndex((p) => names.has(p));
-    if (i < 0 || i === parts.length - 1) {
+    if (i >= 0 && i < parts.length - 1) {
+      owner = parts[i];
+      rest = parts.slice(i + 1).join('/');
+    } else {
+      for (let j = 0; j < parts.length - 1 && owner === null; j++) {
+        const holder = nested.find((n) => n.inner.has(parts[j]));
+        if (holder) {
+          owner = holder.name;
+          rest = parts.slice(j).join('/');
+        }
+      }
+    }
+    if (owner === null) {
+      const shown = tree.slice(0, 6).map((t) => t.name);
       throw fail(
-        `stored weight '${e.name}' belongs to no layer of the model (layers: ${layerNames.slice(0, 6).join(', ')}${layerNames.length > 6 ? ', …' : ''})`,
+        `stored weight '${e.name}' belongs to no layer of the model (layers: ${shown.join(', ')}${tree.length > 6 ? ', …' : ''})`,
       );
     }
-    const list = owned.get(parts[i]) ?? [];
-    list.push({ rest: parts.slice(i + 1).join('/'), entry: e });
-    owned.set(parts[i], list);
+    const list = owned.get(owner) ?? [];
+    list.push({ rest, entry: e });
+    owned.set(owner, list);
   }
   return {
     layer(name) {
       return (owned.get(name) ?? []).map((o) => o.entry.weight());
     },
-    nested(name, inner) {
-      const list = (owned.get(name) ?? []).map((o) => ({ name: o.rest, weight: o.entry.weight }));
-      return namePathSource(list, inner, fail);
+    nested(model) {
+      const list = (owned.get(model.name) ?? []).map((o) => ({ name: o.rest, weight: o.entry.weight }));
+      return namePathSource(list, layerTree(model), fail);
     },
   };
 }
@@ -233,9 +270,9 @@ export function keras3Source(
         }
         return keras3LayerWeights(file, p.path, fail);
       },
-      nested(name) {
-        const p = paths.get(name);
-        if (!p) throw fail(`nested model '${name}' is not in the Keras config`);
+      nested(model) {
+        const p = paths.get(model.name);
+        if (!p) throw fail(`nested model '${model.name}' is not in the Keras config`);
         return level(p.config, `${p.path}/`);
       },
     };
@@ -248,7 +285,7 @@ export function manifestSource(
   specs: tf.io.WeightsManifestEntry[],
   tensors: tf.NamedTensorMap,
   fail: Fail,
-): { source: (layerNames: string[], modelName: string) => LevelSource; claims: Claims } {
+): { source: (model: tf.LayersModel) => LevelSource; claims: Claims } {
   const names = specs.filter((s) => s.group !== 'optimizer').map((s) => s.name);
   const seen = new Set<string>();
   for (const n of names) {
@@ -268,7 +305,7 @@ export function manifestSource(
           read: () => tensors[s.name].dataSync() as Float32Array,
         }),
       }));
-  return { source: (layerNames, modelName) => namePathSource(entries(modelName), layerNames, fail), claims };
+  return { source: (model) => namePathSource(entries(model.name), layerTree(model), fail), claims };
 }
 
 function isModel(layer: tf.layers.Layer): layer is tf.LayersModel {
@@ -301,13 +338,7 @@ export function collectWeights(
   const level = (layers: tf.layers.Layer[], src: LevelSource) => {
     for (const layer of layers) {
       if (isModel(layer)) {
-        level(
-          layer.layers,
-          src.nested(
-            layer.name,
-            layer.layers.map((l) => l.name),
-          ),
-        );
+        level(layer.layers, src.nested(layer));
         continue;
       }
       const vars = layer.weights;
