@@ -448,6 +448,41 @@ describe('broken and hostile Keras files', () => {
     );
   });
 
+  it("a Keras 3 weights-only file (model.save_weights('w.weights.h5')) is refused too", async () => {
+    let weights: Uint8Array = new Uint8Array();
+    editZip(fixtureBytes('CNN_Project_MNIST_TFJS', 'Subhadip_Hensh_MNIST_CNN.keras'), (m) => {
+      weights = m['model.weights.h5'];
+    });
+    expect(await refusal(tmp.file('cnn.weights.h5', weights))).toMatch(
+      /holds only weights \(model\.save_weights\)/,
+    );
+  });
+
+  it('a .keras whose weights are stored as .npz is refused with what to do', async () => {
+    const npz = editZip(fixtureBytes('MNIST-models', 'mnist_model.keras'), (m) => {
+      m['model.weights.npz'] = m['model.weights.h5'];
+      delete m['model.weights.h5'];
+    });
+    expect(await refusal(tmp.file('npz.keras', npz))).toMatch(
+      /model\.weights\.npz .*re-save with the default \.h5 weights/,
+    );
+  });
+
+  it('reads attributes Keras split in chunks (layer_names0, layer_names1, …) like whole ones', async () => {
+    const split = await editHdf5(cnn(), (f) => {
+      const g = f.get('model_weights') as unknown as Editable | null;
+      if (!g) throw new Error('no group');
+      g.delete_attribute('layer_names');
+      g.create_attribute('layer_names0', ['conv2d_1', 'batch_normalization_1', 'activation_1']);
+      g.create_attribute('layer_names1', ['conv2d_2', 'flatten_1', 'dense_1']);
+    });
+    const a = await load(tmp.file('split.h5', split));
+    const b = await load(fixturePath(DL4J, 'cnn_batch_norm.h5'));
+    expect(a.model.getWeights().map((w) => bits(w.dataSync() as Float32Array))).toEqual(
+      b.model.getWeights().map((w) => bits(w.dataSync() as Float32Array)),
+    );
+  });
+
   it('a weight missing from the file fails the load (nothing left uninitialized)', async () => {
     const bytes = await editHdf5(cnn(), (f) => setWeightNames(f, 'dense_1', ['dense_1/kernel:0']));
     expect(await refusal(tmp.file('missing.h5', bytes))).toMatch(
