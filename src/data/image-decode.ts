@@ -8,8 +8,11 @@ import { GifReader } from 'omggif';
 import { PNG } from 'pngjs';
 import { firstLine, inputError } from './common.ts';
 
-/** Largest image decoded (pixels); a 1920×1080 photo is 2.1 MP. */
-export const MAX_IMAGE_PIXELS = 50_000_000;
+/**
+ * Largest image decoded (pixels; a 1920×1080 photo is 2.1 MP, a phone photo ≈ 12 MP). Decoding and
+ * resizing one takes about 16 bytes per pixel at once (RGBA bytes, then float channels).
+ */
+export const MAX_IMAGE_PIXELS = 25_000_000;
 
 export interface RgbaImage {
   width: number;

@@ -119,16 +119,17 @@ function toRecord(
   out: Float32Array,
   offset: number,
 ): void {
+  // Channels first picked in JS (no int32 copy of the RGBA bytes): the transient float tensor is
+  // 4 × channels bytes per pixel of the original image.
+  const pixels = img.width * img.height;
+  const src = new Float32Array(pixels * layout.channels);
+  const d = img.data;
+  for (let p = 0, q = 0; p < pixels; p++, q += 4) {
+    if (layout.channels === 1) src[p] = 0.2989 * d[q] + 0.587 * d[q + 1] + 0.114 * d[q + 2];
+    else for (let c = 0; c < layout.channels; c++) src[p * layout.channels + c] = d[q + c];
+  }
   const values = tf.tidy(() => {
-    let x = tf.tensor3d(img.data, [img.height, img.width, 4], 'int32').toFloat();
-    if (layout.channels === 3) x = x.slice([0, 0, 0], [-1, -1, 3]);
-    else if (layout.channels === 1) {
-      // tf.image.rgb_to_grayscale's weights.
-      x = x
-        .slice([0, 0, 0], [-1, -1, 3])
-        .mul(tf.tensor1d([0.2989, 0.587, 0.114]))
-        .sum(-1, true);
-    }
+    let x: tf.Tensor = tf.tensor3d(src, [img.height, img.width, layout.channels]);
     if (img.height !== layout.height || img.width !== layout.width) {
       x = tf.image.resizeBilinear(x as tf.Tensor3D, [layout.height, layout.width], false, true);
     }
