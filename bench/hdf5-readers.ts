@@ -19,18 +19,28 @@ async function main(): Promise<void> {
   }
   const h5 = (await import('h5wasm')).default;
   const module = await h5.ready;
-  const fs = module.FS as unknown as { writeFile(p: string, d: Uint8Array): void; readFile(p: string): Uint8Array; unlink(p: string): void };
+  const fs = module.FS as unknown as {
+    writeFile(p: string, d: Uint8Array): void;
+    readFile(p: string): Uint8Array;
+    unlink(p: string): void;
+  };
 
   const big = new h5.File('/big.h5', 'w');
   const layers = big.create_group('layers');
   for (let i = 0; i < 8; i++) {
     const d = new Float32Array(2048 * 1024);
     for (let j = 0; j < d.length; j++) d[j] = Math.sin(i + j);
-    layers.create_group(`dense_${i}`).create_group('vars').create_dataset({ name: '0', data: d, shape: [2048, 1024] });
+    layers
+      .create_group(`dense_${i}`)
+      .create_group('vars')
+      .create_dataset({ name: '0', data: d, shape: [2048, 1024] });
   }
   big.close();
   const files: [string, Uint8Array][] = [
-    ['real Keras 3.10 model.weights.h5 (0.5 MB)', unzipSync(fixtureBytes('CNN_Project_MNIST_TFJS', 'Subhadip_Hensh_MNIST_CNN.keras'))['model.weights.h5']],
+    [
+      'real Keras 3.10 model.weights.h5 (0.5 MB)',
+      unzipSync(fixtureBytes('CNN_Project_MNIST_TFJS', 'Subhadip_Hensh_MNIST_CNN.keras'))['model.weights.h5'],
+    ],
     ['64 MiB of float32 datasets', fs.readFile('/big.h5')],
   ];
   fs.unlink('/big.h5');
@@ -42,7 +52,7 @@ async function main(): Promise<void> {
       for (const k of typeof g.keys === 'function' ? g.keys() : g.keys) {
         const o = g.get(k) as Group & { dtype?: unknown; value?: ArrayLike<number> };
         if (o.dtype === undefined) walk(o);
-        else n += o.value?.length ?? 0;
+        else n += typeof o.value === 'object' ? (o.value?.length ?? 0) : 1;
       }
     };
     walk(f);
@@ -56,7 +66,10 @@ async function main(): Promise<void> {
       for (const k of g.keys()) {
         const o = g.get(k);
         if (o instanceof h5.Group) walk(o);
-        else if (o instanceof h5.Dataset) n += (o.value as ArrayLike<number>).length;
+        else if (o instanceof h5.Dataset) {
+          const v = o.value as ArrayLike<number> | number | bigint;
+          n += typeof v === 'object' ? v.length : 1;
+        }
       }
     };
     walk(f);
@@ -65,7 +78,11 @@ async function main(): Promise<void> {
     return n;
   };
 
-  console.log(`load average at start: ${loadavg().map((x) => x.toFixed(2)).join(' ')}`);
+  console.log(
+    `load average at start: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')}`,
+  );
   for (const [name, bytes] of files) {
     for (const [reader, read] of [
       ['jsfive', readJsfive],
@@ -79,7 +96,9 @@ async function main(): Promise<void> {
         ms.push(performance.now() - t0);
       }
       const warm = ms.slice(1).sort((a, b) => a - b)[1];
-      console.log(`${name}, ${reader}: ${values} values; first ${ms[0].toFixed(0)} ms, warm median ${warm.toFixed(0)} ms`);
+      console.log(
+        `${name}, ${reader}: ${values} values; first ${ms[0].toFixed(0)} ms, warm median ${warm.toFixed(0)} ms`,
+      );
     }
   }
 }

@@ -4,8 +4,9 @@
 // Why h5wasm and not jsfive (both by the same NIST author, both maintained): h5wasm is libhdf5
 // itself, so every storage layout h5py writes is read as h5py reads it (jsfive leaves the NUL
 // padding in Keras' fixed-length `weight_names` strings, e.g. "dense_1/bias:0\0\0"); it reads a
-// 64 MiB weights file 13–16× faster (75–91 ms vs 1.2 s warm, measured side by side); it returns
-// int64 as BigInt and float32 as Float32Array without copies through JS arrays; and it can write
+// 64 MiB weights file 7–16× faster than jsfive (side by side in bench/hdf5-readers.ts: 1.4 s vs
+// 9.5 s at load average 9, 75 ms vs 1.2 s at load average 4); it returns int64 as BigInt and
+// float32 as Float32Array without copies through JS arrays; and it can write
 // HDF5, which the tests use to plant faults in real Keras files. Its cost: 15 MiB installed, about
 // 0.3 s and 40 MiB RSS to instantiate, paid only when a Keras HDF5 file is read (lazy import).
 //
