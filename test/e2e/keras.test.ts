@@ -79,7 +79,17 @@ describe('check --model <Keras file> --data <folder of class folders>', () => {
   it('planted: zero-initialized kernels in a real .keras → model/init-shallow is the primary diagnosis', async () => {
     const json = join(tmp.dir, 'zero.json');
     const skip = ['--skip', 'loss/learning-rate,inputs/label-signal,model/simplify'];
-    const r = await cli(['check', '--model', zeroKernels, '--data', images, '--json', json, '--quiet', ...skip]);
+    const r = await cli([
+      'check',
+      '--model',
+      zeroKernels,
+      '--data',
+      images,
+      '--json',
+      json,
+      '--quiet',
+      ...skip,
+    ]);
     expect(r.code).toBe(1);
     const rep = report(json);
     expect(status(rep, 'model/init-shallow')).toBe('fail');
