@@ -54,6 +54,8 @@ export interface CheckupOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** How the data was named by the user (file names and flags), for error messages. */
   dataFlags?: DataFlags;
+  /** Lines about how the inputs were read (assumptions, what was dropped), shown in the report. */
+  notes?: string[];
   validationFlags?: DataFlags;
 }
 
@@ -247,7 +249,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
       },
       backend,
       probeTimings,
-      warnings,
+      warnings: [...(options.notes ?? []), ...warnings],
       startedAt,
     });
   } finally {
