@@ -17,12 +17,16 @@ import type { Dataset } from '../core/dataset.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
 import { firstLine, inputError } from './common.ts';
 import { decodeImage } from './image-decode.ts';
-import { PIXEL_SCALES, type PixelScale } from './pixel-scale.ts';
+import { DEFAULT_MAX_PER_CLASS, PIXEL_SCALES, type PixelScale } from './image-options.ts';
 
-export { PIXEL_SCALES, type PixelScale } from './pixel-scale.ts';
+export {
+  DEFAULT_MAX_PER_CLASS,
+  modelRescalesInputs,
+  PIXEL_SCALES,
+  type PixelScale,
+} from './image-options.ts';
 
 const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif)$/i;
-export const DEFAULT_MAX_PER_CLASS = 500;
 /** Memory the decoded records may take (float32). */
 export const IMAGE_MEMORY_BUDGET = 256 * 1024 * 1024;
 const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
@@ -229,19 +233,3 @@ export function loadImageFolder(dir: string, target: ImageTarget, flag = '--data
 }
 
 /** Whether a `--data` path is a folder (read as class folders of images). */
-export function isDirectory(path: string): boolean {
-  try {
-    return statSync(path).isDirectory();
-  } catch {
-    return false;
-  }
-}
-
-/** Whether a model rescales its own inputs: a Rescaling layer before any layer with weights. */
-export function modelRescalesInputs(model: tf.LayersModel): boolean {
-  for (const layer of model.layers) {
-    if (layer.getClassName() === 'Rescaling') return true;
-    if (layer.weights.length > 0) return false;
-  }
-  return false;
-}

@@ -4,7 +4,8 @@ import type { Dataset } from '../core/dataset.ts';
 import { inputError, isGzip, maybeGunzip, type NdArray, readInputFile, sizeOf } from './common.ts';
 import { parseCsv, selectColumns } from './csv.ts';
 import { isIdx, parseIdx } from './idx.ts';
-import { type ImageTarget, isDirectory, loadImageFolder } from './image-folder.ts';
+import type { ImageTarget } from './image-folder.ts';
+import { isDirectory } from './image-options.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { isNpy, parseNpy } from './npy.ts';
 import { isZip, readNpzArrays } from './npz.ts';
@@ -14,14 +15,14 @@ export type { Dataset } from '../core/dataset.ts';
 export type { NdArray } from './common.ts';
 export { parseCsv } from './csv.ts';
 export { parseIdx } from './idx.ts';
+// The image reader (and its decoders, CommonJS packages) loads only when a folder is read.
+export type { ImageTarget } from './image-folder.ts';
 export {
   DEFAULT_MAX_PER_CLASS,
-  type ImageTarget,
-  loadImageFolder,
   modelRescalesInputs,
   PIXEL_SCALES,
   type PixelScale,
-} from './image-folder.ts';
+} from './image-options.ts';
 export {
   loadMnist,
   MNIST_PIXEL_SCALE,
@@ -159,6 +160,7 @@ export async function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
         where,
         "is a directory; reading it as class folders of images needs the model's input shape",
       );
+    const { loadImageFolder } = await import('./image-folder.ts');
     return loadImageFolder(data, opts.image, DF);
   }
   const { bytes, format } = readFile(data, where);
