@@ -5,6 +5,9 @@ import type { Evidence } from './evidence.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
+export const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
 export interface CheckResult {
   id: CheckId;
   section: Section;
@@ -39,7 +42,13 @@ export interface Report {
     } | null;
     data: { records: number; features: number; classes: number | null; source: string } | null;
   };
-  verdict: 'pass' | 'warn' | 'fail';
+  /**
+   * `fail` when a check failed, `warn` when one warned, `pass` when checks that can tell whether
+   * the network learns passed, and `inconclusive` when none could (every check skipped, could not
+   * run, or only checks that cannot tell passed — see `overallVerdict`). Nothing checked is never
+   * a pass; the CLI exits 4 on `inconclusive`.
+   */
+  verdict: Verdict;
   diagnosis: { primary: CheckId | null; summary: string; ranked: CheckId[] };
   checks: CheckResult[];
   /** The evidence the checks judged: per-step and per-layer series for the plots; replayable. */

@@ -4,7 +4,7 @@
 // string from the report is escaped so it cannot break the table or inject HTML or links.
 import { SECTIONS } from '../core/check.ts';
 import type { CheckResult, Report } from '../core/report.ts';
-import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL } from './html/format.ts';
+import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL, VERDICT_LABEL } from './html/format.ts';
 
 type Status = CheckResult['status'];
 
@@ -43,6 +43,18 @@ function status(s: Status): string {
   return `${EMOJI[known]} ${STATUS_LABEL[known]}`;
 }
 
+const VERDICT_EMOJI: Record<Report['verdict'], string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  inconclusive: '❔',
+};
+
+function verdictText(verdict: Report['verdict']): string {
+  const v = VERDICT_LABEL[verdict] ? verdict : 'inconclusive';
+  return `${VERDICT_EMOJI[v]} ${VERDICT_LABEL[v]}`;
+}
+
 function count(checks: CheckResult[], s: Status): number {
   return checks.filter((c) => c.status === s).length;
 }
@@ -79,8 +91,7 @@ function verdictBlock(report: Report): string[] {
   ]
     .filter(Boolean)
     .join(', ');
-  const verdict = (['pass', 'warn', 'fail'] as const).includes(report.verdict) ? report.verdict : 'fail';
-  const lines = [`# nn-doctor checkup: ${status(verdict)}`, ''];
+  const lines = [`# nn-doctor checkup: ${verdictText(report.verdict)}`, ''];
   lines.push(`**${tally(report.checks) || 'no check ran'}**${about ? ` — ${about}` : ''}`, '');
   const byId = new Map(report.checks.map((c) => [c.id as string, c]));
   const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;

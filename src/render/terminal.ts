@@ -65,7 +65,14 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     `${report.evidence.source === 'tensorboard' ? 'from TensorBoard event files' : `backend ${report.environment.backend ?? 'n/a'}`} · ${(report.timings.totalMs / 1000).toFixed(1)} s`,
   );
   out.push('');
-  const verdictColor = report.verdict === 'pass' ? '32' : report.verdict === 'warn' ? '33' : '31';
+  const verdictColor =
+    report.verdict === 'pass'
+      ? '32'
+      : report.verdict === 'warn'
+        ? '33'
+        : report.verdict === 'fail'
+          ? '31'
+          : '35';
   out.push(`${paint(`Verdict: ${report.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
   out.push(wrap(report.diagnosis.summary, width, '  '));
 
