@@ -159,6 +159,8 @@ export interface TrainingEvidence {
   dataLoss?: Series;
   regLoss?: Series;
   accuracy?: Series;
+  /** Validation accuracy, when one was measured (logs: an eval run or `val_acc`-style tag). */
+  valAccuracy?: Series;
   /** Validation loss, when a validation run/set exists (per evaluation step). */
   valLoss?: Series;
   /** Data loss before any update, inference mode, on ≥ 128 records. */

@@ -224,9 +224,54 @@ function subject(report: Report): string[] {
   return lines;
 }
 
+/** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
+function logsBlock(report: Report): string[] {
+  const logs = report.logs;
+  if (!logs) return [];
+  const code = (s: string) => `\`${s.replaceAll('`', "'")}\``;
+  const lines = [
+    '## Logs',
+    '',
+    `Diagnosed ${mdEscape(logs.experiment)}: ${mdEscape(logs.chosenBecause)}.`,
+    '',
+  ];
+  const others = logs.experiments.filter((e) => !e.diagnosed);
+  if (others.length) {
+    lines.push(
+      `Other experiments: ${others.map((e) => `${mdEscape(e.name)} (${mdEscape(e.verdict)}${e.primary ? `: ${mdId(e.primary)}` : ''})`).join(', ')}.`,
+      '',
+    );
+  }
+  for (const note of logs.notes) lines.push(`- ${mdEscape(note)}`);
+  if (logs.notes.length) lines.push('');
+  if (logs.used.length) {
+    lines.push('| Tag | Run | Read as |', '| --- | --- | --- |');
+    for (const t of logs.used) lines.push(`| ${mdEscape(t.tag)} | ${mdEscape(t.run)} | ${mdEscape(t.as)} |`);
+    lines.push('');
+  }
+  if (logs.unused.length) {
+    lines.push(
+      `**Tags not used (${logs.unused.length}):**`,
+      '',
+      '| Tag | Run | Why | To read it |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const t of logs.unused)
+      lines.push(
+        `| ${mdEscape(t.tag)} | ${mdEscape(t.run)} | ${mdEscape(t.as)} | ${t.map ? code(t.map) : ''} |`,
+      );
+    lines.push('');
+  }
+  return lines;
+}
+
 /** Renders the report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: Report): string {
-  return [...verdictBlock(report), ...checksTable(report), ...findings(report), ...subject(report)].join(
-    '\n',
-  );
+  return [
+    ...verdictBlock(report),
+    ...checksTable(report),
+    ...findings(report),
+    ...logsBlock(report),
+    ...subject(report),
+  ].join('\n');
 }

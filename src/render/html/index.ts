@@ -429,6 +429,38 @@ function subjectSection(report: Report): string {
 </section>`;
 }
 
+/** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
+function logsSection(report: Report): string {
+  const logs = report.logs;
+  if (!logs) return '';
+  const others = logs.experiments.filter((e) => !e.diagnosed);
+  const otherList = others.length
+    ? `<p>Other experiments: ${others
+        .map(
+          (e) => `${esc(e.name)} (${esc(e.verdict)}${e.primary ? `: <code>${esc(e.primary)}</code>` : ''})`,
+        )
+        .join(', ')}.</p>`
+    : '';
+  const notes = logs.notes.length ? `<ul>${logs.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  const rows = (tags: typeof logs.used, withMap: boolean) =>
+    tags
+      .map(
+        (t) =>
+          `<tr><td><code>${esc(t.tag)}</code></td><td>${esc(t.run)}</td><td>${esc(t.as)}</td>${withMap ? `<td>${t.map ? `<code>${esc(t.map)}</code>` : ''}</td>` : ''}</tr>`,
+      )
+      .join('');
+  const used = logs.used.length
+    ? `<div class="kv-block"><p class="kv-caption">Tags read</p><table class="kv"><thead><tr><th>Tag</th><th>Run</th><th>Read as</th></tr></thead><tbody>${rows(logs.used, false)}</tbody></table></div>`
+    : '<p>No tag was read.</p>';
+  const unused = logs.unused.length
+    ? `<div class="kv-block" id="tags-not-used"><p class="kv-caption">Tags not used (${logs.unused.length})</p><table class="kv"><thead><tr><th>Tag</th><th>Run</th><th>Why</th><th>To read it</th></tr></thead><tbody>${rows(logs.unused, true)}</tbody></table></div>`
+    : '';
+  return `<section class="block" id="logs" aria-labelledby="h-logs">
+<h2 id="h-logs">Logs</h2>
+<p>Diagnosed <b>${esc(logs.experiment)}</b>: ${esc(logs.chosenBecause)}.</p>${otherList}${notes}${used}${unused}
+</section>`;
+}
+
 function masthead(report: Report): string {
   const model = report.subject?.model;
   const data = report.subject?.data;
@@ -472,6 +504,7 @@ ${hero(report, drawn)}
 ${toc(report, plots.figures)}
 ${checklist(report, drawn)}
 ${plotsSection(report, plots.figures, plots.failures)}
+${logsSection(report)}
 ${subjectSection(report)}
 </main>
 <footer>Written by ${esc(version)} · report schema v${esc(report.schemaVersion)} · ${esc(report.checks.length)} checks · self-contained: opens offline, prints cleanly.</footer>
