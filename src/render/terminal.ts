@@ -80,13 +80,7 @@ function logsLines(logs: LogsReport, width: number, color: boolean): string[] {
   if (logs.unused.length) {
     out.push(`  Not used (${logs.unused.length}):`);
     for (const t of logs.unused.slice(0, UNUSED_SHOWN))
-      out.push(
-        wrap(
-          `${t.tag}${where(t)} — ${t.as}${t.map ? `; to read it: ${t.map}` : ''}`,
-          width,
-          '    ',
-        ),
-      );
+      out.push(wrap(`${t.tag}${where(t)} — ${t.as}${t.map ? `; to read it: ${t.map}` : ''}`, width, '    '));
     if (logs.unused.length > UNUSED_SHOWN)
       out.push(`    … and ${logs.unused.length - UNUSED_SHOWN} more (see the JSON report)`);
     const maps = [...new Set(logs.unused.flatMap((t) => (t.map ? [t.map] : [])))];
