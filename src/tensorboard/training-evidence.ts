@@ -26,8 +26,11 @@ import type { Granularity, Phase } from './tags.ts';
 
 const GRANULARITY_RANK = { batch: 0, none: 1, epoch: 2 } as const;
 const rank = (g: Granularity | null) => GRANULARITY_RANK[g ?? 'none'];
-const maxStep = (s: { steps: readonly number[] }) =>
-  s.steps.reduce((m, x) => Math.max(m, x), Number.NEGATIVE_INFINITY);
+const maxStep = (s: { steps: ArrayLike<number> }) => {
+  let m = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < s.steps.length; i++) m = Math.max(m, s.steps[i]);
+  return m;
+};
 
 /** The candidate to use: explicit --map first, then `like`'s step unit, the finest unit, the longest. */
 function pick(cands: ScalarCandidate[], like?: ScalarCandidate): ScalarCandidate | undefined {
@@ -70,7 +73,11 @@ export function sumOfTerms(parts: ScalarCandidate[]): ScalarCandidate | undefine
   return {
     run: best[0].run,
     tag: best.map((c) => c.tag).join(' + '),
-    logged: { steps, values, wallTimes: steps.map((step) => wall.get(step) ?? 0) },
+    logged: {
+      steps: Float64Array.from(steps),
+      values: Float64Array.from(values),
+      wallTimes: Float64Array.from(steps, (step) => wall.get(step) ?? 0),
+    },
     granularity: best[0].granularity,
     explicit: best.some((c) => c.explicit),
     sources: best.map((c) => ({ run: c.run, tag: c.tag })),
