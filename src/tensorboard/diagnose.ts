@@ -95,7 +95,8 @@ function summaryOf(d: Diagnosed, diagnosed: boolean): LogExperiment {
 
 /** The experiment to detail, and why: the newest the checks could judge, else the newest with any tag used. */
 function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
-  if (all.length === 1) return { chosen: all[0], because: 'the only experiment in the log directory' };
+  if (all.length === 1)
+    return { chosen: all[0], because: 'the only experiment in the log directory that holds values' };
   const judged = all.findIndex((d) => d.report.verdict !== 'inconclusive');
   const newer = (i: number) => all.slice(0, i).map((d) => `'${d.experiment.name}'`);
   const list = (names: string[]) =>
@@ -160,7 +161,13 @@ export async function diagnoseLogdir(
   const mapStarted = performance.now();
   // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
   const all = candidates.map((e) => diagnoseOne(e, logdir, map, options));
-  const { chosen, because } = choose(all);
+  const choice = choose(all);
+  const { chosen } = choice;
+  const emptyCount = experiments.length - candidates.length;
+  const because =
+    emptyCount > 0
+      ? `${choice.because} (${emptyCount} more hold${emptyCount === 1 ? 's' : ''} no value at all)`
+      : choice.because;
   const mapMs = performance.now() - mapStarted;
   const unmatched = (entry: MapEntry) => all.every((d) => d.mapped.unmatchedMap.includes(entry));
   warnings.push(...chosen.mapped.warnings);
@@ -210,5 +217,10 @@ export async function diagnoseLogdir(
     unused: chosen.mapped.tags.unused,
     notes: chosen.mapped.summary.notes,
   };
+  const unused = chosen.mapped.tags.unused;
+  if (report.verdict === 'inconclusive' && unused.length > 0) {
+    const maps = [...new Set(unused.flatMap((t) => (t.map ? [t.map] : [])))];
+    report.diagnosis.summary += ` ${unused.length} tag${unused.length === 1 ? ' was' : 's were'} not read (listed under Logs)${maps.length ? `; ${maps.join(' ')} would read ${maps.length === 1 ? 'it' : 'them'}` : ''}.`;
+  }
   return { report };
 }

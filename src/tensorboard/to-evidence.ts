@@ -98,7 +98,7 @@ export function noTrainingReason(unused: LogTag[]): string {
   if (scalars.length > 0) {
     const names = scalars.slice(0, 3).map((t) => `'${t.tag}'`);
     const more = scalars.length > 3 ? ` and ${scalars.length - 3} more` : '';
-    return `no tag was read as the training loss, gradients, weights or activations (scalars logged: ${names.join(', ')}${more}); if one is the loss, --map TAG=loss reads it, else ${LOG_TRAINING}`;
+    return `none of the logged scalars (${names.join(', ')}${more}) follows a convention nn-doctor knows, and no gradients, weights or activations were logged; if one of them is the training loss, --map TAG=loss reads it (the tags not used are listed in the report)`;
   }
   return LOG_TRAINING;
 }
