@@ -78,7 +78,7 @@ class ScalarColumns {
   push(step: number, value: number, wallTime: number): void {
     const n = this.n;
     if (n === this.steps.length) this.grow(n * 2);
-    if (this.values instanceof Float32Array && Math.fround(value) !== value && value === value) {
+    if (this.values instanceof Float32Array && Math.fround(value) !== value && !Number.isNaN(value)) {
       const wide = new Float64Array(this.steps.length);
       wide.set(this.values.subarray(0, n));
       this.values = wide;
