@@ -154,6 +154,16 @@ testCheck(check, {
       measured: { classes: 10 },
     },
     {
+      name: 'check: flat at ln 10 and no LR in the sweep works: the LR is not the cause, only a warn',
+      evidence: evidence({
+        task: task(),
+        training: training({ loss: series(curve(2.31, 2.3)) }),
+        lrSweep: sweep({ minLoss: 2.25, startLoss: 2.3 }),
+      }),
+      status: 'warn',
+      measured: { trend: 'flat' },
+    },
+    {
       name: 'check: flat at ln 10 while the sweep finds a working LR: the LR fail, not chance',
       evidence: evidence({
         task: task(),

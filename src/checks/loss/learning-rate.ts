@@ -111,8 +111,11 @@ export default defineCheck({
       sweepMinRatio,
     };
     if (!diverged && !flat) return { status: 'pass', measured };
-    const chance = flat ? atChance(training, task, last, t) : null;
-    if (chance && (!lrSweep || lrSweep.minLoss >= t.workingLossRatio * lrSweep.startLoss)) {
+    // Without an LR range test (a training log), a flat loss at chance is a learning failure to
+    // fail on. With one, the sweep says whether the LR is the cause: when no LR works, the other
+    // experiments (overfit-50, control corpus, shuffled labels) name the cause, and this only warns.
+    const chance = flat && !lrSweep ? atChance(training, task, last, t) : null;
+    if (chance) {
       return {
         status: 'fail',
         measured: {
