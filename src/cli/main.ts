@@ -5,13 +5,18 @@
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { renderTerminal } from '../render/terminal.ts';
-import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
 import { CHECKS_USAGE, renderCheckList } from './checks.ts';
 import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
 import { checkOutputPaths, writeReports } from './output.ts';
 import { parseReportArgs, REPORT_USAGE, readReport, replayReport } from './report.ts';
 
-const USAGE = `nn-doctor — an automated checkup for neural networks that don't learn
+// `check` and its TF.js stack are imported only when needed: `diagnose`, `report` and `checks`
+// never load TF.js (importing it is most of their start-up time).
+const checkCommand = () => import('./check.ts');
+
+async function usage(): Promise<string> {
+  const { CHECK_USAGE } = await checkCommand();
+  return `nn-doctor — an automated checkup for neural networks that don't learn
 
 ${CHECK_USAGE}
 ${DIAGNOSE_USAGE}
@@ -19,6 +24,7 @@ ${REPORT_USAGE}
 ${CHECKS_USAGE}
 
 With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
+}
 
 function printUsage(text: string): number {
   process.stdout.write(`${text}\n`);
@@ -50,7 +56,7 @@ function exitCode(report: Report): number {
 
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--help' || first === '-h' || first === 'help') return printUsage(USAGE);
+  if (first === '--help' || first === '-h' || first === 'help') return printUsage(await usage());
   if (first === 'diagnose') {
     const cmd = parseDiagnoseArgs(rest);
     if (cmd.help) return printUsage(DIAGNOSE_USAGE);
@@ -73,6 +79,7 @@ export async function main(argv: string[]): Promise<number> {
       `unknown command '${first}' (use check, diagnose, report or checks; --help for usage)`,
     );
   }
+  const { CHECK_USAGE, parseCheckArgs, runCheck } = await checkCommand();
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
   if (cmd.help) return printUsage(CHECK_USAGE);
   return finish(await runCheck(cmd), cmd.outputs, cmd.quiet);
