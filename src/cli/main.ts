@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // nn-doctor command line: check | diagnose | report | checks. Exit codes: 0 no check failed,
-// 1 a check failed, 2 usage or input error (one line on stderr, no stack trace).
+// 1 a check failed, 2 usage or input error (one line on stderr, no stack trace), 3 internal
+// error, 4 inconclusive (the input was read but no check could judge it: never a pass).
 // Runs in the process that starts it (bin/nn-doctor.js imports the compiled file): signals reach it
 // directly. Each command imports only its own modules; only `check` loads TF.js and only HTML
 // output loads the plot renderer (check.ts, output.ts): `checks`, `diagnose` and `report` start
@@ -48,7 +49,13 @@ async function finish(
         width: Math.min(110, process.stdout.columns ?? 100),
       }),
     );
-  return report.checks.some((c) => c.status === 'fail') ? 1 : 0;
+  return exitCode(report);
+}
+
+/** 1 when a check failed, 4 when nothing could be judged (DESIGN.md §3), else 0. */
+function exitCode(report: Report): number {
+  if (report.checks.some((c) => c.status === 'fail')) return 1;
+  return report.verdict === 'inconclusive' ? 4 : 0;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -69,5 +69,11 @@ export function replayReport(
     warnings: saved.warnings,
     probeTimings: saved.timings.probes,
   });
-  return { ...replayed, environment: saved.environment, timings: saved.timings };
+  // What diagnose read from the logs is a fact of the run, like its environment: kept as saved.
+  return {
+    ...replayed,
+    environment: saved.environment,
+    timings: saved.timings,
+    ...(saved.logs ? { logs: saved.logs } : {}),
+  };
 }

@@ -47,7 +47,9 @@ export default defineCheck({
     );
     if (!found) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
     const { layers, top } = found;
+    const histogramValues = top.stats.histogramValues;
     const measured = {
+      ...(histogramValues !== undefined ? { estimated: true, histogramValues } : {}),
       worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
@@ -69,7 +71,10 @@ export default defineCheck({
     }
     if (reason === 'no-saturating-layers')
       return { summary: 'The model has no tanh/sigmoid hidden layers to judge.', remedy: null };
-    const summary = `${pct(Number(measured.worstFraction))} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const estimate = measured.estimated
+      ? `An estimated ${pct(Number(measured.worstFraction))} (from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} values)`
+      : pct(Number(measured.worstFraction));
+    const summary = `${estimate} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
