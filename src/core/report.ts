@@ -66,6 +66,38 @@ export interface LogsReport {
   notes: string[];
 }
 
+/** A finding raised while a run was watched: a check's verdict became conclusive at `step`. */
+export interface LiveFinding {
+  id: CheckId;
+  title: string;
+  status: 'warn' | 'fail';
+  /** Training step at which the verdict became conclusive (the step the finding is raised at). */
+  step: number;
+  /** Step at which the evidence first showed this verdict (≤ step). */
+  firstSeenStep: number;
+  /** Wall-clock time it was raised (ISO 8601) and milliseconds since watching began. */
+  wallTime: string;
+  elapsedMs: number;
+  /** One sentence: the measured value against the threshold. */
+  summary: string;
+  measured: Measured;
+  thresholds: Record<string, number>;
+  remedy: string | null;
+  /** Id of the report plot that shows its evidence. */
+  plot?: string;
+  /** Why it counted as conclusive then (the rule of src/watch/conclusive.ts, in words). */
+  conclusiveBecause: string;
+}
+
+/** `watch` only: what was raised while the run went on. */
+export interface WatchReport {
+  source: 'tfjs' | 'tensorboard';
+  /** Steps watched (the last step seen + 1). */
+  steps: number;
+  /** In the order they were raised. */
+  findings: LiveFinding[];
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -96,5 +128,7 @@ export interface Report {
   warnings: string[];
   /** `diagnose` only: the experiments and tags of the log directory, used and unused. */
   logs?: LogsReport;
+  /** `watch` only: the findings raised live, with their steps. */
+  watch?: WatchReport;
   timings: { totalMs: number; probes: Record<string, number> };
 }

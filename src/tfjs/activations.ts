@@ -4,9 +4,9 @@ import * as tf from '@tensorflow/tfjs';
 import type { ActivationStats } from '../core/evidence.ts';
 import { layerActivation } from './model-info.ts';
 
-const RELU_FAMILY = new Set(['relu', 'relu6', 'leakyrelu', 'elu', 'selu']);
-const SIGMOID_FAMILY = new Set(['sigmoid', 'hardsigmoid', 'hard_sigmoid']);
-const TANH_FAMILY = new Set(['tanh', 'softsign']);
+export const RELU_FAMILY = new Set(['relu', 'relu6', 'leakyrelu', 'elu', 'selu']);
+export const SIGMOID_FAMILY = new Set(['sigmoid', 'hardsigmoid', 'hard_sigmoid']);
+export const TANH_FAMILY = new Set(['tanh', 'softsign']);
 const SKIP_CLASSES = new Set([
   'InputLayer',
   'Dropout',
@@ -20,12 +20,15 @@ const SKIP_CLASSES = new Set([
 ]);
 const HISTOGRAM_BINS = 30;
 
+/** sigmoid' = y(1−y) ≤ 0.0025 (1% of 0.25) ⇔ y ≤ 0.0025 or y ≥ 0.9975. */
+export const SIGMOID_SATURATED = 0.0025;
+/** tanh' = 1 − y² ≤ 0.01 ⇔ |y| ≥ 0.995. */
+export const TANH_SATURATED = 0.995;
+
 /** Whether a value lies where the activation's derivative is below 1% of its maximum. */
 function saturatedTest(activation: string): ((v: number) => boolean) | null {
-  // sigmoid' = y(1−y) ≤ 0.0025 (1% of 0.25) ⇔ y ≤ 0.0025 or y ≥ 0.9975
-  if (SIGMOID_FAMILY.has(activation)) return (v) => v <= 0.0025 || v >= 0.9975;
-  // tanh' = 1 − y² ≤ 0.01 ⇔ |y| ≥ 0.995
-  if (TANH_FAMILY.has(activation)) return (v) => Math.abs(v) >= 0.995;
+  if (SIGMOID_FAMILY.has(activation)) return (v) => v <= SIGMOID_SATURATED || v >= 1 - SIGMOID_SATURATED;
+  if (TANH_FAMILY.has(activation)) return (v) => Math.abs(v) >= TANH_SATURATED;
   return null;
 }
 
@@ -35,8 +38,13 @@ export interface ActivationProbe {
   dispose(): void;
 }
 
-/** Builds a model that exposes the hidden layers' outputs (sharing the model's weights). */
-export function activationProbe(model: tf.LayersModel): ActivationProbe | null {
+/**
+ * A model that outputs the hidden layers' outputs, sharing the model's layers and weights (it owns
+ * nothing: the user's model is left as it is), and those layers' names and activations.
+ */
+export function hiddenOutputs(
+  model: tf.LayersModel,
+): { probeModel: tf.LayersModel; layers: { name: string; activation: string }[] } | null {
   const last = model.layers[model.layers.length - 1];
   const chosen = model.layers.filter((layer) => {
     if (layer === last || SKIP_CLASSES.has(layer.getClassName())) return false;
@@ -57,6 +65,14 @@ export function activationProbe(model: tf.LayersModel): ActivationProbe | null {
     name: l.name,
     activation: (layerActivation(l) ?? 'linear').toLowerCase(),
   }));
+  return { probeModel, layers };
+}
+
+/** Builds a model that exposes the hidden layers' outputs (sharing the model's weights). */
+export function activationProbe(model: tf.LayersModel): ActivationProbe | null {
+  const hidden = hiddenOutputs(model);
+  if (!hidden) return null;
+  const { probeModel, layers } = hidden;
   return {
     layers,
     measure(x) {

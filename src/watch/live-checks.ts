@@ -1,0 +1,125 @@
+// The same pure checks as `check` and `diagnose`, evaluated again and again on the evidence of a run
+// in progress. A finding is raised once per check and severity (a warning, then maybe a failure),
+// at the step where its verdict became conclusive (conclusive.ts), with the measured numbers and
+// the thresholds. Framework-free: the TF.js watcher and the log-directory watcher both feed it.
+import { ALL_CHECKS } from '../checks/index.ts';
+import { type AnyCheck, type CheckId, effectiveThresholds } from '../core/check.ts';
+import type { Evidence } from '../core/evidence.ts';
+import { validateRunOptions } from '../core/options.ts';
+import type { LiveFinding } from '../core/report.ts';
+import { isSelected, type RunOptions } from '../core/runner.ts';
+import { type Progress, type Rule, ruleFor } from './conclusive.ts';
+
+export type { LiveFinding };
+
+const LEVEL = { pass: 0, skip: 0, warn: 1, fail: 2 } as const;
+
+interface Pending {
+  step: number;
+  progress: Progress;
+}
+
+export interface LiveChecksOptions extends RunOptions {
+  /** Time origin of `elapsedMs` (Date.now() clock); default: when the LiveChecks was made. */
+  startedAt?: number;
+}
+
+export class LiveChecks {
+  readonly findings: LiveFinding[] = [];
+  private readonly checks: AnyCheck[];
+  private readonly pending = new Map<string, Pending>();
+  private readonly raised = new Map<CheckId, number>();
+  private readonly startedAt: number;
+  /** Evaluations run and their total time (ms), for the overhead figures. */
+  evaluations = 0;
+  evaluationMs = 0;
+
+  constructor(private readonly options: LiveChecksOptions = {}) {
+    validateRunOptions(options);
+    this.checks = ALL_CHECKS.filter((c) => isSelected(c.id, options));
+    this.startedAt = options.startedAt ?? Date.now();
+  }
+
+  /** Evaluates every selected check on `evidence`; returns the findings that became conclusive now. */
+  evaluate(evidence: Evidence, progress: Progress, now = Date.now()): LiveFinding[] {
+    const began = performance.now();
+    const fresh: LiveFinding[] = [];
+    for (const check of this.checks) {
+      if (check.needs.some((key: keyof Evidence) => evidence[key] === undefined)) continue;
+      const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
+      let detection: ReturnType<AnyCheck['evaluate']>;
+      try {
+        detection = check.evaluate(evidence, thresholds);
+      } catch {
+        continue; // the report at the end shows the error; nothing to raise live
+      }
+      const level = LEVEL[detection.status];
+      for (const target of [2, 1]) {
+        const key = `${check.id}:${target}`;
+        if ((this.raised.get(check.id) ?? 0) >= target) continue;
+        if (level < target) {
+          this.pending.delete(key);
+          continue;
+        }
+        const rule = ruleFor(check.id, detection);
+        let seen = this.pending.get(key);
+        if (!seen) {
+          seen = { step: progress.step, progress };
+          this.pending.set(key, seen);
+        }
+        if (!conclusive(rule, seen, progress)) continue;
+        const words = check.explain(detection, evidence, thresholds);
+        const finding: LiveFinding = {
+          id: check.id,
+          title: check.title,
+          status: target === 2 ? 'fail' : 'warn',
+          step: progress.step,
+          firstSeenStep: seen.step,
+          wallTime: new Date(now).toISOString(),
+          elapsedMs: now - this.startedAt,
+          summary: words.summary,
+          measured: detection.measured,
+          thresholds,
+          remedy: words.remedy,
+          ...(check.plot ? { plot: check.plot } : {}),
+          conclusiveBecause: rule.words,
+        };
+        this.raised.set(check.id, target);
+        this.findings.push(finding);
+        fresh.push(finding);
+        break; // a failure raised now makes the warning moot
+      }
+    }
+    this.evaluations++;
+    this.evaluationMs += performance.now() - began;
+    return fresh;
+  }
+}
+
+function conclusive(rule: Rule, seen: Pending, now: Progress): boolean {
+  if (rule.kind === 'immediate') return true;
+  if (rule.kind === 'final') return false;
+  const count = now[rule.counter];
+  return (
+    count >= rule.minPoints &&
+    count - seen.progress[rule.counter] >= rule.fresh &&
+    now.step - seen.step >= rule.span(seen.step)
+  );
+}
+
+/**
+ * Keeps evaluation under a share of the wall time: after an evaluation that took d ms, the next
+ * one is due (1/share − 1)·d ms after it ended. Urgent evidence (a NaN) is evaluated at once.
+ */
+export class EvaluationBudget {
+  private nextAt = 0;
+  constructor(private readonly share = 0.02) {}
+
+  due(now = performance.now()): boolean {
+    return now >= this.nextAt;
+  }
+
+  spent(ms: number, now = performance.now()): void {
+    this.nextAt = now + ms * (1 / this.share - 1);
+  }
+}
