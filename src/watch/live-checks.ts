@@ -108,11 +108,13 @@ function conclusive(rule: Rule, seen: Pending, now: Progress): boolean {
 }
 
 /**
- * Keeps evaluation under a share of the wall time: after an evaluation that took d ms, the next
- * one is due (1/share − 1)·d ms after it ended. Urgent evidence (a NaN) is evaluated at once.
+ * Keeps evaluation under a share of the wall time: after evaluations that took d ms (the median of
+ * the last few: the first ones include the JIT's warm-up), the next one is due (1/share − 1)·d ms
+ * later. Urgent evidence (a NaN) is evaluated at once.
  */
 export class EvaluationBudget {
   private nextAt = 0;
+  private readonly recent: number[] = [];
   constructor(private readonly share = 0.02) {}
 
   due(now = performance.now()): boolean {
@@ -120,6 +122,9 @@ export class EvaluationBudget {
   }
 
   spent(ms: number, now = performance.now()): void {
-    this.nextAt = now + ms * (1 / this.share - 1);
+    this.recent.push(ms);
+    if (this.recent.length > 5) this.recent.shift();
+    const typical = [...this.recent].sort((a, b) => a - b)[this.recent.length >> 1];
+    this.nextAt = now + typical * (1 / this.share - 1);
   }
 }

@@ -335,7 +335,9 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
     tf.dispose(batch.flatMap((p) => (p.acc ? [p.loss, p.acc] : [p.loss])));
     const width = withAcc ? 2 : 1;
     readBack(tf.keep(stacked), (v) => {
-      batch.forEach((p, i) => log.addLoss(p.step, v[i * width], withAcc ? v[i * width + 1] : undefined));
+      batch.forEach((p, i) => {
+        log.addLoss(p.step, v[i * width], withAcc ? v[i * width + 1] : undefined);
+      });
     });
   };
 
