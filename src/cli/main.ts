@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// nn-doctor command line: check | diagnose | report | checks. Exit codes: 0 no check failed,
+// nn-doctor command line: check | diagnose | watch | report | checks. Exit codes: 0 no check failed,
 // 1 a check failed, 2 usage or input error (one line on stderr, no stack trace), 3 internal
 // error, 4 inconclusive (the input was read but no check could judge it: never a pass).
 // Runs in the process that starts it (bin/nn-doctor.js imports the compiled file): signals reach it
@@ -10,9 +10,10 @@ import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 
 async function usage(): Promise<string> {
-  const [check, diagnose, report, checks] = await Promise.all([
+  const [check, diagnose, watch, report, checks] = await Promise.all([
     import('./check.ts'),
     import('./diagnose.ts'),
+    import('./watch.ts'),
     import('./report.ts'),
     import('./checks.ts'),
   ]);
@@ -20,6 +21,7 @@ async function usage(): Promise<string> {
 
 ${check.CHECK_USAGE}
 ${diagnose.DIAGNOSE_USAGE}
+${watch.WATCH_USAGE}
 ${report.REPORT_USAGE}
 ${checks.CHECKS_USAGE}
 
@@ -67,6 +69,12 @@ export async function main(argv: string[]): Promise<number> {
     if (cmd.help) return printUsage(DIAGNOSE_USAGE);
     return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
   }
+  if (first === 'watch') {
+    const { WATCH_USAGE, parseWatchArgs, runWatch } = await import('./watch.ts');
+    const cmd = parseWatchArgs(rest);
+    if (cmd.help) return printUsage(WATCH_USAGE);
+    return finish(await runWatch(cmd), cmd.outputs, cmd.quiet);
+  }
   if (first === 'checks') {
     if (rest.length) throw new UsageError(`checks: takes no arguments (got '${rest[0]}')`);
     const { renderCheckList } = await import('./checks.ts');
@@ -84,7 +92,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
     throw new UsageError(
-      `unknown command '${first}' (use check, diagnose, report or checks; --help for usage)`,
+      `unknown command '${first}' (use check, diagnose, watch, report or checks; --help for usage)`,
     );
   }
   const { CHECK_USAGE, parseCheckArgs, runCheck } = await import('./check.ts');

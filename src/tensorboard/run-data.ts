@@ -145,6 +145,16 @@ export class RunAccumulator implements EventSink {
     this.version = 0;
   }
 
+  /** The version of the file being read, to resume that file later (`resumeFile`) when tailing. */
+  get currentVersion(): number {
+    return this.version;
+  }
+
+  /** Goes on reading a file started earlier (tailing a log being written), with its version. */
+  resumeFile(version: number): void {
+    this.version = version;
+  }
+
   fileVersion(version: string): void {
     const m = /:(\d+)$/.exec(version);
     this.version = m ? Number(m[1]) : 0;

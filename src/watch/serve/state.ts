@@ -1,0 +1,76 @@
+// What the live page shows, as one JSON snapshot: the status line, the findings raised so far and
+// the report's plots drawn from the evidence so far (SVG strings).
+import type { LiveFinding, Report } from '../../core/report.ts';
+import { buildPlots, createDocument } from '../../render/html/plots/index.ts';
+
+export interface PagePlot {
+  id: string;
+  title: string;
+  caption: string;
+  svg: string;
+  /** Points of evidence behind the plot (training steps for the curves), for a person and for tests. */
+  points: number;
+}
+
+export interface PageState {
+  phase: 'watching' | 'finished';
+  verdict: Report['verdict'];
+  /** One line: the state of the run as judged so far. */
+  headline: string;
+  step: number | null;
+  updated: string;
+  findings: LiveFinding[];
+  plots: PagePlot[];
+  /** Checks that judged something so far, by status. */
+  tally: Record<string, number>;
+}
+
+function pointsOf(report: Report, id: string): number {
+  const t = report.evidence.training;
+  if (!t) return 0;
+  if (id === 'loss-curve') return t.loss.values.length + (t.valLoss?.values.length ?? 0);
+  if (id === 'gradient-norms' || id === 'update-ratios') return t.weights[0]?.steps.length ?? 0;
+  return 1;
+}
+
+function headline(report: Report, findings: LiveFinding[], phase: PageState['phase']): string {
+  const fails = findings.filter((f) => f.status === 'fail');
+  const warns = findings.filter((f) => f.status === 'warn');
+  const lead = phase === 'finished' ? 'Finished' : 'Watching';
+  if (fails.length)
+    return `${lead}: ${fails.length} check${fails.length === 1 ? '' : 's'} failed — latest ${fails[fails.length - 1].id} at step ${fails[fails.length - 1].step}`;
+  if (warns.length)
+    return `${lead}: no check failed, ${warns.length} warning${warns.length === 1 ? '' : 's'}`;
+  if (!report.evidence.training) return `${lead}: waiting for the first training values`;
+  return `${lead}: nothing found so far`;
+}
+
+export function pageState(report: Report, phase: PageState['phase']): PageState {
+  const findings = report.watch?.findings ?? [];
+  const dom = createDocument();
+  let plots: PagePlot[];
+  try {
+    plots = buildPlots(report, dom.document).figures.map((f) => ({
+      id: f.id,
+      title: f.title,
+      caption: f.caption,
+      svg: f.panels.join('\n'),
+      points: pointsOf(report, f.id),
+    }));
+  } finally {
+    dom.close();
+  }
+  const tally: Record<string, number> = {};
+  for (const c of report.checks) if (c.status !== 'skip') tally[c.status] = (tally[c.status] ?? 0) + 1;
+  const steps = report.evidence.training?.loss.steps;
+  return {
+    phase,
+    verdict: report.verdict,
+    headline: headline(report, findings, phase),
+    step: steps?.length ? steps[steps.length - 1] : null,
+    updated: new Date().toISOString(),
+    findings,
+    plots,
+    tally,
+  };
+}

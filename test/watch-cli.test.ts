@@ -1,0 +1,85 @@
+// `nn-doctor watch LOGDIR` while a writer process appends to the logs (test/watch/writer.ts): the
+// findings are printed in the order they became true, with their steps; a record cut in half is
+// waited for, not reported as damage; a restart (SessionLog START in a new file) and a new
+// validation sub-run are followed; the watch ends after --idle-timeout with diagnose's exit code
+// and report, holding the live findings.
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { Report } from '../src/core/report.ts';
+
+const ROOT = join(import.meta.dirname, '..');
+const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+const WRITER = join(import.meta.dirname, 'watch', 'writer.ts');
+const dir = mkdtempSync(join(tmpdir(), 'nn-doctor-watch-'));
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function runWatch(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'watch', ...args], { cwd: ROOT });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('nn-doctor watch on logs being written', () => {
+  it('prints each finding once, in order, through a cut record, a restart and a new sub-run', async () => {
+    const logdir = join(dir, 'logs');
+    const json = join(dir, 'watch.json');
+    await import('node:fs').then((fs) => fs.mkdirSync(logdir));
+    const watching = runWatch([logdir, '--poll', '100', '--idle-timeout', '3', '--json', json]);
+    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise<void>((done, fail) =>
+      execFile(process.execPath, ['--import', 'tsx', WRITER, logdir, '250'], { cwd: ROOT }, (err) =>
+        err ? fail(err) : done(),
+      ),
+    );
+    const { code, stdout, stderr } = await watching;
+    const lines = stdout.split('\n').filter((l) => l.startsWith('step '));
+    const found = lines.map((l) => /^step (\d+)\s+(FAIL|WARN)\s+(\S+)/.exec(l)?.slice(1));
+    // Exploding gradients (from step 80) before the NaN loss (step 120), each once.
+    const ids = found.map((f) => f?.[2]);
+    expect(ids).toContain('other/exploding-gradients');
+    expect(ids).toContain('loss/non-finite');
+    expect(ids.indexOf('other/exploding-gradients')).toBeLessThan(ids.indexOf('loss/non-finite'));
+    expect(new Set(ids).size).toBe(ids.length);
+    const stepOf = (id: string) => Number(found.find((f) => f?.[2] === id)?.[0]);
+    expect(stepOf('other/exploding-gradients')).toBeGreaterThanOrEqual(80);
+    expect(stepOf('other/exploding-gradients')).toBeLessThan(120);
+    expect(stepOf('loss/non-finite')).toBeGreaterThanOrEqual(120);
+    const steps = found.map((f) => Number(f?.[0]));
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    // The half-written record was waited for; the restart and the new sub-run were noticed.
+    expect(stderr).not.toMatch(/corrupt|truncated|undecodable/);
+    expect(stderr).toMatch(/training restarted at step 100/);
+    expect(stderr).toMatch(/new run: validation/);
+    expect(stderr).toMatch(/no new record for 3 s/);
+    // Diagnose's exit code: a check failed (the gradient explosion before the restart point stays).
+    expect(code).toBe(1);
+    const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expect(report.settings.command).toBe('watch');
+    expect(report.watch?.findings.map((f) => f.id)).toEqual(ids);
+    expect(report.evidence.training?.valLoss?.values.length).toBeGreaterThan(5);
+    // The record completed after the cut was read whole.
+    expect(report.logs?.unused.map((t) => t.tag)).toContain('note/half');
+  });
+
+  it('refuses a log directory that does not exist, and a bad flag, with exit 2', async () => {
+    const missing = await runWatch([join(dir, 'nope'), '--idle-timeout', '1']);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/no such directory/);
+    const bad = await runWatch([dir, '--serve', '--port', '70000']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--serve/);
+  });
+});
