@@ -44,9 +44,12 @@ export const LIVE_SCRIPT = `'use strict';
       if (f.remedy) li.appendChild(el('p', 'remedy', f.remedy));
       var rule = 'First seen at step ' + f.firstSeenStep + '; conclusive because ' + f.conclusiveBecause + '.';
       li.appendChild(el('p', 'finding-rule', rule));
-      if (f.plot && s.plots.some(function (p) { return p.id === f.plot; })) {
-        var a = el('a', 'plot-link', 'See the evidence: ' + f.plot + ' ↓');
-        a.href = '#' + f.plot;
+      var drawn = function (id) { return s.plots.some(function (p) { return p.id === id; }); };
+      // A loss check whose own plot is not drawn live (the LR sweep) shows its evidence on the loss curve.
+      var plot = f.plot && drawn(f.plot) ? f.plot : f.id.indexOf('loss/') === 0 && drawn('loss-curve') ? 'loss-curve' : null;
+      if (plot) {
+        var a = el('a', 'plot-link', 'See the evidence: ' + plot + ' ↓');
+        a.href = '#' + plot;
         li.appendChild(a);
       }
       list.appendChild(li);

@@ -6,7 +6,9 @@ import { STYLES } from '../../render/html/styles.ts';
 
 /** Same-origin script and event stream only; inline styles (the report's, and Plot's SVG attributes). */
 export const PAGE_CSP =
-  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+  "default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'";
+/** The header adds what a <meta> policy cannot carry: no framing by other sites. */
+export const HEADER_CSP = `${PAGE_CSP}; frame-ancestors 'none'`;
 
 const LIVE_STYLES = `
 .live-status { position: sticky; top: 0; z-index: 2; }

@@ -14,7 +14,7 @@ import { type Channel, createChannel, createSession } from 'better-sse';
 import { UsageError } from '../../core/errors.ts';
 import type { Report } from '../../core/report.ts';
 import { LIVE_SCRIPT } from './client-script.ts';
-import { livePage, PAGE_CSP } from './page.ts';
+import { HEADER_CSP, livePage } from './page.ts';
 import { pageState } from './state.ts';
 
 export interface ServeOptions {
@@ -39,7 +39,7 @@ export interface LiveServer {
 }
 
 const SECURITY_HEADERS = {
-  'Content-Security-Policy': PAGE_CSP,
+  'Content-Security-Policy': HEADER_CSP,
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
   'Cache-Control': 'no-store',
@@ -86,7 +86,12 @@ export async function serveLive(options: ServeOptions = {}): Promise<LiveServer>
       res.writeHead(200, { 'Content-Type': 'text/javascript; charset=utf-8', ...SECURITY_HEADERS });
       res.end(LIVE_SCRIPT);
     } else if (path === '/events') {
-      const session = await createSession(req, res, { headers: SECURITY_HEADERS, keepAlive: 10_000 });
+      // Snapshots are serialized once per render, not once per client: the data is already JSON.
+      const session = await createSession(req, res, {
+        headers: SECURITY_HEADERS,
+        keepAlive: 10_000,
+        serializer: (data) => String(data),
+      });
       channel.register(session);
       if (lastJson) session.push(lastJson, 'state');
       if (!lastJson || Date.now() - lastRender > renderEveryMs) schedule();
@@ -127,7 +132,12 @@ export async function serveLive(options: ServeOptions = {}): Promise<LiveServer>
     },
     async close() {
       if (timer) clearTimeout(timer);
-      if (latest?.phase === 'finished' && channel.sessionCount > 0) render();
+      if (latest?.phase === 'finished' && channel.sessionCount > 0) {
+        render();
+        // Pages close their stream on the finished state; give them a moment before cutting it.
+        const until = Date.now() + 1000;
+        while (channel.sessionCount > 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 25));
+      }
       server.closeAllConnections();
       await new Promise<void>((done) => server.close(() => done()));
     },
