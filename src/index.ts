@@ -10,7 +10,13 @@ export type { Dataset } from './core/dataset.ts';
 export { UsageError } from './core/errors.ts';
 export type * from './core/evidence.ts';
 export { type ThresholdOverrides, validateRunOptions } from './core/options.ts';
-export { type CheckResult, type Report, SCHEMA_VERSION } from './core/report.ts';
+export {
+  type CheckResult,
+  type LiveFinding,
+  type Report,
+  SCHEMA_VERSION,
+  type WatchReport,
+} from './core/report.ts';
 export { parseReport, renderJson } from './core/report-json.ts';
 export { TOOL_VERSION } from './core/version.ts';
 export { loadDataset } from './data/index.ts';
@@ -21,3 +27,12 @@ export { renderTerminal } from './render/terminal.ts';
 export { type DiagnoseOptions, diagnoseLogdir } from './tensorboard/diagnose.ts';
 export { selectBackend } from './tfjs/backend.ts';
 export { loadModelFromFile } from './tfjs/model-files/index.ts';
+export { type WatchLogdirOptions, watchLogdir } from './watch/logdir/watch-logdir.ts';
+export { type LiveServer, type ServeOptions, serveLive } from './watch/serve/server.ts';
+export {
+  DEFAULT_ACTIVATIONS_EVERY,
+  DEFAULT_EVERY,
+  type Watcher,
+  type WatchOptions,
+  watch,
+} from './watch/tfjs/watcher.ts';

@@ -188,9 +188,10 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
     expect(files).toContain('dist/index.d.ts');
     expect(files).toContain('bin/nn-doctor.js');
     expect(files).toContain('docs/library.md');
+    expect(files).toContain('python/nn_doctor_log.py');
     const unexpected = files.filter(
       (f) =>
-        !/^(dist\/.+\.(js|d\.ts)|bin\/nn-doctor\.js|docs\/library\.md|package\.json|README\.md|LICENSE)$/.test(
+        !/^(dist\/.+\.(js|d\.ts)|bin\/nn-doctor\.js|docs\/library\.md|python\/nn_doctor_log\.py|package\.json|README\.md|LICENSE)$/.test(
           f,
         ),
     );
@@ -236,7 +237,13 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
       name: m[1],
       code: m[2],
     }));
-    expect(examples.map((e) => e.name)).toEqual(['checkup.mjs', 'render.mjs', 'replay.mjs', 'diagnose.mjs']);
+    expect(examples.map((e) => e.name)).toEqual([
+      'checkup.mjs',
+      'render.mjs',
+      'replay.mjs',
+      'diagnose.mjs',
+      'watch.mjs',
+    ]);
     for (const { name, code } of examples) {
       writeFileSync(join(app, name), code);
       const run = node(name === 'diagnose.mjs' ? [name, logdir] : [name], app);

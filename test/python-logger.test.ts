@@ -32,7 +32,12 @@ describe.skipIf(!HAS_TORCH)(
       const out = execFileSync(PYTHON, [SCRIPT, logdir, fault], { encoding: 'utf8', timeout: 120_000 });
       return { logdir, hook: /hook: (\S+)/.exec(out)?.[1] };
     };
-    const LOGGED = ['other/gradient-flow', 'other/update-ratio', 'other/exploding-gradients', 'activations/dead-relu'];
+    const LOGGED = [
+      'other/gradient-flow',
+      'other/update-ratio',
+      'other/exploding-gradients',
+      'activations/dead-relu',
+    ];
 
     it('logs what the gradient, update and activation checks need: a healthy model passes them', async () => {
       const { logdir, hook } = train('healthy');

@@ -36,8 +36,22 @@ describe('nn-doctor watch on logs being written', () => {
   it('prints each finding once, in order, through a cut record, a restart and a new sub-run', async () => {
     const logdir = join(dir, 'logs');
     const json = join(dir, 'watch.json');
+    const md = join(dir, 'watch.md');
+    const html = join(dir, 'watch.html');
     await import('node:fs').then((fs) => fs.mkdirSync(logdir));
-    const watching = runWatch([logdir, '--poll', '100', '--idle-timeout', '3', '--json', json]);
+    const watching = runWatch([
+      logdir,
+      '--poll',
+      '100',
+      '--idle-timeout',
+      '3',
+      '--json',
+      json,
+      '--md',
+      md,
+      '--html',
+      html,
+    ]);
     await new Promise((r) => setTimeout(r, 1500));
     await new Promise<void>((done, fail) =>
       execFile(process.execPath, ['--import', 'tsx', WRITER, logdir, '250'], { cwd: ROOT }, (err) =>
@@ -70,6 +84,12 @@ describe('nn-doctor watch on logs being written', () => {
     expect(report.settings.command).toBe('watch');
     expect(report.watch?.findings.map((f) => f.id)).toEqual(ids);
     expect(report.evidence.training?.valLoss?.values.length).toBeGreaterThan(5);
+    // Every report format lists the live findings with their steps.
+    expect(stdout).toMatch(/Found while watching/);
+    expect(readFileSync(md, 'utf8')).toMatch(
+      /## Found while watching[\s\S]*\| \d+ \| FAIL \| other\/exploding-gradients/,
+    );
+    expect(readFileSync(html, 'utf8')).toMatch(/id="watch"[\s\S]*data-check-id="loss\/non-finite"/);
     // The record completed after the cut was read whole.
     expect(report.logs?.unused.map((t) => t.tag)).toContain('note/half');
   });

@@ -224,6 +224,21 @@ function subject(report: Report): string[] {
   return lines;
 }
 
+/** `watch`: the findings raised while the run went on, with their steps. */
+function watchBlock(report: Report): string[] {
+  const w = report.watch;
+  if (!w) return [];
+  const lines = ['## Found while watching', '', `${fmtNumber(w.steps)} steps watched.`, ''];
+  if (w.findings.length === 0) return [...lines, 'Nothing was raised during the run.', ''];
+  lines.push('| step | status | check | finding | first seen |', '|---:|---|---|---|---:|');
+  for (const f of w.findings)
+    lines.push(
+      `| ${f.step} | ${f.status.toUpperCase()} | ${mdEscape(f.id)} | ${mdEscape(f.summary)} | ${f.firstSeenStep} |`,
+    );
+  lines.push('');
+  return lines;
+}
+
 /** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
 function logsBlock(report: Report): string[] {
   const logs = report.logs;
@@ -271,6 +286,7 @@ export function renderMarkdown(report: Report): string {
     ...verdictBlock(report),
     ...checksTable(report),
     ...findings(report),
+    ...watchBlock(report),
     ...logsBlock(report),
     ...subject(report),
   ].join('\n');

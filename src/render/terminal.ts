@@ -137,6 +137,14 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       if (c.remedy) out.push(wrap(`Do: ${c.remedy}`, width, '      '));
     }
   }
+  if (report.watch) {
+    out.push('');
+    const n = report.watch.findings.length;
+    out.push(paint(`Found while watching (${report.watch.steps} steps)`, '1', color));
+    if (n === 0) out.push('  Nothing was raised during the run.');
+    for (const f of report.watch.findings)
+      out.push(wrap(`step ${f.step} ${f.status.toUpperCase()} ${f.id}: ${f.summary}`, width, '  '));
+  }
   if (report.logs) out.push(...logsLines(report.logs, width, color));
   const errors = report.checks.filter((c) => c.status === 'error');
   if (errors.length) {

@@ -429,6 +429,25 @@ function subjectSection(report: Report): string {
 </section>`;
 }
 
+/** `watch`: the findings raised while the run went on, each with its step and a link to its check. */
+function watchSection(report: Report): string {
+  const w = report.watch;
+  if (!w) return '';
+  const rows = w.findings
+    .map(
+      (f) =>
+        `<tr data-check-id="${esc(f.id)}"><td class="num">${esc(f.step)}</td><td>${badge(f.status)}</td><td><a href="#${checkAnchor(f.id)}"><code>${esc(f.id)}</code></a></td><td>${esc(f.summary)}</td><td class="num">${esc(f.firstSeenStep)}</td></tr>`,
+    )
+    .join('');
+  const body = w.findings.length
+    ? `<table class="grid-table"><thead><tr><th class="num">Step</th><th>Status</th><th>Check</th><th>Finding</th><th class="num">First seen</th></tr></thead><tbody>${rows}</tbody></table>`
+    : '<p>Nothing was raised during the run.</p>';
+  return `<section class="block" id="watch" aria-labelledby="h-watch">
+<h2 id="h-watch">Found while watching<span class="sub">${esc(fmtNumber(w.steps))} steps; each finding raised once, when its evidence became conclusive</span></h2>
+${body}
+</section>`;
+}
+
 /** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
 function logsSection(report: Report): string {
   const logs = report.logs;
@@ -504,6 +523,7 @@ ${hero(report, drawn)}
 ${toc(report, plots.figures)}
 ${checklist(report, drawn)}
 ${plotsSection(report, plots.figures, plots.failures)}
+${watchSection(report)}
 ${logsSection(report)}
 ${subjectSection(report)}
 </main>
