@@ -39,6 +39,8 @@ interface Scenario {
   steps: number;
   x?: tf.Tensor;
   y?: tf.Tensor;
+  /** Fed with fitDataset instead of fit (the NaN batch is planted in the stream). */
+  dataset?: () => tf.data.Dataset<tf.TensorContainer>;
   batch?: number;
   /** Applied after step k's update. */
   plant?: (model: tf.LayersModel) => void;
@@ -47,11 +49,19 @@ interface Scenario {
   onsetOf?: (w: ReturnType<typeof watch>) => number;
 }
 
-function poisoned(): tf.Tensor {
-  const v = trainX.dataSync().slice();
-  const at = (K % 128) * BATCH * 784;
-  v.fill(Number.NaN, at, at + BATCH * 784);
-  return tf.tensor(v, trainX.shape);
+/** Batches of the training set in order, cycling, with a batch of NaN images at step K. */
+function nanAtK(): tf.data.Dataset<tf.TensorContainer> {
+  const batches = 8192 / BATCH;
+  let step = 0;
+  return tf.data.generator(function* () {
+    for (;;) {
+      const i = step % batches;
+      const xs = trainX.slice(i * BATCH, BATCH);
+      const ys = trainY.slice(i * BATCH, BATCH);
+      yield { xs: step === K ? tf.fill(xs.shape, Number.NaN) : xs, ys };
+      step++;
+    }
+  });
 }
 
 const SCENARIOS: Scenario[] = [
@@ -60,7 +70,7 @@ const SCENARIOS: Scenario[] = [
     steps: K + 400,
     plant: (m) => setLearningRate(m.optimizer, 0.1),
   },
-  { name: 'a NaN batch', steps: K + 100, x: poisoned() },
+  { name: 'a NaN batch', steps: K + 100, dataset: nanAtK },
   {
     name: 'ReLUs killed by a bias shift',
     steps: K + 2 * DEFAULT_ACTIVATIONS_EVERY + 100,
@@ -115,26 +125,32 @@ for (const s of SCENARIOS) {
     }
   }
   const started = performance.now();
-  await model.fit(xs, ys, {
-    epochs: Math.ceil(s.steps / perEpoch),
-    batchSize: batch,
-    shuffle: false,
-    verbose: 0,
-    callbacks: [watcher.callback, new Planter()],
-  });
+  const callbacks = [watcher.callback, new Planter()];
+  if (s.dataset) {
+    await model.fitDataset(s.dataset(), { epochs: 1, batchesPerEpoch: s.steps, verbose: 0, callbacks });
+    onsetWall = wallAt[K - 1] ?? 0;
+  } else {
+    await model.fit(xs, ys, {
+      epochs: Math.ceil(s.steps / perEpoch),
+      batchSize: batch,
+      shuffle: false,
+      verbose: 0,
+      callbacks,
+    });
+  }
   await watcher.stop();
   const msPerStep = (performance.now() - started) / step;
   const onset = s.onsetOf ? s.onsetOf(watcher) : K;
-  if (!s.plant) onsetWall = wallAt[onset] ?? 0;
+  if (!s.plant && !s.dataset) onsetWall = wallAt[onset] ?? 0;
   const early = findings.filter((h) => h.f.step < onset);
   const hit = findings.find((h) => h.f.step >= onset);
   const row = hit
-    ? `${String(hit.f.step).padStart(9)} ${String(hit.f.step - onset).padStart(8)} ${`${((hit.at - onsetWall) / 1000).toFixed(2)} s`.padStart(8)}  ${msPerStep.toFixed(1).padStart(7)}  ${hit.f.id} (${hit.f.status})`
+    ? `${String(hit.f.step).padStart(9)} ${String(hit.f.step - onset).padStart(8)} ${`${((hit.at - onsetWall) / 1000).toFixed(2)} s`.padStart(8)}  ${msPerStep.toFixed(1).padStart(7)}  ${hit.f.id} (${hit.f.status}; first seen at step ${hit.f.firstSeenStep})`
     : `${'—'.padStart(9)} ${'—'.padStart(8)} ${'—'.padStart(8)}  ${msPerStep.toFixed(1).padStart(7)}  not detected in ${step} steps`;
   console.log(`${s.name.padEnd(30)} ${String(onset).padStart(6)} ${row}`);
   for (const h of early)
     console.log(`   before the onset: ${h.f.id} (${h.f.status}) at step ${h.f.step}: ${h.f.summary}`);
   for (const h of findings.filter((x) => x !== hit && !early.includes(x)))
-    console.log(`   then: ${h.f.id} (${h.f.status}) at step ${h.f.step}`);
+    console.log(`   then: ${h.f.id} (${h.f.status}) at step ${h.f.step} (first seen at ${h.f.firstSeenStep})`);
   model.dispose();
 }

@@ -7,7 +7,10 @@
 // Configurations (Cockpit's columns): no watcher; the watcher at its defaults (gradients/updates
 // every DEFAULT_EVERY steps, activations of a 256-record probe batch every DEFAULT_ACTIVATIONS_EVERY,
 // the loss of every step); everything every 16 steps; everything every step. Ratios are time per
-// step over the unwatched run of the same repeat: median and range over repeats. The activation
+// step over the unwatched run of the same repeat: median and range over repeats. On a shared
+// machine they are noisy; the "own time" column is steadier: the time the watcher itself spent on
+// the training thread (its hooks, device reductions, probe passes and check evaluations, measured
+// inside it) as a share of the unwatched run's time. The activation
 // probe's cost per call is measured apart, and its share at the default schedule computed, since a
 // short run sees the default probe only once or twice.
 import { parseArgs } from 'node:util';
@@ -98,17 +101,23 @@ for (const [label, make] of Object.entries(MODELS)) {
   // Warm-up: kernels compiled, caches filled.
   await timeFit(make, x.slice(0, 4 * batch), y.slice(0, 4 * batch), batch, CONFIGS[1], probe);
   const times = new Map<string, number[]>(CONFIGS.map((c) => [c.name, []]));
+  const own = new Map<string, number[]>(CONFIGS.map((c) => [c.name, []]));
   const ratios = new Map<string, number[]>(CONFIGS.map((c) => [c.name, []]));
   for (let r = 0; r < repeats; r++) {
     const order = CONFIGS.map((_, i) => CONFIGS[(i + r) % CONFIGS.length]);
     const perStep = new Map<string, number>();
+    const ownMs = new Map<string, number>();
     for (const config of order) {
-      const { ms } = await timeFit(make, x, y, batch, config, probe);
+      const { ms, cost } = await timeFit(make, x, y, batch, config, probe);
       perStep.set(config.name, ms / steps);
+      ownMs.set(config.name, cost ? cost.hookMs + cost.evaluationMs : 0);
       times.get(config.name)?.push(ms / steps);
     }
     const plain = perStep.get('no watcher') as number;
-    for (const c of CONFIGS) ratios.get(c.name)?.push((perStep.get(c.name) as number) / plain);
+    for (const c of CONFIGS) {
+      ratios.get(c.name)?.push((perStep.get(c.name) as number) / plain);
+      own.get(c.name)?.push((ownMs.get(c.name) as number) / (plain * steps));
+    }
   }
   console.log(`\n${label}: ${steps} steps of batch ${batch} per run (load average now ${loadAverage()})`);
   console.log(
@@ -118,7 +127,7 @@ for (const [label, make] of Object.entries(MODELS)) {
     const t = median(times.get(c.name) ?? []);
     const rs = ratios.get(c.name) ?? [];
     console.log(
-      `${c.name.padEnd(40)} ${t.toFixed(2).padStart(9)} ${median(rs).toFixed(3).padStart(6)}×   ${Math.min(...rs).toFixed(3)}–${Math.max(...rs).toFixed(3)}`,
+      `${c.name.padEnd(40)} ${t.toFixed(2).padStart(9)} ${median(rs).toFixed(3).padStart(6)}×   ${`${Math.min(...rs).toFixed(3)}–${Math.max(...rs).toFixed(3)}`.padEnd(18)} ${(100 * median(own.get(c.name) ?? [])).toFixed(2)}%`,
     );
   }
   console.log(probeCost(make, probe, median(times.get('no watcher') ?? [])));

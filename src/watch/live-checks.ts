@@ -17,6 +17,8 @@ const LEVEL = { pass: 0, skip: 0, warn: 1, fail: 2 } as const;
 interface Pending {
   step: number;
   progress: Progress;
+  /** The rule the verdict was seen under (conclusive.ts). */
+  rule: string;
 }
 
 export interface LiveChecksOptions extends RunOptions {
@@ -61,10 +63,12 @@ export class LiveChecks {
           this.pending.delete(key);
           continue;
         }
+        // The same verdict must hold: a change of rule (a divergence that became a flat loss)
+        // starts the wait again.
         const rule = ruleFor(check.id, detection);
         let seen = this.pending.get(key);
-        if (!seen) {
-          seen = { step: progress.step, progress };
+        if (!seen || seen.rule !== rule.words) {
+          seen = { step: progress.step, progress, rule: rule.words };
           this.pending.set(key, seen);
         }
         if (!conclusive(rule, seen, progress)) continue;

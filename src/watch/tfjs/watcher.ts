@@ -23,6 +23,7 @@ import type { RunOptions } from '../../core/runner.ts';
 import { hiddenOutputs } from '../../tfjs/activations.ts';
 import { learningRateOf } from '../../tfjs/clone.ts';
 import { describeModel, kernelWeightName } from '../../tfjs/model-info.ts';
+import { lossFunctionOf } from '../../tfjs/trainer.ts';
 import { CLASSIFICATION_LOSSES, outputActivations, outputUnits } from '../../tfjs/task.ts';
 import { progressOf } from '../conclusive.ts';
 import { EvaluationBudget, LiveChecks, type LiveFinding } from '../live-checks.ts';
@@ -163,12 +164,19 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
   });
   const hasRegularizers = () => describedModel?.regularization.some((r) => !/dropout/.test(r)) ?? false;
 
+  /** Time the watcher spends on the training thread (ms). */
+  let hookMs = 0;
   // The model as it is when watching begins: kernels at init, and the task from the compiled loss.
   let describedModel: ModelEvidence | null = null;
   let modelNote: string | null = null;
   let task: TaskEvidence | null = null;
   const describe = () => {
     if (describedModel || modelNote) return;
+    const began = performance.now();
+    describeNow();
+    hookMs += performance.now() - began;
+  };
+  const describeNow = () => {
     const optimizer = optimizerNow();
     const trained = (optimizer as { iterations?: number } | undefined)?.iterations ?? 0;
     if (trained > 0) modelNote = `the model had already trained ${trained} steps when watching began`;
@@ -179,15 +187,29 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
   // The probe batch, its activations model and the initial loss.
   const probeX = options.probe instanceof tf.Tensor ? options.probe : options.probe?.x;
   const probeY = options.probe instanceof tf.Tensor ? undefined : options.probe?.y;
-  let probe: { model: tf.LayersModel; layers: ProbeLayer[]; x: tf.Tensor } | null = null;
+  let probe: { model: tf.LayersModel; layers: ProbeLayer[]; x: tf.Tensor; y: tf.Tensor | null } | null = null;
   if (probeX) {
     const hidden = hiddenOutputs(model);
     const n = Math.min(PROBE_RECORDS, probeX.shape[0]);
-    if (hidden) probe = { model: hidden.probeModel, layers: hidden.layers, x: tf.keep(probeX.slice(0, n)) };
+    if (hidden) {
+      // The hidden layers' outputs and the model's output in one forward pass: the initial loss
+      // comes with the first activation measurement, not from a second pass.
+      let both: tf.LayersModel = hidden.probeModel;
+      try {
+        both = tf.model({ inputs: model.inputs, outputs: [...hidden.probeModel.outputs, model.outputs[0]] });
+      } catch {
+        // a model whose output cannot join the probe: activations only
+      }
+      probe = {
+        model: both,
+        layers: hidden.layers,
+        x: tf.keep(probeX.slice(0, n)),
+        y: probeY && both !== hidden.probeModel ? tf.keep(probeY.slice(0, n)) : null,
+      };
+    }
   }
 
   let step = 0;
-  let hookMs = 0;
   let stopRequested = false;
   let stopped = false;
   const pending = new Set<Promise<void>>();
@@ -341,16 +363,26 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
     });
   };
 
-  const measureActivations = () => {
+  /** Activations of the probe batch; at the start also the initial loss (labels given, fresh model). */
+  const measureActivations = (withLoss = false) => {
     if (!probe) return;
     const p = probe;
+    const lossToo = withLoss && p.y !== null && describedModel !== null;
     const sums = tf.keep(
       tf.tidy(() => {
         const out = p.model.predict(p.x);
-        return activationSums(Array.isArray(out) ? out : [out], p.layers);
+        const outs = (Array.isArray(out) ? out : [out]).slice(0, p.layers.length);
+        const hidden = activationSums(outs, p.layers);
+        if (!lossToo) return hidden;
+        const final = (Array.isArray(out) ? out : [out])[p.layers.length];
+        const loss = tf.mean(lossFunctionOf(model)(p.y as tf.Tensor, final)).reshape([1]);
+        return tf.concat([hidden, loss]);
       }),
     );
-    readBack(sums, (v) => log.addActivations(activationStats(v, p.layers, p.x.shape[0])));
+    readBack(sums, (v) => {
+      log.addActivations(activationStats(v, p.layers, p.x.shape[0]));
+      if (lossToo) log.initialLoss = v[v.length - 1];
+    });
   };
 
   const measureValidation = (at: number) => {
@@ -366,27 +398,15 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
     readBack(out, (vals) => log.addValidation(at, vals[0], vals.length > 1 ? vals[1] : undefined));
   };
 
-  const initialLoss = () => {
-    if (!probe || !probeY || !describedModel) return;
-    const out = tf.keep(
-      tf.tidy(() => {
-        const r = model.evaluate(probe?.x as tf.Tensor, (probeY as tf.Tensor).slice(0, probe?.x.shape[0]));
-        return (Array.isArray(r) ? r[0] : r).reshape([1]);
-      }),
-    );
-    readBack(out, (v) => {
-      log.initialLoss = v[0];
-    });
-  };
-
   let begun = false;
   const begin = () => {
     install();
     if (begun) return;
     begun = true;
     describe();
-    initialLoss();
-    measureActivations();
+    const began = performance.now();
+    measureActivations(true);
+    hookMs += performance.now() - began;
   };
 
   /** After the step whose index is `at`: the loss is queued, scheduled measurements run. */
@@ -480,7 +500,7 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
       await settle();
       evaluateNow();
       stopped = true;
-      if (probe) probe.x.dispose();
+      if (probe) tf.dispose(probe.y ? [probe.x, probe.y] : [probe.x]);
       return finalReport();
     },
     get cost() {
