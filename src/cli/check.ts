@@ -4,12 +4,13 @@ import { type CheckupOptions, checkup } from '../checkup.ts';
 import type { CheckId } from '../core/check.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { loadDataset } from '../data/index.ts';
+import { isMnistName, loadDataset } from '../data/index.ts';
 import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
 import { selectBackend } from '../tfjs/backend.ts';
-import { loadModelFile } from '../tfjs/model-files/index.ts';
+import { loadModelFile, modelInputFiles } from '../tfjs/model-files/index.ts';
+import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
-import { checkOutputPaths } from './output.ts';
+import type { InputFile } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
 
 export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH [--val-labels PATH]]
@@ -56,6 +57,14 @@ export function parseCheckArgs(args: string[]): CheckCommand {
     throw new UsageError('--labels: needs --data');
   if (values['val-labels'] !== undefined && values.val === undefined)
     throw new UsageError('--val-labels: needs --val');
+  if (values.labels !== undefined && isMnistName(values.data ?? ''))
+    throw new UsageError(
+      `--labels ${values.labels}: not used with --data ${values.data} (MNIST comes with its labels)`,
+    );
+  if (values['val-labels'] !== undefined && isMnistName(values.val ?? ''))
+    throw new UsageError(
+      `--val-labels ${values['val-labels']}: not used with --val ${values.val} (MNIST comes with its labels)`,
+    );
   const known = new Set(ALL_CHECKS.map((c) => c.id));
   const only = idList('only', values.only);
   const skip = idList('skip', values.skip);
@@ -64,7 +73,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   }
   return {
     options: {
-      loss: values.loss,
+      loss: lossFlag(values.loss),
       optimizer: values.optimizer,
       lr: numberFlag('lr', values.lr, { positive: true }),
       batchSize: numberFlag('batch-size', values['batch-size'], { integer: true, positive: true }),
@@ -87,11 +96,38 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   };
 }
 
+/** Every file the checkup reads: model.json, the weight files it lists, the data files. */
+export function checkInputFiles(cmd: CheckCommand): InputFile[] {
+  const files: InputFile[] = [];
+  if (cmd.modelPath) {
+    const [json, ...shards] = modelInputFiles(cmd.modelPath);
+    files.push({ path: json, what: '--model' });
+    for (const s of shards) files.push({ path: s, what: `a weight file of --model ${cmd.modelPath}` });
+  }
+  const data: [string, string | undefined][] = [
+    ['--data', isMnistName(cmd.data) ? undefined : cmd.data],
+    ['--labels', cmd.labels],
+    ['--val', cmd.val && !isMnistName(cmd.val) ? cmd.val : undefined],
+    ['--val-labels', cmd.valLabels],
+  ];
+  for (const [flag, path] of data) if (path !== undefined) files.push({ path, what: flag });
+  return files;
+}
+
+/** `--loss`: a TF.js Layers loss; Keras spellings (`sparse_categorical_crossentropy`, `mse`) are mapped. */
+function lossFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const { loss } = readLoss(value);
+  if (!loss) {
+    throw new UsageError(`--loss: unknown loss '${value}' (TF.js Layers has ${TFJS_LOSS_NAMES.join(', ')})`);
+  }
+  return loss;
+}
+
 export async function runCheck(
   cmd: CheckCommand,
   progress: Progress = createProgress(cmd.quiet),
 ): Promise<Report> {
-  checkOutputPaths(cmd.outputs);
   // The backend first: the model's weights are created on it.
   await selectBackend(cmd.options.backend);
   const model = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : exampleModel();

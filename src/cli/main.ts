@@ -4,10 +4,10 @@
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { renderTerminal } from '../render/terminal.ts';
-import { CHECK_USAGE, parseCheckArgs, runCheck } from './check.ts';
+import { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheck } from './check.ts';
 import { CHECKS_USAGE, renderCheckList } from './checks.ts';
-import { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
-import { checkOutputPaths, writeReports } from './output.ts';
+import { DIAGNOSE_USAGE, diagnoseInputFiles, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
+import { type InputFile, type OutputFlags, planOutputs, removeTempFiles, writeReports } from './output.ts';
 import { parseReportArgs, REPORT_USAGE, readReport, replayReport } from './report.ts';
 
 const USAGE = `nn-doctor — an automated checkup for neural networks that don't learn
@@ -24,12 +24,8 @@ function printUsage(text: string): number {
   return 0;
 }
 
-function finish(
-  report: Report,
-  outputs: { json?: string; html?: string; md?: string },
-  quiet: boolean,
-): number {
-  writeReports(report, outputs);
+function finish(report: Report, outputs: OutputFlags, inputs: InputFile[], quiet: boolean): number {
+  writeReports(report, outputs, inputs);
   if (!quiet)
     process.stdout.write(
       renderTerminal(report, {
@@ -47,7 +43,9 @@ export async function main(argv: string[]): Promise<number> {
   if (first === 'diagnose') {
     const cmd = parseDiagnoseArgs(rest);
     if (cmd.help) return printUsage(DIAGNOSE_USAGE);
-    return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
+    const inputs = diagnoseInputFiles(cmd.logdir);
+    planOutputs(cmd.outputs, inputs);
+    return finish(await runDiagnose(cmd), cmd.outputs, inputs, cmd.quiet);
   }
   if (first === 'checks') {
     if (rest.length) throw new UsageError(`checks: takes no arguments (got '${rest[0]}')`);
@@ -57,9 +55,10 @@ export async function main(argv: string[]): Promise<number> {
   if (first === 'report') {
     const cmd = parseReportArgs(rest);
     if (cmd.help) return printUsage(REPORT_USAGE);
-    checkOutputPaths(cmd.outputs);
-    const saved = readReport(cmd.path);
-    return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, cmd.quiet);
+    const inputs = [{ path: cmd.path, what: 'the report being read' }];
+    planOutputs(cmd.outputs, inputs);
+    const saved = await readReport(cmd.path);
+    return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, inputs, cmd.quiet);
   }
   if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
     throw new UsageError(
@@ -68,7 +67,24 @@ export async function main(argv: string[]): Promise<number> {
   }
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
   if (cmd.help) return printUsage(CHECK_USAGE);
-  return finish(await runCheck(cmd), cmd.outputs, cmd.quiet);
+  // Before any work: an output that is an input, another output or unwritable is refused now.
+  const inputs = checkInputFiles(cmd);
+  planOutputs(cmd.outputs, inputs);
+  return finish(await runCheck(cmd), cmd.outputs, inputs, cmd.quiet);
+}
+
+// Ctrl-C / kill: remove any temporary report file, then exit with the shell's signal status. (`on`,
+// not `once`: a terminal's Ctrl-C reaches both the launcher and this process, which then gets it
+// twice; the second must not fall back to the default action mid-cleanup.)
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    removeTempFiles();
+    process.stderr.write(`\nnn-doctor: interrupted (${signal})\n`);
+    process.exit(code);
+  });
 }
 
 main(process.argv.slice(2)).then(

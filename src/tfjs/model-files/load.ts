@@ -4,9 +4,10 @@ import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../../core/errors.ts';
 import { errorAt, isObject, type Json } from './common.ts';
 import { explainLoadError } from './explain-error.ts';
+import { checkTopologyLimits } from './limits.ts';
 import { readModelJson, resolveModelJson } from './model-json.ts';
 import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
-import { readManifest, readWeights } from './weights.ts';
+import { readManifest, readWeights, shardPaths } from './weights.ts';
 
 export interface LoadModelOptions {
   /** Flag named in error messages (default `--model`); `''` for none. */
@@ -42,6 +43,8 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   const file = resolveModelJson(path, fail);
   const json = readModelJson(file, fail);
   const groups = readManifest(json, fail);
+  // Sizes first, from the file's own description: TF.js allocates every weight while building.
+  checkTopologyLimits(json.modelTopology, fail);
   const { specs, data } = readWeights(dirname(file), groups, fail);
 
   const artifacts: tf.io.ModelArtifacts = {
@@ -79,6 +82,17 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
     trainingConfigProblem: problem,
     notes,
   };
+}
+
+/**
+ * The files loading `path` reads: model.json and every weight file its manifest lists (confined to
+ * its folder). For checking that no output path is one of them; throws like loadModelFile.
+ */
+export function modelInputFiles(path: string, options: LoadModelOptions = {}): string[] {
+  const fail = errorAt(`${options.flag ?? '--model'} ${path}`.trim());
+  const file = resolveModelJson(path, fail);
+  const groups = readManifest(readModelJson(file, fail), fail);
+  return [file, ...shardPaths(dirname(file), groups, fail)];
 }
 
 /**
