@@ -7,6 +7,7 @@ import { renderTerminal } from '../render/terminal.ts';
 import { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheck } from './check.ts';
 import { CHECKS_USAGE, renderCheckList } from './checks.ts';
 import { DIAGNOSE_USAGE, diagnoseInputFiles, parseDiagnoseArgs, runDiagnose } from './diagnose.ts';
+import { limitsHelp } from './limits-help.ts';
 import { type InputFile, type OutputFlags, planOutputs, removeTempFiles, writeReports } from './output.ts';
 import { parseReportArgs, REPORT_USAGE, readReport, replayReport } from './report.ts';
 
@@ -17,7 +18,8 @@ ${DIAGNOSE_USAGE}
 ${REPORT_USAGE}
 ${CHECKS_USAGE}
 
-With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
+With no --model, the built-in example (an MLP on bundled MNIST) is checked.
+"nn-doctor check --help" lists the safety rules and the limits on input files.`;
 
 function printUsage(text: string): number {
   process.stdout.write(`${text}\n`);
@@ -66,7 +68,7 @@ export async function main(argv: string[]): Promise<number> {
     );
   }
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
-  if (cmd.help) return printUsage(CHECK_USAGE);
+  if (cmd.help) return printUsage(`${CHECK_USAGE}\n\n${limitsHelp()}`);
   // Before any work: an output that is an input, another output or unwritable is refused now.
   const inputs = checkInputFiles(cmd);
   planOutputs(cmd.outputs, inputs);

@@ -60,11 +60,20 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
     // trainingConfig is left out on purpose: applied below.
   };
   let model: tf.LayersModel;
+  // A model TF.js builds and then rejects (its weights do not fit) is never returned to us:
+  // dispose what it allocated, so a library caller that loads many files does not leak.
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
+  tf.engine().startScope();
   try {
     model = await tf.loadLayersModel({ load: async () => artifacts });
   } catch (err) {
+    tf.engine().endScope();
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables))
+      if (!variablesBefore.has(name)) v.dispose();
     throw explainLoadError(err, fail);
   }
+  // Its weights are variables, which a scope does not dispose; what else it made was temporary.
+  tf.engine().endScope();
 
   const topology = json.modelTopology as Json;
   const rawConfig = json.trainingConfig ?? topology.training_config ?? null;

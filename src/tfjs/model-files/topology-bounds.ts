@@ -165,9 +165,16 @@ class Walker {
     const byName = new Map<string, { entry: Json; nodes: Shape[][]; inbound: unknown[]; inner: boolean }>();
     for (const entry of layers) {
       if (!isObject(entry)) throw this.fail('malformed modelTopology (a layer is not an object)');
-      const name =
-        typeof entry.name === 'string' ? entry.name : isObject(entry.config) ? entry.config.name : undefined;
+      // TF.js keys a functional model's layers by the entry's name: a reference it cannot resolve
+      // (a name it does not have, a node never produced, a cycle) makes TF.js loop forever, so the
+      // walk below must resolve every reference the same way, or refuse.
+      const name = entry.name;
       if (typeof name !== 'string') throw this.fail('malformed modelTopology (a layer has no name)');
+      const own = isObject(entry.config) ? entry.config.name : undefined;
+      if (own !== undefined && own !== name)
+        throw this.fail(
+          `malformed modelTopology (layer '${name}' calls itself '${String(own).slice(0, 40)}' in its config)`,
+        );
       if (byName.has(name)) throw this.fail(`malformed modelTopology (two layers are named '${name}')`);
       const inbound = Array.isArray(entry.inbound_nodes) ? entry.inbound_nodes : [];
       byName.set(name, { entry, nodes: [], inbound, inner: false });
