@@ -35,7 +35,9 @@ async function refused(text: string, pattern: RegExp): Promise<void> {
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: reports are edited freely here
-function edited(edit: (r: any) => void): string {
+type Loose = Record<string, any>;
+
+function edited(edit: (r: Loose) => void): string {
   const r = JSON.parse(asJson(faultyReport()));
   edit(r);
   return JSON.stringify(r);
@@ -75,27 +77,23 @@ describe('reading a saved report', () => {
   });
 
   it.each([
-    ['checks not a list', (r: Record<string, unknown>) => (r.checks = {}), /\/checks: must be array/],
+    ['checks not a list', (r: Loose) => (r.checks = {}), /\/checks: must be array/],
     [
       'a check without id',
-      (r: Record<string, any>) => delete r.checks[2].id,
+      (r: Loose) => delete r.checks[2].id,
       /\/checks\/2: must have required property 'id'/,
     ],
-    [
-      'diagnosis missing',
-      (r: Record<string, unknown>) => delete r.diagnosis,
-      /must have required property 'diagnosis'/,
-    ],
-    ['layers not a list', (r: Record<string, any>) => (r.subject.model.layers = 5), /\/subject\/model/],
+    ['diagnosis missing', (r: Loose) => delete r.diagnosis, /must have required property 'diagnosis'/],
+    ['layers not a list', (r: Loose) => (r.subject.model.layers = 5), /\/subject\/model/],
     [
       'evidence series of strings',
-      (r: Record<string, any>) => (r.evidence.training.loss.values = ['a']),
+      (r: Loose) => (r.evidence.training.loss.values = ['a']),
       /\/evidence\/training\/loss\/values\/0/,
     ],
-    ['timings missing', (r: Record<string, unknown>) => delete r.timings, /required property 'timings'/],
+    ['timings missing', (r: Loose) => delete r.timings, /required property 'timings'/],
     [
       'a verdict of markup',
-      (r: Record<string, unknown>) => (r.verdict = '<b>'),
+      (r: Loose) => (r.verdict = '<b>'),
       /\/verdict: must be equal to one of the allowed values \(pass, warn, fail, inconclusive\)/,
     ],
   ])('refuses %s with one line naming the field', async (_name, edit, pattern) => {

@@ -230,7 +230,7 @@ function randomTrainingConfig(rng: Rng): unknown {
       3,
     ]),
     optimizer_config: pick(rng, [
-      { class_name: 'Adam', config: { learning_rate: pick(rng, [0.001, -1, 0, 1e400, 'x']) } },
+      { class_name: 'Adam', config: { learning_rate: pick(rng, [0.001, -1, 0, Number.MAX_VALUE, 'x']) } },
       { class_name: 'SGD', config: { lr: 0.1 } },
       { class_name: 'Nope', config: {} },
       'adam',
