@@ -47,7 +47,7 @@ const HOSTILE: unknown[] = [
   1e20,
   2 ** 31,
   2 ** 53 + 2,
-  1e400,
+  Number.MAX_VALUE,
   'x',
   '3',
   null,
