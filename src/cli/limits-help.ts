@@ -1,6 +1,8 @@
 // The safety rules and size limits, as `nn-doctor check --help` prints them (README mirrors this).
 import { DATA_LIMITS } from '../data/limits.ts';
 import { fmtLimit, MODEL_LIMITS } from '../tfjs/model-files/limits.ts';
+import { MAX_MODEL_JSON_DEPTH } from '../tfjs/model-files/model-json.ts';
+import { MAX_REPORT_BYTES, MAX_REPORT_DEPTH } from './report.ts';
 
 const MiB = 2 ** 20;
 const bytes = (n: number) => (n >= 2 ** 30 ? `${n / 2 ** 30} GiB` : `${n / MiB} MiB`);
@@ -16,7 +18,7 @@ export function limitsHelp(): string {
   model.json lists must lie inside its folder (no absolute path, .., hidden file, or link out).
 
 Limits (past one: exit 2, one line naming it):
-  model.json                 ${bytes(m.maxModelJsonBytes)}, nested at most 512 levels
+  model.json                 ${bytes(m.maxModelJsonBytes)}, nested at most ${MAX_MODEL_JSON_DEPTH} levels
   weight files, all together ${bytes(m.maxWeightBytes)} (model weights and optimizer state)
   model parameters           ${fmtLimit(m.maxParams)}, counted from the topology before TF.js builds it
   one layer's output         ${fmtLimit(m.maxLayerOutput)} values per record
@@ -25,7 +27,8 @@ Limits (past one: exit 2, one line naming it):
   string weights             refused (a Layers model's weights are numeric)
   a data file as stored      ${bytes(d.maxFileBytes)} (.npy, .npz, IDX, CSV, gzipped or not)
   one array                  ${fmtLimit(d.maxArrayValues)} values and ${bytes(d.maxArrayBytes)} of data, as its header claims
-  decompressed data          at most what the array header claims (.npz members, .gz): CRC-32 checked
+  decompressed data          at most what the array header claims (.npz members, .gz), CRC-32 checked;
+                             ${bytes(d.maxCsvBytes)} for a file without one
   CSV text                   ${bytes(d.maxCsvBytes)}
-  a saved report (report)    256 MiB, nested at most 64 levels, checked against its JSON Schema`;
+  a saved report (report)    ${bytes(MAX_REPORT_BYTES)}, nested at most ${MAX_REPORT_DEPTH} levels, checked against its JSON Schema`;
 }

@@ -48,8 +48,8 @@ export function parseReportArgs(args: string[]) {
 }
 
 /** Largest report file read back (a report with full evidence is a few MB), and its nesting. */
-const MAX_REPORT_BYTES = 256 * 2 ** 20;
-const MAX_REPORT_DEPTH = 64;
+export const MAX_REPORT_BYTES = 256 * 2 ** 20;
+export const MAX_REPORT_DEPTH = 64;
 
 /** Text from the file, shown in a message: one line, short. */
 function oneLine(text: string): string {

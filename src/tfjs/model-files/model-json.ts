@@ -8,7 +8,7 @@ import { rejectBinaryFormats, rejectOtherModelJson } from './formats.ts';
 import { MODEL_LIMITS } from './limits.ts';
 
 /** Deep enough for nested functional models and wrapped layers; far below a stack overflow. */
-const MAX_MODEL_JSON_DEPTH = 512;
+export const MAX_MODEL_JSON_DEPTH = 512;
 
 /** Resolves the path to model.json (a directory holding one is accepted) or throws. */
 export function resolveModelJson(path: string, fail: Fail): string {
