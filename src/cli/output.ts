@@ -16,6 +16,7 @@ import {
   accessSync,
   closeSync,
   constants,
+  fchmodSync,
   fsyncSync,
   lstatSync,
   openSync,
@@ -200,6 +201,8 @@ function writeTemp(out: PlannedOutput, content: string): string {
   const fd = openSync(tmp, 'wx', out.mode ?? 0o666);
   pending.add(tmp);
   try {
+    // The umask applied to openSync's mode; a replaced file keeps exactly its own.
+    if (out.mode !== null) fchmodSync(fd, out.mode);
     const bytes = Buffer.from(content, 'utf8');
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
