@@ -131,6 +131,15 @@ describe('.npz bombs and forged archives', () => {
     }
   });
 
+  it('reads archives written by NumPy itself (ZIP64 local headers), stored and deflated', async () => {
+    for (const name of ['numpy-savez.npz', 'numpy-savez-compressed.npz']) {
+      const ds = await loadDataset({ data: join(import.meta.dirname, 'fixtures', name) });
+      expect(ds.xShape).toEqual([4, 2]);
+      expect(Array.from(ds.x)).toEqual([0, 1, 2, 3, 4, 5, 6, 7].map((v) => v / 8));
+      expect(Array.from(ds.y)).toEqual([0, 1, 2, 1]);
+    }
+  });
+
   it('CRC-32: the table fallback agrees with node:zlib', () => {
     const data = Uint8Array.from({ length: 10_000 }, (_, i) => (i * 7919) & 0xff);
     expect(crc32Table(data)).toBe(crc32(data));
