@@ -6,6 +6,15 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, permutation, subSeed, withSeededMathRandom } from '../core/random.ts';
 import { setLearningRate } from './clone.ts';
 
+/**
+ * Lets the event loop run (timers, I/O, signal handlers) once per step. TF.js on the cpu and wasm
+ * backends resolves `data()` at once, so without this a whole checkup runs as one chain of
+ * microtasks and Ctrl-C is only handled when it ends. Costs a few microseconds per step.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate : setTimeout)(resolve));
+}
+
 export interface TrainingData {
   x: Float32Array;
   featureShape: number[];
@@ -156,6 +165,7 @@ export async function train(
   const V = vars.length;
 
   for (let step = 0; step < options.steps; step++) {
+    await yieldToEventLoop();
     if (options.lrAt) setLearningRate(optimizer, options.lrAt(step));
     const ids = nextBatch();
     const { x, y } = batchTensors(data, ids, options.targets);
