@@ -1,7 +1,8 @@
 // NumPy .npz reader: a zip archive of .npy members (np.savez: stored; np.savez_compressed:
 // deflated). Only the wanted members are read; each is verified (sizes, CRC-32) and inflated to at
 // most what its .npy header claims (zip.ts).
-import type { NdArray } from './common.ts';
+import { inputError, type NdArray } from './common.ts';
+import { inflateCapped } from './inflate.ts';
 import { parseNpy } from './npy.ts';
 import { readZipDirectory, readZipMember } from './zip.ts';
 
@@ -25,14 +26,22 @@ export function readNpzArrays(
   wanted: readonly string[],
   where: string,
 ): { arrays: Map<string, NdArray>; names: string[] } {
-  const entries = readZipDirectory(bytes, where).filter((e) => !e.name.endsWith('/'));
+  const entries = readZipDirectory(bytes, (what) =>
+    inputError(where, `not a readable .npz (zip) archive (${what})`),
+  ).filter((e) => !e.name.endsWith('/'));
   const names = entries.map((e) => arrayName(e.name));
   const arrays = new Map<string, NdArray>();
   for (const entry of entries) {
     const name = arrayName(entry.name);
     if (!wanted.includes(name) || arrays.has(name)) continue;
     const member = `${where}: array '${name}'`;
-    arrays.set(name, parseNpy(readZipMember(bytes, entry, member), member));
+    const data = readZipMember(
+      bytes,
+      entry,
+      (raw) => inflateCapped(raw, 'deflate-raw', member),
+      (what) => inputError(member, `zip member ${what}`),
+    );
+    arrays.set(name, parseNpy(data, member));
   }
   return { arrays, names };
 }

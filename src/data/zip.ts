@@ -1,15 +1,15 @@
-// Reading members of a zip archive (an .npz) from its central directory, with every member's
-// CRC-32 and sizes verified and deflated members inflated to at most what their .npy header
-// claims (inflate.ts). Hand-written because the zip library already here (fflate) neither exposes
-// the directory's CRC-32 nor bounds a member's output: its unzipSync allocates the size the
-// directory claims and silently truncates a member that inflates past it.
+// Reading members of a zip archive (an .npz, a Keras 3 .keras) from hostile bytes: the central
+// directory is parsed here, and each member read is checked against it — local header, encryption,
+// method, inflated size and CRC-32 — while the caller decides how far a deflated member may inflate
+// (npz: what its .npy header claims; .keras: a per-member cap). Hand-written because the zip library
+// already here (fflate) neither exposes the directory's CRC-32 nor bounds a member's output: its
+// unzipSync allocates the size the directory claims and silently truncates a member that inflates
+// past it.
 //
 // Format (APPNOTE 6.3): members, then the central directory (one entry per member: method, CRC-32,
 // sizes, offset of its local header, name), then the end-of-central-directory record (EOCD);
 // ZIP64 moves sizes and offsets past 4 GiB into extra fields and a ZIP64 EOCD.
 import * as zlib from 'node:zlib';
-import { inputError } from './common.ts';
-import { inflateCapped } from './inflate.ts';
 
 export interface ZipEntry {
   name: string;
@@ -28,6 +28,9 @@ const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
 const MAX32 = 0xffffffff;
 
+/** Builds the error for a problem (`what` is a phrase such as "is encrypted"). */
+export type ZipProblem = (what: string) => Error;
+
 function view(bytes: Uint8Array): DataView {
   return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
@@ -36,9 +39,11 @@ function u64(v: DataView, at: number): number {
   return v.getUint32(at, true) + v.getUint32(at + 4, true) * 2 ** 32;
 }
 
-/** The archive's member list, from its central directory. Throws a UsageError on a damaged archive. */
-export function readZipDirectory(bytes: Uint8Array, where: string): ZipEntry[] {
-  const bad = (what: string) => inputError(where, `not a readable .npz (zip) archive (${what})`);
+/**
+ * The archive's member list, from its central directory (ZIP64 sizes and offsets understood;
+ * multi-disk archives refused). `bad` builds the error for a damaged archive.
+ */
+export function readZipDirectory(bytes: Uint8Array, bad: ZipProblem): ZipEntry[] {
   const v = view(bytes);
   // The EOCD is 22 bytes plus a comment of up to 65,535: search back from the end.
   let eocd = -1;
@@ -49,6 +54,7 @@ export function readZipDirectory(bytes: Uint8Array, where: string): ZipEntry[] {
     }
   }
   if (eocd < 0) throw bad('no end-of-directory record: truncated?');
+  if (v.getUint16(eocd + 4, true) !== 0 || v.getUint16(eocd + 6, true) !== 0) throw bad('multi-disk archive');
   let count = v.getUint16(eocd + 10, true);
   let dirSize = v.getUint32(eocd + 12, true);
   let dirOffset = v.getUint32(eocd + 16, true);
@@ -81,6 +87,8 @@ export function readZipDirectory(bytes: Uint8Array, where: string): ZipEntry[] {
       name: new TextDecoder().decode(bytes.subarray(p + 46, p + 46 + nameLen)),
     };
     readZip64Extra(v, p + 46 + nameLen, extraLen, entry);
+    if (entry.size === MAX32 || entry.compressedSize === MAX32 || entry.localHeaderOffset === MAX32)
+      throw bad(`directory entry '${entry.name}' marks ZIP64 sizes it does not give`);
     entries.push(entry);
     p += 46 + nameLen + extraLen + commentLen;
   }
@@ -108,30 +116,33 @@ function readZip64Extra(v: DataView, start: number, length: number, entry: ZipEn
 }
 
 /**
- * A member's bytes: stored members as they are, deflated members inflated to at most their .npy
- * header's claim. The result's length and CRC-32 must match the directory.
+ * A member's bytes: stored members as they are, deflated ones through `inflate` (which bounds the
+ * output). The result's length and CRC-32 must match the directory. `bad` builds the error.
  */
-export function readZipMember(bytes: Uint8Array, entry: ZipEntry, where: string): Uint8Array {
-  const bad = (what: string) => inputError(where, what);
+export function readZipMember(
+  bytes: Uint8Array,
+  entry: ZipEntry,
+  inflate: (raw: Uint8Array) => Uint8Array,
+  bad: ZipProblem,
+): Uint8Array {
   if (entry.flags & 1) throw bad('is encrypted');
   const v = view(bytes);
   const at = entry.localHeaderOffset;
-  if (at + 30 > bytes.length || v.getUint32(at, true) !== LOCAL)
-    throw bad('damaged zip member (no local header)');
+  if (at + 30 > bytes.length || v.getUint32(at, true) !== LOCAL) throw bad('is damaged (no local header)');
   const start = at + 30 + v.getUint16(at + 26, true) + v.getUint16(at + 28, true);
   const end = start + entry.compressedSize;
-  if (end > bytes.length) throw bad('zip member runs past the end of the file (truncated archive?)');
+  if (end > bytes.length) throw bad('runs past the end of the file (truncated archive?)');
   const raw = bytes.subarray(start, end);
   let data: Uint8Array;
   if (entry.method === 0) data = raw;
-  else if (entry.method === 8) data = inflateCapped(raw, 'deflate-raw', where);
-  else throw bad(`zip member uses compression method ${entry.method} (supported: stored, deflate)`);
+  else if (entry.method === 8) data = inflate(raw);
+  else throw bad(`uses compression method ${entry.method} (supported: stored, deflate)`);
   if (data.length !== entry.size) {
     throw bad(
-      `zip member holds ${data.length} bytes where the zip directory says ${entry.size} (a corrupt or forged archive)`,
+      `holds ${data.length} bytes where the zip directory says ${entry.size} (a corrupt or forged archive)`,
     );
   }
-  if (crc32(data) !== entry.crc32) throw bad('zip member is corrupt (CRC-32 mismatch)');
+  if (crc32(data) !== entry.crc32) throw bad('is corrupt (CRC-32 mismatch)');
   return data;
 }
 

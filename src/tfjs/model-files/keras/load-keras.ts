@@ -21,7 +21,7 @@ import {
   legacyH5Source,
   manifestSource,
 } from './weights.ts';
-import { readZipDirectory, readZipMember } from './zip.ts';
+import { readZipArchive, readZipMember } from './zip.ts';
 
 /** What a Keras loader returns (load.ts adds the path). */
 export interface KerasLoad {
@@ -161,7 +161,7 @@ export async function loadKerasH5(bytes: Uint8Array, fail: Fail): Promise<KerasL
 
 /** A Keras 3 `.keras` zip: config.json, metadata.json, model.weights.h5. */
 export async function loadKerasZip(bytes: Uint8Array, fail: Fail): Promise<KerasLoad> {
-  const zip = readZipDirectory(bytes, fail);
+  const zip = readZipArchive(bytes, fail);
   const names = [...zip.members.keys()];
   if (!zip.members.has('config.json')) {
     throw fail(
