@@ -1,10 +1,26 @@
 // Shuffled-label control: the same setup trained on labels permuted across records, judged on
 // held-out records with their real labels. A model that learns no more from the real labels
 // than from shuffled ones is getting no signal from them.
-import type { LabelSignalEvidence } from '../core/evidence.ts';
+//
+// Shuffled labels are independent of the features, so that arm's expected held-out result is
+// known: chance (the loss of predicting the label frequencies, a balanced accuracy of
+// 1/classes). Judged imbalance-aware: on 95/5 data always predicting the majority is 95%
+// accurate, so raw accuracy cannot tell real from shuffled labels; the prior-entropy loss and
+// the balanced accuracy can. The shuffled arm is trained only when the real arm is close enough
+// to chance for the comparison to matter, and not when the setup has learned nothing yet, not
+// even its own training records, within fewer steps than it needed on the control corpus (then
+// the comparison cannot tell anything and the check says so).
+import type { LabelArm, LabelSignalEvidence } from '../core/evidence.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
+import { recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
+
+/** inputs/label-signal's default margins: the real arm beats chance clearly beyond these. */
+const CLEAR_LOSS_GAIN = 0.1;
+const CLEAR_BALANCED_MARGIN = 0.05;
+/** The real arm "fitted its own records" when its training loss fell below this fraction of chance. */
+const FITTED_RATIO = 0.9;
 
 export function shuffledTargets(ctx: ProbeContext): Float32Array {
   const width = ctx.data.targetShape.reduce((a, b) => a * b, 1);
@@ -18,28 +34,86 @@ export function shuffledTargets(ctx: ProbeContext): Float32Array {
   return out;
 }
 
+/** Mean per-class recall of held-out predictions (single-label classification), else null. */
+export function balancedAccuracy(ctx: ProbeContext, predictions: Int32Array | null): number | null {
+  const ids = ctx.data.classIds;
+  if (!ids || !predictions || !ctx.heldOut.length) return null;
+  const hit = new Map<number, number>();
+  const total = new Map<number, number>();
+  ctx.heldOut.forEach((r, i) => {
+    total.set(ids[r], (total.get(ids[r]) ?? 0) + 1);
+    if (predictions[i] === ids[r]) hit.set(ids[r], (hit.get(ids[r]) ?? 0) + 1);
+  });
+  let sum = 0;
+  for (const [c, n] of total) sum += (hit.get(c) ?? 0) / n;
+  return sum / total.size;
+}
+
+export interface RealArm {
+  loss: number;
+  accuracy: number | null;
+  predictions: Int32Array | null;
+  /** The run's loss on its own training records after training, inference mode. */
+  trainLoss: number | null;
+}
+
 export async function runLabelSignalProbe(
   ctx: ProbeContext,
-  real: { loss: number; accuracy: number | null },
+  realRun: RealArm,
   chanceLoss: number,
+  controlLearnedAtStep: number | null | undefined,
 ): Promise<LabelSignalEvidence> {
+  const classes = ctx.task.labelEncoding === 'multi-hot' ? null : ctx.task.classes;
+  const chanceBalanced = ctx.data.classIds && classes ? 1 / classes : null;
+  const real: LabelSignalEvidence['real'] = {
+    heldOutLoss: realRun.loss,
+    heldOutAccuracy: realRun.accuracy,
+    balancedAccuracy: balancedAccuracy(ctx, realRun.predictions),
+    trainLoss: realRun.trainLoss,
+  };
+  const base = {
+    steps: ctx.budget.trainSteps,
+    real,
+    chanceLoss,
+    chanceAccuracy: majorityShare(ctx),
+    chanceBalancedAccuracy: chanceBalanced,
+    ...(controlLearnedAtStep !== undefined ? { controlLearnedAtStep } : {}),
+  };
+  const clear =
+    realRun.loss <= (1 - CLEAR_LOSS_GAIN) * chanceLoss ||
+    (real.balancedAccuracy !== null &&
+      real.balancedAccuracy !== undefined &&
+      chanceBalanced !== null &&
+      real.balancedAccuracy >= chanceBalanced + CLEAR_BALANCED_MARGIN);
+  if (clear) return { ...base, shuffled: null, shuffledSkipped: 'clear-signal' };
+  const fitted = realRun.trainLoss !== null && realRun.trainLoss < FITTED_RATIO * chanceLoss;
+  const learnsInBudget =
+    controlLearnedAtStep === undefined ||
+    (controlLearnedAtStep !== null && controlLearnedAtStep <= ctx.budget.trainSteps);
+  if (!fitted && !learnsInBudget) return { ...base, shuffled: null, shuffledSkipped: 'nothing-learned' };
+  return { ...base, shuffled: await shuffledArm(ctx) };
+}
+
+async function shuffledArm(ctx: ProbeContext): Promise<LabelArm> {
   const { model, optimizer } = await trainableClone(ctx);
   try {
-    const result = await train(model, optimizer, ctx.data, {
+    const targets = shuffledTargets(ctx);
+    await train(model, optimizer, ctx.data, {
       steps: ctx.budget.trainSteps,
       batchSize: ctx.batchSize,
       seed: ctx.seed,
       pool: ctx.pool,
-      targets: shuffledTargets(ctx),
+      classWeights: ctx.classWeights ?? undefined,
+      targets,
       onStep: (s) => ctx.progress(s + 1, ctx.budget.trainSteps),
     });
+    const calibration = ctx.pool.subarray(0, Math.min(256, ctx.pool.length));
+    recalibrateBatchNorm(model, { ...ctx.data, targets }, calibration, ctx.batchSize);
     const shuffled = evaluate(model, ctx.data, ctx.heldOut);
     return {
-      steps: result.records.length,
-      real: { heldOutLoss: real.loss, heldOutAccuracy: real.accuracy },
-      shuffled: { heldOutLoss: shuffled.loss, heldOutAccuracy: shuffled.accuracy },
-      chanceLoss,
-      chanceAccuracy: majorityShare(ctx),
+      heldOutLoss: shuffled.loss,
+      heldOutAccuracy: shuffled.accuracy,
+      balancedAccuracy: balancedAccuracy(ctx, shuffled.predictions),
     };
   } finally {
     disposeModel(model, optimizer);

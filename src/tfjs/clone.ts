@@ -71,6 +71,20 @@ export async function cloneModel(
   return { model: clone, removed };
 }
 
+/**
+ * The same architecture with freshly initialized weights (each layer's configured initializers),
+ * for judging a trained checkpoint's setup from initialization. Frozen layers (trainable: false)
+ * keep the model's weights: they are a pretrained part the user means to keep, not to re-learn.
+ */
+export async function reinitializedClone(model: tf.LayersModel): Promise<tf.LayersModel> {
+  const topology = model.toJSON(null, false) as unknown as Json;
+  const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
+  model.layers.forEach((layer, i) => {
+    if (!layer.trainable && layer.weights.length) clone.layers[i].setWeights(layer.getWeights());
+  });
+  return clone;
+}
+
 interface OptimizerWithLr extends tf.Optimizer {
   learningRate?: number;
   setLearningRate?: (lr: number) => void;

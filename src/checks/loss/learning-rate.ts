@@ -46,6 +46,9 @@ export default defineCheck({
     }
     const { first, last } = edgeMeans(values, t.windowFraction);
     const relativeDrop = first !== 0 ? (first - last) / Math.abs(first) : 0;
+    // The sweep's best LR (lowest loss; the suggestion is a decade under it): past it the loss
+    // climbs toward divergence.
+    const bestLr = lrSweep?.suggestedLr ? lrSweep.suggestedLr * 10 : null;
     const diverged = nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first;
     const flat = !diverged && relativeDrop < t.flatDrop;
     const trend = diverged ? 'diverged' : flat ? 'flat' : 'decreasing';
@@ -59,8 +62,19 @@ export default defineCheck({
       configuredLr,
       suggestedLr,
       sweepMinRatio,
+      sweepBestLr: bestLr,
+      sweepDivergedAtLr: lrSweep?.divergedAtLr ?? null,
     };
-    if (!diverged && !flat) return { status: 'pass', measured };
+    // The loss falls, but the LR sits past the range test's best, where the sweep's loss climbs
+    // toward divergence: too high (units die, updates overshoot), a warn.
+    const pastBest =
+      configuredLr !== null &&
+      bestLr !== null &&
+      lrSweep !== undefined &&
+      lrSweep.divergedAtLr !== null &&
+      configuredLr >= bestLr;
+    if (!diverged && !flat)
+      return pastBest ? { status: 'warn', measured, reason: 'too-high' } : { status: 'pass', measured };
     if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
     if (sweepWorks) return { status: 'fail', measured, reason: trend };
@@ -78,17 +92,28 @@ export default defineCheck({
       measured.configuredLr === null ? 'the configured LR' : `LR ${fmt(Number(measured.configuredLr))}`;
     const suggested = measured.suggestedLr === null ? null : fmt(Number(measured.suggestedLr));
     const drop = measured.relativeDrop === null ? 'n/a' : pct(Number(measured.relativeDrop));
+    // Not the initial loss of loss/initial-loss (one inference pass before any update): the
+    // training loss averaged over the first and the last windows of the run.
+    const span = `${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (training loss, mean of the first and last ${pct(t.windowFraction)} of steps)`;
     const trend =
       measured.trend === 'diverged'
         ? measured.nonFiniteStep !== null
           ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
-          : `the loss rose from ${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (diverged: above ${t.divergeFactor}× the start)`
-        : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
+          : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
+        : Number(measured.relativeDrop) < 0
+          ? `the loss rose by ${pct(-Number(measured.relativeDrop))} from ${span} (not decreasing; diverged above ${t.divergeFactor}×)`
+          : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
     const sweepNote =
       measured.sweepMinRatio === null
         ? ''
         : ` The LR range test reached ${pct(Number(measured.sweepMinRatio))} of its start loss (working below ${pct(t.workingLossRatio)}).`;
     switch (reason) {
+      case 'too-high':
+        return {
+          summary: `At ${lr} the loss fell by ${drop} from ${span}, but ${lr} is at or past the LR range test's best ${fmt(Number(measured.sweepBestLr))} (the sweep diverged at LR ${fmt(Number(measured.sweepDivergedAtLr))}): on the edge of divergence.`,
+          remedy: `Lower the learning rate to about ${suggested ?? fmt(Number(measured.sweepBestLr) / 10)} (the range test's pick, a decade under its best) — e.g. tf.train.${optimizer}(${suggested ?? fmt(Number(measured.sweepBestLr) / 10)}); a rate this close to divergence overshoots, kills ReLU units and makes training erratic.`,
+          details: sweepNote.trim(),
+        };
       case 'diverged':
       case 'flat':
         return {
@@ -117,7 +142,7 @@ export default defineCheck({
     }
     const tail = suggested ? ` The LR range test suggests ${suggested}.` : '';
     return {
-      summary: `At ${lr} the loss fell by ${drop} from ${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (flat below ${pct(t.flatDrop)}, diverged above ${t.divergeFactor}×).${tail}`,
+      summary: `At ${lr} the loss fell by ${drop} from ${span} (flat below ${pct(t.flatDrop)}, diverged above ${t.divergeFactor}×).${tail}`,
       remedy: null,
     };
   },

@@ -24,6 +24,7 @@ export default defineCheck({
   title: 'Weights start as small random values, not zeros or constants',
   why: 'Units that start with identical weights get identical gradients and never become different; zero weights pass no signal; badly scaled weights make activations vanish or explode from the first step.',
   needs: ['model'],
+  atInitialization: true,
   plot: 'weight-variance',
   thresholds: {
     minStd: {
