@@ -59,8 +59,43 @@ testCheck(check, {
       measured: { finalAccuracy: 0.98 },
     },
     { name: 'no overfit evidence', evidence: evidence({ task: task() }), status: 'skip' },
+    {
+      name: 'duplicate inputs with different labels allow at most 96%: reached',
+      evidence: classifier({ finalAccuracy: 0.96, finalLoss: 0.2, achievableAccuracy: 0.96 }),
+      status: 'pass',
+      measured: { achievableAccuracy: 0.96 },
+    },
   ],
   invalid: [
+    {
+      name: 'SGD 0.01: 84% and still falling at the cap: slow, not stuck',
+      evidence: classifier({
+        finalAccuracy: 0.84,
+        finalLoss: 1.13,
+        steps: 600,
+        maxSteps: 600,
+        stopped: 'cap',
+        checkpoints: [
+          { step: 0, loss: 2.36, accuracy: 0.1 },
+          { step: 575, loss: 1.2, accuracy: 0.8 },
+          { step: 600, loss: 1.13, accuracy: 0.84 },
+        ],
+      }),
+      status: 'warn',
+      measured: { stopped: 'cap', progressPer100Steps: (0.07 / Math.log(10)) * 4 },
+    },
+    {
+      name: 'stuck: the loss stopped falling long before memorizing',
+      evidence: classifier({
+        finalAccuracy: 0.3,
+        finalLoss: 1.9,
+        steps: 175,
+        maxSteps: 600,
+        stopped: 'plateau',
+      }),
+      status: 'fail',
+      measured: { stopped: 'plateau' },
+    },
     {
       name: 'classifier stuck at 49/50',
       evidence: classifier({ finalAccuracy: 0.98, finalLoss: 0.2 }),
