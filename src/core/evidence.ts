@@ -219,6 +219,15 @@ export interface OverfitEvidence {
   achievableAccuracy?: number | null;
   /** Evaluations along the run (the first before training). */
   checkpoints?: EvalPoint[];
+  /** Only when the setup did not fit the records: the same architecture with Adam 1e-3. */
+  reference?: {
+    optimizer: string;
+    learningRate: number;
+    steps: number;
+    fitted: boolean;
+    finalLoss: number;
+    finalAccuracy: number | null;
+  };
 }
 
 /** A held-out evaluation during an experiment. */
@@ -352,6 +361,8 @@ export interface LabelSignalEvidence {
   chanceBalancedAccuracy?: number | null;
   /** Steps the control corpus needed to be learned with this setup (null: not learned), when it ran. */
   controlLearnedAtStep?: number | null;
+  /** Both arms were trained past the budget (to `steps`) because the first comparison was in doubt. */
+  extended?: boolean;
 }
 
 /**

@@ -105,6 +105,7 @@ export function inferenceEvaluation(
 ): () => Checkpoint {
   return () => {
     recalibrateBatchNorm(model, data, calibration, batchSize);
-    return { step: 0, ...measure() };
+    const { loss, accuracy } = measure();
+    return { step: 0, loss, accuracy };
   };
 }

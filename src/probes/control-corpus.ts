@@ -29,9 +29,15 @@ export interface CorpusSpec {
 }
 
 const REGIONS = 8;
-/** Keywords per class/label group, and how many a record carries. */
+/**
+ * Keywords per class/label group, and the share of a record's positions they take (at least 3):
+ * dense enough that a recurrent layer reading 100 tokens meets one early and often. At 3 per
+ * 100-token record an Embedding+LSTM needed 320+ steps to learn the control; pooling models
+ * learn either way.
+ */
 const KEYWORDS = 4;
-const KEYWORDS_PER_RECORD = 3;
+const KEYWORD_SHARE = 0.2;
+const MIN_KEYWORDS_PER_RECORD = 3;
 
 const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
 
@@ -124,7 +130,7 @@ function tokenCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingDa
   const fillerFrom = 1 + groups * perGroup;
   const filler = () =>
     fillerFrom < vocabulary ? fillerFrom + Math.floor(rng() * (vocabulary - fillerFrom)) : 0;
-  const perRecord = Math.min(KEYWORDS_PER_RECORD, length);
+  const perRecord = Math.min(length, Math.max(MIN_KEYWORDS_PER_RECORD, Math.round(KEYWORD_SHARE * length)));
   const labels = spec.kind === 'classification' ? drawLabels(spec, n, rng) : null;
   const regression = spec.kind === 'regression' ? new Float32Array(n * spec.outputs) : null;
   const x = new Float32Array(n * length);
@@ -135,7 +141,8 @@ function tokenCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingDa
       for (let k = 0; k < count; k++) row[Math.floor(rng() * length)] = keyword(g);
     };
     if (labels && spec.multiLabel) {
-      for (let l = 0; l < spec.outputs; l++) if (labels[r * spec.outputs + l]) place(l, Math.min(2, length));
+      for (let l = 0; l < spec.outputs; l++)
+        if (labels[r * spec.outputs + l]) place(l, Math.max(1, Math.round(perRecord / 2)));
     } else if (labels) {
       place(labels[r], perRecord);
     } else if (regression) {

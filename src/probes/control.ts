@@ -35,8 +35,8 @@ export const CONTROL_TARGET_RATIO = 0.5;
 /** The run goes on past its base budget, up to this multiple of it, while it makes progress. */
 const MAX_BUDGET_FACTOR = 4;
 /** Progress worth another chunk: the held-out loss fell by at least this fraction of the chance loss. */
-const MIN_CHUNK_PROGRESS = 0.02;
-const REFERENCE_LR = 1e-3;
+const MIN_CHUNK_PROGRESS = 0.01;
+export const REFERENCE_LR = 1e-3;
 
 function fitsMnist(ctx: ProbeContext): boolean {
   const f = ctx.data.featureShape.reduce((a, b) => a * b, 1);
@@ -115,7 +115,8 @@ function controlChance(ctx: ProbeContext, corpus: ControlCorpus): number {
   return Math.log(ctx.task.classes ?? 2);
 }
 
-function isReference(optimizer: tf.Optimizer, lr: number | null): boolean {
+/** Whether the setup already is the reference optimizer (Adam at 1e-3). */
+export function isReference(optimizer: tf.Optimizer, lr: number | null): boolean {
   return optimizer.getClassName() === 'Adam' && lr !== null && Math.abs(lr - REFERENCE_LR) < 1e-12;
 }
 

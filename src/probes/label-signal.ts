@@ -9,7 +9,9 @@
 // the balanced accuracy can. The shuffled arm is trained only when the real arm is close enough
 // to chance for the comparison to matter, and not when the setup has learned nothing yet, not
 // even its own training records, within fewer steps than it needed on the control corpus (then
-// the comparison cannot tell anything and the check says so).
+// the comparison cannot tell anything and the check says so). When the real labels beat the
+// shuffled ones by less than the margins, both arms train on (up to 4× the budget) before the
+// verdict: a slow learner is not a model that gets no signal.
 import type { LabelArm, LabelSignalEvidence } from '../core/evidence.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
 import { recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
@@ -91,32 +93,101 @@ export async function runLabelSignalProbe(
     controlLearnedAtStep === undefined ||
     (controlLearnedAtStep !== null && controlLearnedAtStep <= ctx.budget.trainSteps);
   if (!fitted && !learnsInBudget) return { ...base, shuffled: null, shuffledSkipped: 'nothing-learned' };
-  return { ...base, shuffled: await shuffledArm(ctx) };
+  const shuffledRun = await Arm.start(ctx, shuffledTargets(ctx));
+  try {
+    await shuffledRun.train(ctx.budget.trainSteps, 0);
+    const shuffled = shuffledRun.measure();
+    if (verdictOf(real, shuffled, chanceLoss, chanceBalanced) !== 'doubt') return { ...base, shuffled };
+    // In doubt: real labels beat the null by a little. Both arms train on, in step, up to 4× the
+    // budget, until the signal is clear; slow learners (recurrent layers) need the steps.
+    const realRun = await Arm.start(ctx, ctx.data.targets);
+    try {
+      let steps = 0;
+      let arms = { real, shuffled };
+      while (steps < EXTENDED_FACTOR * ctx.budget.trainSteps) {
+        await realRun.train(ctx.budget.trainSteps, steps);
+        if (steps > 0) await shuffledRun.train(ctx.budget.trainSteps, steps);
+        steps += ctx.budget.trainSteps;
+        const measured = realRun.measure();
+        arms = { real: { ...measured, trainLoss: realRun.trainLoss() }, shuffled: shuffledRun.measure() };
+        if (verdictOf(arms.real, arms.shuffled, chanceLoss, chanceBalanced) !== 'doubt') break;
+      }
+      return { ...base, steps, real: arms.real, shuffled: arms.shuffled, extended: true };
+    } finally {
+      realRun.dispose();
+    }
+  } finally {
+    shuffledRun.dispose();
+  }
 }
 
-async function shuffledArm(ctx: ProbeContext): Promise<LabelArm> {
-  const { model, optimizer } = await trainableClone(ctx);
-  try {
-    const targets = shuffledTargets(ctx);
-    await train(model, optimizer, ctx.data, {
-      steps: ctx.budget.trainSteps,
+/** Clear signal, clearly none, or in between (real beats the null, but by less than the margins). */
+function verdictOf(
+  real: LabelArm,
+  shuffled: LabelArm,
+  chanceLoss: number,
+  chanceBalanced: number | null,
+): 'signal' | 'none' | 'doubt' {
+  const reference = Math.min(shuffled.heldOutLoss, chanceLoss);
+  const gain = reference > 0 ? 1 - real.heldOutLoss / reference : 0;
+  const balancedRef =
+    chanceBalanced !== null ? Math.max(chanceBalanced, shuffled.balancedAccuracy ?? chanceBalanced) : null;
+  const margin =
+    real.balancedAccuracy != null && balancedRef !== null ? real.balancedAccuracy - balancedRef : null;
+  if (!Number.isFinite(real.heldOutLoss)) return 'none';
+  if (gain >= CLEAR_LOSS_GAIN || (margin !== null && margin >= CLEAR_BALANCED_MARGIN)) return 'signal';
+  return gain > 0 || (margin !== null && margin > 0) ? 'doubt' : 'none';
+}
+
+const EXTENDED_FACTOR = 4;
+
+/** One arm of the control: a clone trained on given targets, continued chunk by chunk. */
+class Arm {
+  private constructor(
+    private readonly ctx: ProbeContext,
+    private readonly model: Awaited<ReturnType<typeof trainableClone>>['model'],
+    private readonly optimizer: Awaited<ReturnType<typeof trainableClone>>['optimizer'],
+    private readonly targets: Float32Array,
+  ) {}
+
+  static async start(ctx: ProbeContext, targets: Float32Array): Promise<Arm> {
+    const { model, optimizer } = await trainableClone(ctx);
+    return new Arm(ctx, model, optimizer, targets);
+  }
+
+  async train(steps: number, from: number): Promise<void> {
+    const ctx = this.ctx;
+    await train(this.model, this.optimizer, ctx.data, {
+      steps,
       batchSize: ctx.batchSize,
-      seed: ctx.seed,
+      seed: subSeed(ctx.seed, `labels-${from}`),
       pool: ctx.pool,
       classWeights: ctx.classWeights ?? undefined,
-      targets,
-      onStep: (s) => ctx.progress(s + 1, ctx.budget.trainSteps),
+      targets: this.targets,
+      onStep: (s) => ctx.progress(from + s + 1, EXTENDED_FACTOR * ctx.budget.trainSteps),
     });
     const calibration = ctx.pool.subarray(0, Math.min(256, ctx.pool.length));
-    recalibrateBatchNorm(model, { ...ctx.data, targets }, calibration, ctx.batchSize);
-    const shuffled = evaluate(model, ctx.data, ctx.heldOut);
+    recalibrateBatchNorm(this.model, { ...ctx.data, targets: this.targets }, calibration, ctx.batchSize);
+  }
+
+  /** Held-out results against the real labels. */
+  measure(): LabelArm {
+    const e = evaluate(this.model, this.ctx.data, this.ctx.heldOut);
     return {
-      heldOutLoss: shuffled.loss,
-      heldOutAccuracy: shuffled.accuracy,
-      balancedAccuracy: balancedAccuracy(ctx, shuffled.predictions),
+      heldOutLoss: e.loss,
+      heldOutAccuracy: e.accuracy,
+      balancedAccuracy: balancedAccuracy(this.ctx, e.predictions),
     };
-  } finally {
-    disposeModel(model, optimizer);
+  }
+
+  /** Loss on its own training records (with the targets it trained on). */
+  trainLoss(): number {
+    const ids = this.ctx.pool.subarray(0, Math.min(256, this.ctx.pool.length));
+    return evaluate(this.model, { ...this.ctx.data, targets: this.targets }, ids).loss;
+  }
+
+  dispose(): void {
+    disposeModel(this.model, this.optimizer);
   }
 }
 

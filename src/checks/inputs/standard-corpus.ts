@@ -32,7 +32,7 @@ export default defineCheck({
     minDrop: {
       value: 0.1,
       meaning:
-        'fail only when the run, given up to 4× its base steps while it progressed, removed less than this fraction of the chance loss (it cannot learn); a run between this and learned is slow: warn',
+        'fail only when the run, given up to 4× its base steps while it progressed, removed less than this fraction of the chance loss (it cannot learn) — unless Adam 1e-3 learns the control with the same architecture and the run removed at least a tenth of this (slow optimizer settings: warn); a run between this and learned is slow: warn',
       source: 'nn-doctor calibration: slow-but-learning setups (SGD 0.01, recurrent layers) must not fail',
     },
   },
@@ -57,6 +57,10 @@ export default defineCheck({
     if (control.finalLoss <= t.maxLossRatio * control.chanceLoss) return { status: 'pass', measured };
     if (!Number.isFinite(control.finalLoss)) return { status: 'fail', measured, reason: 'non-finite' };
     if (lossRatio <= 1 - t.minDrop) return { status: 'warn', measured, reason: 'slow' };
+    // Below minDrop, yet the same architecture learns the control with Adam at 1e-3 and the
+    // setup's own held-out loss did fall: the optimizer settings are slow, the setup not broken.
+    const fell = (control.initialLoss - control.finalLoss) / control.chanceLoss >= t.minDrop / 10;
+    if (reference?.learnedAtStep != null && fell) return { status: 'warn', measured, reason: 'slow' };
     return { status: 'fail', measured, reason: 'not-learned' };
   },
   explain({ status, measured, reason }, { control }, t) {

@@ -8,7 +8,7 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
-  uses: ['lrSweep'],
+  uses: ['lrSweep', 'overfit'],
   plot: 'lr-sweep',
   thresholds: {
     windowFraction: {
@@ -32,7 +32,7 @@ export default defineCheck({
       source: 'LR range test (Smith 2017)',
     },
   },
-  evaluate({ training, lrSweep }, t) {
+  evaluate({ training, lrSweep, overfit }, t) {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -77,10 +77,15 @@ export default defineCheck({
       return pastBest ? { status: 'warn', measured, reason: 'too-high' } : { status: 'pass', measured };
     if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
+    // Flat over this short run, but the same setup fits the 50-record set (or still is when its
+    // budget ran out): the LR is slow for this data, not broken — a warn with the sweep's LR.
+    const learnsElsewhere =
+      overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
+    if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
     if (sweepWorks) return { status: 'fail', measured, reason: trend };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
-  explain({ measured, reason }, { training }, t) {
+  explain({ measured, reason }, { training, overfit }, t) {
     const optimizer = (training.optimizer ?? 'adam').toLowerCase();
     if (reason === 'too-few-steps') {
       return {
@@ -119,6 +124,12 @@ export default defineCheck({
         return {
           summary: `At ${lr} ${trend}; the LR range test finds a working LR at ${suggested}.`,
           remedy: `Set the learning rate to about ${suggested}${measured.configuredLr === null ? '' : ` (now ${fmt(Number(measured.configuredLr))})`} — the optimizer's learningRate, e.g. tf.train.${optimizer}(${suggested}) — and re-run; decay it later in training if needed.`,
+          details: sweepNote.trim(),
+        };
+      case 'slow':
+        return {
+          summary: `At ${lr} ${trend}, though the same setup does fit 50 records (${overfit ? `in ${overfit.steps} steps` : 'see inputs/overfit-small'}): slow on the full data, not stuck; the LR range test finds a working LR at ${suggested}.`,
+          remedy: `Training will take many steps at ${lr}: try about ${suggested} (tf.train.${optimizer}(${suggested})), or keep the rate and budget more epochs.`,
           details: sweepNote.trim(),
         };
       case 'diverged-no-sweep':
