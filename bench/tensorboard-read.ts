@@ -1,10 +1,15 @@
-// Reads a generated 200 MB TensorBoard event file with CRC checking on and prints MB/s and memory.
+// Reads two generated TensorBoard event files with CRC checking on and prints MB/s and memory for
+// each, side by side in one run:
 //
 //   npx tsx bench/tensorboard-read.ts [--mb 200] [--runs 5] [--keep]
 //
-// The file mixes what a PyTorch run with histograms logs (per step: loss, lr, accuracy as
-// simple_value; every 25 steps: legacy weight and gradient histograms of 8 parameters, ~560
-// buckets each) with TF2-style records (float32 tensor scalars, float64 [30,3] tensor histograms).
+// - large records: what a PyTorch run with histograms logs (per step: loss, lr, accuracy as
+//   simple_value; every 25 steps: legacy weight and gradient histograms of 8 parameters, ~560
+//   buckets each) mixed with TF2-style records (float32 tensor scalars, float64 [30,3] tensor
+//   histograms) — most bytes are in a few large records;
+// - dense scalars: only scalars, ~50-byte records, 8 tags per step as PyTorch add_scalar
+//   (simple_value) and TF2/Keras tf.summary.scalar (float32 tensor + "scalars" metadata) write
+//   them — millions of small records, where per-record costs dominate.
 // Reading happens in a fresh child process so that its memory figures are not the generator's.
 // MB = 10^6 bytes. Each run reads the whole file: framing, both CRCs, protobuf decoding, and
 // reduction into the in-memory run (the same path `nn-doctor diagnose` takes).
@@ -18,7 +23,9 @@ import { readLogdir } from '../src/tensorboard/logdir.ts';
 import {
   fileVersionEvent,
   legacyHistogramEvent,
+  simpleScalarEvent,
   tensorHistogramEvent,
+  tensorScalarEvent,
 } from '../src/tensorboard/testing/events.ts';
 import { normals } from '../src/tensorboard/testing/planted.ts';
 import { ProtoWriter } from '../src/tensorboard/testing/proto-writer.ts';
@@ -153,6 +160,39 @@ function generate(
   return { records, scalars, histograms };
 }
 
+/** Scalars only: 8 tags per step, half PyTorch simple_value, half TF2 tensor + metadata. */
+function generateDense(path: string, targetBytes: number): { records: number; scalars: number } {
+  const simple = ['train/loss', 'train/accuracy', 'lr', 'grad_norm'];
+  const tensor = ['epoch_loss', 'epoch_accuracy', 'evaluation_loss_vs_iterations', 'epoch_learning_rate'];
+  const fd = openSync(path, 'w');
+  const buffer = new Uint8Array(16 << 20);
+  let used = 0;
+  let written = 0;
+  let records = 0;
+  const emit = (event: Uint8Array) => {
+    const rec = frameRecord(event);
+    if (used + rec.length > buffer.length) {
+      writeSync(fd, buffer, 0, used);
+      used = 0;
+    }
+    buffer.set(rec, used);
+    used += rec.length;
+    written += rec.length;
+    records++;
+  };
+  emit(fileVersionEvent(1.7e9));
+  let step = 0;
+  while (written < targetBytes) {
+    const wall = 1.7e9 + step * 0.01;
+    for (const tag of simple) emit(simpleScalarEvent(wall, step, tag, 1 / (1 + step / 1000)));
+    for (const tag of tensor) emit(tensorScalarEvent(wall, step, tag, 1 / (1 + step / 1000)));
+    step++;
+  }
+  writeSync(fd, buffer, 0, used);
+  closeSync(fd);
+  return { records, scalars: records - 1 };
+}
+
 function readChild(dir: string, runs: number): void {
   const gc = (globalThis as { gc?: () => void }).gc;
   gc?.();
@@ -181,7 +221,8 @@ function readChild(dir: string, runs: number): void {
     if (data.problems.length) throw new Error(`unexpected problems: ${data.problems[0].message}`);
     kept = 0;
     for (const run of data.runs) {
-      for (const s of run.scalars.values()) kept += s.steps.length * 3 * 8;
+      // Typed columns: the buffers behind the views, spare capacity included.
+      for (const s of run.scalars.values()) kept += s.steps.buffer.byteLength * 3;
       for (const h of run.histograms.values())
         kept += h.steps.length * 7 * 8 + ((h.first?.k ?? 0) + (h.last?.k ?? 0)) * 24;
     }
@@ -212,6 +253,48 @@ function crcRate(): number {
   return best;
 }
 
+interface ChildResult {
+  results: { seconds: number; mbs: number; cpuMbs: number; peakRss: number; peakHeap: number }[];
+  verifyOff: number;
+  kept: number;
+}
+
+function readInChild(runDir: string, runs: number): ChildResult {
+  const child = spawnSync(
+    process.execPath,
+    [
+      ...process.execArgv,
+      '--expose-gc',
+      fileURLToPath(import.meta.url),
+      '--read',
+      runDir,
+      '--runs',
+      String(runs),
+    ],
+    { encoding: 'utf8', maxBuffer: 1 << 20 },
+  );
+  if (child.status !== 0) throw new Error(`reader process failed: ${child.stderr}`);
+  return JSON.parse(child.stdout.trim().split('\n').pop() as string) as ChildResult;
+}
+
+function report(name: string, size: number, out: ChildResult): { best: number; bestCpu: number } {
+  console.log(`\n${name}:`);
+  out.results.forEach((r, i) => {
+    console.log(
+      `  run ${i + 1}: ${r.mbs.toFixed(0)} MB/s wall, ${r.cpuMbs.toFixed(0)} MB/s per CPU-second, with CRC checking (${r.seconds.toFixed(2)} s); ` +
+        `peak RSS +${(r.peakRss / MB).toFixed(1)} MB, peak heap +${(r.peakHeap / MB).toFixed(1)} MB over the reader's baseline`,
+    );
+  });
+  console.log(`  without CRC checking: ${out.verifyOff.toFixed(0)} MB/s (for comparison only)`);
+  console.log(
+    `  data kept in memory: ~${(out.kept / MB).toFixed(1)} MB of series for a ${(size / MB).toFixed(0)} MB file`,
+  );
+  return {
+    best: Math.max(...out.results.map((r) => r.mbs)),
+    bestCpu: Math.max(...out.results.map((r) => r.cpuMbs)),
+  };
+}
+
 function main(): void {
   const readAt = process.argv.indexOf('--read');
   if (readAt >= 0) {
@@ -221,54 +304,38 @@ function main(): void {
   const targetMb = arg('mb', 200);
   const runs = arg('runs', 5);
   const dir = mkdtempSync(join(tmpdir(), 'nn-doctor-tb-bench-'));
-  const runDir = join(dir, 'run');
-  mkdirSync(runDir);
-  const path = join(runDir, 'events.out.tfevents.1700000000.bench.1.0');
+  const largeDir = join(dir, 'large');
+  const denseDir = join(dir, 'dense');
+  mkdirSync(largeDir);
+  mkdirSync(denseDir);
+  const largePath = join(largeDir, 'events.out.tfevents.1700000000.bench.1.0');
+  const densePath = join(denseDir, 'events.out.tfevents.1700000000.bench.2.0');
   try {
     let started = performance.now();
-    const counts = generate(path, targetMb * MB);
-    const size = statSync(path).size;
+    const large = generate(largePath, targetMb * MB);
+    const largeSize = statSync(largePath).size;
     console.log(
-      `generated ${(size / MB).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
-        `${counts.records.toLocaleString('en')} records (${counts.scalars.toLocaleString('en')} scalars, ${counts.histograms.toLocaleString('en')} histograms)`,
+      `large records: generated ${(largeSize / MB).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${large.records.toLocaleString('en')} records (${large.scalars.toLocaleString('en')} scalars, ${large.histograms.toLocaleString('en')} histograms)`,
     );
     started = performance.now();
+    const dense = generateDense(densePath, targetMb * MB);
+    const denseSize = statSync(densePath).size;
+    console.log(
+      `dense scalars: generated ${(denseSize / MB).toFixed(1)} MB in ${((performance.now() - started) / 1000).toFixed(1)} s: ` +
+        `${dense.records.toLocaleString('en')} records of ${(denseSize / dense.records).toFixed(0)} bytes on average`,
+    );
     console.log(`CRC-32C alone: ${crcRate().toFixed(0)} MB/s`);
-    const child = spawnSync(
-      process.execPath,
-      [
-        ...process.execArgv,
-        '--expose-gc',
-        fileURLToPath(import.meta.url),
-        '--read',
-        runDir,
-        '--runs',
-        String(runs),
-      ],
-      { encoding: 'utf8', maxBuffer: 1 << 20 },
-    );
-    if (child.status !== 0) throw new Error(`reader process failed: ${child.stderr}`);
-    const out = JSON.parse(child.stdout.trim().split('\n').pop() as string) as {
-      results: { seconds: number; mbs: number; cpuMbs: number; peakRss: number; peakHeap: number }[];
-      verifyOff: number;
-      kept: number;
-    };
-    out.results.forEach((r, i) => {
-      console.log(
-        `run ${i + 1}: ${r.mbs.toFixed(0)} MB/s wall, ${r.cpuMbs.toFixed(0)} MB/s per CPU-second, with CRC checking (${r.seconds.toFixed(2)} s); ` +
-          `peak RSS +${(r.peakRss / MB).toFixed(1)} MB, peak heap +${(r.peakHeap / MB).toFixed(1)} MB over the reader's baseline`,
-      );
-    });
-    const best = Math.max(...out.results.map((r) => r.mbs));
-    const bestCpu = Math.max(...out.results.map((r) => r.cpuMbs));
-    console.log(`without CRC checking: ${out.verifyOff.toFixed(0)} MB/s (for comparison only)`);
+    const load = [loadavg()[0]];
+    const a = report('large records', largeSize, readInChild(largeDir, runs));
+    load.push(loadavg()[0]);
+    const b = report('dense scalars', denseSize, readInChild(denseDir, runs));
+    load.push(loadavg()[0]);
     console.log(
-      `data kept in memory: ~${(out.kept / MB).toFixed(1)} MB of series for a ${(size / MB).toFixed(0)} MB file`,
-    );
-    const load = loadavg()[0];
-    console.log(
-      `best: ${best.toFixed(0)} MB/s wall, ${bestCpu.toFixed(0)} MB/s per CPU-second, one thread (target ≥ 300 MB/s on one core; ` +
-        `load average ${load.toFixed(1)} on ${availableParallelism()} cores while measuring — wall time counts time the reader waited for a core)`,
+      `\nbest, one thread, CRC checking on (target ≥ 300 MB/s for both):\n` +
+        `  large records ${a.best.toFixed(0)} MB/s wall, ${a.bestCpu.toFixed(0)} MB/s per CPU-second\n` +
+        `  dense scalars ${b.best.toFixed(0)} MB/s wall, ${b.bestCpu.toFixed(0)} MB/s per CPU-second (${(b.bestCpu / a.bestCpu).toFixed(2)}× the large-record rate)\n` +
+        `  load average ${load.map((l) => l.toFixed(1)).join(' → ')} on ${availableParallelism()} cores while measuring — wall time counts time the reader waited for a core`,
     );
   } finally {
     if (!process.argv.includes('--keep')) rmSync(dir, { recursive: true, force: true });

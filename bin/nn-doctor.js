@@ -1,18 +1,17 @@
 #!/usr/bin/env node
-// Thin launcher: runs the TypeScript CLI through tsx so a global install needs no build step.
-import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-const require = createRequire(import.meta.url);
-const here = dirname(fileURLToPath(import.meta.url));
-const tsxCli = require.resolve('tsx/cli');
-const result = spawnSync(
-  process.execPath,
-  [tsxCli, join(here, '..', 'src', 'cli', 'main.ts'), ...process.argv.slice(2)],
-  {
-    stdio: 'inherit',
-  },
-);
-process.exit(result.status ?? 1);
+// The installed command: runs the compiled CLI in this very process — no child process, so
+// signals (Ctrl-C, SIGTERM) and exit codes are the CLI's own. `dist/` is built by `npm run build`,
+// which npm runs on install, `npm ci` and `npm pack` (the `prepare` script); in the repository,
+// `npm start` runs the TypeScript sources through tsx instead.
+const entry = new URL('../dist/cli/main.js', import.meta.url);
+try {
+  await import(entry.href);
+} catch (err) {
+  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes(entry.pathname)) {
+    process.stderr.write(
+      'nn-doctor: the compiled CLI (dist/) is missing: run `npm run build` in its folder\n',
+    );
+    process.exit(3);
+  }
+  throw err;
+}

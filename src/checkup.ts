@@ -7,13 +7,14 @@ import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { UsageError } from './core/errors.ts';
 import type { EvidenceKey } from './core/evidence.ts';
-import { createRng, permutation, subSeed, withSeededMathRandom } from './core/random.ts';
+import { validateRunOptions } from './core/options.ts';
+import { createRng, permutation, subSeed } from './core/random.ts';
 import type { Report } from './core/report.ts';
 import { isSelected } from './core/runner.ts';
 import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
 import { type Budget, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
 import { gatherEvidence } from './probes/gather.ts';
-import { selectBackend } from './tfjs/backend.ts';
+import { backendForCall } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
 
@@ -46,7 +47,10 @@ export interface CheckupOptions {
    */
   classWeights?: number[] | Record<number, number>;
   seed?: number;
-  /** `tensorflow` | `wasm` | `cpu`; default: the fastest available. */
+  /**
+   * `tensorflow` | `wasm` | `cpu`: run on this TF.js backend and switch back to yours afterwards.
+   * Default: your active backend, never switched.
+   */
   backend?: string;
   only?: string[];
   skip?: string[];
@@ -55,6 +59,8 @@ export interface CheckupOptions {
   onProgress?: (event: ProgressEvent) => void;
   /** How the data was named by the user (file names and flags), for error messages. */
   dataFlags?: DataFlags;
+  /** Lines about how the inputs were read (assumptions, what was dropped), shown in the report. */
+  notes?: string[];
   validationFlags?: DataFlags;
 }
 
@@ -114,8 +120,19 @@ function concatDatasets(a: Dataset, b: Dataset): Dataset {
   return { x, xShape: [n, ...a.xShape.slice(1)], y, yShape: [n, ...a.yShape.slice(1)], source: a.source };
 }
 
+/**
+ * Runs the checklist on clones of `options.model` and returns the report. Reproducible: the same
+ * `seed` gives the same report (up to timings). Leaves no global state behind: Math.random is never
+ * replaced while other code can run, and the caller's TF.js backend is the active one afterwards.
+ */
 export async function checkup(options: CheckupOptions): Promise<Report> {
-  return withSeededMathRandom(options.seed ?? DEFAULT_SEED, () => runCheckup(options));
+  validateRunOptions(options);
+  const backend = await backendForCall(options.backend);
+  try {
+    return await runCheckup(options, backend.name);
+  } finally {
+    await backend.restore();
+  }
 }
 
 /** The user's class weights as one weight per class (1 where none is given). */
@@ -166,9 +183,8 @@ function trainingSetup(options: CheckupOptions) {
   return { loss, lossName, learningRate, optimizer, ownOptimizer: optimizer !== user.optimizer };
 }
 
-async function runCheckup(options: CheckupOptions): Promise<Report> {
+async function runCheckup(options: CheckupOptions, backend: string): Promise<Report> {
   const startedAt = performance.now();
-  const backend = await selectBackend(options.backend);
   const seed = options.seed ?? DEFAULT_SEED;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const budget = { ...DEFAULT_BUDGET, ...options.budget };
@@ -240,7 +256,7 @@ async function runCheckup(options: CheckupOptions): Promise<Report> {
   };
 
   try {
-    const { evidence, probeTimings } = await gatherEvidence({
+    const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
       wanted: wantedEvidence(options),
       training,
@@ -265,6 +281,7 @@ async function runCheckup(options: CheckupOptions): Promise<Report> {
       },
       backend,
       probeTimings,
+      warnings: [...(options.notes ?? []), ...warnings],
       startedAt,
     });
   } finally {

@@ -1,18 +1,23 @@
-// nn-doctor library API.
+// nn-doctor library API (docs/library.md has a runnable example for each entry point).
+// TF.js is a peer dependency: everything here works on the caller's @tensorflow/tfjs instance and
+// active backend.
 
 export { ALL_CHECKS } from './checks/index.ts';
-export { type CheckupOptions, checkup, type ProgressEvent } from './checkup.ts';
-export { buildReport } from './core/build-report.ts';
+export { type CheckupOptions, checkup, type DataInput, type ProgressEvent } from './checkup.ts';
+export { type BuildReportInput, buildReport } from './core/build-report.ts';
 export { CHECK_IDS, type CheckId, SECTIONS, type Status } from './core/check.ts';
 export type { Dataset } from './core/dataset.ts';
 export { UsageError } from './core/errors.ts';
 export type * from './core/evidence.ts';
+export { type ThresholdOverrides, validateRunOptions } from './core/options.ts';
 export { type CheckResult, type Report, SCHEMA_VERSION } from './core/report.ts';
+export { parseReport, renderJson } from './core/report-json.ts';
+export { TOOL_VERSION } from './core/version.ts';
 export { loadDataset } from './data/index.ts';
-export { loadMnist } from './data/mnist.ts';
+export { loadMnist, mnistAvailable } from './data/mnist.ts';
 export { renderHtml } from './render/html/index.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { renderTerminal } from './render/terminal.ts';
-export { diagnoseLogdir } from './tensorboard/diagnose.ts';
+export { type DiagnoseOptions, diagnoseLogdir } from './tensorboard/diagnose.ts';
 export { selectBackend } from './tfjs/backend.ts';
 export { loadModelFromFile } from './tfjs/model-files/index.ts';

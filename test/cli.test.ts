@@ -181,6 +181,15 @@ describe('nn-doctor check (happy path)', () => {
     const report = JSON.parse(readFileSync(join(tmp.dir, 'zeros.json'), 'utf8'));
     expect(report.diagnosis.primary).toBe('model/init-shallow');
   });
+
+  it('exits 4, verdict inconclusive, when no selected check could judge anything', async () => {
+    const out = join(tmp.dir, 'nothing.json');
+    // Balanced MNIST: rebalancing does not apply, and it is the only check selected.
+    const r = await cli(['check', '--only', 'inputs/rebalancing', '--json', out]);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stdout).toContain('Verdict: INCONCLUSIVE');
+    expect(JSON.parse(readFileSync(out, 'utf8')).verdict).toBe('inconclusive');
+  });
 });
 
 describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothing written)', () => {

@@ -1,9 +1,9 @@
 // Flag parsing on node:util parseArgs (strict: unknown flags are errors), turned into
 // one-line UsageErrors that name the flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { ALL_CHECKS } from '../checks/index.ts';
 import { CHECK_IDS } from '../core/check.ts';
 import { UsageError } from '../core/errors.ts';
+import { type ThresholdOverrides, unknownThreshold, validateSelection } from '../core/options.ts';
 
 export const OUTPUT_FLAGS = {
   json: { type: 'string' },
@@ -17,7 +17,7 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
   allowPositionals: boolean,
-) {
+): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>> {
   try {
     return parseArgs({ args, options, allowPositionals, strict: true });
   } catch (err) {
@@ -60,37 +60,23 @@ export function idList(name: string, values: string[] | undefined): string[] | u
     .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
-  const sections = new Set(CHECK_IDS.map((id) => id.split('/')[0]));
-  for (const id of ids) {
-    const known = (CHECK_IDS as readonly string[]).includes(id) || sections.has(id.replace(/\/$/, ''));
-    if (!known)
-      throw new UsageError(
-        `--${name}: unknown check '${id}' (ids look like inputs/class-balance; sections: ${[...sections].join(', ')})`,
-      );
-  }
+  validateSelection(`--${name}`, ids);
   return ids;
 }
 
 /** `--threshold inputs/class-balance.failRatio=20` → overrides per check id. */
-export function thresholdOverrides(
-  values: string[] | undefined,
-): Record<string, Record<string, number>> | undefined {
+export function thresholdOverrides(values: string[] | undefined): ThresholdOverrides | undefined {
   if (!values?.length) return undefined;
   const out: Record<string, Record<string, number>> = {};
   for (const v of values) {
     const m = /^([a-z]+\/[a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(v);
-    const check = m && ALL_CHECKS.find((c) => c.id === m[1]);
-    if (!m || !check) {
+    if (!m || !(CHECK_IDS as readonly string[]).includes(m[1])) {
       throw new UsageError(
         `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`,
       );
     }
-    const names = Object.keys(check.thresholds);
-    if (!names.includes(m[2])) {
-      throw new UsageError(
-        `--threshold: ${m[1]} has no threshold '${m[2]}' (${names.length ? `it has ${names.join(', ')}` : 'it has none'})`,
-      );
-    }
+    const problem = unknownThreshold(m[1], m[2]);
+    if (problem) throw new UsageError(`--threshold: ${problem}`);
     const value = numberFlag('threshold', m[3]) as number;
     out[m[1]] ??= {};
     out[m[1]][m[2]] = value;

@@ -1,18 +1,20 @@
 // `nn-doctor check`: the checkup of a TF.js model on the user's data (or the built-in example).
+// TF.js and the data readers are imported when the checkup runs, not when the CLI starts: the
+// other commands (and --help) never load them.
+import type * as tf from '@tensorflow/tfjs';
 import { ALL_CHECKS } from '../checks/index.ts';
-import { type CheckupOptions, checkup } from '../checkup.ts';
-import type { CheckId } from '../core/check.ts';
+import type { CheckupOptions } from '../checkup.ts';
+import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { loadDataset } from '../data/index.ts';
-import { exampleData, exampleModel } from '../example/mnist-mlp.ts';
-import { selectBackend } from '../tfjs/backend.ts';
-import { loadModelFile } from '../tfjs/model-files/index.ts';
+import { PIXEL_SCALES, type PixelScale } from '../data/image-options.ts';
+import type { ImageTarget } from '../data/index.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { checkOutputPaths } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
 
-export const CHECK_USAGE = `usage: nn-doctor check [--model model.json] [--data PATH|mnist] [--labels PATH] [--val PATH [--val-labels PATH]]
+export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.keras|model.h5] [--data PATH|DIR|mnist] [--labels PATH]
+                        [--val PATH|DIR [--val-labels PATH]] [--scale auto|0..1|0..255|-1..1] [--max-per-class N]
                         [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
                         [--backend tensorflow|wasm|cpu] [--only IDS] [--skip IDS]
                         [--threshold CHECK_ID.NAME=VALUE ...]
@@ -24,6 +26,8 @@ const FLAGS = {
   labels: { type: 'string' },
   val: { type: 'string' },
   'val-labels': { type: 'string' },
+  scale: { type: 'string' },
+  'max-per-class': { type: 'string' },
   loss: { type: 'string' },
   optimizer: { type: 'string' },
   lr: { type: 'string' },
@@ -43,6 +47,8 @@ export interface CheckCommand {
   labels?: string;
   val?: string;
   valLabels?: string;
+  /** For image folders: pixel scale and sampling (see data/image-folder.ts). */
+  images: { scale?: PixelScale; maxPerClass?: number };
   outputs: { json?: string; html?: string; md?: string };
   quiet: boolean;
   help: boolean;
@@ -62,6 +68,10 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   if (only && !only.some((id) => [...known].some((k) => k === id || k.startsWith(id.replace(/\/?$/, '/'))))) {
     throw new UsageError('--only: selects no check');
   }
+  const scale = values.scale;
+  if (scale !== undefined && !(PIXEL_SCALES as readonly string[]).includes(scale)) {
+    throw new UsageError(`--scale: '${scale}' is not one of ${PIXEL_SCALES.join(', ')}`);
+  }
   return {
     options: {
       loss: values.loss,
@@ -72,15 +82,17 @@ export function parseCheckArgs(args: string[]): CheckCommand {
       backend: values.backend,
       only,
       skip,
-      thresholds: thresholdOverrides(values.threshold) as
-        | Partial<Record<CheckId, Record<string, number>>>
-        | undefined,
+      thresholds: thresholdOverrides(values.threshold),
     },
     modelPath: values.model,
     data: values.data ?? 'mnist',
     labels: values.labels,
     val: values.val,
     valLabels: values['val-labels'],
+    images: {
+      scale: scale as PixelScale | undefined,
+      maxPerClass: numberFlag('max-per-class', values['max-per-class'], { integer: true, positive: true }),
+    },
     outputs: { json: values.json, html: values.html, md: values.md },
     quiet: values.quiet ?? false,
     help: values.help ?? false,
@@ -92,19 +104,49 @@ export async function runCheck(
   progress: Progress = createProgress(cmd.quiet),
 ): Promise<Report> {
   checkOutputPaths(cmd.outputs);
+  const [
+    { checkup },
+    { loadDataset, modelRescalesInputs },
+    { exampleData, exampleModel },
+    { selectBackend },
+    { outputUnits },
+  ] = await Promise.all([
+    import('../checkup.ts'),
+    import('../data/index.ts'),
+    import('../example/mnist-mlp.ts'),
+    import('../tfjs/backend.ts'),
+    import('../tfjs/task.ts'),
+  ]);
   // The backend first: the model's weights are created on it.
   await selectBackend(cmd.options.backend);
-  const model = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : exampleModel();
+  const loaded = cmd.modelPath ? await loadUserModel(cmd.modelPath, cmd.options.loss) : null;
+  const model = loaded?.model ?? exampleModel();
+  const image = imageTarget(cmd, model, modelRescalesInputs(model));
   const data =
-    cmd.data === 'mnist' ? exampleData() : await loadDataset({ data: cmd.data, labels: cmd.labels });
+    cmd.data === 'mnist' ? exampleData() : await loadDataset({ data: cmd.data, labels: cmd.labels, image });
   const validation = cmd.val
     ? await loadDataset({
         data: cmd.val,
         labels: cmd.valLabels,
         dataFlag: '--val',
         labelsFlag: '--val-labels',
+        image,
       })
     : undefined;
+  checkImageFlags(cmd, data, validation);
+  const classes = 'classNames' in data ? (data.classNames as string[]).length : 0;
+  const units = outputUnits(model);
+  const classNote =
+    classes > 0 && units > 1 && classes !== units
+      ? [`--data ${cmd.data}: ${classes} class folders but the model outputs ${units} classes`]
+      : [];
+  const notes = [
+    ...(loaded ? [`--model ${cmd.modelPath}: read as ${loaded.format}`] : []),
+    ...(loaded?.notes.map((n) => `--model ${cmd.modelPath}: ${n}`) ?? []),
+    ...(data.notes ?? []),
+    ...(validation?.notes ?? []),
+    ...classNote,
+  ];
   try {
     return await checkup({
       ...cmd.options,
@@ -115,6 +157,7 @@ export async function runCheck(
         ? { data: cmd.val, labels: cmd.valLabels, dataFlag: '--val', labelsFlag: '--val-labels' }
         : undefined,
       dataFlags: { data: cmd.data, labels: cmd.labels },
+      notes,
       onProgress: progress.update,
     });
   } finally {
@@ -122,8 +165,43 @@ export async function runCheck(
   }
 }
 
-/** Loads model.json; a training config TF.js cannot apply is fine when --loss replaces it. */
+/** What image folders must become for this model (the flags, its input shape, its own rescaling). */
+function imageTarget(cmd: CheckCommand, model: tf.LayersModel, rescalesInputs: boolean): ImageTarget {
+  return {
+    inputShape: model.inputs[0].shape,
+    rescalesInputs,
+    scale: cmd.images.scale,
+    maxPerClass: cmd.images.maxPerClass,
+    seed: cmd.options.seed,
+  };
+}
+
+/** --scale and --max-per-class apply to image folders only; train and validation classes must agree. */
+function checkImageFlags(cmd: CheckCommand, data: Dataset, validation: Dataset | undefined): void {
+  const isImages = (d: Dataset | undefined) => d !== undefined && 'classNames' in d;
+  if (!isImages(data) && !isImages(validation)) {
+    for (const [flag, value] of [
+      ['--scale', cmd.images.scale],
+      ['--max-per-class', cmd.images.maxPerClass],
+    ] as const) {
+      if (value !== undefined)
+        throw new UsageError(`${flag}: applies only to --data DIR (a folder of class folders of images)`);
+    }
+  }
+  if (isImages(data) && isImages(validation)) {
+    const a = (data as { classNames: string[] }).classNames;
+    const b = (validation as { classNames: string[] }).classNames;
+    if (a.join('\0') !== b.join('\0')) {
+      throw new UsageError(
+        `--val ${cmd.val}: its class folders (${b.join(', ')}) differ from --data's (${a.join(', ')})`,
+      );
+    }
+  }
+}
+
+/** Loads the model file; a training config TF.js cannot apply is fine when --loss replaces it. */
 async function loadUserModel(path: string, loss: string | undefined) {
+  const { loadModelFile } = await import('../tfjs/model-files/index.ts');
   const loaded = await loadModelFile(path);
   if (loaded.trainingConfigProblem && loss === undefined) {
     loaded.model.dispose();
@@ -137,5 +215,5 @@ async function loadUserModel(path: string, loss: string | undefined) {
       `--model ${path}: has no training config (loss, optimizer); give --loss (and --optimizer, --lr)`,
     );
   }
-  return loaded.model;
+  return loaded;
 }

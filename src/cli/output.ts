@@ -4,7 +4,7 @@ import { existsSync, renameSync, statSync, unlinkSync, writeFileSync } from 'nod
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { renderHtml } from '../render/html/index.ts';
+import { renderJson } from '../core/report-json.ts';
 import { renderMarkdown } from '../render/markdown.ts';
 
 export interface OutputFlags {
@@ -37,24 +37,14 @@ export function writeAtomic(path: string, content: string): void {
   }
 }
 
-/** Renders every requested format first, then writes them: a renderer error writes nothing. */
-export function writeReports(report: Report, flags: OutputFlags): void {
+/**
+ * Renders every requested format first, then writes them: a renderer error writes nothing. The
+ * HTML renderer (Observable Plot, a DOM) is loaded only when HTML is asked for: it costs start-up.
+ */
+export async function writeReports(report: Report, flags: OutputFlags): Promise<void> {
   const files: [string, string][] = [];
-  if (flags.json) files.push([flags.json, `${JSON.stringify(report, jsonReplacer, 2)}\n`]);
-  if (flags.html) files.push([flags.html, renderHtml(report)]);
+  if (flags.json) files.push([flags.json, renderJson(report)]);
+  if (flags.html) files.push([flags.html, (await import('../render/html/index.ts')).renderHtml(report)]);
   if (flags.md) files.push([flags.md, renderMarkdown(report)]);
   for (const [path, content] of files) writeAtomic(path, content);
-}
-
-/** JSON has no NaN/Infinity: write them as strings so a saved report round-trips. */
-export function jsonReplacer(_key: string, value: unknown): unknown {
-  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
-  return value;
-}
-
-export function jsonReviver(_key: string, value: unknown): unknown {
-  if (value === 'NaN') return Number.NaN;
-  if (value === 'Infinity') return Number.POSITIVE_INFINITY;
-  if (value === '-Infinity') return Number.NEGATIVE_INFINITY;
-  return value;
 }

@@ -3,11 +3,10 @@
 // re-training.
 import { readFileSync } from 'node:fs';
 import { buildReport } from '../core/build-report.ts';
-import type { CheckId } from '../core/check.ts';
 import { UsageError } from '../core/errors.ts';
-import { type Report, SCHEMA_VERSION } from '../core/report.ts';
+import type { Report } from '../core/report.ts';
+import { parseReport } from '../core/report-json.ts';
 import { idList, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
-import { jsonReviver } from './output.ts';
 
 export const REPORT_USAGE =
   'usage: nn-doctor report REPORT.json [--replay [--threshold CHECK_ID.NAME=VALUE ...] [--only IDS] [--skip IDS]]\n' +
@@ -37,9 +36,7 @@ export function parseReportArgs(args: string[]) {
     options: {
       only: idList('only', values.only),
       skip: idList('skip', values.skip),
-      thresholds: thresholdOverrides(values.threshold) as
-        | Partial<Record<CheckId, Record<string, number>>>
-        | undefined,
+      thresholds: thresholdOverrides(values.threshold),
     },
     outputs: { json: values.json, html: values.html, md: values.md },
     quiet: values.quiet ?? false,
@@ -56,21 +53,7 @@ export function readReport(path: string): Report {
       `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a report file' : 'cannot be read'}`,
     );
   }
-  let report: Report;
-  try {
-    report = JSON.parse(text, jsonReviver) as Report;
-  } catch {
-    throw new UsageError(`${path}: not valid JSON`);
-  }
-  if (!report || typeof report !== 'object' || !('schemaVersion' in report))
-    throw new UsageError(`${path}: not an nn-doctor report (no schemaVersion)`);
-  if (report.schemaVersion !== SCHEMA_VERSION)
-    throw new UsageError(
-      `${path}: report schemaVersion ${report.schemaVersion} is not supported (this nn-doctor reads ${SCHEMA_VERSION})`,
-    );
-  if (!Array.isArray(report.checks) || !report.diagnosis)
-    throw new UsageError(`${path}: malformed report (no checks or diagnosis)`);
-  return report;
+  return parseReport(text, path);
 }
 
 /** The checks run again on a saved report's evidence; run facts (environment, timings) are kept. */
@@ -86,5 +69,11 @@ export function replayReport(
     warnings: saved.warnings,
     probeTimings: saved.timings.probes,
   });
-  return { ...replayed, environment: saved.environment, timings: saved.timings };
+  // What diagnose read from the logs is a fact of the run, like its environment: kept as saved.
+  return {
+    ...replayed,
+    environment: saved.environment,
+    timings: saved.timings,
+    ...(saved.logs ? { logs: saved.logs } : {}),
+  };
 }

@@ -1,16 +1,12 @@
 // Evidence in, report out: runs the checks, ranks the diagnosis and assembles the versioned report.
 // Shared by `check` (TF.js probes), `diagnose` (TensorBoard logs) and replays of saved evidence.
-import { readFileSync } from 'node:fs';
 import { ALL_CHECKS } from '../checks/index.ts';
 import { diagnose, overallVerdict } from './diagnosis.ts';
 import type { Evidence } from './evidence.ts';
+import { validateRunOptions } from './options.ts';
 import { type Report, SCHEMA_VERSION } from './report.ts';
 import { type RunOptions, runChecks } from './runner.ts';
-
-const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
-  name: string;
-  version: string;
-};
+import { TOOL_NAME, TOOL_VERSION } from './version.ts';
 
 export interface BuildReportInput {
   evidence: Evidence;
@@ -28,12 +24,13 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): Report {
   const { evidence } = input;
+  validateRunOptions(input.options ?? {});
   const checks = runChecks(ALL_CHECKS, evidence, input.options);
   const model = evidence.model;
   const data = evidence.dataset;
   return {
     schemaVersion: SCHEMA_VERSION,
-    tool: { name: pkg.name, version: pkg.version },
+    tool: { name: TOOL_NAME, version: TOOL_VERSION },
     createdAt: (input.createdAt ?? new Date()).toISOString(),
     settings: { ...input.settings, ...input.options },
     environment: {

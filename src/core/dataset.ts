@@ -9,4 +9,6 @@ export interface Dataset {
   yShape: number[];
   /** File name or 'mnist'. */
   source: string;
+  /** What reading it assumed or left out (e.g. images sampled, pixel scale), for the report. */
+  notes?: string[];
 }

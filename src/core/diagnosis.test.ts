@@ -102,14 +102,69 @@ const cases: {
     summary: /strongest warning/,
   },
   {
-    name: 'errors and skips are not findings',
+    name: 'errors and skips are not findings, and no pass makes the run inconclusive',
     results: [
       ['loss/learning-rate', 'error'],
       ['model/pretrained', 'skip'],
     ],
     primary: null,
+    verdict: 'inconclusive',
+    summary:
+      /Inconclusive: no check could judge this run \(1 skipped for lack of evidence, 1 could not run\)/,
+  },
+  {
+    name: 'a pass beside errors is still a pass',
+    results: [
+      ['loss/learning-rate', 'pass'],
+      ['other/gradient-flow', 'error'],
+    ],
+    primary: null,
     verdict: 'pass',
-    summary: /could not run/,
+    summary: /1 could not run/,
+  },
+  {
+    name: 'every check skipped: inconclusive',
+    results: [
+      ['loss/learning-rate', 'skip'],
+      ['other/gradient-flow', 'skip'],
+      ['inputs/class-balance', 'skip'],
+    ],
+    primary: null,
+    verdict: 'inconclusive',
+    summary: /3 skipped/,
+  },
+  {
+    name: 'only checks that cannot tell whether the network learns passed: inconclusive',
+    results: [
+      ['loss/non-finite', 'pass'],
+      ['model/pretrained', 'pass'],
+      ['loss/learning-rate', 'skip'],
+    ],
+    primary: null,
+    verdict: 'inconclusive',
+    summary: /only loss\/non-finite, model\/pretrained passed/,
+  },
+  {
+    name: 'a non-decisive check selected alone (--only) decides by itself',
+    results: [['loss/non-finite', 'pass']],
+    primary: null,
+    verdict: 'pass',
+  },
+  {
+    name: 'a warn on a run where nothing passed is a warn',
+    results: [
+      ['loss/steep-drop', 'warn'],
+      ['other/gradient-flow', 'skip'],
+    ],
+    primary: 'loss/steep-drop',
+    verdict: 'warn',
+  },
+  {
+    name: 'nothing selected: inconclusive',
+    results: [],
+    primary: null,
+    verdict: 'inconclusive',
+    summary: /no check was selected/,
   },
 ];
 

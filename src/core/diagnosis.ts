@@ -75,6 +75,42 @@ function combinationSummary(primary: CheckResult, all: Map<CheckId, CheckResult>
 }
 
 /**
+ * Checks whose pass cannot tell whether the network learns: "no NaN in the loss/data" and the
+ * pretrained-checkpoint advice. A run where nothing else passed is inconclusive, not healthy —
+ * unless the selection (--only) holds nothing else.
+ */
+export const NON_DECISIVE: ReadonlySet<CheckId> = new Set<CheckId>([
+  'loss/non-finite',
+  'inputs/non-finite',
+  'model/pretrained',
+]);
+
+/** The checks whose pass can make a PASS: the decisive ones, or all when only non-decisive ones were selected. */
+function decisive(results: CheckResult[]): CheckResult[] {
+  const some = results.filter((r) => !NON_DECISIVE.has(r.id));
+  return some.length > 0 ? some : results;
+}
+
+/** Why a run is inconclusive, in one sentence: what ran, what did not. */
+function inconclusiveSummary(results: CheckResult[]): string {
+  const count = (s: CheckResult['status']) => results.filter((r) => r.status === s).length;
+  const skipped = count('skip');
+  const errors = count('error');
+  const passed = results.filter((r) => r.status === 'pass').map((r) => r.id);
+  const notRun = [
+    skipped ? `${skipped} skipped for lack of evidence` : '',
+    errors ? `${errors} could not run` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  if (results.length === 0) return 'Inconclusive: no check was selected, so nothing was judged.';
+  if (passed.length === 0) {
+    return `Inconclusive: no check could judge this run (${notRun}). Nothing checked is not a pass; see each check's reason for the evidence it needs.`;
+  }
+  return `Inconclusive: only ${passed.join(', ')} passed, which cannot tell whether the network learns; the other checks had nothing to judge (${notRun}).`;
+}
+
+/**
  * The links kept: each effect keeps the causes that do not close a cycle, taken in cause order
  * (a link pointing both ways keeps the direction of the check higher in CAUSE_ORDER).
  */
@@ -118,6 +154,8 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
   const findings = results.filter((r): r is Finding => r.status === 'fail' || r.status === 'warn');
   const all = byId(results);
   if (!findings.length) {
+    if (overallVerdict(results) === 'inconclusive')
+      return { primary: null, summary: inconclusiveSummary(results), ranked: [], chain: [] };
     const errors = results.filter((r) => r.status === 'error').length;
     return {
       primary: null,
@@ -172,8 +210,13 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
   return { primary: primary.id, summary, ranked, chain: links };
 }
 
+/**
+ * fail > warn > pass, and `inconclusive` when no decisive check passed (all skipped, errored, or
+ * only NON_DECISIVE ones passed): a CI gate must not turn green on a run nothing could judge.
+ */
 export function overallVerdict(results: CheckResult[]): Report['verdict'] {
   if (results.some((r) => r.status === 'fail')) return 'fail';
   if (results.some((r) => r.status === 'warn')) return 'warn';
+  if (!decisive(results).some((r) => r.status === 'pass')) return 'inconclusive';
   return 'pass';
 }

@@ -131,6 +131,12 @@ export interface ModelEvidence {
   biases: BiasStats[];
   /** Regularizers and dropout present in the user's model (e.g. `dense_1.kernel: l2(0.01)`, `dropout_1: 0.5`). */
   regularization: string[];
+  /**
+   * Logs only: the training step of the weight histograms the kernel statistics come from. After
+   * step 0 the weights have trained, so they say nothing certain about initialization (and Keras
+   * writes even its first histograms at the end of the first epoch).
+   */
+  loggedAtStep?: number;
 }
 
 /** Activation statistics of one layer's output on a batch. */
@@ -154,6 +160,12 @@ export interface ActivationStats {
   fractionSaturated: number;
   /** Optional histogram of output values. `edges` has one more entry than `counts`. */
   histogram?: { edges: number[]; counts: number[] };
+  /**
+   * Logs only: the statistics are estimates from a logged histogram of this many values. A
+   * histogram counts values, not units: `fractionDead` is inferred from the share of values at or
+   * below zero, never observed unit by unit.
+   */
+  histogramValues?: number;
 }
 
 /** Telemetry of one trainable weight variable during the instrumented run. */
@@ -183,6 +195,8 @@ export interface TrainingEvidence {
   dataLoss?: Series;
   regLoss?: Series;
   accuracy?: Series;
+  /** Validation accuracy, when one was measured (logs: an eval run or `val_acc`-style tag). */
+  valAccuracy?: Series;
   /** Validation loss, when a validation run/set exists (per evaluation step). */
   valLoss?: Series;
   /** Data loss before any update, inference mode, on ≥ 128 records. */

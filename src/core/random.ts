@@ -39,15 +39,19 @@ export function subSeed(seed: number, name: string): number {
 }
 
 /**
- * Runs `fn` with Math.random replaced by a seeded generator, restoring it afterwards. TF.js
- * draws the seed of every unseeded random op (dropout masks, unseeded initializers) from
- * Math.random, and has no global seed of its own: this makes a whole checkup reproducible.
+ * Runs the synchronous `fn` with Math.random drawing from a generator seeded with `seed`, and puts
+ * the caller's Math.random back before returning. TF.js draws the seed of every unseeded random op
+ * from Math.random (dropout masks, GaussianNoise/GaussianDropout/AlphaDropout, random ops in custom
+ * layers) and has no global seed of its own. Because `fn` is synchronous, no other code — another
+ * checkup, the caller's own — runs while the seeded generator is in place: it never leaks.
  */
-export async function withSeededMathRandom<T>(seed: number, fn: () => Promise<T>): Promise<T> {
+export function withSeededMathRandom<T>(seed: number, fn: () => T): T {
   const original = Math.random;
-  Math.random = createRng(subSeed(seed, 'math-random'));
+  Math.random = createRng(seed);
   try {
-    return await fn();
+    const result = fn();
+    if (result instanceof Promise) throw new Error('withSeededMathRandom: fn must be synchronous');
+    return result;
   } finally {
     Math.random = original;
   }

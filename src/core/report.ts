@@ -5,6 +5,9 @@ import type { Evidence } from './evidence.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
+export const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'] as const;
+export type Verdict = (typeof VERDICTS)[number];
+
 export interface CheckResult {
   id: CheckId;
   section: Section;
@@ -24,6 +27,45 @@ export interface CheckResult {
   durationMs: number;
 }
 
+/** A tag of the logs and what became of it (diagnose only). */
+export interface LogTag {
+  run: string;
+  tag: string;
+  kind: 'scalar' | 'histogram';
+  /** Read as (e.g. `training loss (per batch)`), or why it was not used. */
+  as: string;
+  /** For an unused tag that could feed a check: the `--map TAG=ROLE` that would use it. */
+  map?: string;
+}
+
+/** One experiment (a run folder, with its train/validation sub-runs) of a log directory. */
+export interface LogExperiment {
+  name: string;
+  runs: string[];
+  /** Last wall time written, ISO 8601; null when no value was. */
+  lastWritten: string | null;
+  verdict: Verdict;
+  primary: CheckId | null;
+  /** Checks that ran (pass, warn or fail). */
+  checksRun: number;
+  diagnosed: boolean;
+}
+
+/** What `diagnose` read from a log directory, and what it did not use. */
+export interface LogsReport {
+  /** The experiment the checks judged, and why that one. */
+  experiment: string;
+  chosenBecause: string;
+  /** Every experiment found, each diagnosed; the chosen one has `diagnosed: true`. */
+  experiments: LogExperiment[];
+  /** Tags of the chosen experiment that reached the evidence. */
+  used: LogTag[];
+  /** Tags of the chosen experiment that did not, each with the reason and, where one would help, a --map line. */
+  unused: LogTag[];
+  /** How derived series were formed (e.g. the training loss as a sum of logged terms). */
+  notes: string[];
+}
+
 export interface Report {
   schemaVersion: typeof SCHEMA_VERSION;
   tool: { name: string; version: string };
@@ -39,7 +81,13 @@ export interface Report {
     } | null;
     data: { records: number; features: number; classes: number | null; source: string } | null;
   };
-  verdict: 'pass' | 'warn' | 'fail';
+  /**
+   * `fail` when a check failed, `warn` when one warned, `pass` when checks that can tell whether
+   * the network learns passed, and `inconclusive` when none could (every check skipped, could not
+   * run, or only checks that cannot tell passed — see `overallVerdict`). Nothing checked is never
+   * a pass; the CLI exits 4 on `inconclusive`.
+   */
+  verdict: Verdict;
   diagnosis: {
     primary: CheckId | null;
     summary: string;
@@ -55,5 +103,7 @@ export interface Report {
   evidence: Evidence;
   /** Problems met while gathering evidence that are not check findings (e.g. corrupt log records). */
   warnings: string[];
+  /** `diagnose` only: the experiments and tags of the log directory, used and unused. */
+  logs?: LogsReport;
   timings: { totalMs: number; probes: Record<string, number> };
 }

@@ -4,6 +4,8 @@ import type { Dataset } from '../core/dataset.ts';
 import { inputError, isGzip, maybeGunzip, type NdArray, readInputFile, sizeOf } from './common.ts';
 import { parseCsv, selectColumns } from './csv.ts';
 import { isIdx, parseIdx } from './idx.ts';
+import type { ImageTarget } from './image-folder.ts';
+import { isDirectory } from './image-options.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { isNpy, parseNpy } from './npy.ts';
 import { isZip, readNpzArrays } from './npz.ts';
@@ -13,6 +15,14 @@ export type { Dataset } from '../core/dataset.ts';
 export type { NdArray } from './common.ts';
 export { parseCsv } from './csv.ts';
 export { parseIdx } from './idx.ts';
+// The image reader (and its decoders, CommonJS packages) loads only when a folder is read.
+export type { ImageTarget } from './image-folder.ts';
+export {
+  DEFAULT_MAX_PER_CLASS,
+  modelRescalesInputs,
+  PIXEL_SCALES,
+  type PixelScale,
+} from './image-options.ts';
 export {
   loadMnist,
   MNIST_PIXEL_SCALE,
@@ -41,6 +51,8 @@ export interface LoadDatasetOptions {
   /** Flag names used in messages (defaults `--data`, `--labels`; e.g. `--val`, `--val-labels`). */
   dataFlag?: string;
   labelsFlag?: string;
+  /** For `data` that is a folder of class folders of images: what the model takes. */
+  image?: ImageTarget;
 }
 
 export type DataFormat = 'npy' | 'npz' | 'idx' | 'csv';
@@ -136,6 +148,21 @@ export async function loadDataset(opts: LoadDatasetOptions): Promise<Dataset> {
   }
 
   const where = `${DF} ${data}`;
+  if (isDirectory(data)) {
+    if (labels !== undefined) {
+      throw inputError(
+        `${LF} ${labels}`,
+        `not used with a folder of images (${DF} ${data}): labels come from the class folders`,
+      );
+    }
+    if (!opts.image)
+      throw inputError(
+        where,
+        "is a directory; reading it as class folders of images needs the model's input shape",
+      );
+    const { loadImageFolder } = await import('./image-folder.ts');
+    return loadImageFolder(data, opts.image, DF);
+  }
   const { bytes, format } = readFile(data, where);
   let x: NdArray;
   let y: NdArray | undefined;

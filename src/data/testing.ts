@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { zipSync } from 'fflate';
+import { expect } from 'vitest';
+import { UsageError } from '../core/errors.ts';
 
 /** A dtype as written in an .npy header: byte order ('<', '>', '|') + kind + size. */
 export type NpyDescr =
@@ -188,4 +190,19 @@ export function makeTempDir(prefix = 'nn-doctor-test-'): {
     },
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** Expects `fn` to throw a one-line UsageError whose message matches every part. */
+export function expectUsageError(fn: () => unknown, ...parts: (string | RegExp)[]): string {
+  let caught: unknown;
+  try {
+    fn();
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught).toBeInstanceOf(UsageError);
+  const msg = (caught as Error).message;
+  expect(msg).not.toContain('\n');
+  for (const p of parts) expect(msg).toMatch(p);
+  return msg;
 }

@@ -101,10 +101,11 @@ export function inferenceEvaluation(
   data: TrainingData,
   calibration: Int32Array,
   batchSize: number,
+  seed: number,
   measure: () => Omit<Checkpoint, 'step'>,
 ): () => Checkpoint {
   return () => {
-    recalibrateBatchNorm(model, data, calibration, batchSize);
+    recalibrateBatchNorm(model, data, calibration, batchSize, seed);
     const { loss, accuracy } = measure();
     return { step: 0, loss, accuracy };
   };

@@ -15,6 +15,7 @@
 // near that chance level).
 import type * as tf from '@tensorflow/tfjs';
 import type { CheckpointEvidence, ModelEvidence } from '../core/evidence.ts';
+import { subSeed } from '../core/random.ts';
 import { activationProbe } from '../tfjs/activations.ts';
 import { cloneModel, reinitializedClone } from '../tfjs/clone.ts';
 import { batchTensors, evaluate } from '../tfjs/trainer.ts';
@@ -40,7 +41,7 @@ export async function assessCheckpoint(
 ): Promise<CheckpointAssessment> {
   const ids = ctx.pool.subarray(0, Math.min(RECORDS, ctx.pool.length));
   // The user's model may not be compiled (a loss given by flag): evaluate a compiled copy.
-  const { model: copy } = await cloneModel(ctx.model);
+  const { model: copy } = await cloneModel(ctx.model, { seed: ctx.seed });
   let loss: number;
   let accuracy: number | null;
   let activations: CheckpointEvidence['activations'] = [];
@@ -64,7 +65,7 @@ export async function assessCheckpoint(
     }
     return {
       checkpoint: { signals, records: ids.length, loss, accuracy, chanceLoss: chance, activations },
-      reinitialized: await reinitializedClone(ctx.model),
+      reinitialized: await reinitializedClone(ctx.model, subSeed(ctx.seed, 'reinitialize')),
     };
   } finally {
     copy.dispose();

@@ -25,8 +25,11 @@ export interface ControlCorpus {
   test: Int32Array;
 }
 
-/** MNIST images in [0,1] with integer labels, as the control corpus loader returns them. */
-export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array };
+/**
+ * MNIST images in [0,1] with integer labels, as the control corpus loader returns them; null when
+ * MNIST is not installed (the synthetic corpus is used instead).
+ */
+export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array } | null;
 
 const CONTROL_TRAIN = 3000;
 const CONTROL_TEST = 500;
@@ -81,8 +84,9 @@ export function corpusSpec(ctx: ProbeContext): CorpusSpec {
 
 export function controlCorpus(ctx: ProbeContext, loadMnist: MnistLoader): ControlCorpus {
   const seed = subSeed(ctx.seed, 'control');
-  if (fitsMnist(ctx)) {
-    const { x, labels } = loadMnist(CONTROL_TRAIN + CONTROL_TEST);
+  const mnist = fitsMnist(ctx) ? loadMnist(CONTROL_TRAIN + CONTROL_TEST) : null;
+  if (mnist) {
+    const { x, labels } = mnist;
     const data: TrainingData = {
       x,
       featureShape: ctx.data.featureShape,
@@ -142,8 +146,13 @@ async function runOn(
       batchSize: ctx.batchSize,
       seed: subSeed(ctx.seed, reference ? 'control-reference' : 'control-batches'),
       pool: corpus.train,
-      evaluate: inferenceEvaluation(model, corpus.data, calibration, ctx.batchSize, () =>
-        evaluate(model, corpus.data, corpus.test),
+      evaluate: inferenceEvaluation(
+        model,
+        corpus.data,
+        calibration,
+        ctx.batchSize,
+        subSeed(ctx.seed, 'control-bn'),
+        () => evaluate(model, corpus.data, corpus.test),
       ),
       reached: (c) => c.loss <= CONTROL_TARGET_RATIO * chance,
       progressed: (a, b) => a.loss - b.loss >= MIN_CHUNK_PROGRESS * chance,

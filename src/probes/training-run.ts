@@ -3,6 +3,7 @@
 // hidden layers' activations before and after. Its held-out evaluation is reused as the
 // "real labels" arm of the label-signal control and the "plain" arm of the rebalancing A/B.
 import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
+import { subSeed } from '../core/random.ts';
 import { activationProbe } from '../tfjs/activations.ts';
 import { batchNormLayers, recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
 import { kernelWeightName } from '../tfjs/model-info.ts';
@@ -46,8 +47,16 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
     );
     // Inference-mode measurements see batch norm as training does (see tfjs/batch-norm.ts).
     const hasBatchNorm = batchNormLayers(model).length > 0;
+    let calibrations = 0;
     const calibrate = () => {
-      if (hasBatchNorm) recalibrateBatchNorm(model, ctx.data, initialIds, ctx.batchSize);
+      if (hasBatchNorm)
+        recalibrateBatchNorm(
+          model,
+          ctx.data,
+          initialIds,
+          ctx.batchSize,
+          subSeed(ctx.seed, `bn-${calibrations++}`),
+        );
     };
     calibrate();
     const start = measureActivations(ctx, probe);

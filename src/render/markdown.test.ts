@@ -8,6 +8,7 @@ import {
   HOSTILE,
   healthyEvidence,
   healthyReport,
+  inconclusiveReport,
   plantHostileNames,
   viaJson,
 } from './testing/fixtures.ts';
@@ -134,5 +135,12 @@ describe('renderMarkdown', () => {
       diagnosis: { primary: null, summary: 'nothing ran', ranked: [] },
     };
     expect(renderMarkdown(none)).toContain('No check ran.');
+  });
+
+  it('says INCONCLUSIVE, never PASS, when no check could run', () => {
+    const md = renderMarkdown(inconclusiveReport());
+    expect(md.split('\n')[0]).toBe('# nn-doctor checkup: ❔ INCONCLUSIVE');
+    expect(md).not.toContain('PASS');
+    expect(md).toContain('Inconclusive: no check could judge this run');
   });
 });

@@ -4,7 +4,7 @@
 // string from the report is escaped so it cannot break the table or inject HTML or links.
 import { SECTIONS } from '../core/check.ts';
 import type { CheckResult, Report } from '../core/report.ts';
-import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL } from './html/format.ts';
+import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL, VERDICT_LABEL } from './html/format.ts';
 
 type Status = CheckResult['status'];
 
@@ -43,6 +43,18 @@ function status(s: Status): string {
   return `${EMOJI[known]} ${STATUS_LABEL[known]}`;
 }
 
+const VERDICT_EMOJI: Record<Report['verdict'], string> = {
+  pass: '✅',
+  warn: '⚠️',
+  fail: '❌',
+  inconclusive: '❔',
+};
+
+function verdictText(verdict: Report['verdict']): string {
+  const v = VERDICT_LABEL[verdict] ? verdict : 'inconclusive';
+  return `${VERDICT_EMOJI[v]} ${VERDICT_LABEL[v]}`;
+}
+
 function count(checks: CheckResult[], s: Status): number {
   return checks.filter((c) => c.status === s).length;
 }
@@ -79,8 +91,7 @@ function verdictBlock(report: Report): string[] {
   ]
     .filter(Boolean)
     .join(', ');
-  const verdict = (['pass', 'warn', 'fail'] as const).includes(report.verdict) ? report.verdict : 'fail';
-  const lines = [`# nn-doctor checkup: ${status(verdict)}`, ''];
+  const lines = [`# nn-doctor checkup: ${verdictText(report.verdict)}`, ''];
   lines.push(`**${tally(report.checks) || 'no check ran'}**${about ? ` — ${about}` : ''}`, '');
   const byId = new Map(report.checks.map((c) => [c.id as string, c]));
   const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
@@ -213,9 +224,54 @@ function subject(report: Report): string[] {
   return lines;
 }
 
+/** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
+function logsBlock(report: Report): string[] {
+  const logs = report.logs;
+  if (!logs) return [];
+  const code = (s: string) => `\`${s.replaceAll('`', "'")}\``;
+  const lines = [
+    '## Logs',
+    '',
+    `Diagnosed ${mdEscape(logs.experiment)}: ${mdEscape(logs.chosenBecause)}.`,
+    '',
+  ];
+  const others = logs.experiments.filter((e) => !e.diagnosed);
+  if (others.length) {
+    lines.push(
+      `Other experiments: ${others.map((e) => `${mdEscape(e.name)} (${mdEscape(e.verdict)}${e.primary ? `: ${mdId(e.primary)}` : ''})`).join(', ')}.`,
+      '',
+    );
+  }
+  for (const note of logs.notes) lines.push(`- ${mdEscape(note)}`);
+  if (logs.notes.length) lines.push('');
+  if (logs.used.length) {
+    lines.push('| Tag | Run | Read as |', '| --- | --- | --- |');
+    for (const t of logs.used) lines.push(`| ${mdEscape(t.tag)} | ${mdEscape(t.run)} | ${mdEscape(t.as)} |`);
+    lines.push('');
+  }
+  if (logs.unused.length) {
+    lines.push(
+      `**Tags not used (${logs.unused.length}):**`,
+      '',
+      '| Tag | Run | Why | To read it |',
+      '| --- | --- | --- | --- |',
+    );
+    for (const t of logs.unused)
+      lines.push(
+        `| ${mdEscape(t.tag)} | ${mdEscape(t.run)} | ${mdEscape(t.as)} | ${t.map ? code(t.map) : ''} |`,
+      );
+    lines.push('');
+  }
+  return lines;
+}
+
 /** Renders the report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: Report): string {
-  return [...verdictBlock(report), ...checksTable(report), ...findings(report), ...subject(report)].join(
-    '\n',
-  );
+  return [
+    ...verdictBlock(report),
+    ...checksTable(report),
+    ...findings(report),
+    ...logsBlock(report),
+    ...subject(report),
+  ].join('\n');
 }

@@ -4,7 +4,7 @@ import { renderCheckList } from '../cli/checks.ts';
 import { createProgress } from '../cli/progress.ts';
 import { CHECK_IDS } from '../core/check.ts';
 import { renderTerminal } from './terminal.ts';
-import { faultyReport, healthyReport } from './testing/fixtures.ts';
+import { faultyReport, healthyReport, inconclusiveReport } from './testing/fixtures.ts';
 
 describe('terminal report', () => {
   it('lists every check under its section, then the diagnosis and the remedies of what failed', () => {
@@ -39,6 +39,18 @@ describe('terminal report', () => {
     expect(renderTerminal(report, { width: 80 })).toContain(long?.summary);
     expect(renderTerminal(report, { width: 80, truncate: true })).not.toContain(long?.summary);
     expect(CHECK_IDS.length).toBeGreaterThan(20);
+  });
+});
+
+describe('terminal report: inconclusive', () => {
+  it('says INCONCLUSIVE, never PASS, when no check could run', () => {
+    const report = inconclusiveReport();
+    expect(report.verdict).toBe('inconclusive');
+    const text = renderTerminal(report);
+    expect(text).toContain('Verdict: INCONCLUSIVE');
+    expect(text).not.toContain('Verdict: PASS');
+    expect(text).toContain('Inconclusive: no check could judge this run');
+    expect(renderTerminal(report, { color: true })).toContain('\u001b[1;35mVerdict: INCONCLUSIVE');
   });
 });
 

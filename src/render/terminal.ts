@@ -1,7 +1,7 @@
 // The terminal report: the diagnosis first, then the checklist grouped by section, one line per
 // check with its status and measured value, then the remedies of what failed or warned.
 import { SECTIONS, type Section, type Status } from '../core/check.ts';
-import type { CheckResult, Report } from '../core/report.ts';
+import type { CheckResult, LogsReport, LogTag, Report } from '../core/report.ts';
 
 const LABEL: Record<Status, string> = {
   pass: 'PASS',
@@ -49,6 +49,46 @@ function checkLine(c: CheckResult, color: boolean, width: number, truncate: bool
   return `${head} ${summary}`;
 }
 
+/** Tags not used are listed up to this many; the JSON report has them all. */
+const UNUSED_SHOWN = 12;
+
+/** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
+function logsLines(logs: LogsReport, width: number, color: boolean): string[] {
+  const out = ['', paint('Logs', '1', color)];
+  out.push(wrap(`Diagnosed ${logs.experiment}: ${logs.chosenBecause}.`, width, '  '));
+  const others = logs.experiments.filter((e) => !e.diagnosed);
+  if (others.length) {
+    const shown = others
+      .slice(0, 6)
+      .map((e) => `${e.name} (${e.verdict}${e.primary ? `: ${e.primary}` : ''})`)
+      .join(', ');
+    out.push(
+      wrap(
+        `Other experiments: ${shown}${others.length > 6 ? `, and ${others.length - 6} more` : ''}.`,
+        width,
+        '  ',
+      ),
+    );
+  }
+  for (const note of logs.notes) out.push(wrap(`Note: ${note}.`, width, '  '));
+  const where = (t: LogTag) => (t.run === '.' || t.run === logs.experiment ? '' : ` [${t.run}]`);
+  if (logs.used.length) {
+    out.push(
+      wrap(`Read: ${logs.used.map((t) => `${t.tag}${where(t)} as ${t.as}`).join('; ')}.`, width, '  '),
+    );
+  }
+  if (logs.unused.length) {
+    out.push(`  Not used (${logs.unused.length}):`);
+    for (const t of logs.unused.slice(0, UNUSED_SHOWN))
+      out.push(wrap(`${t.tag}${where(t)} — ${t.as}${t.map ? `; to read it: ${t.map}` : ''}`, width, '    '));
+    if (logs.unused.length > UNUSED_SHOWN)
+      out.push(`    … and ${logs.unused.length - UNUSED_SHOWN} more (see the JSON report)`);
+    const maps = [...new Set(logs.unused.flatMap((t) => (t.map ? [t.map] : [])))];
+    if (maps.length) out.push(wrap(`To read them: nn-doctor diagnose LOGDIR ${maps.join(' ')}`, width, '  '));
+  }
+  return out;
+}
+
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const width = options.width ?? 100;
@@ -65,7 +105,14 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     `${report.evidence.source === 'tensorboard' ? 'from TensorBoard event files' : `backend ${report.environment.backend ?? 'n/a'}`} · ${(report.timings.totalMs / 1000).toFixed(1)} s`,
   );
   out.push('');
-  const verdictColor = report.verdict === 'pass' ? '32' : report.verdict === 'warn' ? '33' : '31';
+  const verdictColor =
+    report.verdict === 'pass'
+      ? '32'
+      : report.verdict === 'warn'
+        ? '33'
+        : report.verdict === 'fail'
+          ? '31'
+          : '35';
   out.push(`${paint(`Verdict: ${report.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
   out.push(wrap(report.diagnosis.summary, width, '  '));
 
@@ -90,6 +137,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
       if (c.remedy) out.push(wrap(`Do: ${c.remedy}`, width, '      '));
     }
   }
+  if (report.logs) out.push(...logsLines(report.logs, width, color));
   const errors = report.checks.filter((c) => c.status === 'error');
   if (errors.length) {
     out.push('');

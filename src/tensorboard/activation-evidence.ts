@@ -27,6 +27,7 @@ function stats(a: ActivationData, copy: BucketCopy, depth: number, units: number
     std: Math.sqrt(variance),
     fractionDead: family === 'relu' || family === 'relu6' ? deadFraction(fractionAtOrBelowZero(copy)) : 0,
     fractionSaturated: family === 'tanh' || family === 'sigmoid' ? saturatedFraction(copy, family) : 0,
+    histogramValues: copy.num,
   };
   if (copy.k > 0) {
     const d = copy.toData();

@@ -3,17 +3,11 @@
 // value/gradient/update histograms, activation histograms per layer.
 
 import type { Experiment } from './experiments.ts';
+import { classifyHistogram } from './histogram-tags.ts';
 import { type MapEntry, parseRole } from './roles.ts';
 import type { HistogramSeries, RunData, ScalarSeries } from './run-data.ts';
-import {
-  classifyHistogram,
-  classifyScalar,
-  type Granularity,
-  type Param,
-  type Phase,
-  type ScalarRole,
-  type TagMeaning,
-} from './tags.ts';
+import { classifyScalar } from './scalar-tags.ts';
+import type { Granularity, Param, Phase, ScalarRole, TagMeaning } from './tags.ts';
 
 export interface MappingSummary {
   experiment: string;
@@ -22,6 +16,12 @@ export interface MappingSummary {
   tags: Record<string, string>;
   /** Tags that follow no convention and no --map entry. */
   unmapped: string[];
+  /** Every tag seen, with its kind, in reading order (train runs first). */
+  seen: { run: string; tag: string; kind: 'scalar' | 'histogram'; recognized: boolean }[];
+  /** How the training/validation loss was formed when it is not one logged tag (e.g. a sum of terms). */
+  notes: string[];
+  /** A reinforcement-learning run: its losses are judged for NaN/Inf only. */
+  reinforcement: boolean;
 }
 
 export interface ScalarCandidate {
@@ -30,6 +30,10 @@ export interface ScalarCandidate {
   logged: ScalarSeries;
   granularity: Granularity | null;
   explicit: boolean;
+  /** The term's name, for `loss_part` / `rl_loss`. */
+  part?: string;
+  /** The logged tags behind a derived candidate (a sum of loss terms). */
+  sources?: { run: RunData; tag: string }[];
 }
 
 export interface ParamData {
@@ -53,6 +57,10 @@ export interface ActivationData {
 export interface Collected {
   /** Candidates for a scalar role in a phase (see `scalarsOf`). */
   scalars: Map<string, ScalarCandidate[]>;
+  /** `run\0tag` of every tag whose values reached the evidence (see `markUsed`). */
+  used: Set<string>;
+  /** --map entries that matched no tag of this experiment. */
+  unmatchedMap: MapEntry[];
   /** In order of first appearance. */
   params: ParamData[];
   activations: ActivationData[];
@@ -62,6 +70,14 @@ export interface Collected {
 
 export function scalarsOf(c: Collected, phase: Phase, role: ScalarRole): ScalarCandidate[] {
   return c.scalars.get(`${phase}:${role}`) ?? [];
+}
+
+export const usedKey = (run: string, tag: string): string => `${run}\u0000${tag}`;
+
+/** Records that a candidate's logged tags (or the terms of a derived one) reached the evidence. */
+export function markUsed(c: Collected, cand: ScalarCandidate | undefined): void {
+  if (!cand) return;
+  for (const s of cand.sources ?? [cand]) c.used.add(usedKey(s.run.name, s.tag));
 }
 
 interface Classified {
@@ -74,12 +90,29 @@ interface Classified {
   order: number;
 }
 
+const ROLE_NAMES: Record<string, string> = {
+  loss: 'loss',
+  accuracy: 'accuracy',
+  lr: 'learning rate',
+  reg_loss: 'regularization loss',
+  data_loss: 'data loss',
+  grad_norm: 'global gradient norm',
+};
+
 function describe(m: TagMeaning, phase: Phase): string {
   switch (m.type) {
-    case 'scalar':
-      return `${phase === 'val' ? 'validation ' : ''}${m.role}${m.granularity ? ` (per ${m.granularity})` : ''}`;
+    case 'scalar': {
+      const where = phase === 'val' ? 'validation' : 'training';
+      const per = m.granularity ? ` (per ${m.granularity})` : '';
+      if (m.role === 'loss_part') return `term '${m.part}' of the ${where} loss${per}`;
+      if (m.role === 'rl_loss')
+        return `reinforcement-learning loss term '${m.part}'${per} (judged for NaN/Inf only)`;
+      if (m.role === 'loss_metric') return `${where} loss (a loss function logged under its name)${per}`;
+      if (m.role === 'lr' || m.role === 'grad_norm') return `${ROLE_NAMES[m.role]}${per}`;
+      return `${where} ${ROLE_NAMES[m.role] ?? m.role}${per}`;
+    }
     case 'weight-scalar':
-      return `${m.role} of ${m.param.layer} (${m.param.kind})`;
+      return `${m.role === 'grad_norm' ? 'gradient norm' : 'update ratio'} of ${m.param.layer} (${m.param.kind})`;
     case 'param':
       return `${m.of === 'value' ? 'values' : m.of === 'grad' ? 'gradient' : 'update'} of ${m.param.layer} (${m.param.kind})`;
     case 'activation':
@@ -101,6 +134,9 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
     })),
     tags: {},
     unmapped: [],
+    seen: [],
+    notes: [],
+    reinforcement: false,
   };
   const mapUsed = new Set<MapEntry>();
 
@@ -129,25 +165,37 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
     }
     if (!meaning) meaning = kind === 'scalar' ? classifyScalar(tag) : classifyHistogram(tag);
     const key = `${run.name}: ${tag}`;
+    summary.seen.push({ run: run.name, tag, kind, recognized: meaning !== null });
     if (!meaning) {
       summary.unmapped.push(key);
       return;
     }
-    summary.tags[key] = describe(meaning, meaning.type === 'scalar' ? (meaning.phase ?? phase) : phase);
     classified.push({ run, phase, tag, meaning, explicit, order: order++ });
   };
   for (const { run, phase } of runs) {
     for (const tag of run.histograms.keys()) classify(run, phase, tag, 'histogram');
     for (const tag of run.scalars.keys()) classify(run, phase, tag, 'scalar');
   }
-  for (const entry of map) {
-    if (!mapUsed.has(entry))
-      warnings.push(`--map ${entry.tag}=${entry.role}: no tag '${entry.tag}' in the logs`);
+  // A reinforcement-learning run (SB3 and the like: RL loss terms, or `rollout/` episode stats):
+  // its total `train/loss` is an RL objective too, not a supervised learning curve.
+  summary.reinforcement =
+    classified.some((c) => !c.explicit && c.meaning.type === 'scalar' && c.meaning.role === 'rl_loss') ||
+    runs.some(({ run }) => [...run.scalars.keys()].some((t) => t.startsWith('rollout/')));
+  for (const c of classified) {
+    const m = c.meaning;
+    if (summary.reinforcement && !c.explicit && m.type === 'scalar' && m.role === 'loss')
+      c.meaning = { ...m, role: 'rl_loss', part: 'total' };
+    summary.tags[`${c.run.name}: ${c.tag}`] = describe(
+      c.meaning,
+      c.meaning.type === 'scalar' ? (c.meaning.phase ?? c.phase) : c.phase,
+    );
   }
+  const unmatchedMap = map.filter((entry) => !mapUsed.has(entry));
 
   // Grouped by what they describe. Conventions first: a --map role names a layer, and joins that
   // layer's parameter of the same kind when the conventions found one.
   const scalars = new Map<string, ScalarCandidate[]>();
+  const used = new Set<string>();
   const params = new Map<string, ParamData>();
   const activations = new Map<string, ActivationData>();
   const paramFor = (p: Param, explicit: boolean, at: number): ParamData => {
@@ -165,6 +213,7 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
     (a, b) => Number(a.explicit) - Number(b.explicit) || a.order - b.order,
   )) {
     const m = c.meaning;
+    const use = () => used.add(usedKey(c.run.name, c.tag));
     if (m.type === 'scalar') {
       const key = `${m.phase ?? c.phase}:${m.role}`;
       const list = scalars.get(key) ?? [];
@@ -174,20 +223,28 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
         logged: c.run.scalars.get(c.tag) as ScalarSeries,
         granularity: m.granularity,
         explicit: c.explicit,
+        ...(m.part ? { part: m.part } : {}),
       });
       scalars.set(key, list);
     } else if (m.type === 'weight-scalar') {
       const d = paramFor(m.param, c.explicit, c.order);
       const s = c.run.scalars.get(c.tag) as ScalarSeries;
-      if (m.role === 'grad_norm') d.gradScalar ??= s;
-      else d.ratioScalar ??= s;
+      if (m.role === 'grad_norm' && !d.gradScalar) {
+        d.gradScalar = s;
+        use();
+      } else if (m.role === 'update_ratio' && !d.ratioScalar) {
+        d.ratioScalar = s;
+        use();
+      }
     } else if (m.type === 'param') {
       const d = paramFor(m.param, c.explicit, c.order);
       const h = c.run.histograms.get(c.tag) as HistogramSeries;
+      if (!d[m.of === 'value' ? 'value' : m.of === 'grad' ? 'grad' : 'update']) use();
       if (m.of === 'value') d.value ??= h;
       else if (m.of === 'grad') d.grad ??= h;
       else d.update ??= h;
     } else if (m.type === 'activation' && !activations.has(m.layer)) {
+      use();
       activations.set(m.layer, {
         layer: m.layer,
         fn: m.fn,
@@ -198,6 +255,8 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
   }
   return {
     scalars,
+    used,
+    unmatchedMap,
     params: [...params.values()].sort((a, b) => a.order - b.order),
     activations: [...activations.values()].sort((a, b) => a.order - b.order),
     summary,

@@ -82,6 +82,22 @@ export function crc32c(data: Uint8Array, start = 0, end = data.length, crc = 0):
         t[b >>> 24];
     }
     i = (w << 2) - base;
+  } else {
+    // Short inputs (a record's 8-byte length, a dense log's ~40-byte scalar events): slicing-by-8
+    // on byte loads — one step per 8 bytes instead of 8 dependent table lookups.
+    for (const last = end - 8; i <= last; i += 8) {
+      const a = c ^ (data[i] | (data[i + 1] << 8) | (data[i + 2] << 16) | (data[i + 3] << 24));
+      const b = data[i + 4] | (data[i + 5] << 8) | (data[i + 6] << 16) | (data[i + 7] << 24);
+      c =
+        t[1792 + (a & 0xff)] ^
+        t[1536 + ((a >>> 8) & 0xff)] ^
+        t[1280 + ((a >>> 16) & 0xff)] ^
+        t[1024 + (a >>> 24)] ^
+        t[768 + (b & 0xff)] ^
+        t[512 + ((b >>> 8) & 0xff)] ^
+        t[256 + ((b >>> 16) & 0xff)] ^
+        t[b >>> 24];
+    }
   }
   while (i < end) c = (c >>> 8) ^ t[(c ^ data[i++]) & 0xff];
   return ~c >>> 0;

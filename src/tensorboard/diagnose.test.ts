@@ -213,15 +213,39 @@ describe('diagnoseLogdir: damaged files are used as far as they go, and reported
     expect(report.evidence.training?.loss.values).toEqual([1, 1, 1, 1, 1, 0.5, 0.5, 0.5, 0.5, 0.5]);
   });
 
-  it('several experiments: the most recent is diagnosed, with a note naming the others', async () => {
+  it('several experiments: each is diagnosed, the most recent one the checks can judge is detailed', async () => {
     const dir = freshDir();
-    new EventFileWriter('pytorch', { startTime: 100 }).scalar('loss', 1, 0).writeTo(join(dir, 'old'));
-    new EventFileWriter('pytorch', { startTime: 900 }).scalar('loss', 2, 0).writeTo(join(dir, 'new'));
+    const curve = (w: EventFileWriter, from: number) => {
+      for (let s = 0; s < 20; s++) w.scalar('loss', from / (1 + s), s);
+      return w;
+    };
+    curve(new EventFileWriter('pytorch', { startTime: 100 }), 1).writeTo(join(dir, 'old'));
+    curve(new EventFileWriter('pytorch', { startTime: 500 }), 2).writeTo(join(dir, 'mid'));
+    // The newest holds only a hyper-parameter placeholder: nothing a check can judge.
+    new EventFileWriter('pytorch', { startTime: 900 }).scalar('hp_metric', -1, 0).writeTo(join(dir, 'new'));
     const { report } = await diagnoseLogdir(dir);
-    expect(report.evidence.training?.loss.values).toEqual([2]);
-    expect(report.warnings[0]).toMatch(
-      /holds 2 experiments \(new, old\); diagnosed the most recently written one, 'new'/,
+    expect(report.evidence.training?.loss.values[0]).toBe(2);
+    expect(report.logs?.experiment).toBe('mid');
+    expect(report.logs?.chosenBecause).toMatch(
+      /most recently written of 3 experiments that the checks could judge; newer 'new' holds nothing/,
     );
-    expect(report.settings.tensorboard).toMatchObject({ experiment: 'new', files: 2 });
+    expect(report.logs?.experiments.map((e) => [e.name, e.verdict, e.diagnosed])).toEqual([
+      ['new', 'inconclusive', false],
+      ['mid', 'pass', true],
+      ['old', 'pass', false],
+    ]);
+    expect(report.settings.tensorboard).toMatchObject({ experiment: 'mid', files: 3 });
+  });
+
+  it('several experiments none of which can be judged: the newest with a tag read is detailed, inconclusive', async () => {
+    const dir = freshDir();
+    new EventFileWriter('pytorch', { startTime: 100 }).scalar('lr', 0.1, 0).writeTo(join(dir, 'a'));
+    new EventFileWriter('pytorch', { startTime: 900 }).scalar('hp_metric', -1, 0).writeTo(join(dir, 'b'));
+    const { report } = await diagnoseLogdir(dir);
+    expect(report.verdict).toBe('inconclusive');
+    expect(report.logs?.experiment).toBe('a');
+    expect(report.logs?.chosenBecause).toMatch(
+      /with a tag nn-doctor recognizes; none holds anything the checks could judge/,
+    );
   });
 });

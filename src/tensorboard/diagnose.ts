@@ -2,15 +2,21 @@
 // `check`. Bad input (no such folder, no event files, a bad --map) is a UsageError naming the path
 // or flag; damaged files are not: what can be read is used and the damage is reported in
 // report.warnings with the file and byte offset.
+//
+// A log directory may hold several experiments (run folders with their train/validation
+// sub-runs). Each is diagnosed; the report details the most recently written one that the checks
+// could judge (not inconclusive) — else the most recent with any value — and lists every
+// experiment with its own verdict and the reason for the choice (report.logs).
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
-import type { Report } from '../core/report.ts';
-import { chooseExperiment } from './experiments.ts';
+import type { LogExperiment, Report } from '../core/report.ts';
+import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
-import { parseMap } from './roles.ts';
-import { toEvidence } from './to-evidence.ts';
+import { type MapEntry, parseMap } from './roles.ts';
+import { explainSkips } from './skip-reasons.ts';
+import { type MappingResult, toEvidence } from './to-evidence.ts';
 
 export interface DiagnoseOptions {
   /** Explicit tag meanings, TAG → ROLE (see roles.ts). */
@@ -47,6 +53,73 @@ function problemWarnings(problems: FileProblem[]): string[] {
   return out;
 }
 
+interface Diagnosed {
+  experiment: Experiment;
+  mapped: MappingResult;
+  report: Report;
+}
+
+function diagnoseOne(
+  experiment: Experiment,
+  logdir: string,
+  map: MapEntry[],
+  options: DiagnoseOptions,
+): Diagnosed {
+  const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
+  const mapped = toEvidence(experiment, { map, name });
+  const report = buildReport({
+    evidence: mapped.evidence,
+    options: { only: options.only, skip: options.skip },
+    backend: null,
+    createdAt: options.createdAt,
+  });
+  report.checks = explainSkips(report.checks, mapped);
+  return { experiment, mapped, report };
+}
+
+const wallIso = (t: number): string | null => (t > 0 ? new Date(t * 1000).toISOString() : null);
+
+function summaryOf(d: Diagnosed, diagnosed: boolean): LogExperiment {
+  return {
+    name: d.experiment.name,
+    runs: d.experiment.runs.map(({ run }) => run.name),
+    lastWritten: wallIso(d.experiment.lastWallTime),
+    verdict: d.report.verdict,
+    primary: d.report.diagnosis.primary,
+    checksRun: d.report.checks.filter(
+      (c) => c.status === 'pass' || c.status === 'warn' || c.status === 'fail',
+    ).length,
+    diagnosed,
+  };
+}
+
+/** The experiment to detail, and why: the newest the checks could judge, else the newest with any tag used. */
+function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
+  if (all.length === 1)
+    return { chosen: all[0], because: 'the only experiment in the log directory that holds values' };
+  const judged = all.findIndex((d) => d.report.verdict !== 'inconclusive');
+  const newer = (i: number) => all.slice(0, i).map((d) => `'${d.experiment.name}'`);
+  const list = (names: string[]) =>
+    names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
+  if (judged === 0)
+    return { chosen: all[0], because: `the most recently written of ${all.length} experiments` };
+  if (judged > 0) {
+    return {
+      chosen: all[judged],
+      because: `the most recently written of ${all.length} experiments that the checks could judge; newer ${list(newer(judged))} ${judged === 1 ? 'holds' : 'hold'} nothing they could judge`,
+    };
+  }
+  const withTags = all.findIndex((d) => d.mapped.summary.seen.some((t) => t.recognized));
+  const i = Math.max(0, withTags);
+  return {
+    chosen: all[i],
+    because:
+      i === 0
+        ? `the most recently written of ${all.length} experiments; none holds anything the checks could judge`
+        : `the most recently written of ${all.length} experiments with a tag nn-doctor recognizes; none holds anything the checks could judge`,
+  };
+}
+
 export async function diagnoseLogdir(
   logdir: string,
   options: DiagnoseOptions = {},
@@ -76,27 +149,35 @@ export async function diagnoseLogdir(
       );
     }
   }
-  const { chosen, others } = chooseExperiment(data.runs);
-  if (!chosen) {
+  const experiments = groupExperiments(data.runs);
+  const candidates = withValues(experiments);
+  if (candidates.length === 0) {
     const first = warnings[0] ? `; ${warnings[0]}` : '';
     throw new UsageError(
       `${logdir}: ${data.files} event file(s) but no scalar or histogram summaries could be read from them${first}`,
     );
   }
-  if (others.length > 0) {
-    warnings.push(
-      `${logdir} holds ${others.length + 1} experiments (${[chosen, ...others].map((e) => e.name).join(', ')}); diagnosed the most recently written one, '${chosen.name}' — point LOGDIR at one of them to choose`,
-    );
-  }
 
   const mapStarted = performance.now();
-  const name = chosen.name === '.' ? basename(resolve(logdir)) : chosen.name;
-  const mapped = toEvidence(chosen, { map, name });
-  warnings.push(...mapped.warnings);
+  // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
+  const all = candidates.map((e) => diagnoseOne(e, logdir, map, options));
+  const choice = choose(all);
+  const { chosen } = choice;
+  const emptyCount = experiments.length - candidates.length;
+  const because =
+    emptyCount > 0
+      ? `${choice.because} (${emptyCount} more hold${emptyCount === 1 ? 's' : ''} no value at all)`
+      : choice.because;
   const mapMs = performance.now() - mapStarted;
+  const unmatched = (entry: MapEntry) => all.every((d) => d.mapped.unmatchedMap.includes(entry));
+  warnings.push(...chosen.mapped.warnings);
+  for (const entry of map)
+    if (unmatched(entry))
+      warnings.push(`--map ${entry.tag}=${entry.role}: no tag '${entry.tag}' in the logs`);
+  const empty = experiments.filter((e) => !candidates.includes(e));
 
   const report = buildReport({
-    evidence: mapped.evidence,
+    evidence: chosen.mapped.evidence,
     options: { only: options.only, skip: options.skip },
     settings: {
       command: 'diagnose',
@@ -106,7 +187,8 @@ export async function diagnoseLogdir(
         files: data.files,
         bytes: data.bytes,
         records: data.records,
-        ...mapped.summary,
+        experiment: chosen.experiment.name,
+        runs: chosen.mapped.summary.runs,
       },
     },
     backend: null,
@@ -115,5 +197,30 @@ export async function diagnoseLogdir(
     startedAt,
     createdAt: options.createdAt,
   });
+  report.checks = explainSkips(report.checks, chosen.mapped);
+  report.logs = {
+    experiment: chosen.experiment.name,
+    chosenBecause: because,
+    experiments: [
+      ...all.map((d) => summaryOf(d, d === chosen)),
+      ...empty.map((e) => ({
+        name: e.name,
+        runs: e.runs.map(({ run }) => run.name),
+        lastWritten: null,
+        verdict: 'inconclusive' as const,
+        primary: null,
+        checksRun: 0,
+        diagnosed: false,
+      })),
+    ],
+    used: chosen.mapped.tags.used,
+    unused: chosen.mapped.tags.unused,
+    notes: chosen.mapped.summary.notes,
+  };
+  const unused = chosen.mapped.tags.unused;
+  if (report.verdict === 'inconclusive' && unused.length > 0) {
+    const maps = [...new Set(unused.flatMap((t) => (t.map ? [t.map] : [])))];
+    report.diagnosis.summary += ` ${unused.length} tag${unused.length === 1 ? ' was' : 's were'} not read (listed under Logs)${maps.length ? `; ${maps.join(' ')} would read ${maps.length === 1 ? 'it' : 'them'}` : ''}.`;
+  }
   return { report };
 }

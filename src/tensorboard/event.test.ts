@@ -1,4 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { EventDecoder } from './event.ts';
 import { readRun } from './logdir.ts';
 import { bufferSource } from './records.ts';
 import { DT, halfToNumber } from './tensor.ts';
@@ -17,6 +19,11 @@ import {
 import { float32Bytes, ProtoWriter } from './testing/proto-writer.ts';
 import { frameRecords } from './testing/record-writer.ts';
 import { EventFileWriter } from './testing/writers.ts';
+
+/** A scalar series as plain arrays (the reader keeps typed columns). */
+function plain(s: { steps: ArrayLike<number>; values: ArrayLike<number> } | undefined) {
+  return { steps: Array.from(s?.steps ?? []), values: Array.from(s?.values ?? []) };
+}
 
 function readEvents(events: Uint8Array[]) {
   const { bytes } = frameRecords(events);
@@ -62,7 +69,7 @@ describe('event decoding', () => {
     ]);
     expect(problems).toEqual([]);
     expect(records).toBe(5);
-    expect(run.scalars.get('loss')).toMatchObject({ steps: [0, 1], values: [2.5, 0] });
+    expect(plain(run.scalars.get('loss'))).toEqual({ steps: [0, 1], values: [2.5, 0] });
     const h = run.histograms.get('fc1.weight');
     expect(h?.steps).toEqual([0, 7]);
     expect(h?.num).toEqual([9, 2]);
@@ -96,7 +103,7 @@ describe('event decoding', () => {
     w.scalar('epoch_loss', 0.75, 0).histogram('dense/kernel_0', values, 0);
     const { run, problems } = readRun('train', [{ name: 'f', open: () => bufferSource(w.bytes().bytes) }]);
     expect(problems).toEqual([]);
-    expect(run.scalars.get('epoch_loss')?.values).toEqual([0.75]);
+    expect(plain(run.scalars.get('epoch_loss')).values).toEqual([0.75]);
     const h = run.histograms.get('dense/kernel_0');
     expect(h?.exact).toBe(false);
     expect(h?.num).toEqual([9]);
@@ -112,7 +119,7 @@ describe('event decoding', () => {
     w.scalar('val_loss', 1.25, 3).histogram('dense_Dense1/kernel', values, 3);
     const { run, problems } = readRun('val', [{ name: 'f', open: () => bufferSource(w.bytes().bytes) }]);
     expect(problems).toEqual([]);
-    expect(run.scalars.get('val_loss')).toMatchObject({ steps: [3], values: [1.25] });
+    expect(plain(run.scalars.get('val_loss'))).toEqual({ steps: [3], values: [1.25] });
     const h = run.histograms.get('dense_Dense1/kernel');
     expect(h?.first?.k).toBe(30);
     expect(h?.num).toEqual([9]);
@@ -124,7 +131,7 @@ describe('event decoding', () => {
     w.scalar('epoch_loss', 1, 0).scalar('epoch_loss', 0.5, 1);
     w.histogram('h', [1, 2, 3], 0).histogram('h', [1, 2, 3, 4], 1);
     const { run } = readRun('.', [{ name: 'f', open: () => bufferSource(w.bytes().bytes) }]);
-    expect(run.scalars.get('epoch_loss')?.values).toEqual([1, 0.5]);
+    expect(plain(run.scalars.get('epoch_loss')).values).toEqual([1, 0.5]);
     expect(run.histograms.get('h')?.num).toEqual([3, 4]);
   });
 
@@ -227,7 +234,7 @@ describe('event decoding', () => {
       badTensor,
       simpleScalarEvent(1, 2, 'loss', 2),
     ]);
-    expect(r.run.scalars.get('loss')?.values).toEqual([1, 2]);
+    expect(plain(r.run.scalars.get('loss')).values).toEqual([1, 2]);
     expect(r.problems.map((p) => p.kind)).toEqual(['undecodable', 'undecodable']);
     expect(r.problems[1].message).toMatch(/not a whole number|values for shape/);
   });
@@ -238,13 +245,13 @@ describe('event decoding', () => {
     w.message(5, (s) => s.message(1, (v) => v.string(1, 'loss').int(50, 1).float(2, 0.5)));
     const r = readEvents([w.finish()]);
     expect(r.problems).toEqual([]);
-    expect(r.run.scalars.get('loss')).toMatchObject({ steps: [3], values: [0.5] });
+    expect(plain(r.run.scalars.get('loss'))).toEqual({ steps: [3], values: [0.5] });
   });
 
   it('reads steps beyond 2^32 and negative steps', () => {
     const r = readEvents([simpleScalarEvent(1, 2 ** 40 + 3, 'a', 1), simpleScalarEvent(1, -5, 'b', 1)]);
-    expect(r.run.scalars.get('a')?.steps).toEqual([2 ** 40 + 3]);
-    expect(r.run.scalars.get('b')?.steps).toEqual([-5]);
+    expect(plain(r.run.scalars.get('a')).steps).toEqual([2 ** 40 + 3]);
+    expect(plain(r.run.scalars.get('b')).steps).toEqual([-5]);
   });
 });
 
@@ -265,7 +272,7 @@ describe('SessionLog START (restarts)', () => {
 
   it('with file_version 2, discards values written earlier at steps ≥ the restart step', () => {
     const r = run('brain.Event:2');
-    expect(r.scalars.get('loss')).toMatchObject({ steps: [1, 2, 3], values: [1, 20, 30] });
+    expect(plain(r.scalars.get('loss'))).toEqual({ steps: [1, 2, 3], values: [1, 20, 30] });
     expect(r.histograms.get('w')?.steps).toEqual([]);
     expect(r.histograms.get('w')?.first).toBeNull();
     expect(r.restarts).toEqual([{ step: 2, discarded: 3 }]);
@@ -274,7 +281,7 @@ describe('SessionLog START (restarts)', () => {
   it('without file_version ≥ 2, keeps everything', () => {
     for (const version of [null, 'brain.Event:1']) {
       const r = run(version);
-      expect(r.scalars.get('loss')?.values).toEqual([1, 2, 3, 20, 30]);
+      expect(plain(r.scalars.get('loss')).values).toEqual([1, 2, 3, 20, 30]);
       expect(r.restarts).toEqual([]);
     }
   });
@@ -288,7 +295,91 @@ describe('SessionLog START (restarts)', () => {
       { name: a.fileName(), open: () => bufferSource(a.bytes().bytes) },
       { name: b.fileName(), open: () => bufferSource(b.bytes().bytes) },
     ]);
-    expect(r.run.scalars.get('loss')?.values).toEqual([1, 20]);
+    expect(plain(r.run.scalars.get('loss')).values).toEqual([1, 20]);
     expect(r.run.files).toEqual([a.fileName(), b.fileName()]);
+  });
+});
+
+describe('the scalar fast path', () => {
+  /** Every sink call (or the error) of decoding `bytes`, with the fast path on or off. */
+  function calls(bytes: Uint8Array, fast: boolean, decoder?: EventDecoder): string {
+    const out: unknown[] = [];
+    const sink = {
+      fileVersion: (v: string) => out.push(['version', v]),
+      sessionStart: (s: number) => out.push(['start', s]),
+      scalar: (...a: unknown[]) => out.push(['scalar', ...a]),
+      histogram: (t: string, s: number) => out.push(['histogram', t, s]),
+    };
+    try {
+      (decoder ?? new EventDecoder(sink, { fast })).decode(bytes, 0, bytes.length);
+    } catch (err) {
+      out.push(['error', (err as Error).name]);
+    }
+    return JSON.stringify(out, (_, v) => (typeof v === 'number' && !Number.isFinite(v) ? String(v) : v));
+  }
+
+  const scalarRecord = fc
+    .record({
+      style: fc.constantFrom('simple', 'tensor', 'tensor-no-metadata', 'tensor-f64'),
+      wall: fc.double({ noNaN: true }),
+      step: fc.oneof(fc.integer({ min: -5, max: 300 }), fc.constant(2 ** 40 + 3)),
+      tag: fc.string({ maxLength: 140 }),
+      value: fc.float(),
+    })
+    .map(({ style, wall, step, tag, value }) =>
+      style === 'simple'
+        ? simpleScalarEvent(wall, step, tag, value)
+        : tensorScalarEvent(wall, step, tag, value, {
+            metadata: style !== 'tensor-no-metadata',
+            dtype: style === 'tensor-f64' ? 'float64' : 'float32',
+          }),
+    );
+
+  it('gives what the general decoder gives, on scalar records and on mutations of them', () => {
+    fc.assert(
+      fc.property(
+        scalarRecord,
+        fc.array(fc.record({ at: fc.nat(), byte: fc.nat({ max: 255 }) }), { maxLength: 3 }),
+        (record, edits) => {
+          const bytes = record.slice();
+          for (const e of edits) if (bytes.length) bytes[e.at % bytes.length] = e.byte;
+          expect(calls(bytes, true)).toBe(calls(bytes, false));
+        },
+      ),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('keeps the plugin a tag was first logged with, as the general decoder does', () => {
+    const first = tensorScalarEvent(1, 0, 'loss', 0.5, { metadata: false });
+    const histogramPlugin = tensorEvent(
+      1,
+      'loss',
+      (t) => t.int(1, DT.FLOAT).bytes(4, new Uint8Array(12)),
+      'histograms',
+    );
+    for (const fast of [true, false]) {
+      const out: string[] = [];
+      const decoder = new EventDecoder(
+        {
+          fileVersion() {},
+          sessionStart() {},
+          scalar: () => out.push('scalar'),
+          histogram: () => out.push('histogram'),
+        },
+        { fast },
+      );
+      try {
+        decoder.decode(histogramPlugin, 0, histogramPlugin.length);
+      } catch {
+        out.push('error');
+      }
+      try {
+        decoder.decode(first, 0, first.length);
+      } catch {
+        out.push('error');
+      }
+      expect(out, `fast ${fast}`).toEqual(['error', 'error']);
+    }
   });
 });

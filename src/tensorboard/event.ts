@@ -23,18 +23,83 @@ const SESSION_START = 1;
 const SCALARS = 'scalars';
 const HISTOGRAMS = 'histograms';
 
+/** `tensor { dtype: DT_FLOAT, tensor_shape {}, tensor_content: <4 bytes> }` up to the content. */
+const TENSOR_F32_HEAD = [0x42, 0x0a, 0x08, 0x01, 0x12, 0x00, 0x22, 0x04];
+const SCALARS_BYTES = [...SCALARS].map((c) => c.charCodeAt(0));
+/** `metadata { plugin_data { plugin_name: "scalars" } }` (TF 2.0–2.2, Keras of that time)… */
+const SCALARS_METADATA = [0x4a, 0x0b, 0x0a, 0x09, 0x0a, 0x07, ...SCALARS_BYTES];
+/** …and with `data_class: DATA_CLASS_SCALAR` (later TF). */
+const SCALARS_METADATA_CLASS = [0x4a, 0x0d, 0x0a, 0x09, 0x0a, 0x07, ...SCALARS_BYTES, 0x20, 0x01];
+
+function matches(buf: Uint8Array, at: number, bytes: readonly number[]): boolean {
+  for (let i = 0; i < bytes.length; i++) if (buf[at + i] !== bytes[i]) return false;
+  return true;
+}
+
+/**
+ * Tag strings by their bytes. Dense logs repeat a handful of tags millions of times: decoding each
+ * afresh makes a new string per record, which the sink then hashes again to find its series. The
+ * interner returns one string per distinct byte sequence, found by a hash over the bytes.
+ */
+class TagInterner {
+  private readonly byHash = new Map<number, { bytes: Uint8Array; text: string }[]>();
+  /** Direct-mapped cache in front of the map: a dense log cycles through a few tags. */
+  private readonly recent: ({ bytes: Uint8Array; text: string } | undefined)[] = new Array(256);
+  /** Distinct tags kept (a hostile file could hold millions; past this, tags are not cached). */
+  private size = 0;
+  static readonly MAX = 100_000;
+
+  get(buf: Uint8Array, start: number, end: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i], 0x01000193);
+    const slot = (h ^ (h >>> 16)) & 255;
+    const hit = this.recent[slot];
+    if (hit !== undefined && sameBytes(hit.bytes, buf, start, end)) return hit.text;
+    const list = this.byHash.get(h);
+    if (list) {
+      for (const e of list) {
+        if (!sameBytes(e.bytes, buf, start, end)) continue;
+        this.recent[slot] = e;
+        return e.text;
+      }
+    }
+    const text = utf8(buf, start, end);
+    if (this.size < TagInterner.MAX) {
+      const entry = { bytes: buf.slice(start, end), text };
+      if (list) list.push(entry);
+      else this.byHash.set(h, [entry]);
+      this.recent[slot] = entry;
+      this.size++;
+    }
+    return text;
+  }
+}
+
+function sameBytes(a: Uint8Array, buf: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== buf[start + i]) return false;
+  return true;
+}
+
 export class EventDecoder {
   private readonly wire = new Wire(new Uint8Array(0));
+  private readonly tags = new TagInterner();
   private readonly histogram = new HistogramScratch();
   private readonly tensor = new TensorScratch();
   /** Plugin name per tag, from the first value that carried metadata. */
   private readonly plugins = new Map<string, string>();
 
-  constructor(private readonly sink: EventSink) {}
+  /** `fast: false` turns the scalar fast path off (tests compare both paths). */
+  constructor(
+    private readonly sink: EventSink,
+    private readonly options: { fast?: boolean } = {},
+  ) {}
 
   /** Decodes one Event record from buf[start, end). Throws WireError when it is malformed. */
   decode(buf: Uint8Array, start: number, end: number): void {
     const w = this.wire.reset(buf, start, end);
+    if (this.options.fast !== false && this.fastScalar(w, buf, start, end)) return;
+    w.pos = start;
     let step = 0;
     let wallTime = 0;
     let summaryStart = -1;
@@ -91,6 +156,68 @@ export class EventDecoder {
     }
   }
 
+  /**
+   * The two record shapes dense logs are made of, decoded without the general field loop (the
+   * loop costs several times more per record than the framing and CRCs of a ~50-byte record):
+   *   Event { wall_time, [step], summary { value { tag, simple_value } } }       PyTorch, tfjs
+   *   Event { wall_time, [step], summary { value { tag, tensor { DT_FLOAT, shape [], 4 content
+   *           bytes }, [metadata { plugin_data { plugin_name: "scalars" } }] } } }   TF2, Keras
+   * Exactly those bytes, one-byte lengths, nothing else; anything else (or any doubt) returns
+   * false and the general decoder reads the record, with the same result.
+   */
+  private fastScalar(w: Wire, buf: Uint8Array, start: number, end: number): boolean {
+    let p = start;
+    if (end - p < 9 + 2 + 2 + 2 + 5 || buf[p] !== 0x09) return false;
+    const wallTime = w.view.getFloat64(p + 1, true);
+    p += 9;
+    let step = 0;
+    if (buf[p] === 0x10) {
+      const b0 = buf[p + 1];
+      const b1 = buf[p + 2];
+      if (b0 < 0x80) {
+        step = b0;
+        p += 2;
+      } else if (b1 < 0x80) {
+        step = (b0 & 0x7f) | (b1 << 7);
+        p += 3;
+      } else {
+        w.pos = p + 1;
+        step = w.int64();
+        p = w.pos;
+      }
+    }
+    // summary (field 5) and its one value (field 1), each running to the end of the record
+    if (buf[p] !== 0x2a || buf[p + 1] >= 0x80 || p + 2 + buf[p + 1] !== end) return false;
+    p += 2;
+    if (buf[p] !== 0x0a || buf[p + 1] >= 0x80 || p + 2 + buf[p + 1] !== end) return false;
+    p += 2;
+    if (buf[p] !== 0x0a || buf[p + 1] >= 0x80) return false;
+    const tagStart = p + 2;
+    const tagEnd = tagStart + buf[p + 1];
+    p = tagEnd;
+    if (p + 5 === end && buf[p] === 0x15) {
+      const value = w.view.getFloat32(p + 1, true);
+      this.sink.scalar(this.tags.get(buf, tagStart, tagEnd), step, wallTime, value);
+      return true;
+    }
+    // tensor (field 8): dtype 1 (DT_FLOAT), empty shape, tensor_content of 4 bytes
+    if (p + 12 > end || !matches(buf, p, TENSOR_F32_HEAD)) return false;
+    const value = w.view.getFloat32(p + 8, true);
+    p += 12;
+    const tag = this.tags.get(buf, tagStart, tagEnd);
+    if (p === end) {
+      const plugin = this.plugins.get(tag);
+      if (plugin !== undefined && plugin !== SCALARS) return false;
+    } else if (
+      (p + SCALARS_METADATA.length === end && matches(buf, p, SCALARS_METADATA)) ||
+      (p + SCALARS_METADATA_CLASS.length === end && matches(buf, p, SCALARS_METADATA_CLASS))
+    ) {
+      if (tag !== '') this.plugins.set(tag, SCALARS);
+    } else return false;
+    this.sink.scalar(tag, step, wallTime, value);
+    return true;
+  }
+
   private value(w: Wire, end: number, step: number, wallTime: number): void {
     const buf = w.buf;
     let tag = '';
@@ -108,7 +235,7 @@ export class EventDecoder {
       const wt = t & 7;
       if (field === 1 && wt === WIRE_LEN) {
         const e = w.len();
-        tag = utf8(buf, w.pos, e);
+        tag = this.tags.get(buf, w.pos, e);
         w.pos = e;
       } else if (field === 2 && wt === WIRE_FIXED32) {
         simple = w.float();

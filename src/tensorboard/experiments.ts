@@ -1,9 +1,10 @@
 // Which runs belong together. `train`/`validation` (Keras), `train`/`val` (tfjs-node),
-// `Loss_train`/`Loss_val` (PyTorch add_scalars) are the phases of one experiment; folders that
-// differ otherwise (`exp1/…`, `exp2/…`, PyTorch's `runs/<date>_<host>`) are separate experiments.
-// One experiment is diagnosed: the only one, or else the most recently written.
+// `learn`/`test` (CatBoost), `Loss_train`/`Loss_val` (PyTorch add_scalars) are the phases of one
+// experiment, and a timestamp-named sub-run (the hyper-parameters Hugging Face's Trainer writes
+// beside its run) belongs to its parent; folders that differ otherwise (`exp1/…`, `exp2/…`,
+// PyTorch's `runs/<date>_<host>`, Lightning's `version_<n>`) are separate experiments.
 import type { RunData } from './run-data.ts';
-import { type Phase, runPhase } from './tags.ts';
+import { isTimestampRun, type Phase, runPhase } from './tags.ts';
 
 export interface Experiment {
   /** Folder of the experiment relative to the log directory ('.' for the directory itself). */
@@ -16,7 +17,7 @@ export interface Experiment {
 export function experimentOf(run: string): string {
   if (run === '.') return '.';
   const segments = run.split('/');
-  if (runPhase(run) === null) return run;
+  if (runPhase(run) === null && !isTimestampRun(run)) return run;
   segments.pop();
   return segments.length ? segments.join('/') : '.';
 }
@@ -36,10 +37,9 @@ export function groupExperiments(runs: RunData[]): Experiment[] {
   return [...groups.values()];
 }
 
-/** The experiment to diagnose (with data), and the others left out. */
-export function chooseExperiment(runs: RunData[]): { chosen: Experiment | null; others: Experiment[] } {
-  const withData = groupExperiments(runs).filter((g) => g.runs.some(({ run }) => run.values > 0));
-  if (withData.length === 0) return { chosen: null, others: [] };
-  const chosen = withData.reduce((a, b) => (b.lastWallTime > a.lastWallTime ? b : a));
-  return { chosen, others: withData.filter((g) => g !== chosen) };
+/** Experiments that hold any value, most recently written first. */
+export function withValues(experiments: Experiment[]): Experiment[] {
+  return experiments
+    .filter((g) => g.runs.some(({ run }) => run.values > 0))
+    .sort((a, b) => b.lastWallTime - a.lastWallTime || (a.name < b.name ? -1 : 1));
 }

@@ -148,6 +148,7 @@ function readAll(bytes: Uint8Array) {
     },
     { chunkSize: 256 },
   );
+  acc.finish();
   return { ...result, delivered, decodeProblems, run };
 }
 

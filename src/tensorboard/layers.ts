@@ -21,6 +21,11 @@ export function firstMoments(h: HistogramSeries): Moments {
   return { num: h.num[i], sum: h.sum[i], sumSquares: h.sumSquares[i], min: h.min[i], max: h.max[i] };
 }
 
+/** The first (smallest) step of a histogram series; 0 when empty. */
+export function firstStep(h: HistogramSeries): number {
+  return h.steps.length ? h.steps[stepOrder(h.steps)[0]] : 0;
+}
+
 export const NORM_LIKE = /(^|[._/])(bn|norm|ln|gn)/i;
 const KERNEL_LIKE = /(fc|linear|dense|conv|out|head|classifier|proj|lstm|gru|rnn|attn|mlp|kernel)/i;
 
@@ -58,9 +63,19 @@ export class LayerTable {
     return this.byName.get(layer) ?? [];
   }
 
+  /** Fans of the layer's first kernel (its output units are the layer's). */
   fans(layer: string): { fanIn: number; fanOut: number } {
+    const kernel = this.of(layer).find((d) => d.param.kind === 'kernel' && d.value);
+    return this.fansOf(layer, kernel);
+  }
+
+  /**
+   * Fans of one kernel of a layer. A layer may own several (an RNN's input kernel [in, units·g]
+   * and recurrent kernel [units, units·g]; PyTorch's weight_ih/weight_hh): each kernel's fan-in is
+   * its own size over the shared fan-out.
+   */
+  fansOf(layer: string, kernel: ParamData | undefined): { fanIn: number; fanOut: number } {
     const ps = this.of(layer);
-    const kernel = ps.find((d) => d.param.kind === 'kernel' && d.value);
     const bias = ps.find((d) => d.param.kind === 'bias' && d.value);
     const k = numOf(kernel);
     let b = numOf(bias);

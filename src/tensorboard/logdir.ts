@@ -138,6 +138,7 @@ export function readRun(name: string, files: EventFileInput[], options: ReadOpti
       source.close();
     }
   }
+  acc.finish();
   return { run, problems, bytes, records };
 }
 

@@ -3,7 +3,7 @@
 // (so no expected std), the architecture family, whether the weights were freshly initialized.
 import type { BiasStats, KernelStats, LayerInfo, ModelEvidence } from '../core/evidence.ts';
 import { meanVariance } from './histogram.ts';
-import { firstMoments, type LayerTable, NORM_LIKE } from './layers.ts';
+import { firstMoments, firstStep, type LayerTable, NORM_LIKE } from './layers.ts';
 import type { ParamKind } from './tags.ts';
 
 function layerClass(layer: string, kinds: Set<ParamKind>, norm: boolean): string {
@@ -33,13 +33,14 @@ export function modelEvidence(
   for (const layer of table.order) {
     const ps = table.of(layer).filter((d) => d.value);
     if (ps.length === 0) continue;
-    const { fanIn, fanOut } = table.fans(layer);
+    const { fanOut: layerFanOut } = table.fans(layer);
     let layerParams = 0;
     for (const d of ps) {
       const m = firstMoments(d.value as NonNullable<typeof d.value>);
       layerParams += m.num;
       const { mean, variance } = meanVariance(m);
       if (d.param.kind === 'kernel') {
+        const { fanIn, fanOut } = table.fansOf(layer, d);
         const std = Math.sqrt(variance);
         kernels.push({
           layer,
@@ -69,14 +70,20 @@ export function modelEvidence(
       name: layer,
       className: layerClass(layer, new Set(ps.map((d) => d.param.kind)), norm),
       activation: activationOf(layer),
-      outputShape: fanOut > 0 ? [null, fanOut] : [],
+      outputShape: layerFanOut > 0 ? [null, layerFanOut] : [],
       params: layerParams,
       trainable: true,
       depth: layers.length,
     });
   }
+  const steps = table
+    .withKernels()
+    .flatMap((l) =>
+      table.of(l).flatMap((d) => (d.param.kind === 'kernel' && d.value ? [firstStep(d.value)] : [])),
+    );
   return {
     name,
+    loggedAtStep: steps.length ? Math.min(...steps) : 0,
     params,
     trainableParams: params,
     layers,

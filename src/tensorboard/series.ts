@@ -3,13 +3,13 @@
 import type { Series } from '../core/evidence.ts';
 
 /** Indices of `steps` ordered by step; for a repeated step only the last-written index is kept. */
-export function stepOrder(steps: readonly number[]): number[] {
+export function stepOrder(steps: ArrayLike<number>): number[] {
   const last = new Map<number, number>();
   for (let i = 0; i < steps.length; i++) last.set(steps[i], i);
   return [...last.entries()].sort((a, b) => a[0] - b[0]).map(([, i]) => i);
 }
 
-export function toSeries(logged: { steps: readonly number[]; values: readonly number[] }): Series {
+export function toSeries(logged: { steps: ArrayLike<number>; values: ArrayLike<number> }): Series {
   const order = stepOrder(logged.steps);
   return { steps: order.map((i) => logged.steps[i]), values: order.map((i) => logged.values[i]) };
 }
@@ -26,8 +26,8 @@ export function firstNonFinite(series: Series): number | null {
  * point written at or before it (the first fine step when none was). Both inputs are as logged.
  */
 export function alignByWallTime(
-  coarse: { steps: readonly number[]; values: readonly number[]; wallTimes: readonly number[] },
-  fine: { steps: readonly number[]; wallTimes: readonly number[] },
+  coarse: { steps: ArrayLike<number>; values: ArrayLike<number>; wallTimes: ArrayLike<number> },
+  fine: { steps: ArrayLike<number>; wallTimes: ArrayLike<number> },
 ): Series {
   const fineOrder = stepOrder(fine.steps);
   const times = fineOrder.map((i) => fine.wallTimes[i]);
@@ -54,7 +54,7 @@ export class StepIndex {
   private readonly steps: number[];
   private readonly indices: number[];
 
-  constructor(logged: readonly number[]) {
+  constructor(logged: ArrayLike<number>) {
     const order = stepOrder(logged);
     this.steps = order.map((i) => logged[i]);
     this.indices = order;

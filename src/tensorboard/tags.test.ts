@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/errors.ts';
+import { classifyHistogram } from './histogram-tags.ts';
 import { parseMap, parseMapArgs, parseRole } from './roles.ts';
-import { classifyHistogram, classifyScalar, runPhase } from './tags.ts';
+import { classifyScalar } from './scalar-tags.ts';
+import { runPhase } from './tags.ts';
 
 describe('scalar tag conventions', () => {
   const cases: [string, string | null, 'train' | 'val' | null, 'batch' | 'epoch' | null][] = [

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseExperiment, type Experiment, groupExperiments } from './experiments.ts';
+import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { readRun } from './logdir.ts';
 import { bufferSource } from './records.ts';
 import { parseMap } from './roles.ts';
@@ -213,11 +213,9 @@ describe('toEvidence: --map', () => {
     const w = new EventFileWriter('pytorch');
     w.scalar('loss', 1, 0).histogram('fc.weight', [1, 2], 0);
     const map = parseMap({ nothing_here: 'loss', loss: 'weights:fc' });
-    const { warnings, evidence } = toEvidence(experiment({ '.': w }), { map });
-    expect(warnings).toEqual([
-      expect.stringMatching(/--map loss=weights:fc: 'loss' .* holds scalars/),
-      "--map nothing_here=loss: no tag 'nothing_here' in the logs",
-    ]);
+    const { warnings, evidence, unmatchedMap } = toEvidence(experiment({ '.': w }), { map });
+    expect(warnings).toEqual([expect.stringMatching(/--map loss=weights:fc: 'loss' .* holds scalars/)]);
+    expect(unmatchedMap.map((e) => e.tag)).toEqual(['nothing_here']);
     expect(evidence.training).toBeUndefined();
     expect(evidence.unavailable?.training).toEqual({ status: 'skip', reason: LOG_TRAINING });
   });
@@ -231,7 +229,7 @@ describe('toEvidence: --map', () => {
 });
 
 describe('experiments', () => {
-  it('groups phases of one experiment and picks the most recently written of several', () => {
+  it('groups phases of one experiment and orders several by when they were last written', () => {
     const mk = (style: WriterStyle, start: number) => {
       const w = new EventFileWriter(style, { startTime: start });
       return w.scalar('loss', 1, 0);
@@ -246,8 +244,19 @@ describe('experiments', () => {
       ['exp1', ['train', 'val']],
       ['exp2', ['train']],
     ]);
-    const { chosen, others } = chooseExperiment(runs);
-    expect(chosen?.name).toBe('exp2');
-    expect(others.map((o) => o.name)).toEqual(['exp1']);
+    expect(withValues(groups).map((g) => g.name)).toEqual(['exp2', 'exp1']);
+  });
+
+  it('pairs CatBoost learn/test and folds a timestamp-named hyper-parameter sub-run into its parent', () => {
+    const runs = [
+      runOf('catboost_info/learn', new EventFileWriter('pytorch').scalar('RMSE', 1, 0)),
+      runOf('catboost_info/test', new EventFileWriter('pytorch').scalar('RMSE', 1, 0)),
+      runOf('runs/Dec15_07-29-26_host', new EventFileWriter('pytorch').scalar('train/loss', 1, 0)),
+      runOf('runs/Dec15_07-29-26_host/1671085786.3238955', new EventFileWriter('pytorch')),
+    ];
+    expect(groupExperiments(runs).map((g) => [g.name, g.runs.map((r) => r.phase)])).toEqual([
+      ['catboost_info', ['train', 'val']],
+      ['runs/Dec15_07-29-26_host', ['train', 'train']],
+    ]);
   });
 });

@@ -5,13 +5,15 @@
 // fill. Every other key is left out, and evidence.unavailable says why and what to do instead —
 // the runner shows that as the skip reason of every check that needs the key.
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import type { LogTag } from '../core/report.ts';
 import { activationEvidence } from './activation-evidence.ts';
-import { collect, type MappingSummary } from './collect.ts';
+import { type Collected, collect, type MappingSummary } from './collect.ts';
 import type { Experiment } from './experiments.ts';
 import { LayerTable } from './layers.ts';
 import { modelEvidence } from './model-evidence.ts';
 import type { MapEntry } from './roles.ts';
 import { trainingEvidence } from './training-evidence.ts';
+import { tagReport } from './unused-tags.ts';
 
 export type { MappingSummary } from './collect.ts';
 
@@ -19,6 +21,11 @@ export interface MappingResult {
   evidence: Evidence;
   warnings: string[];
   summary: MappingSummary;
+  collected: Collected;
+  /** The experiment's tags, used and unused (with --map proposals). */
+  tags: { used: LogTag[]; unused: LogTag[] };
+  /** --map entries that matched no tag of this experiment. */
+  unmatchedMap: MapEntry[];
 }
 
 const RUN_CHECK = 'run `nn-doctor check --model model.json --data …`';
@@ -60,14 +67,39 @@ export function toEvidence(experiment: Experiment, options: ToEvidenceOptions = 
   );
   const training = trainingEvidence(collected, table, activations);
 
+  const tags = tagReport(collected);
   const unavailable: NonNullable<Evidence['unavailable']> = {};
   if (!model) unavailable.model = { status: 'skip', reason: LOG_WEIGHTS };
-  if (!training) unavailable.training = { status: 'skip', reason: LOG_TRAINING };
+  if (!training) unavailable.training = { status: 'skip', reason: noTrainingReason(tags.unused) };
   for (const [key, reason] of Object.entries(NOT_IN_LOGS)) {
     unavailable[key as EvidenceKey] = { status: 'skip', reason };
   }
   const evidence: Evidence = { source: 'tensorboard', unavailable };
   if (model) evidence.model = model;
   if (training) evidence.training = training;
-  return { evidence, warnings: collected.warnings, summary: collected.summary };
+  return {
+    evidence,
+    warnings: collected.warnings,
+    summary: collected.summary,
+    collected,
+    tags,
+    unmatchedMap: collected.unmatchedMap,
+  };
+}
+
+/**
+ * Why no training evidence: when scalars were logged under names no convention knows, say so and
+ * name the --map that would read one — never "log the training loss" to someone who did.
+ */
+export function noTrainingReason(unused: LogTag[]): string {
+  const proposal = unused.find((t) => t.map && /=(val_)?loss$/.test(t.map));
+  if (proposal)
+    return `no tag was read as the training loss, but '${proposal.tag}' looks like one: ${proposal.map} reads it (see the tags not used)`;
+  const scalars = unused.filter((t) => t.kind === 'scalar' && !/^ignored/.test(t.as));
+  if (scalars.length > 0) {
+    const names = scalars.slice(0, 3).map((t) => `'${t.tag}'`);
+    const more = scalars.length > 3 ? ` and ${scalars.length - 3} more` : '';
+    return `none of the logged scalars (${names.join(', ')}${more}) follows a convention nn-doctor knows, and no gradients, weights or activations were logged; if one of them is the training loss, --map TAG=loss reads it (the tags not used are listed in the report)`;
+  }
+  return LOG_TRAINING;
 }

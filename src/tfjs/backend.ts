@@ -1,10 +1,13 @@
 /**
  * Picks the TF.js backend every probe runs on.
  *
- * Default order: '@tensorflow/tfjs-node' ('tensorflow') when it is installed and loads — an optional
- * dependency this project never requires — else 'wasm' (SIMD, with the training kernels of
- * ./wasm-kernels registered so CNNs and Embedding layers train), else the pure-JS 'cpu'.
+ * The CLI (`selectBackend`): '@tensorflow/tfjs-node' ('tensorflow') when it is installed and loads —
+ * an optional dependency this project never requires — else 'wasm' (SIMD, with the training kernels
+ * of ./wasm-kernels registered so CNNs and Embedding layers train), else the pure-JS 'cpu'.
  * `--backend NAME` (the `requested` argument) overrides the order.
+ *
+ * The library (`backendForCall`): the caller's active backend, never switched; or, when a checkup
+ * names one, that backend for the call and the caller's restored afterwards.
  */
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../core/errors.ts';
@@ -32,6 +35,7 @@ async function loadTensorflow(): Promise<boolean> {
 
 async function loadWasm(): Promise<boolean> {
   try {
+    await import('@tensorflow/tfjs-backend-wasm');
     const { registerWasmTrainingKernels } = await import('./wasm-kernels/index.ts');
     registerWasmTrainingKernels();
   } catch {
@@ -61,11 +65,17 @@ async function activate(name: BackendName): Promise<boolean> {
   }
 }
 
-function unavailable(name: string, why: string): UsageError {
+function unavailable(where: string, name: string, why: string): UsageError {
   return new UsageError(
-    `--backend ${name}: ${why}. Valid names: ${BACKEND_NAMES.join(', ')} ` +
+    `${where} ${name}: ${why}. Valid names: ${BACKEND_NAMES.join(', ')} ` +
       `('tensorflow' needs @tensorflow/tfjs-node installed).`,
   );
+}
+
+function backendName(requested: string, where: string): BackendName {
+  const name = requested.trim().toLowerCase();
+  if (!isBackendName(name)) throw unavailable(where, requested, 'unknown backend');
+  return name;
 }
 
 /**
@@ -73,12 +83,12 @@ function unavailable(name: string, why: string): UsageError {
  * none is requested, and returns the name of the backend in effect. Idempotent.
  * Throws `UsageError` for an unknown name or a requested backend that cannot start.
  */
-export async function selectBackend(requested?: string): Promise<string> {
+export async function selectBackend(requested?: string, where = '--backend'): Promise<string> {
   if (requested != null) {
-    const name = requested.trim().toLowerCase();
-    if (!isBackendName(name)) throw unavailable(requested, 'unknown backend');
+    const name = backendName(requested, where);
     if (!(await activate(name))) {
       throw unavailable(
+        where,
         name,
         name === 'tensorflow'
           ? '@tensorflow/tfjs-node is not installed or failed to load'
@@ -91,4 +101,63 @@ export async function selectBackend(requested?: string): Promise<string> {
     if (await activate(name)) return name;
   }
   throw new Error('No TF.js backend could start (tried tensorflow, wasm, cpu).');
+}
+
+/** A backend switched for library calls: which, the caller's to restore, how many calls hold it. */
+let held: { name: BackendName; previous: string; calls: number; ready: Promise<unknown> } | null = null;
+
+export interface BackendLease {
+  /** The backend the call runs on. */
+  name: string;
+  /** Puts the caller's backend back (when this call switched it and no other call still holds it). */
+  restore(): Promise<void>;
+}
+
+/**
+ * The backend a library call runs on. Without `requested`: the caller's active backend, never
+ * switched (on 'wasm', nn-doctor's training kernels are registered: they add the gradient kernels
+ * wasm lacks and replace four slow ones with numerically checked equivalents). With `requested`:
+ * that backend until `restore()`, which switches back to the caller's. TF.js has one active backend
+ * per process, so calls that run at the same time must not ask for different ones.
+ */
+export async function backendForCall(requested?: string, where = 'options.backend'): Promise<BackendLease> {
+  const name = requested == null ? null : backendName(requested, where);
+  await tf.ready();
+  // From here to `held = lease` nothing awaits: concurrent calls see each other's lease.
+  if (name !== null && held !== null) {
+    if (held.name !== name) {
+      throw new UsageError(
+        `${where} ${name}: another checkup is running on '${held.name}' (TF.js has one active backend per process)`,
+      );
+    }
+    const lease = held;
+    lease.calls++;
+    try {
+      await lease.ready;
+    } catch (err) {
+      lease.calls--;
+      throw err;
+    }
+    return { name, restore: () => release(lease) };
+  }
+  const current = tf.getBackend();
+  if (name === null || name === current) {
+    if (current === 'wasm') await loadable('wasm');
+    return { name: current, restore: async () => {} };
+  }
+  const lease = { name, previous: current, calls: 1, ready: selectBackend(name, where) };
+  held = lease;
+  try {
+    await lease.ready;
+  } catch (err) {
+    held = null;
+    throw err;
+  }
+  return { name, restore: () => release(lease) };
+}
+
+async function release(lease: NonNullable<typeof held>): Promise<void> {
+  if (--lease.calls > 0) return;
+  if (held === lease) held = null;
+  if (tf.getBackend() === lease.name) await tf.setBackend(lease.previous);
 }

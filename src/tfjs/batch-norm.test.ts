@@ -35,7 +35,7 @@ describe('recalibrateBatchNorm', () => {
     });
     const d = data(256, 6);
     const ids = Int32Array.from({ length: 256 }, (_, i) => i);
-    expect(recalibrateBatchNorm(model, d, ids, 64)).toBe(1);
+    expect(recalibrateBatchNorm(model, d, ids, 64, 1)).toBe(1);
     const bn = model.layers[1];
     const [, , movingMean, movingVariance] = bn.getWeights();
     const x = tf.tensor2d(d.x, [256, 6]);
@@ -59,7 +59,7 @@ describe('recalibrateBatchNorm', () => {
 
   it('leaves a model without batch normalization alone', () => {
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [6] })] });
-    expect(recalibrateBatchNorm(model, data(10, 6), Int32Array.from([0, 1, 2]), 64)).toBe(0);
+    expect(recalibrateBatchNorm(model, data(10, 6), Int32Array.from([0, 1, 2]), 64, 1)).toBe(0);
     model.dispose();
   });
 });

@@ -11,6 +11,7 @@
 // over a few batches, as `fit` would see them, and their mean and variance replace the moving
 // averages. Models without batch normalization are untouched.
 import * as tf from '@tensorflow/tfjs';
+import { subSeed, withSeededMathRandom } from '../core/random.ts';
 import { batchTensors, type TrainingData } from './trainer.ts';
 
 const BATCH_NORM = 'BatchNormalization';
@@ -37,7 +38,8 @@ function movingWeights(
 
 /**
  * Sets the moving mean and variance of every BatchNormalization layer of `model` to the statistics
- * of its inputs over `ids`, gathered in training mode in batches of `batchSize`. Returns the
+ * of its inputs over `ids`, gathered in training mode in batches of `batchSize` (dropout masks drawn
+ * from `seed`, as training steps draw theirs: the same seed, the same statistics). Returns the
  * number of layers recalibrated (0 without batch normalization, or when the layers' inputs
  * cannot be tapped, e.g. a layer used twice).
  */
@@ -46,6 +48,7 @@ export function recalibrateBatchNorm(
   data: TrainingData,
   ids: Int32Array,
   batchSize: number,
+  seed: number,
 ): number {
   const layers = batchNormLayers(model);
   if (!layers.length || !ids.length) return 0;
@@ -62,23 +65,25 @@ export function recalibrateBatchNorm(
   const size = Math.max(2, batchSize);
   for (let start = 0; start + 1 < ids.length; start += size) {
     const { x, y } = batchTensors(data, ids.subarray(start, start + size));
-    tf.tidy(() => {
-      const out = tap.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
-      const inputs = Array.isArray(out) ? out : [out];
-      inputs.forEach((input, k) => {
-        const axis = axisOf(layers[k], input.rank);
-        const reduce = Array.from({ length: input.rank }, (_, i) => i).filter((i) => i !== axis);
-        const { mean, variance } = tf.moments(input, reduce);
-        // Per-batch moments, averaged over batches: E[x] and E[x²] of the population.
-        const meanSq = tf.add(variance, tf.square(mean));
-        const s = sums[k];
-        const q = squares[k];
-        sums[k] = tf.keep(s ? tf.add(s, mean) : mean);
-        squares[k] = tf.keep(q ? tf.add(q, meanSq) : meanSq);
-        if (s) s.dispose();
-        if (q) q.dispose();
-      });
-    });
+    withSeededMathRandom(subSeed(seed, `bn-${start}`), () =>
+      tf.tidy(() => {
+        const out = tap.apply(x, { training: true }) as tf.Tensor | tf.Tensor[];
+        const inputs = Array.isArray(out) ? out : [out];
+        inputs.forEach((input, k) => {
+          const axis = axisOf(layers[k], input.rank);
+          const reduce = Array.from({ length: input.rank }, (_, i) => i).filter((i) => i !== axis);
+          const { mean, variance } = tf.moments(input, reduce);
+          // Per-batch moments, averaged over batches: E[x] and E[x²] of the population.
+          const meanSq = tf.add(variance, tf.square(mean));
+          const s = sums[k];
+          const q = squares[k];
+          sums[k] = tf.keep(s ? tf.add(s, mean) : mean);
+          squares[k] = tf.keep(q ? tf.add(q, meanSq) : meanSq);
+          if (s) s.dispose();
+          if (q) q.dispose();
+        });
+      }),
+    );
     tf.dispose([x, y]);
     batches++;
   }

@@ -53,9 +53,33 @@ function stripRegularization(node: unknown, removed: string[]): void {
   for (const value of Object.values(obj)) stripRegularization(value, removed);
 }
 
+/**
+ * Gives every unseeded initializer in a topology a seed (`seed`, `seed + 1`, … in document order).
+ * Building the clone then draws nothing from Math.random; the values are overwritten by the user's
+ * weights anyway. Dropout-like layers keep `seed: null` on purpose: a seeded TF.js Dropout draws
+ * the same mask on every step. Their randomness is seeded per training step instead (trainer.ts).
+ */
+function seedInitializers(node: unknown, next: () => number): void {
+  if (Array.isArray(node)) {
+    for (const item of node) seedInitializers(item, next);
+    return;
+  }
+  if (!node || typeof node !== 'object') return;
+  for (const [key, value] of Object.entries(node as Json)) {
+    const config = (value as Json | null)?.config as Json | undefined;
+    if (/initializer$/i.test(key) && config && typeof config === 'object' && 'seed' in config) {
+      if (config.seed == null) config.seed = next();
+    } else {
+      seedInitializers(value, next);
+    }
+  }
+}
+
 export interface CloneOptions {
   /** Remove dropout and weight/activity regularizers (for the overfit-small experiment). */
   withoutRegularization?: boolean;
+  /** Seed for the clone's unseeded initializers (so building it draws nothing from Math.random). */
+  seed?: number;
 }
 
 /** A structural clone with the user's current weights (the user's model is only read). */
@@ -66,6 +90,8 @@ export async function cloneModel(
   const topology = model.toJSON(null, false) as unknown as Json;
   const removed: string[] = [];
   if (options.withoutRegularization) stripRegularization(topology, removed);
+  let seed = (options.seed ?? 0) % 2147483647;
+  seedInitializers(topology, () => seed++);
   const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
   clone.setWeights(model.getWeights());
   return { model: clone, removed };
@@ -75,9 +101,13 @@ export async function cloneModel(
  * The same architecture with freshly initialized weights (each layer's configured initializers),
  * for judging a trained checkpoint's setup from initialization. Frozen layers (trainable: false)
  * keep the model's weights: they are a pretrained part the user means to keep, not to re-learn.
+ * Initializers the model seeds itself keep their seeds (and so give the model's own first weights).
  */
-export async function reinitializedClone(model: tf.LayersModel): Promise<tf.LayersModel> {
+export async function reinitializedClone(model: tf.LayersModel, seed: number): Promise<tf.LayersModel> {
   const topology = model.toJSON(null, false) as unknown as Json;
+  // Seeded like cloneModel: the fresh weights are the same on every run with the same seed.
+  let next = seed % 2147483647;
+  seedInitializers(topology, () => next++);
   const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
   model.layers.forEach((layer, i) => {
     if (!layer.trainable && layer.weights.length) clone.layers[i].setWeights(layer.getWeights());

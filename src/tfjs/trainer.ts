@@ -3,7 +3,7 @@
 // data and regularization losses, each variable's gradient and each update can be measured.
 // All per-step statistics are reduced on the backend and read back in one transfer per step.
 import * as tf from '@tensorflow/tfjs';
-import { createRng, permutation } from '../core/random.ts';
+import { createRng, permutation, subSeed, withSeededMathRandom } from '../core/random.ts';
 import { setLearningRate } from './clone.ts';
 
 export interface TrainingData {
@@ -84,7 +84,7 @@ function l2(x: tf.Tensor): tf.Tensor {
 export function batchTensors(
   data: TrainingData,
   ids: ArrayLike<number>,
-  targets = data.targets,
+  targets: Float32Array = data.targets,
 ): { x: tf.Tensor; y: tf.Tensor } {
   const fx = data.featureShape.reduce((a, b) => a * b, 1);
   const fy = data.targetShape.reduce((a, b) => a * b, 1);
@@ -151,8 +151,10 @@ export async function train(
   const lossFn = lossFunctionOf(model);
   const layerVars = model.trainableWeights;
   const vars = layerVars.map((w) => w.read() as tf.Variable);
+  // originalName (`dense_1/kernel`), not name: TF.js suffixes a clone's variable names with a
+  // process-wide counter (`dense_1/kernel_7`), which would make reports differ run to run.
   const variables = layerVars.map((w) => ({
-    name: w.name,
+    name: w.originalName,
     layer: layerOfVariable(model, w),
     shortName: w.originalName.split('/').pop() ?? w.originalName,
   }));
@@ -179,20 +181,24 @@ export async function train(
     let dataLoss: tf.Tensor | undefined;
     let regLoss: tf.Tensor | undefined;
     let accuracy: tf.Tensor | null = null;
-    const { value, grads } = tf.variableGrads(() => {
-      const out = model.apply(x, { training: true }) as tf.Tensor;
-      const perSample = lossFn(y, out);
-      const meanLoss = sampleWeights
-        ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights))
-        : tf.mean(perSample);
-      const regs = model.calculateLosses();
-      const reg = regs.length ? tf.addN(regs) : tf.scalar(0);
-      dataLoss = tf.keep(meanLoss as tf.Scalar);
-      regLoss = tf.keep(reg as tf.Scalar);
-      accuracy = accuracyTensor(out, classIds, data.multiLabel ? y : null);
-      if (accuracy) tf.keep(accuracy);
-      return tf.add(meanLoss, reg) as tf.Scalar;
-    }, vars);
+    // The step's random ops (dropout masks, noise layers) draw from a per-step seed, inside this
+    // synchronous call only: the same seed gives the same run, and nothing outside sees the seeding.
+    const { value, grads } = withSeededMathRandom(subSeed(options.seed, `step-${step}`), () =>
+      tf.variableGrads(() => {
+        const out = model.apply(x, { training: true }) as tf.Tensor;
+        const perSample = lossFn(y, out);
+        const meanLoss = sampleWeights
+          ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights))
+          : tf.mean(perSample);
+        const regs = model.calculateLosses();
+        const reg = regs.length ? tf.addN(regs) : tf.scalar(0);
+        dataLoss = tf.keep(meanLoss as tf.Scalar);
+        regLoss = tf.keep(reg as tf.Scalar);
+        accuracy = accuracyTensor(out, classIds, data.multiLabel ? y : null);
+        if (accuracy) tf.keep(accuracy);
+        return tf.add(meanLoss, reg) as tf.Scalar;
+      }, vars),
+    );
 
     const before = options.instrument ? vars.map((v) => tf.keep(v.clone())) : [];
     const gradList = vars.map((v) => grads[v.name] as tf.Tensor | undefined);

@@ -1,4 +1,6 @@
+import { describe, expect, it } from 'vitest';
 import type { Evidence } from '../../core/evidence.ts';
+import { runCheck } from '../../core/runner.ts';
 import { activationStats, evidence, training } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './dead-relu.ts';
@@ -115,4 +117,23 @@ testCheck(check, {
       measured: { worstFraction: 0.1 },
     },
   ],
+});
+
+describe('activations/dead-relu from a logged histogram', () => {
+  it('says the fraction is an estimate, never "never positive on N records"', () => {
+    const stats = (f: number) => [
+      activationStats({ layer: 'fc1', fractionDead: f, records: 40, units: 64, histogramValues: 2560 }),
+    ];
+    const result = runCheck(
+      check,
+      { source: 'tensorboard', training: training({ activations: { start: stats(0.7), end: stats(0.7) } }) },
+      {},
+    );
+    expect(result.status).toBe('warn'); // few records per unit cap the verdict
+    expect(result.summary).toMatch(
+      /^An estimated 70\.0% of the units of fc1 are dead .* histogram of 2,560 output values/,
+    );
+    expect(result.summary).not.toMatch(/never positive/);
+    expect(result.measured).toMatchObject({ estimated: true, histogramValues: 2560 });
+  });
 });

@@ -47,8 +47,11 @@ export default defineCheck({
     if (!found) return { status: 'skip', measured: {}, reason: 'no-relu-layers' };
     const { layers, top } = found;
     const records = Math.min(...layers.map((l) => l.stats.records));
+    // From a histogram the fraction is inferred, not observed per unit (histogram-stats.ts).
+    const histogramValues = top.stats.histogramValues;
     const fewRecords = records < t.minRecords;
     const measured = {
+      ...(histogramValues !== undefined ? { estimated: true, histogramValues } : {}),
       worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
@@ -84,9 +87,12 @@ export default defineCheck({
       measured.worstSnapshot === 'end' && measured.startFraction !== null
         ? ` (${pct(Number(measured.startFraction))} at the start)`
         : '';
-    const summary = `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead (never positive on ${records} records) ${where}${course} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
-    const details =
-      records < t.minRecords
+    const summary = measured.estimated
+      ? `An estimated ${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead ${where}, inferred from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} output values (a histogram counts values, not units) (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`
+      : `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead (never positive on ${records} records) ${where}${course} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const details = measured.estimated
+      ? 'Estimated from the share of logged values at or below zero: a live ReLU unit is zero on part of the records too, so the share is converted to a unit fraction (tensorboard/histogram-stats.ts); log per-unit activation statistics to measure it exactly.'
+      : records < t.minRecords
         ? `Measured on only ${records} records (fewer than ${t.minRecords}): some units may look dead only because the batch is small, so the verdict is capped at warn.`
         : undefined;
     if (status === 'pass') return { summary, remedy: null, details };

@@ -51,7 +51,9 @@ export default defineCheck({
     );
     if (!found) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
     const { layers, top } = found;
+    const histogramValues = top.stats.histogramValues;
     const measured = {
+      ...(histogramValues !== undefined ? { estimated: true, histogramValues } : {}),
       worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
@@ -79,7 +81,10 @@ export default defineCheck({
       measured.worstSnapshot === 'checkpoint'
         ? 'in your trained checkpoint'
         : `at the ${measured.worstSnapshot} of the run`;
-    const summary = `${pct(Number(measured.worstFraction))} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) ${where} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const estimate = measured.estimated
+      ? `An estimated ${pct(Number(measured.worstFraction))} (from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} values)`
+      : pct(Number(measured.worstFraction));
+    const summary = `${estimate} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) ${where} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,

@@ -1,5 +1,5 @@
 import type { Evidence, LrSweepEvidence, TrainingEvidence } from '../../core/evidence.ts';
-import { evidence, series, training } from '../fixtures.ts';
+import { evidence, regressionTask, series, task, training } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './learning-rate.ts';
 
@@ -86,6 +86,30 @@ testCheck(check, {
     },
     { name: 'a single loss value', evidence: run([2.3]), status: 'skip' },
     {
+      name: 'flat near ln 4 but accuracy well above chance: not at chance, only flat',
+      evidence: {
+        source: 'tensorboard',
+        training: training({ loss: series(curve(1.4, 1.38)), accuracy: series(Array(100).fill(0.6)) }),
+      },
+      status: 'warn',
+      measured: { trend: 'flat' },
+    },
+    {
+      name: 'a flat regression loss near ln 2 is not "at chance"',
+      evidence: evidence({
+        task: regressionTask({ loss: 'mean_squared_error' }),
+        training: training({ loss: series(curve(0.7, 0.69)) }),
+      }),
+      status: 'warn',
+      measured: { trend: 'flat' },
+    },
+    {
+      name: 'a flat loss near ln k without an accuracy to confirm it (log): only flat',
+      evidence: { source: 'tensorboard', training: training({ loss: series(curve(0.7, Math.LN2)) }) },
+      status: 'warn',
+      measured: { trend: 'flat' },
+    },
+    {
       name: 'drop of exactly 10% is not flat',
       evidence: run(curve(10, 9)),
       status: 'pass',
@@ -120,6 +144,54 @@ testCheck(check, {
       evidence: run(curve(2.3, 2.25)),
       status: 'warn',
       measured: { trend: 'flat', suggestedLr: null, sweepMinRatio: null },
+    },
+    {
+      name: 'log: loss flat at ln 4 with chance accuracy (HF Trainer, 4-way multiple choice)',
+      evidence: {
+        source: 'tensorboard',
+        training: training({
+          loss: series(curve(1.387, 1.3865)),
+          valAccuracy: series([0.255, 0.264, 0.28, 0.306, 0.29]),
+          learningRate: null,
+        }),
+      },
+      status: 'fail',
+      measured: { trend: 'flat', classes: 4, chanceLoss: Math.log(4), finalAccuracy: 0.29 },
+    },
+    {
+      name: 'log: binary loss flat at ln 2 with accuracy 49% (Lightning)',
+      evidence: {
+        source: 'tensorboard',
+        training: training({ loss: series(curve(0.6969, 0.6966)), accuracy: series([0.4975, 0.49, 0.4875]) }),
+      },
+      status: 'fail',
+      measured: { classes: 2 },
+    },
+    {
+      name: 'check: 10-class cross-entropy flat at ln 10, no accuracy recorded, no sweep',
+      evidence: evidence({ task: task(), training: training({ loss: series(curve(2.31, 2.3)) }) }),
+      status: 'fail',
+      measured: { classes: 10 },
+    },
+    {
+      name: 'check: flat at ln 10 and no LR in the sweep works: the LR is not the cause, only a warn',
+      evidence: evidence({
+        task: task(),
+        training: training({ loss: series(curve(2.31, 2.3)) }),
+        lrSweep: sweep({ minLoss: 2.25, startLoss: 2.3 }),
+      }),
+      status: 'warn',
+      measured: { trend: 'flat' },
+    },
+    {
+      name: 'check: flat at ln 10 while the sweep finds a working LR: the LR fail, not chance',
+      evidence: evidence({
+        task: task(),
+        training: training({ loss: series(curve(2.31, 2.3)) }),
+        lrSweep: sweep(),
+      }),
+      status: 'fail',
+      measured: { trend: 'flat', suggestedLr: 3e-3 },
     },
     {
       name: 'loss doubles without a sweep',

@@ -1,6 +1,45 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
+import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
+
+const CROSS_ENTROPY = new Set([
+  'categorical_crossentropy',
+  'sparse_categorical_crossentropy',
+  'binary_crossentropy',
+]);
+
+/**
+ * A classifier whose loss sits at ln k (uniform predictions over k classes) with an accuracy near
+ * 1/k has learned nothing. k comes from the task when known (cross-entropy losses), else from the
+ * loss itself — but then only with an accuracy series to confirm it: a regression loss may sit
+ * near ln 2 by chance, an accuracy at 1/k may not.
+ */
+function atChance(
+  training: TrainingEvidence,
+  task: TaskEvidence | undefined,
+  lastLoss: number,
+  t: { chanceTolerance: number; chanceAccuracyMargin: number },
+): { classes: number; chanceLoss: number; accuracy: number | null } | null {
+  const accuracySeries = training.accuracy ?? training.valAccuracy;
+  const accuracies = accuracySeries?.values.filter(Number.isFinite) ?? [];
+  const accuracy = accuracies.length ? accuracies[accuracies.length - 1] : null;
+  let classes: number | null = null;
+  if (task) {
+    if (task.kind !== 'classification' || !CROSS_ENTROPY.has(normalizeLossName(task.loss))) return null;
+    classes = task.classes && task.classes >= 2 ? task.classes : null;
+  } else if (accuracy !== null) {
+    const k = Math.round(Math.exp(lastLoss));
+    classes = k >= 2 && k <= 10_000 ? k : null;
+  }
+  if (classes === null || !(lastLoss > 0)) return null;
+  const chanceLoss = Math.log(classes);
+  if (Math.abs(lastLoss - chanceLoss) > t.chanceTolerance * chanceLoss) return null;
+  if (accuracy !== null && accuracy > 1 / classes + t.chanceAccuracyMargin) return null;
+  if (accuracy === null && !task) return null;
+  return { classes, chanceLoss, accuracy };
+}
 
 export default defineCheck({
   id: 'loss/learning-rate',
@@ -8,7 +47,7 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
-  uses: ['lrSweep', 'overfit'],
+  uses: ['lrSweep', 'task', 'overfit'],
   plot: 'lr-sweep',
   thresholds: {
     windowFraction: {
@@ -31,8 +70,19 @@ export default defineCheck({
       meaning: 'the sweep found a working LR when its lowest loss is below this fraction of its start loss',
       source: 'LR range test (Smith 2017)',
     },
+    chanceTolerance: {
+      value: 0.03,
+      meaning:
+        'a flat cross-entropy within this relative distance of ln(classes) sits at chance (fail: nothing is learned)',
+      source: 'uniform predictions over k classes give cross-entropy ln k (TheDeepChecker initial-loss test)',
+    },
+    chanceAccuracyMargin: {
+      value: 0.1,
+      meaning: 'an accuracy at most this far above 1/classes confirms the loss sits at chance',
+      source: 'uniform predictions over k classes give accuracy 1/k',
+    },
   },
-  evaluate({ training, lrSweep, overfit }, t) {
+  evaluate({ training, lrSweep, task, overfit }, t): Detection {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -75,6 +125,22 @@ export default defineCheck({
       configuredLr >= bestLr;
     if (!diverged && !flat)
       return pastBest ? { status: 'warn', measured, reason: 'too-high' } : { status: 'pass', measured };
+    // Without an LR range test (a training log), a flat loss at chance is a learning failure to
+    // fail on. With one, the sweep says whether the LR is the cause: when no LR works, the other
+    // experiments (overfit-50, control corpus, shuffled labels) name the cause, and this only warns.
+    const chance = flat && !lrSweep ? atChance(training, task, last, t) : null;
+    if (chance) {
+      return {
+        status: 'fail',
+        measured: {
+          ...measured,
+          classes: chance.classes,
+          chanceLoss: chance.chanceLoss,
+          finalAccuracy: chance.accuracy,
+        },
+        reason: 'flat-at-chance',
+      };
+    }
     if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
     // Flat over this short run, but the same setup fits the 50-record set (or still is when its
@@ -119,6 +185,19 @@ export default defineCheck({
           remedy: `Lower the learning rate to about ${suggested ?? fmt(Number(measured.sweepBestLr) / 10)} (the range test's pick, a decade under its best) — e.g. tf.train.${optimizer}(${suggested ?? fmt(Number(measured.sweepBestLr) / 10)}); a rate this close to divergence overshoots, kills ReLU units and makes training erratic.`,
           details: sweepNote.trim(),
         };
+      case 'flat-at-chance': {
+        const k = Number(measured.classes);
+        const acc =
+          measured.finalAccuracy === null || measured.finalAccuracy === undefined
+            ? ''
+            : ` and accuracy ${pct(Number(measured.finalAccuracy))} (chance ${pct(1 / k)})`;
+        return {
+          summary: `At ${lr} the loss stays flat at ${fmt(Number(measured.lastLoss))} ≈ ln ${k} = ${fmt(Number(measured.chanceLoss))}${acc}: the model predicts at chance over ${k} classes and learns nothing (fell by only ${drop}, flat below ${pct(t.flatDrop)}).`,
+          remedy:
+            'Nothing is being learned: check that inputs and labels stay aligned (shuffled together, right label column), that the output layer matches the loss (softmax/sigmoid with cross-entropy), and that the learning rate is neither far too low (raise it 10×) nor so high that the model collapses to the prior; run nn-doctor check on the model for the controlled experiments (overfit 50 records, a control corpus, an LR range test).',
+          details: sweepNote.trim() || undefined,
+        };
+      }
       case 'diverged':
       case 'flat':
         return {

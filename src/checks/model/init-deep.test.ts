@@ -101,6 +101,18 @@ testCheck(check, {
       measured: { hiddenLayers: 2, lastLayer: 'dense_2', ratio: 1.2 },
     },
     {
+      name: 'PyTorch-default ReLU MLP, 2 hidden layers: 2.2× across them (healthy)',
+      evidence: deep([0.42, 0.19]),
+      status: 'pass',
+      measured: { ratio: 0.42 / 0.19 },
+    },
+    {
+      name: 'PyTorch-default ReLU MLP, 3 hidden layers: √6 ≈ 2.45× per layer',
+      evidence: deep([0.6, 0.245, 0.1]),
+      status: 'pass',
+      measured: { shrinkPerLayer: Math.sqrt(6) },
+    },
+    {
       name: 'one hidden layer: nothing to compare',
       evidence: deep([0.5]),
       status: 'skip',
@@ -133,8 +145,15 @@ testCheck(check, {
       measured: { ratio: 22.5, hiddenLayers: 10 },
     },
     {
-      name: 'std halves at every layer of a 3-layer net',
+      name: 'std drops 3.1× at every layer of a 3-layer net (9.6× overall)',
+      evidence: deep([0.8, 0.258, 0.0833]),
+      status: 'warn',
+      measured: { ratio: 0.8 / 0.0833, shrinkPerLayer: Math.sqrt(0.8 / 0.0833) },
+    },
+    {
+      name: 'override: the former 2× per-layer warn',
       evidence: deep([0.8, 0.35, 0.16]),
+      thresholds: { warnShrinkPerLayer: 2 },
       status: 'warn',
       measured: { ratio: 5, shrinkPerLayer: Math.sqrt(5) },
     },

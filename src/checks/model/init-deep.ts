@@ -60,10 +60,11 @@ export default defineCheck({
       source: 'checklist',
     },
     warnShrinkPerLayer: {
-      value: 2,
+      value: 3,
       meaning:
-        'warn when activation std shrinks by more than this factor per layer on average (geometric mean); Glorot-initialized ReLU layers shrink ≈ 1.4× per layer, He-initialized ≈ 1×',
-      source: 'nn-doctor calibration on Glorot/He MLPs of 2–6 hidden layers',
+        'warn when activation std shrinks by more than this factor per layer on average (geometric mean); Glorot-initialized ReLU layers shrink ≈ 1.4× per layer, He-initialized ≈ 1×, and PyTorch’s default Linear/Conv init (kaiming_uniform, a = √5: Var(w) = 1/(3·fanIn)) ≈ √6 ≈ 2.45× — healthy, trainable setups',
+      source:
+        'nn-doctor calibration on Glorot/He MLPs of 2–6 hidden layers and on PyTorch-default MLPs (2.2× measured across two ReLU layers of a healthy run)',
     },
     maxGrowthRatio: {
       value: 10,

@@ -1,4 +1,4 @@
-import type { Evidence, KernelStats } from '../../core/evidence.ts';
+import type { Evidence, KernelStats, ModelEvidence } from '../../core/evidence.ts';
 import { evidence, kernel, mlpModel } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './weight-variance.ts';
@@ -111,6 +111,18 @@ testCheck(check, {
       evidence: mlp({ dense_1: 1 }),
       status: 'fail',
       measured: { skew: 1 / he(784), maxLayer: 'dense_1', maxValue: 1 / he(784) },
+    },
+    {
+      name: 'TensorBoard log, weights logged at step 1200 (trained): a 500× skew only warns',
+      evidence: {
+        ...mlp({ dense_1: 0.5, dense_2: 0.001, output: 0.002 }, false),
+        model: {
+          ...(mlp({ dense_1: 0.5, dense_2: 0.001, output: 0.002 }, false).model as ModelEvidence),
+          loggedAtStep: 1200,
+        },
+      },
+      status: 'warn',
+      measured: { skew: 500, loggedAtStep: 1200 },
     },
     {
       name: 'TensorBoard log: raw variances 500× apart',

@@ -70,11 +70,22 @@ export default defineCheck({
       layers: judged.map((j) => j.layer).join(','),
       ...base,
     };
-    if (skew > t.failSkew) return { status: 'fail', measured };
-    if (skew > t.warnSkew) return { status: 'warn', measured };
-    return { status: 'pass', measured };
+    // Weights logged after training began have learned their scale: a skew is a warning, not
+    // proof of a bad initialization.
+    const trained = (model.loggedAtStep ?? 0) > 0;
+    const withStep = {
+      ...measured,
+      ...(model.loggedAtStep !== undefined ? { loggedAtStep: model.loggedAtStep } : {}),
+    };
+    if (skew > t.failSkew)
+      return trained
+        ? { status: 'warn', measured: withStep, reason: 'trained' }
+        : { status: 'fail', measured: withStep };
+    if (skew > t.warnSkew)
+      return { status: 'warn', measured: withStep, reason: trained ? 'trained' : undefined };
+    return { status: 'pass', measured: withStep };
   },
-  explain({ status, measured, reason }, _evidence, t) {
+  explain({ status, measured, reason }, { model }, t) {
     const zero = measured.zeroVariance
       ? `Kernels with zero variance (${measured.zeroVariance}) are left out; see model/init-shallow.`
       : undefined;
@@ -98,9 +109,24 @@ export default defineCheck({
     }
     const summary = `Kernel ${what} ranges from ${fmt(Number(measured.minValue))} (${measured.minLayer}) to ${fmt(Number(measured.maxValue))} (${measured.maxLayer}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
     if (status === 'pass') return { summary, remedy: null, details: zero };
+    const outliers = `${measured.maxLayer}, ${measured.minLayer}`;
+    if (reason === 'trained') {
+      return {
+        summary: `${summary} These weights were logged at step ${measured.loggedAtStep}, after training began.`,
+        remedy: `Trained weights have learned their scale, so this is no proof of a bad initialization: compare with the weights before the first update (log their histograms at step 0), and look at the gradient flow and update ratios of ${outliers}.`,
+        details: zero,
+      };
+    }
+    if (model.loggedAtStep !== undefined) {
+      return {
+        summary,
+        remedy: `These are the weights first logged (step ${measured.loggedAtStep}). If that was before the first update, initialize ${outliers} with a fan-based initializer matched to their activation (kaiming_normal_/heNormal for ReLU, xavier/glorotUniform for tanh/sigmoid); if training had already begun (Keras logs weights at the end of each epoch), log them before the first update to tell initialization from training.`,
+        details: zero,
+      };
+    }
     return {
       summary,
-      remedy: `Re-initialize the outlying layers (${measured.maxLayer}, ${measured.minLayer}) with a fan-based initializer matched to their activation (heNormal for ReLU, glorotUniform for tanh/sigmoid/softmax), or check whether their weights were loaded or set by hand at a different scale.`,
+      remedy: `Re-initialize the outlying layers (${outliers}) with a fan-based initializer matched to their activation (heNormal for ReLU, glorotUniform for tanh/sigmoid/softmax), or check whether their weights were loaded or set by hand at a different scale.`,
       details: zero,
     };
   },

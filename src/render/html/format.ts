@@ -68,6 +68,15 @@ export const STATUS_LABEL = {
   error: 'ERROR',
 } as const;
 
+/** The report's overall verdict as a label and glyph (a verdict is not a check status). */
+export const VERDICT_LABEL = {
+  pass: 'PASS',
+  warn: 'WARN',
+  fail: 'FAIL',
+  inconclusive: 'INCONCLUSIVE',
+} as const;
+export const VERDICT_ICON = { pass: '✓', warn: '!', fail: '✕', inconclusive: '?' } as const;
+
 /** A glyph beside the text label, so status never rests on colour alone. */
 export const STATUS_ICON = {
   pass: '✓',

@@ -11,6 +11,7 @@ import {
   HOSTILE,
   healthyEvidence,
   healthyReport,
+  inconclusiveReport,
   plantHostileNames,
   viaJson,
 } from '../testing/fixtures.ts';
@@ -444,5 +445,17 @@ describe('format helpers', () => {
     expect(fmtValue('relu')).toBe('relu');
     expect(humanize('majorityShare')).toBe('majority share');
     expect(humanize('lr_max')).toBe('lr max');
+  });
+});
+
+describe('renderHtml: inconclusive', () => {
+  it('shows an INCONCLUSIVE verdict badge, headline and title, never PASS', () => {
+    const html = renderHtml(inconclusiveReport());
+    const doc = parse(html);
+    expect(doc.querySelector('.hero')?.className).toContain('v-inconclusive');
+    expect(doc.querySelector('.hero .verdict-badge')?.textContent).toContain('INCONCLUSIVE');
+    expect(doc.querySelector('#verdict')?.textContent).toMatch(/^Inconclusive/);
+    expect(doc.querySelector('title')?.textContent).toMatch(/^nn-doctor: INCONCLUSIVE/);
+    expect(doc.querySelector('.hero .verdict-badge')?.textContent).not.toContain('PASS');
   });
 });

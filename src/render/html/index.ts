@@ -7,7 +7,16 @@ import type { EvidenceKey } from '../../core/evidence.ts';
 import type { PlotId } from '../../core/plots.ts';
 import type { CheckResult, Report } from '../../core/report.ts';
 import { esc, slug } from './escape.ts';
-import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_ICON, STATUS_LABEL } from './format.ts';
+import {
+  fmtDuration,
+  fmtNumber,
+  fmtValue,
+  humanize,
+  STATUS_ICON,
+  STATUS_LABEL,
+  VERDICT_ICON,
+  VERDICT_LABEL,
+} from './format.ts';
 import { buildPlots, createDocument, type PlotFigure } from './plots/index.ts';
 import { STYLES } from './styles.ts';
 
@@ -28,6 +37,12 @@ const STATUS_ORDER: Status[] = ['fail', 'warn', 'error', 'pass', 'skip'];
 function badge(status: Status, extraClass = ''): string {
   const s = STATUS_LABEL[status] ? status : 'error';
   return `<span class="badge s-${s}${extraClass ? ` ${extraClass}` : ''}"><span class="glyph" aria-hidden="true">${STATUS_ICON[s]}</span>${STATUS_LABEL[s]}</span>`;
+}
+
+/** The overall verdict's badge; an unknown verdict (a hand-edited report) reads as inconclusive. */
+function verdictBadge(verdict: Report['verdict']): string {
+  const v = VERDICT_LABEL[verdict] ? verdict : 'inconclusive';
+  return `<span class="badge s-${v} verdict-badge"><span class="glyph" aria-hidden="true">${VERDICT_ICON[v]}</span>${VERDICT_LABEL[v]}</span>`;
 }
 
 function count(checks: CheckResult[], status: Status): number {
@@ -60,7 +75,8 @@ function headline(report: Report): string {
   if (report.verdict === 'warn') {
     return `No check failed, but ${warns} warning${warns === 1 ? '' : 's'} deserve${warns === 1 ? 's' : ''} a look`;
   }
-  if (report.checks.length === 0) return 'No check ran';
+  if (report.verdict === 'inconclusive' || report.checks.length === 0)
+    return 'Inconclusive: nothing could be judged, so this is not a pass';
   return 'Healthy: nothing found that keeps this network from learning';
 }
 
@@ -79,7 +95,7 @@ function hero(report: Report, drawn: Map<string, PlotFigure>): string {
   const byId = new Map(report.checks.map((c) => [c.id as string, c]));
   const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
   const ranked = report.diagnosis.ranked.filter((id) => id !== report.diagnosis.primary);
-  const verdict = (['pass', 'warn', 'fail'] as const).includes(report.verdict) ? report.verdict : 'fail';
+  const verdict = VERDICT_LABEL[report.verdict] ? report.verdict : 'inconclusive';
   let cause: string;
   if (primary) {
     const label = primary.status === 'fail' ? 'Most likely cause' : 'Strongest warning';
@@ -110,7 +126,7 @@ function hero(report: Report, drawn: Map<string, PlotFigure>): string {
         .join('')}</ul></div>`
     : '';
   return `<section class="hero v-${verdict}" aria-labelledby="verdict">
-<div class="verdict-line">${badge(verdict, 'verdict-badge')}<h1 id="verdict">${esc(headline(report))}</h1></div>
+<div class="verdict-line">${verdictBadge(verdict)}<h1 id="verdict">${esc(headline(report))}</h1></div>
 ${tally(report.checks)}
 <div class="diagnosis${also ? '' : ' single'}">${cause}${also}</div>
 ${vitals(report, drawn)}
@@ -414,6 +430,38 @@ function subjectSection(report: Report): string {
 </section>`;
 }
 
+/** What diagnose read from the logs: the experiment and why, tags read and not, --map proposals. */
+function logsSection(report: Report): string {
+  const logs = report.logs;
+  if (!logs) return '';
+  const others = logs.experiments.filter((e) => !e.diagnosed);
+  const otherList = others.length
+    ? `<p>Other experiments: ${others
+        .map(
+          (e) => `${esc(e.name)} (${esc(e.verdict)}${e.primary ? `: <code>${esc(e.primary)}</code>` : ''})`,
+        )
+        .join(', ')}.</p>`
+    : '';
+  const notes = logs.notes.length ? `<ul>${logs.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>` : '';
+  const rows = (tags: typeof logs.used, withMap: boolean) =>
+    tags
+      .map(
+        (t) =>
+          `<tr><td><code>${esc(t.tag)}</code></td><td>${esc(t.run)}</td><td>${esc(t.as)}</td>${withMap ? `<td>${t.map ? `<code>${esc(t.map)}</code>` : ''}</td>` : ''}</tr>`,
+      )
+      .join('');
+  const used = logs.used.length
+    ? `<div class="kv-block"><p class="kv-caption">Tags read</p><table class="kv"><thead><tr><th>Tag</th><th>Run</th><th>Read as</th></tr></thead><tbody>${rows(logs.used, false)}</tbody></table></div>`
+    : '<p>No tag was read.</p>';
+  const unused = logs.unused.length
+    ? `<div class="kv-block" id="tags-not-used"><p class="kv-caption">Tags not used (${logs.unused.length})</p><table class="kv"><thead><tr><th>Tag</th><th>Run</th><th>Why</th><th>To read it</th></tr></thead><tbody>${rows(logs.unused, true)}</tbody></table></div>`
+    : '';
+  return `<section class="block" id="logs" aria-labelledby="h-logs">
+<h2 id="h-logs">Logs</h2>
+<p>Diagnosed <b>${esc(logs.experiment)}</b>: ${esc(logs.chosenBecause)}.</p>${otherList}${notes}${used}${unused}
+</section>`;
+}
+
 function masthead(report: Report): string {
   const model = report.subject?.model;
   const data = report.subject?.data;
@@ -437,7 +485,7 @@ export function renderHtml(report: Report): string {
   }
   const drawn = new Map<string, PlotFigure>(plots.figures.map((f) => [f.id, f]));
   const model = report.subject?.model?.name;
-  const title = `nn-doctor: ${STATUS_LABEL[report.verdict] ?? report.verdict}${model ? ` · ${model}` : ''}`;
+  const title = `nn-doctor: ${VERDICT_LABEL[report.verdict] ?? report.verdict}${model ? ` · ${model}` : ''}`;
   const version = report.tool ? `${report.tool.name} ${report.tool.version}` : 'nn-doctor';
   return `<!doctype html>
 <html lang="en">
@@ -457,6 +505,7 @@ ${hero(report, drawn)}
 ${toc(report, plots.figures)}
 ${checklist(report, drawn)}
 ${plotsSection(report, plots.figures, plots.failures)}
+${logsSection(report)}
 ${subjectSection(report)}
 </main>
 <footer>Written by ${esc(version)} · report schema v${esc(report.schemaVersion)} · ${esc(report.checks.length)} checks · self-contained: opens offline, prints cleanly.</footer>

@@ -41,6 +41,7 @@ h1, h2, h3 { line-height: 1.25; margin: 0; }
 .s-pass { color: var(--pass); background: var(--pass-bg); border-color: var(--pass-line); }
 .s-skip { color: var(--skip); background: var(--skip-bg); border-color: var(--skip-line); }
 .s-error { color: var(--error); background: var(--error-bg); border-color: var(--error-line); }
+.s-inconclusive { color: var(--error); background: var(--error-bg); border-color: var(--error-line); }
 
 /* Verdict */
 .hero {
@@ -51,6 +52,7 @@ h1, h2, h3 { line-height: 1.25; margin: 0; }
 .hero.v-fail { border-top-color: var(--fail); }
 .hero.v-warn { border-top-color: #dc6803; }
 .hero.v-pass { border-top-color: var(--pass); }
+.hero.v-inconclusive { border-top-color: var(--error); }
 .verdict-line { display: flex; align-items: center; gap: 12px 16px; }
 .verdict-line h1 { min-width: 0; }
 .verdict-badge { font-size: 18px; padding: 4px 14px; border-width: 2px; }
@@ -63,6 +65,7 @@ h1, h2, h3 { line-height: 1.25; margin: 0; }
 .v-fail .cause { border-left-color: var(--fail); }
 .v-warn .cause { border-left-color: #dc6803; }
 .v-pass .cause { border-left-color: var(--pass); }
+.v-inconclusive .cause { border-left-color: var(--error); }
 .eyebrow { text-transform: uppercase; letter-spacing: 0.08em; font-size: 11.5px; font-weight: 700; color: var(--muted); margin: 0 0 4px; }
 .cause .title { font-size: 18px; font-weight: 700; margin: 0 0 6px; }
 .cause .title a { color: var(--ink); text-decoration: none; }

@@ -674,6 +674,21 @@ export function faultyReport(): Report {
   });
 }
 
+/**
+ * A run nothing could judge: the training probe failed, so every check that needs its evidence
+ * errors and the rest skip — the verdict is `inconclusive`, never `pass`.
+ */
+export function inconclusiveReport(): Report {
+  const evidence: Evidence = {
+    source: 'tfjs',
+    unavailable: {
+      training: { status: 'error', reason: 'the instrumented training run failed: out of memory' },
+      model: { status: 'error', reason: 'the model could not be read' },
+    },
+  };
+  return reportOf(evidence, { seed: 42, data: 'mnist', model: null });
+}
+
 /** A report as read back from JSON: NaN and ±Infinity have become null. */
 export function viaJson(report: Report): Report {
   return JSON.parse(JSON.stringify(report)) as Report;

@@ -1,18 +1,53 @@
-// Recognizing files that are not a TF.js Layers model.json (Keras HDF5 / .keras, graph models, bare
-// Keras configs), so the error says what the file is and how to convert it.
-import { type Fail, isObject, type Json } from './common.ts';
+// Recognizing what a model file is: Keras HDF5 / .keras (loaded by keras/load-keras.ts), or JSON,
+// and JSON that is not a Layers model.json (graph models, bare Keras configs), so the error says
+// what the file is.
+import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { type Fail, firstLine, isObject, type Json } from './common.ts';
 
-/** Throws when the file's first bytes show a binary Keras format (HDF5, or a zip such as .keras). */
-export function rejectBinaryFormats(bytes: Buffer, fail: Fail): void {
-  if (bytes.subarray(0, 4).toString('latin1') === '\x89HDF') {
-    throw fail(
-      'is a Keras HDF5 file, not a TF.js model.json; convert it: tensorflowjs_converter --input_format keras model.h5 outdir',
-    );
+export type ModelFileKind = 'hdf5' | 'zip' | 'json';
+
+/** Largest model file read into memory (a Keras file is read whole; HDF5 needs random access). */
+export const MAX_MODEL_FILE_BYTES = 1024 * 1024 * 1024;
+
+/**
+ * What a model file is, from its first bytes, not its name (`.keras` files saved by TF 2.10/2.11
+ * are HDF5): HDF5 (Keras `.h5` / old `.keras`), zip (Keras 3 `.keras`), or anything else (read as
+ * model.json).
+ */
+export function sniffModelFile(file: string, fail: Fail): ModelFileKind {
+  let head: Buffer;
+  let fd: number | undefined;
+  try {
+    fd = openSync(file, 'r');
+    head = Buffer.alloc(8);
+    readSync(fd, head, 0, 8, 0);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw fail(code === 'EACCES' ? 'permission denied' : `cannot read the file (${firstLine(err)})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    throw fail(
-      'is a zip archive (a Keras .keras file?), not a TF.js model.json; convert it with tensorflowjs_converter',
-    );
+  if (head.subarray(0, 8).equals(Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a])))
+    return 'hdf5';
+  if (head[0] === 0x50 && head[1] === 0x4b && head[2] === 0x03 && head[3] === 0x04) return 'zip';
+  return 'json';
+}
+
+/** Reads a whole Keras file after checking its size. */
+export function readModelBytes(file: string, fail: Fail): Uint8Array {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch (err) {
+    throw fail(`cannot read the file (${firstLine(err)})`);
+  }
+  if (size > MAX_MODEL_FILE_BYTES) {
+    throw fail(`is ${size} bytes; the largest model file nn-doctor reads is ${MAX_MODEL_FILE_BYTES} bytes`);
+  }
+  try {
+    return readFileSync(file);
+  } catch (err) {
+    throw fail(`cannot read the file (${firstLine(err)})`);
   }
 }
 
@@ -26,7 +61,7 @@ export function rejectOtherModelJson(json: Json, fail: Fail): void {
   }
   if (!isObject(topology) && 'class_name' in json && 'config' in json) {
     throw fail(
-      'holds only a Keras model config (model.to_json()), no weights; convert the model with tensorflowjs_converter',
+      'holds only a Keras model config (model.to_json()), no weights; pass the file model.save() wrote (.keras or .h5)',
     );
   }
 }

@@ -1,9 +1,12 @@
-// Loading a TF.js Layers model (model.json + weight shards) from disk without tfjs-node.
+// Loading a model from disk without tfjs-node: a TF.js Layers model.json (+ weight shards), a
+// tensorflowjs_converter model.json, or the file Keras saved (`.keras`, `.h5`).
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../../core/errors.ts';
 import { errorAt, isObject, type Json } from './common.ts';
 import { explainLoadError } from './explain-error.ts';
+import { readModelBytes, sniffModelFile } from './formats.ts';
+import { isConverterTopology, loadConverterJson, loadKerasH5, loadKerasZip } from './keras/load-keras.ts';
 import { readModelJson, resolveModelJson } from './model-json.ts';
 import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
 import { readManifest, readWeights } from './weights.ts';
@@ -25,11 +28,15 @@ export interface LoadedModel {
   trainingConfigProblem: string | null;
   /** Parts of the training config or saved state that were dropped, one line each. */
   notes: string[];
+  /** What was read, e.g. `Keras 3.10.0 .keras` or `TF.js Layers model.json`. */
+  format: string;
 }
 
 /**
- * Loads a TF.js Layers model from a model.json path (or a directory holding model.json) and the
- * weight files beside it, read-only. When model.json has a training config, the model comes back
+ * Loads a model, read-only: a Keras `.keras` (zip) or `.h5` (HDF5) file, recognized by its first
+ * bytes, or a TF.js Layers model.json path (or a directory holding model.json) and the weight
+ * files beside it. Keras files and tensorflowjs_converter model.json go through the Keras → TF.js
+ * translation (keras/translate.ts); a layer TF.js cannot build is a UsageError naming it. When model.json has a training config, the model comes back
  * compiled with it (loss, optimizer, learning rate, metrics) and with its saved optimizer state;
  * when that config cannot be applied, the model is uncompiled and `trainingConfigProblem` says why.
  * Throws a UsageError (one line naming the file) for: missing file, not JSON, not a Layers model,
@@ -40,9 +47,18 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   const where = `${options.flag ?? '--model'} ${path}`.trim();
   const fail = errorAt(where);
   const file = resolveModelJson(path, fail);
+  const kind = sniffModelFile(file, fail);
+  if (kind !== 'json') {
+    const bytes = readModelBytes(file, fail);
+    const keras = kind === 'hdf5' ? await loadKerasH5(bytes, fail) : await loadKerasZip(bytes, fail);
+    return { ...keras, path: file };
+  }
   const json = readModelJson(file, fail);
   const groups = readManifest(json, fail);
   const { specs, data } = readWeights(dirname(file), groups, fail);
+  if (isConverterTopology(json.modelTopology)) {
+    return { ...(await loadConverterJson(json, specs, data, fail)), path: file };
+  }
 
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology as Json,
@@ -67,7 +83,15 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   const rawConfig = json.trainingConfig ?? topology.training_config ?? null;
   const notes: string[] = [];
   if (rawConfig == null) {
-    return { model, path: file, trainingConfig: null, compiled: false, trainingConfigProblem: null, notes };
+    return {
+      model,
+      path: file,
+      trainingConfig: null,
+      compiled: false,
+      trainingConfigProblem: null,
+      notes,
+      format: 'TF.js Layers model.json',
+    };
   }
   const { config, problem } = applyTrainingConfig(model, rawConfig, notes);
   if (!problem) await restoreOptimizerState(model, specs, data, notes);
@@ -78,6 +102,7 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
     compiled: !problem,
     trainingConfigProblem: problem,
     notes,
+    format: 'TF.js Layers model.json',
   };
 }
 

@@ -3,7 +3,7 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
-import { rejectBinaryFormats, rejectOtherModelJson } from './formats.ts';
+import { rejectOtherModelJson } from './formats.ts';
 
 /** Resolves the path to model.json (a directory holding one is accepted) or throws. */
 export function resolveModelJson(path: string, fail: Fail): string {
@@ -33,7 +33,6 @@ export function readModelJson(file: string, fail: Fail): Json {
     const code = (err as NodeJS.ErrnoException).code;
     throw fail(code === 'EACCES' ? 'permission denied' : `cannot read the file (${firstLine(err)})`);
   }
-  rejectBinaryFormats(bytes, fail);
   let json: unknown;
   try {
     json = JSON.parse(bytes.toString('utf8'));

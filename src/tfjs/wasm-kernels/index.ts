@@ -12,9 +12,10 @@
  *   measured faster than any composition of native kernels.
  *
  * Everything else composes native wasm kernels (see wasm-ops.ts). `registerWasmTrainingKernels()` is
- * idempotent.
+ * idempotent. Load '@tensorflow/tfjs-backend-wasm' first (../backend.ts does): this module does not
+ * import it, because a bundler hoists a static import of an external package to the top of the
+ * bundle, and the wasm backend, registered at start-up, would become the caller's default backend.
  */
-import '@tensorflow/tfjs-backend-wasm';
 import { getKernel, type KernelConfig, registerKernel, unregisterKernel } from '@tensorflow/tfjs';
 import { avgPoolGradConfig } from './avg-pool-grad.ts';
 import { batchMatMulConfig } from './batch-mat-mul.ts';

@@ -1,5 +1,5 @@
 // The report's plots, drawn from report.evidence with Observable Plot into static SVG at render
-// time (a jsdom document stands in for the browser's). Each plot exists only when its evidence
+// time (a linkedom document stands in for the browser's). Each plot exists only when its evidence
 // does, and carries the id (core/plots.ts) that a check links to.
 import type { PlotId } from '../../../core/plots.ts';
 import type { Report } from '../../../core/report.ts';
