@@ -394,6 +394,8 @@ export interface CheckpointEvidence {
   chanceLoss: number | null;
   /** The checkpoint's hidden-layer activations on those records. */
   activations: ActivationStats[];
+  /** The checkpoint's own kernel statistics (constant or identical units are broken in any weights). */
+  kernels?: KernelStats[];
 }
 
 /** Everything a checkup gathered. Each key is filled by one probe (or one log mapping). */

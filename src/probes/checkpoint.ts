@@ -64,7 +64,15 @@ export async function assessCheckpoint(
       }
     }
     return {
-      checkpoint: { signals, records: ids.length, loss, accuracy, chanceLoss: chance, activations },
+      checkpoint: {
+        signals,
+        records: ids.length,
+        loss,
+        accuracy,
+        chanceLoss: chance,
+        activations,
+        kernels: model.kernels,
+      },
       reinitialized: await reinitializedClone(ctx.model, subSeed(ctx.seed, 'reinitialize')),
     };
   } finally {

@@ -225,7 +225,15 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
         const init = config[initKey] as InitializerConfig | undefined;
         const configured = initializerStd(init, fanIn, fanOut);
         const std = Math.sqrt(m.variance);
-        if (configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2))
+        // A constant kernel (std ≈ 0) is a broken initialization or save, not training: it stays
+        // model/init-shallow's finding, whatever the rest of the weights say.
+        const constant = std < 1e-8;
+        if (
+          !constant &&
+          configured !== null &&
+          configured > 0 &&
+          (std < configured / 2 || std > configured * 2)
+        )
           trained.push(
             `${layer.name} kernel std ${std.toPrecision(3)} is off its initializer's ${configured.toPrecision(3)}`,
           );

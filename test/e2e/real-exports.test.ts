@@ -82,6 +82,17 @@ describe('real TF.js Layers exports', () => {
     model.dispose();
   });
 
+  // A Keras 3 export (issue 14's fixtures): a trained MNIST CNN saved as .keras.
+  it('Keras 3 .keras MNIST CNN (trained): a checkpoint, no fail', async () => {
+    const path = join(import.meta.dirname, '../fixtures/keras/MNIST-models/mnist_model.keras');
+    const { model } = await loadModelFile(path);
+    const report = await checkup({ model, data: exampleData(3000) });
+    expect(report.evidence.model?.weightsFrom).toBe('reinitialized-clone');
+    expect(report.evidence.checkpoint?.accuracy).toBeGreaterThan(0.9);
+    expect(problems(report)).toEqual([]);
+    model.dispose();
+  });
+
   it('Embedding + GRU (fresh weights): judged as it is, no fail', async () => {
     const { model } = await loadModelFile(join(DIR, 'embedding-gru/model.json'));
     const report = await checkup({ model, data: tokens(1500), loss: 'meanSquaredError' });
