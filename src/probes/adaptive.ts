@@ -95,6 +95,25 @@ export async function trainUntil(
   return { checkpoints, steps, reachedAt: null, stopped, records };
 }
 
+/**
+ * Whether the stretch from `a` to `b` still heads for `target` fast enough to be worth more steps:
+ * the loss fell by at least `minShare` of its value and, at the rate of that stretch, would reach
+ * the target within `horizon` steps. A setup that inches along (Adam at 1e-6: the loss moves,
+ * but would need a million steps) has stopped learning for every practical purpose.
+ */
+export function headsFor(
+  a: Checkpoint,
+  b: Checkpoint,
+  target: number,
+  minShare: number,
+  horizon: number,
+): boolean {
+  const drop = a.loss - b.loss;
+  if (!(drop > 0) || drop < minShare * a.loss) return false;
+  const perStep = drop / Math.max(1, b.step - a.step);
+  return (b.loss - target) / perStep <= horizon;
+}
+
 /** An evaluation function that first recalibrates batch norm on `calibration` records. */
 export function inferenceEvaluation(
   model: tf.LayersModel,

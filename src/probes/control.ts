@@ -14,7 +14,7 @@ import { createRng, permutation, subSeed } from '../core/random.ts';
 import { tokenInput } from '../tfjs/model-info.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import { evaluate } from '../tfjs/trainer.ts';
-import { inferenceEvaluation, trainUntil } from './adaptive.ts';
+import { headsFor, inferenceEvaluation, trainUntil } from './adaptive.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 import { type CorpusSpec, syntheticCorpus } from './control-corpus.ts';
 
@@ -39,6 +39,8 @@ export const CONTROL_TARGET_RATIO = 0.5;
 const MAX_BUDGET_FACTOR = 4;
 /** Progress worth another chunk: the held-out loss fell by at least this fraction of the chance loss. */
 const MIN_CHUNK_PROGRESS = 0.01;
+/** …and only while its current rate would reach the target within this many caps. */
+const HORIZON_FACTOR = 10;
 export const REFERENCE_LR = 1e-3;
 
 function fitsMnist(ctx: ProbeContext): boolean {
@@ -155,7 +157,9 @@ async function runOn(
         () => evaluate(model, corpus.data, corpus.test),
       ),
       reached: (c) => c.loss <= CONTROL_TARGET_RATIO * chance,
-      progressed: (a, b) => a.loss - b.loss >= MIN_CHUNK_PROGRESS * chance,
+      progressed: (a, b) =>
+        a.loss - b.loss >= MIN_CHUNK_PROGRESS * chance &&
+        headsFor(a, b, CONTROL_TARGET_RATIO * chance, 0, HORIZON_FACTOR * maxSteps),
       onStep: (s) => ctx.progress(progressFrom + s + 1, (reference ? 2 : 1) * maxSteps),
     });
     const last = result.checkpoints[result.checkpoints.length - 1];

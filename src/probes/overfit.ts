@@ -10,7 +10,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { OverfitEvidence } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
 import { evaluate } from '../tfjs/trainer.ts';
-import { inferenceEvaluation, trainUntil } from './adaptive.ts';
+import { headsFor, inferenceEvaluation, trainUntil } from './adaptive.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 import { isReference, REFERENCE_LR } from './control.ts';
 
@@ -25,6 +25,8 @@ const CHUNK = 25;
  * 149 to 16.7 in 25 steps, then by 0.9–2% per 25 steps). A broken setup's loss does not move.
  */
 const MIN_CHUNK_PROGRESS = 0.0025;
+/** Worth more steps only while the loss's current rate would reach the target within this many caps. */
+const HORIZON_FACTOR = 10;
 /** Regression counts as fitted at this fraction of the initial loss (inputs/overfit-small's default). */
 export const OVERFIT_TARGET_RATIO = 0.05;
 
@@ -86,7 +88,8 @@ async function fitRecords(
         return e;
       }),
       reached: (c) => c.step > 0 && fitted(c.loss, c.accuracy),
-      progressed: (a, b) => a.loss - b.loss >= MIN_CHUNK_PROGRESS * a.loss,
+      progressed: (a, b) =>
+        headsFor(a, b, OVERFIT_TARGET_RATIO * initialLoss, MIN_CHUNK_PROGRESS, HORIZON_FACTOR * maxSteps),
       // The whole set is one batch with regularization off: the training step already shows a fit.
       stopWhen: (r) => fitted(r.dataLoss, r.accuracy),
       onStep: (s) => ctx.progress(progressFrom + s + 1, 2 * maxSteps),
