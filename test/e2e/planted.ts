@@ -8,6 +8,7 @@ import { createRng, permutation } from '../../src/core/random.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { type ExampleOptions, exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
+import { expectValidReport } from '../valid-report.ts';
 
 export interface PlantedCase {
   name: string;
@@ -197,6 +198,7 @@ export function describePlanted(title: string, cases: PlantedCase[]): void {
         ).toBe(true);
         expect(c.primary, report.diagnosis.summary).toContain(String(report.diagnosis.primary));
         expect(report.verdict).toBe('fail');
+        expectValidReport(report);
         if (c.chain) {
           const [cause, effect] = c.chain;
           const link = report.diagnosis.chain?.find((l) => l.cause === cause && l.effect === effect);

@@ -4,6 +4,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkup } from '../../../src/checkup.ts';
 import { selectBackend } from '../../../src/tfjs/backend.ts';
+import { expectValidReport } from '../../valid-report.ts';
 import type { ZooSetup } from './setups.ts';
 import { fitSetup } from './verify-fit.ts';
 
@@ -23,6 +24,7 @@ export function describeZoo(title: string, setups: ZooSetup[]): void {
             .map((c) => `${c.id} ${c.status}: ${c.summary}`);
           expect(bad).toEqual([]);
           expect(report.verdict).not.toBe('fail');
+          expectValidReport(report);
           expect(setup.expect?.(report) ?? []).toEqual([]);
         } finally {
           model.dispose();
