@@ -151,6 +151,8 @@ for (const s of SCENARIOS) {
   for (const h of early)
     console.log(`   before the onset: ${h.f.id} (${h.f.status}) at step ${h.f.step}: ${h.f.summary}`);
   for (const h of findings.filter((x) => x !== hit && !early.includes(x)))
-    console.log(`   then: ${h.f.id} (${h.f.status}) at step ${h.f.step} (first seen at ${h.f.firstSeenStep})`);
+    console.log(
+      `   then: ${h.f.id} (${h.f.status}) at step ${h.f.step} (first seen at ${h.f.firstSeenStep})`,
+    );
   model.dispose();
 }

@@ -41,6 +41,11 @@ export interface CheckupOptions {
   /** Override the learning rate. */
   lr?: number;
   batchSize?: number;
+  /**
+   * Per-class loss weights the model is trained with (Keras/TF.js `fit` `classWeight`): an array
+   * indexed by class, or `{ class: weight }`. Every experiment trains with them.
+   */
+  classWeights?: number[] | Record<number, number>;
   seed?: number;
   /**
    * `tensorflow` | `wasm` | `cpu`: run on this TF.js backend and switch back to yours afterwards.
@@ -130,6 +135,25 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   }
 }
 
+/** The user's class weights as one weight per class (1 where none is given). */
+function classWeightsFor(given: CheckupOptions['classWeights'], classes: number | null): Float32Array | null {
+  if (given === undefined) return null;
+  if (classes === null)
+    throw new UsageError(
+      'options.classWeights: class weights need a classification task (the labels are regression targets)',
+    );
+  const weights = new Float32Array(classes).fill(1);
+  for (const [key, value] of Object.entries(given)) {
+    const c = Number(key);
+    if (!Number.isInteger(c) || c < 0 || c >= classes)
+      throw new UsageError(`options.classWeights: class ${key} is outside the model's ${classes} classes`);
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0)
+      throw new UsageError(`options.classWeights: the weight of class ${key} must be a finite number ≥ 0`);
+    weights[c] = value;
+  }
+  return weights;
+}
+
 /** The loss and optimizer to train with: the compiled ones, or those the options name. */
 function trainingSetup(options: CheckupOptions) {
   const user = options.model;
@@ -186,11 +210,16 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   // Training and validation records side by side: experiments train on the first part only.
   const dataset = validation ? concatDatasets(training, validation) : training;
   const labels = prepareLabels(user, setup.lossName, dataset, labelsWhere(flags));
+  const classWeights = classWeightsFor(
+    options.classWeights,
+    labels.task.labelEncoding === 'multi-hot' ? null : labels.task.classes,
+  );
   const task = {
     ...labels.task,
     optimizer: setup.optimizer.getClassName(),
     learningRate: setup.learningRate,
     batchSize,
+    ...(classWeights ? { classWeights: Array.from(classWeights) } : {}),
   };
 
   const records = training.xShape[0];
@@ -218,9 +247,11 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
       targets: labels.targets,
       targetShape: labels.targetShape,
       classIds: labels.view.classIds,
+      multiLabel: labels.task.labelEncoding === 'multi-hot',
     },
     pool: order.slice(heldOutSize),
     heldOut,
+    classWeights,
     progress: () => {},
   };
 
@@ -233,6 +264,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
         classIds: labels.view.classIds?.subarray(0, records) ?? null,
         classes: labels.view.classes,
         targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
+        multiHot: labels.view.multiHot?.subarray(0, training.y.length) ?? null,
       },
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
     });

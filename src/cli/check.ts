@@ -7,10 +7,12 @@ import type { CheckupOptions } from '../checkup.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { PIXEL_SCALES, type PixelScale } from '../data/image-options.ts';
+import { isDirectory, PIXEL_SCALES, type PixelScale } from '../data/image-options.ts';
 import type { ImageTarget } from '../data/index.ts';
+import { isMnistName } from '../data/index.ts';
+import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
-import { checkOutputPaths } from './output.ts';
+import type { InputFile } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
 
 export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.keras|model.h5] [--data PATH|DIR|mnist] [--labels PATH]
@@ -62,6 +64,14 @@ export function parseCheckArgs(args: string[]): CheckCommand {
     throw new UsageError('--labels: needs --data');
   if (values['val-labels'] !== undefined && values.val === undefined)
     throw new UsageError('--val-labels: needs --val');
+  if (values.labels !== undefined && isMnistName(values.data ?? ''))
+    throw new UsageError(
+      `--labels ${values.labels}: not used with --data ${values.data} (MNIST comes with its labels)`,
+    );
+  if (values['val-labels'] !== undefined && isMnistName(values.val ?? ''))
+    throw new UsageError(
+      `--val-labels ${values['val-labels']}: not used with --val ${values.val} (MNIST comes with its labels)`,
+    );
   const known = new Set(ALL_CHECKS.map((c) => c.id));
   const only = idList('only', values.only);
   const skip = idList('skip', values.skip);
@@ -74,7 +84,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   }
   return {
     options: {
-      loss: values.loss,
+      loss: lossFlag(values.loss),
       optimizer: values.optimizer,
       lr: numberFlag('lr', values.lr, { positive: true }),
       batchSize: numberFlag('batch-size', values['batch-size'], { integer: true, positive: true }),
@@ -99,11 +109,41 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   };
 }
 
+/** Every file the checkup reads: model.json, the weight files it lists, the data files. */
+export async function checkInputFiles(cmd: CheckCommand): Promise<InputFile[]> {
+  const files: InputFile[] = [];
+  if (cmd.modelPath) {
+    const { modelInputFiles } = await import('../tfjs/model-files/index.ts');
+    const [json, ...shards] = modelInputFiles(cmd.modelPath);
+    files.push({ path: json, what: '--model' });
+    for (const s of shards) files.push({ path: s, what: `a weight file of --model ${cmd.modelPath}` });
+  }
+  const data: [string, string | undefined][] = [
+    ['--data', isMnistName(cmd.data) ? undefined : cmd.data],
+    ['--labels', cmd.labels],
+    ['--val', cmd.val && !isMnistName(cmd.val) ? cmd.val : undefined],
+    ['--val-labels', cmd.valLabels],
+  ];
+  // A folder of images is read whole: no output may land anywhere inside it.
+  for (const [flag, path] of data)
+    if (path !== undefined) files.push({ path, what: flag, ...(isDirectory(path) ? { folder: true } : {}) });
+  return files;
+}
+
+/** `--loss`: a TF.js Layers loss; Keras spellings (`sparse_categorical_crossentropy`, `mse`) are mapped. */
+function lossFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const { loss } = readLoss(value);
+  if (!loss) {
+    throw new UsageError(`--loss: unknown loss '${value}' (TF.js Layers has ${TFJS_LOSS_NAMES.join(', ')})`);
+  }
+  return loss;
+}
+
 export async function runCheck(
   cmd: CheckCommand,
   progress: Progress = createProgress(cmd.quiet),
 ): Promise<Report> {
-  checkOutputPaths(cmd.outputs);
   const [
     { checkup },
     { loadDataset, modelRescalesInputs },

@@ -2,8 +2,9 @@
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { diagnoseLogdir } from '../tensorboard/diagnose.ts';
+import { findRuns } from '../tensorboard/logdir.ts';
 import { idList, OUTPUT_FLAGS, parse } from './args.ts';
-import { checkOutputPaths } from './output.ts';
+import type { InputFile } from './output.ts';
 
 export const DIAGNOSE_USAGE =
   'usage: nn-doctor diagnose LOGDIR [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
@@ -39,7 +40,11 @@ export function parseDiagnoseArgs(args: string[]) {
 export async function runDiagnose(
   cmd: Exclude<ReturnType<typeof parseDiagnoseArgs>, { help: true }>,
 ): Promise<Report> {
-  checkOutputPaths(cmd.outputs);
   const { report } = await diagnoseLogdir(cmd.logdir, { map: cmd.map, only: cmd.only, skip: cmd.skip });
   return report;
+}
+
+/** The event files `diagnose` reads (for checking that no output path is one of them). */
+export function diagnoseInputFiles(logdir: string): InputFile[] {
+  return [...findRuns(logdir).values()].flat().map((path) => ({ path, what: `event file of ${logdir}` }));
 }

@@ -8,6 +8,7 @@
 // in a fraction of a second (bench/startup.ts).
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
+import { type InputFile, type OutputFlags, planOutputs, removeTempFiles } from './output.ts';
 
 async function usage(): Promise<string> {
   const [check, diagnose, watch, report, checks] = await Promise.all([
@@ -25,7 +26,8 @@ ${watch.WATCH_USAGE}
 ${report.REPORT_USAGE}
 ${checks.CHECKS_USAGE}
 
-With no --model, the built-in example (an MLP on bundled MNIST) is checked.`;
+With no --model, the built-in example (an MLP on bundled MNIST) is checked.
+"nn-doctor check --help" lists the safety rules and the limits on input files.`;
 }
 
 function printUsage(text: string): number {
@@ -35,14 +37,16 @@ function printUsage(text: string): number {
 
 async function finish(
   report: Report,
-  outputs: { json?: string; html?: string; md?: string },
+  outputs: OutputFlags,
+  inputs: InputFile[],
   quiet: boolean,
 ): Promise<number> {
   const [{ writeReports }, { renderTerminal }] = await Promise.all([
     import('./output.ts'),
     import('../render/terminal.ts'),
   ]);
-  await writeReports(report, outputs);
+  // The outputs are planned again inside: the run took a while, a path may have changed.
+  await writeReports(report, outputs, inputs);
   if (!quiet)
     process.stdout.write(
       renderTerminal(report, {
@@ -64,16 +68,23 @@ export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
   if (first === '--help' || first === '-h' || first === 'help') return printUsage(await usage());
   if (first === 'diagnose') {
-    const { DIAGNOSE_USAGE, parseDiagnoseArgs, runDiagnose } = await import('./diagnose.ts');
+    const { DIAGNOSE_USAGE, diagnoseInputFiles, parseDiagnoseArgs, runDiagnose } = await import(
+      './diagnose.ts'
+    );
     const cmd = parseDiagnoseArgs(rest);
     if (cmd.help) return printUsage(DIAGNOSE_USAGE);
-    return finish(await runDiagnose(cmd), cmd.outputs, cmd.quiet);
+    const inputs = diagnoseInputFiles(cmd.logdir);
+    planOutputs(cmd.outputs, inputs);
+    return finish(await runDiagnose(cmd), cmd.outputs, inputs, cmd.quiet);
   }
   if (first === 'watch') {
-    const { WATCH_USAGE, parseWatchArgs, runWatch } = await import('./watch.ts');
+    const { WATCH_USAGE, parseWatchArgs, runWatch, watchInputFiles } = await import('./watch.ts');
     const cmd = parseWatchArgs(rest);
     if (cmd.help) return printUsage(WATCH_USAGE);
-    return finish(await runWatch(cmd), cmd.outputs, cmd.quiet);
+    planOutputs(cmd.outputs, watchInputFiles(cmd.logdir));
+    const report = await runWatch(cmd);
+    // Planned again against the event files there are now: the job may have added some.
+    return finish(report, cmd.outputs, watchInputFiles(cmd.logdir), cmd.quiet);
   }
   if (first === 'checks') {
     if (rest.length) throw new UsageError(`checks: takes no arguments (got '${rest[0]}')`);
@@ -82,23 +93,39 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   if (first === 'report') {
-    const [{ parseReportArgs, REPORT_USAGE, readReport, replayReport }, { checkOutputPaths }] =
-      await Promise.all([import('./report.ts'), import('./output.ts')]);
+    const { parseReportArgs, REPORT_USAGE, readReport, replayReport } = await import('./report.ts');
     const cmd = parseReportArgs(rest);
     if (cmd.help) return printUsage(REPORT_USAGE);
-    checkOutputPaths(cmd.outputs);
+    const inputs = [{ path: cmd.path, what: 'the report being read' }];
+    planOutputs(cmd.outputs, inputs);
     const saved = readReport(cmd.path);
-    return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, cmd.quiet);
+    return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, inputs, cmd.quiet);
   }
   if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
     throw new UsageError(
       `unknown command '${first}' (use check, diagnose, watch, report or checks; --help for usage)`,
     );
   }
-  const { CHECK_USAGE, parseCheckArgs, runCheck } = await import('./check.ts');
+  const { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheck } = await import('./check.ts');
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
-  if (cmd.help) return printUsage(CHECK_USAGE);
-  return finish(await runCheck(cmd), cmd.outputs, cmd.quiet);
+  if (cmd.help) return printUsage(`${CHECK_USAGE}\n\n${(await import('./limits-help.ts')).limitsHelp()}`);
+  // Before any work: an output that is an input, another output or unwritable is refused now.
+  const inputs = await checkInputFiles(cmd);
+  planOutputs(cmd.outputs, inputs);
+  return finish(await runCheck(cmd), cmd.outputs, inputs, cmd.quiet);
+}
+
+// Ctrl-C / kill: remove any temporary report file, then exit with the shell's signal status. (`on`,
+// not `once`: a second signal during the cleanup must not fall back to the default action.)
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+] as const) {
+  process.on(signal, () => {
+    removeTempFiles();
+    process.stderr.write(`\nnn-doctor: interrupted (${signal})\n`);
+    process.exit(code);
+  });
 }
 
 main(process.argv.slice(2)).then(

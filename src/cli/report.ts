@@ -1,11 +1,11 @@
 // `nn-doctor report REPORT.json`: re-render a saved report without re-running anything, or
 // (--replay) run the checks again on its saved evidence — e.g. with other thresholds — without
 // re-training.
-import { readFileSync } from 'node:fs';
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { parseReport } from '../core/report-json.ts';
+import { parseReport } from '../core/report-parse.ts';
+import { readInputFile } from '../data/common.ts';
 import { idList, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 
 export const REPORT_USAGE =
@@ -43,17 +43,14 @@ export function parseReportArgs(args: string[]) {
   };
 }
 
+export { MAX_REPORT_DEPTH, validateReport } from '../core/report-parse.ts';
+
+/** Largest report file read back (a report with full evidence is a few MB). */
+export const MAX_REPORT_BYTES = 256 * 2 ** 20;
+
+/** Reads a saved report (a regular file, bounded in size) and validates it (parseReport). */
 export function readReport(path: string): Report {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UsageError(
-      `${path}: ${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a folder, not a report file' : 'cannot be read'}`,
-    );
-  }
-  return parseReport(text, path);
+  return parseReport(new TextDecoder().decode(readInputFile(path, path, MAX_REPORT_BYTES)), path);
 }
 
 /** The checks run again on a saved report's evidence; run facts (environment, timings) are kept. */

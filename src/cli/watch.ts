@@ -6,7 +6,8 @@ import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
-import { checkOutputPaths } from './output.ts';
+import { diagnoseInputFiles } from './diagnose.ts';
+import type { InputFile } from './output.ts';
 
 export const WATCH_USAGE =
   'usage: nn-doctor watch LOGDIR [--serve [PORT]] [--host ADDR] [--idle-timeout SECONDS] [--poll MS] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
@@ -79,8 +80,15 @@ export function findingLine(f: LiveFinding, experiment?: string): string {
   return `step ${f.step}${where}  ${f.status.toUpperCase()}  ${f.id}  ${f.summary} (${(f.elapsedMs / 1000).toFixed(1)} s${seen})`;
 }
 
+/**
+ * The event files `watch` reads: those there now (no output path may be one of them). The job adds
+ * files while it runs, so the outputs are planned again at the end with the files there are then.
+ */
+export function watchInputFiles(logdir: string): InputFile[] {
+  return diagnoseInputFiles(logdir);
+}
+
 export async function runWatch(cmd: WatchCommand): Promise<Report> {
-  checkOutputPaths(cmd.outputs);
   const controller = new AbortController();
   const stop = () => controller.abort();
   process.once('SIGINT', stop);

@@ -21,6 +21,7 @@ export const CHECK_IDS = [
   'inputs/class-balance',
   'inputs/rebalancing',
   'inputs/label-signal',
+  'inputs/target-scale',
   'model/simplify',
   'model/init-shallow',
   'model/init-deep',
@@ -86,6 +87,11 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
   thresholds: Record<K, Threshold>;
   /** Id of the report plot that shows this check's evidence. */
   plot?: PlotId;
+  /**
+   * The check judges the model at initialization. On a trained checkpoint its evidence comes from
+   * a re-initialized clone of the architecture, and the runner says so in its details.
+   */
+  atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
   evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
   explain(

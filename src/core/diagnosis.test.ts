@@ -1,16 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import type { CheckId, Status } from './check.ts';
+import type { CheckId, Measured, Status } from './check.ts';
 import { diagnose, overallVerdict } from './diagnosis.ts';
 import type { CheckResult } from './report.ts';
 
-function result(id: CheckId, status: Status, summary = `${id} measured`): CheckResult {
+function result(
+  id: CheckId,
+  status: Status,
+  summary = `${id} measured`,
+  measured: Measured = {},
+): CheckResult {
   return {
     id,
     section: id.split('/')[0] as CheckResult['section'],
     title: id,
     status,
     summary,
-    measured: {},
+    measured,
     thresholds: {},
     why: 'why',
     remedy: status === 'fail' || status === 'warn' ? 'do this' : null,
@@ -162,6 +167,87 @@ const cases: {
     summary: /no check was selected/,
   },
 ];
+
+describe('diagnosis by causal chains', () => {
+  it('a learning rate past the sweep’s best (warn) explains ReLUs that died during the run (fail)', () => {
+    const d = diagnose([
+      result('activations/dead-relu', 'fail', 'dead', {
+        worstLayer: 'hidden_1',
+        worstSnapshot: 'end',
+        startFraction: 0,
+        endFraction: 0.56,
+      }),
+      result('loss/learning-rate', 'warn', 'LR 1 is past the best 0.855', {
+        trend: 'decreasing',
+        configuredLr: 1,
+        sweepBestLr: 0.855,
+        suggestedLr: 0.0855,
+      }),
+      result('inputs/overfit-small', 'fail', 'diverged', {
+        lossRatio: 5.96,
+        initialLoss: 2.38,
+        finalLoss: 14.2,
+      }),
+    ]);
+    expect(d.primary).toBe('loss/learning-rate');
+    expect(d.chain).toContainEqual(
+      expect.objectContaining({ cause: 'loss/learning-rate', effect: 'activations/dead-relu' }),
+    );
+    expect(d.chain?.find((l) => l.effect === 'activations/dead-relu')?.because).toMatch(/0% dead .* 56%/);
+    expect(d.summary).toMatch(/symptoms: .*activations\/dead-relu/);
+    expect(d.ranked.slice(0, 1)).toEqual(['loss/learning-rate']);
+  });
+
+  it('dead units from the start are not blamed on a high learning rate', () => {
+    const d = diagnose([
+      result('activations/dead-relu', 'fail', 'dead', {
+        worstSnapshot: 'start',
+        startFraction: 0.9,
+        endFraction: 0.9,
+      }),
+      result('loss/learning-rate', 'warn', 'LR past best', {
+        trend: 'decreasing',
+        configuredLr: 1,
+        sweepBestLr: 0.855,
+      }),
+    ]);
+    expect(d.primary).toBe('activations/dead-relu');
+    expect(d.chain?.some((l) => l.cause === 'loss/learning-rate')).toBe(false);
+  });
+
+  it('a one-unit softmax explains the flat loss and the initial loss', () => {
+    const d = diagnose([
+      result('loss/initial-loss', 'fail'),
+      result('loss/learning-rate', 'warn', 'flat', { trend: 'flat' }),
+      result('loss/output-mismatch', 'fail', 'softmax over 1 unit', {
+        outputUnits: 1,
+        outputActivations: 'softmax',
+        loss: 'binary_crossentropy',
+      }),
+    ]);
+    expect(d.primary).toBe('loss/output-mismatch');
+    expect(d.summary).toMatch(/exactly 1/);
+    expect(d.chain?.map((l) => l.effect).sort()).toEqual(['loss/initial-loss', 'loss/learning-rate']);
+  });
+
+  it('raw regression targets explain the flat learning rate finding', () => {
+    const d = diagnose([
+      result('loss/learning-rate', 'fail', 'flat', { trend: 'flat' }),
+      result('inputs/target-scale', 'fail', 'mean 22500', { mean: 22_500, rms: 22_300 }),
+    ]);
+    expect(d.primary).toBe('inputs/target-scale');
+    expect(d.chain?.[0].because).toMatch(/22500/);
+  });
+
+  it('links pointing both ways keep the direction of the cause order (no cycle)', () => {
+    const d = diagnose([
+      result('activations/dead-relu', 'fail', 'dead', { worstSnapshot: 'start' }),
+      result('loss/learning-rate', 'fail', 'flat', { trend: 'flat' }),
+    ]);
+    expect(d.primary).toBe('loss/learning-rate');
+    expect(d.chain).toHaveLength(1);
+  });
+});
 
 describe('diagnosis', () => {
   for (const c of cases) {

@@ -1,17 +1,21 @@
 // Ranks the findings into one most likely cause. Many checks fire together when one thing is
 // wrong (a zero-initialized layer also starves the gradient flow and flattens the loss), so the
-// ranking orders checks from root causes to symptoms, fails before warns, and a few combination
-// rules read the pattern of verdicts the way an engineer walking the checklist would.
+// ranking follows causal chains (causes.ts): a finding that another finding explains, by a link
+// the measured numbers support, is a symptom; the primary cause is the root whose chain holds a
+// failure and explains the most findings. A fixed order of checks only breaks ties. A few
+// combination rules read the pattern of verdicts the way an engineer walking the checklist would.
+import { type CausalLink, causalLinks } from './causes.ts';
 import type { CheckId } from './check.ts';
 import type { CheckResult, Report } from './report.ts';
 
 /**
- * Root causes first, symptoms last. A check high in this list, when it fails, usually explains
- * the failures of checks below it; the reverse is rare.
+ * Root causes first, symptoms last: the tie-break between findings no causal link orders, and
+ * the direction kept when links point both ways.
  */
 export const CAUSE_ORDER: readonly CheckId[] = [
   'inputs/non-finite', // NaN in the data poisons everything downstream
   'loss/output-mismatch', // the loss is computed on the wrong kind of output
+  'inputs/target-scale', // targets in raw units: loss and gradients on their scale
   'model/init-shallow', // symmetric/zero weights: no gradient, no learning
   'inputs/mean-centering', // raw pixels saturate units and blow up gradients
   'inputs/class-balance', // the majority class is the easy minimum
@@ -46,6 +50,7 @@ const rank = (id: CheckId): number => {
 };
 
 const severity = { fail: 0, warn: 1 } as const;
+type Finding = CheckResult & { status: 'fail' | 'warn' };
 
 function byId(results: CheckResult[]): Map<CheckId, CheckResult> {
   return new Map(results.map((r) => [r.id, r]));
@@ -105,15 +110,52 @@ function inconclusiveSummary(results: CheckResult[]): string {
   return `Inconclusive: only ${passed.join(', ')} passed, which cannot tell whether the network learns; the other checks had nothing to judge (${notRun}).`;
 }
 
+/**
+ * The links kept: each effect keeps the causes that do not close a cycle, taken in cause order
+ * (a link pointing both ways keeps the direction of the check higher in CAUSE_ORDER).
+ */
+function acyclic(links: CausalLink[]): CausalLink[] {
+  const kept: CausalLink[] = [];
+  const reaches = (from: CheckId, to: CheckId): boolean => {
+    const seen = new Set<CheckId>();
+    const stack = [from];
+    while (stack.length) {
+      const id = stack.pop() as CheckId;
+      if (id === to) return true;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      for (const l of kept) if (l.cause === id) stack.push(l.effect);
+    }
+    return false;
+  };
+  for (const link of [...links].sort(
+    (a, b) => rank(a.cause) - rank(b.cause) || rank(a.effect) - rank(b.effect),
+  )) {
+    if (!reaches(link.effect, link.cause)) kept.push(link);
+  }
+  return kept;
+}
+
+function descendants(root: CheckId, links: CausalLink[]): CheckId[] {
+  const out: CheckId[] = [];
+  const stack = [root];
+  while (stack.length) {
+    const id = stack.pop() as CheckId;
+    for (const l of links)
+      if (l.cause === id && !out.includes(l.effect) && l.effect !== root) {
+        out.push(l.effect);
+        stack.push(l.effect);
+      }
+  }
+  return out;
+}
+
 export function diagnose(results: CheckResult[]): Report['diagnosis'] {
-  const findings = results
-    .filter((r): r is CheckResult & { status: 'fail' | 'warn' } => r.status === 'fail' || r.status === 'warn')
-    .sort((a, b) => severity[a.status] - severity[b.status] || rank(a.id) - rank(b.id));
-  const ranked = findings.map((r) => r.id);
-  const primary = findings[0];
-  if (!primary) {
+  const findings = results.filter((r): r is Finding => r.status === 'fail' || r.status === 'warn');
+  const all = byId(results);
+  if (!findings.length) {
     if (overallVerdict(results) === 'inconclusive')
-      return { primary: null, summary: inconclusiveSummary(results), ranked };
+      return { primary: null, summary: inconclusiveSummary(results), ranked: [], chain: [] };
     const errors = results.filter((r) => r.status === 'error').length;
     return {
       primary: null,
@@ -121,16 +163,51 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
         errors > 0
           ? `No check failed, but ${errors} could not run; see their reasons.`
           : 'No check failed: the checklist finds nothing that keeps this network from learning.',
-      ranked,
+      ranked: [],
+      chain: [],
     };
   }
-  const combined = combinationSummary(primary, byId(results));
-  const lead = primary.status === 'fail' ? 'Most likely cause' : 'No check failed; the strongest warning';
-  return {
-    primary: primary.id,
-    summary: combined ?? `${lead} (${primary.id}): ${primary.summary}`,
-    ranked,
-  };
+  const links = acyclic(causalLinks(findings));
+  const explained = new Set(links.map((l) => l.effect));
+  const roots = findings.filter((f) => !explained.has(f.id));
+  const chainOf = new Map(roots.map((r) => [r.id, descendants(r.id, links)]));
+  const chainFails = (r: Finding) =>
+    r.status === 'fail' || (chainOf.get(r.id) ?? []).some((id) => all.get(id)?.status === 'fail');
+  roots.sort(
+    (a, b) =>
+      Number(!chainFails(a)) - Number(!chainFails(b)) ||
+      (chainOf.get(b.id)?.length ?? 0) - (chainOf.get(a.id)?.length ?? 0) ||
+      severity[a.status] - severity[b.status] ||
+      rank(a.id) - rank(b.id),
+  );
+  const ranked: CheckId[] = [];
+  const bySeverity = (ids: CheckId[]) =>
+    [...ids].sort(
+      (a, b) =>
+        severity[(all.get(a)?.status ?? 'warn') as 'fail' | 'warn'] -
+          severity[(all.get(b)?.status ?? 'warn') as 'fail' | 'warn'] || rank(a) - rank(b),
+    );
+  for (const r of roots) {
+    for (const id of [r.id, ...bySeverity(chainOf.get(r.id) ?? [])])
+      if (!ranked.includes(id)) ranked.push(id);
+  }
+  const primary = roots[0];
+  const failing = chainFails(primary);
+  const lead = failing ? 'Most likely cause' : 'No check failed; the strongest warning';
+  const own = links.filter((l) => l.cause === primary.id);
+  const combined = combinationSummary(primary, all);
+  let summary = combined ?? `${lead} (${primary.id}): ${primary.summary}`;
+  if (own.length) {
+    // One sentence per distinct reason: "because …: effect, effect".
+    const reasons = new Map<string, CheckId[]>();
+    for (const l of own) reasons.set(l.because, [...(reasons.get(l.because) ?? []), l.effect]);
+    const parts = [...reasons]
+      .slice(0, 3)
+      .map(([because, effects]) => `${effects.join(', ')}, because ${because}`);
+    const more = reasons.size > 3 ? `; and ${reasons.size - 3} more` : '';
+    summary += ` The other findings are its symptoms: ${parts.join('; ')}${more}.`;
+  }
+  return { primary: primary.id, summary, ranked, chain: links };
 }
 
 /**

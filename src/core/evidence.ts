@@ -19,10 +19,15 @@ export interface TaskEvidence {
   loss: string;
   /** Activations applied at the output, outermost last: e.g. `['softmax']`, `['linear']`, `['softmax','softmax']`. */
   outputActivations: string[];
-  labelEncoding: 'one-hot' | 'integer' | 'continuous';
+  /** Values the model outputs per record (1 for a single sigmoid unit); absent in older evidence. */
+  outputUnits?: number;
+  /** `multi-hot`: several independent yes/no labels per record (sigmoid units under binary cross-entropy). */
+  labelEncoding: 'one-hot' | 'integer' | 'continuous' | 'multi-hot';
   optimizer: string;
   learningRate: number | null;
   batchSize: number | null;
+  /** Per-class loss weights the setup trains with (classification), when given. */
+  classWeights?: number[];
 }
 
 /** Statistics of the training records (features and labels). */
@@ -44,10 +49,17 @@ export interface DatasetEvidence {
   /** Count of NaN/±Inf values. */
   nonFiniteFeatures: number;
   nonFiniteLabels: number;
-  /** Records per class (classification), else null. */
+  /** Records per class (classification), positive records per label (multi-label), else null. */
   classCounts: number[] | null;
   /** Variance of the regression target (all outputs pooled), else null. */
   targetVariance: number | null;
+  /**
+   * Regression targets, the output with the largest scale: its mean, std, range and root mean
+   * square (sqrt(mean² + variance): what a fresh network, whose outputs start near 0, must reach).
+   */
+  /** Mean of the squared regression targets (outputs pooled): the MSE of predicting 0. */
+  targetMeanSquare?: number | null;
+  targetScale?: { output: number; mean: number; std: number; min: number; max: number; rms: number } | null;
 }
 
 export interface LayerInfo {
@@ -100,8 +112,20 @@ export interface ModelEvidence {
   hasBatchNorm: boolean;
   /** Standard architecture family recognized from layer names/shapes (`resnet`, `mobilenet`, `vgg`, `inception`…), else null. */
   family: string | null;
-  /** Weights look freshly initialized (every kernel within the initializer's expected scale). */
+  /**
+   * The model's weights look freshly initialized: every kernel within its initializer's expected
+   * scale, constant-initialized biases and batch-norm statistics still at their constants, and
+   * (checkups) a loss on the data not far below chance.
+   */
   freshInit: boolean;
+  /** Why the weights look trained (absent when fresh), e.g. `dense_1 biases moved off their initial 0`. */
+  trainedSignals?: string[];
+  /**
+   * Whose weights `kernels`/`biases` describe: the model's own, or (a trained checkpoint) a
+   * re-initialized clone of its architecture that the at-initialization checks and the
+   * experiments run on. Absent means the model's own.
+   */
+  weightsFrom?: 'model' | 'reinitialized-clone';
   /** Kernel statistics at the start (before the checkup's training). */
   kernels: KernelStats[];
   biases: BiasStats[];
@@ -177,6 +201,8 @@ export interface TrainingEvidence {
   valLoss?: Series;
   /** Data loss before any update, inference mode, on ≥ 128 records. */
   initialLoss?: number;
+  /** Data loss after the run, inference mode, on the same records as `initialLoss`. */
+  finalLoss?: number;
   /** First step whose loss was NaN/Inf, else null. */
   nonFiniteStep: number | null;
   /** Global gradient norm per recorded step (NaN/Inf kept as is). */
@@ -199,6 +225,46 @@ export interface OverfitEvidence {
   finalAccuracy: number | null;
   /** What was switched off, e.g. `dropout_1 (rate 0.5)`, `dense_1 kernel l2`. */
   removed: string[];
+  /** The cap on steps (the run stops earlier once fitted, or when the loss stops falling). */
+  maxSteps?: number;
+  /** Why the run ended: fitted, no more progress, the cap while still progressing, or NaN/Inf. */
+  stopped?: 'target' | 'plateau' | 'cap' | 'non-finite';
+  /** Best accuracy these records allow (identical inputs with different labels), classification. */
+  achievableAccuracy?: number | null;
+  /** Evaluations along the run (the first before training). */
+  checkpoints?: EvalPoint[];
+  /** Only when the setup did not fit the records: the same architecture with Adam 1e-3. */
+  reference?: {
+    optimizer: string;
+    learningRate: number;
+    steps: number;
+    fitted: boolean;
+    finalLoss: number;
+    finalAccuracy: number | null;
+  };
+}
+
+/** A held-out evaluation during an experiment. */
+export interface EvalPoint {
+  step: number;
+  loss: number;
+  accuracy: number | null;
+}
+
+/** One training run on the control corpus, until its target or its cap. */
+export interface ControlRun {
+  optimizer: string;
+  learningRate: number | null;
+  steps: number;
+  /** The cap: the run may stop earlier at the target or when it stops making progress. */
+  maxSteps: number;
+  finalLoss: number;
+  finalAccuracy: number | null;
+  /** Step after which the held-out loss first reached the target, else null. */
+  learnedAtStep: number | null;
+  stopped: 'target' | 'plateau' | 'cap' | 'non-finite';
+  /** Held-out evaluations along the run (the first before training). */
+  checkpoints: EvalPoint[];
 }
 
 /** The same architecture and setup trained on a known-learnable control corpus. */
@@ -213,6 +279,14 @@ export interface ControlEvidence {
   /** Held-out accuracy (classification), else null. */
   finalAccuracy: number | null;
   chanceAccuracy: number | null;
+  /** Held-out loss at which the run counted the control as learned and stopped. */
+  targetLoss?: number;
+  learnedAtStep?: number | null;
+  maxSteps?: number;
+  stopped?: ControlRun['stopped'];
+  checkpoints?: EvalPoint[];
+  /** Only when the setup did not learn the control: the same architecture with Adam 1e-3. */
+  reference?: ControlRun;
 }
 
 /** LR range test: loss after each step of a log-spaced learning-rate sweep. */
@@ -234,10 +308,23 @@ export interface LrSweepEvidence {
 export interface SimplifiedEvidence {
   userHiddenLayers: number;
   steps: number;
+  /** Training-mode loss curves (for the plot). */
   userLoss: Series;
   simpleLoss: Series;
+  /**
+   * The losses compared. `compared: 'inference'`: inference mode (dropout off, batch norm
+   * recalibrated) on the same training records, after the run; absent: the end of the
+   * training-mode curves (older evidence).
+   */
   userFinalLoss: number;
   simpleFinalLoss: number;
+  compared?: 'inference';
+  /** The same measurement before training: how much each model learned. */
+  userInitialLoss?: number;
+  simpleInitialLoss?: number;
+  /** End of the training-mode curves (mean of the last 10% of steps). */
+  userCurveFinal?: number;
+  simpleCurveFinal?: number;
 }
 
 export interface RecallByClass {
@@ -257,13 +344,58 @@ export interface RebalancingEvidence {
   oversampled: RecallByClass;
 }
 
+/** Held-out results of one arm of the label-signal control. */
+export interface LabelArm {
+  heldOutLoss: number;
+  heldOutAccuracy: number | null;
+  /** Mean recall over classes (single-label classification): 1/classes by chance, whatever the imbalance. */
+  balancedAccuracy?: number | null;
+}
+
 /** The model trained on the real labels vs on shuffled labels, judged on held-out records. */
 export interface LabelSignalEvidence {
   steps: number;
-  real: { heldOutLoss: number; heldOutAccuracy: number | null };
-  shuffled: { heldOutLoss: number; heldOutAccuracy: number | null };
+  real: LabelArm & {
+    /** The real-label run's loss on its own training records after the run (inference mode). */
+    trainLoss?: number | null;
+  };
+  /**
+   * The shuffled-label arm. Null when it was not needed: shuffled labels are independent of the
+   * features, so that arm's expected held-out result is chance; it runs only when the real arm
+   * is close enough to chance for the comparison to matter (see `shuffledSkipped`).
+   */
+  shuffled: LabelArm | null;
+  /** Why the shuffled arm did not run: the real labels beat chance clearly, or nothing was learned yet. */
+  shuffledSkipped?: 'clear-signal' | 'nothing-learned';
+  /** Loss of predicting the label frequencies only: prior entropy (imbalance-aware) or target variance. */
   chanceLoss: number;
+  /** Accuracy of always predicting the most common held-out class. */
   chanceAccuracy: number | null;
+  /** Balanced accuracy by chance: 1/classes (single-label classification), else null. */
+  chanceBalancedAccuracy?: number | null;
+  /** Steps the control corpus needed to be learned with this setup (null: not learned), when it ran. */
+  controlLearnedAtStep?: number | null;
+  /** Both arms were trained past the budget (to `steps`) because the first comparison was in doubt. */
+  extended?: boolean;
+}
+
+/**
+ * A trained checkpoint, measured as it is. The experiments and the at-initialization checks run
+ * on a re-initialized clone of its architecture instead (ModelEvidence.weightsFrom).
+ */
+export interface CheckpointEvidence {
+  /** Why the weights were judged trained. */
+  signals: string[];
+  records: number;
+  /** The checkpoint's loss and accuracy on `records` training records, inference mode. */
+  loss: number;
+  accuracy: number | null;
+  /** Loss of predicting the label frequencies only (prior entropy / target variance), else null. */
+  chanceLoss: number | null;
+  /** The checkpoint's hidden-layer activations on those records. */
+  activations: ActivationStats[];
+  /** The checkpoint's own kernel statistics (constant or identical units are broken in any weights). */
+  kernels?: KernelStats[];
 }
 
 /** Everything a checkup gathered. Each key is filled by one probe (or one log mapping). */
@@ -272,6 +404,8 @@ export interface Evidence {
   task?: TaskEvidence;
   dataset?: DatasetEvidence;
   model?: ModelEvidence;
+  /** Present when the model's weights are trained (a saved checkpoint). */
+  checkpoint?: CheckpointEvidence;
   training?: TrainingEvidence;
   overfit?: OverfitEvidence;
   control?: ControlEvidence;

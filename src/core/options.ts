@@ -42,7 +42,7 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> =>
 
 /**
  * Checks threshold overrides `{ 'inputs/class-balance': { failRatio: 20 } }`: known check ids,
- * known threshold names, finite numbers. `nn-doctor checks` lists every name and default.
+ * known threshold names, finite numbers of zero or more. `nn-doctor checks` lists every name and default.
  */
 export function validateThresholds(where: string, thresholds: unknown): void {
   if (thresholds === undefined) return;
@@ -56,6 +56,9 @@ export function validateThresholds(where: string, thresholds: unknown): void {
       if (problem) throw new UsageError(`${where}: ${problem}`);
       if (typeof value !== 'number' || !Number.isFinite(value))
         throw new UsageError(`${where}['${checkId}'].${name}: must be a finite number, got ${String(value)}`);
+      // Every threshold is a count, fraction, ratio or factor: a negative one means nothing.
+      if (value < 0)
+        throw new UsageError(`${where}['${checkId}'].${name}: must be zero or more, got ${value}`);
     }
   }
 }

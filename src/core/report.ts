@@ -120,7 +120,16 @@ export interface Report {
    * a pass; the CLI exits 4 on `inconclusive`.
    */
   verdict: Verdict;
-  diagnosis: { primary: CheckId | null; summary: string; ranked: CheckId[] };
+  diagnosis: {
+    primary: CheckId | null;
+    summary: string;
+    ranked: CheckId[];
+    /**
+     * The causal links between findings the ranking followed (cause → effect, with the measured
+     * reason); the primary cause has no incoming link. Added in schema 1 (older reports lack it).
+     */
+    chain?: { cause: CheckId; effect: CheckId; because: string }[];
+  };
   checks: CheckResult[];
   /** The evidence the checks judged: per-step and per-layer series for the plots; replayable. */
   evidence: Evidence;

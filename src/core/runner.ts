@@ -51,6 +51,14 @@ function baseResult(
     ...(check.plot ? { plot: check.plot } : {}),
   };
 }
+/** Why an at-initialization check judged a re-initialized clone (a trained checkpoint), else undefined. */
+function reinitializedNote(check: AnyCheck, evidence: Evidence): string | undefined {
+  const model = evidence.model;
+  if (!check.atInitialization || model?.weightsFrom !== 'reinitialized-clone') return undefined;
+  const why = (model.trainedSignals ?? []).slice(0, 2).join('; ');
+  return `Judged on a re-initialized clone of your architecture (its layers' own initializers): your model's weights are trained${why ? ` (${why})` : ''}, and trained weights say nothing about initialization.`;
+}
+
 export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOptions = {}): CheckResult {
   const started = performance.now();
   const thresholds = effectiveThresholds(check, options.thresholds?.[check.id]);
@@ -69,13 +77,15 @@ export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOption
   try {
     const detection = check.evaluate(evidence, thresholds);
     const words = check.explain(detection, evidence, thresholds);
+    const note = reinitializedNote(check, evidence);
+    const details = [words.details, note].filter(Boolean).join(' ') || undefined;
     return {
       ...base,
       status: detection.status,
       summary: words.summary,
       measured: detection.measured,
       remedy: detection.status === 'pass' || detection.status === 'skip' ? null : words.remedy,
-      ...(words.details ? { details: words.details } : {}),
+      ...(details ? { details } : {}),
       durationMs: performance.now() - started,
     };
   } catch (err) {

@@ -1,7 +1,12 @@
 // CSV reader: a header row, then numeric values. Missing cells (empty, NA, null) read as NaN and
 // nan/inf spellings as their values: non-finite data is a finding of the checkup, not a load error.
+// Numbers are decimal only: `0x10`, `0o7`, `0b1` are not numbers here (JavaScript's Number() would
+// read them); a decimal too large for float32 (`1e400`, `1e39`) reads as ±Infinity, like numpy's
+// float32 conversion, and the checkup then reports it as a non-finite value.
 import { parse } from 'csv-parse/sync';
+import { parseDecimal } from '../core/decimal.ts';
 import { firstLine, inputError } from './common.ts';
+import { DATA_LIMITS } from './limits.ts';
 
 export interface CsvTable {
   header: string[];
@@ -29,9 +34,7 @@ const SPECIAL: Record<string, number> = {
 /** A cell's numeric value, or undefined when it is not a number. */
 export function parseCell(cell: string): number | undefined {
   if (cell === '') return Number.NaN;
-  const n = Number(cell);
-  if (!Number.isNaN(n)) return n;
-  return SPECIAL[cell.toLowerCase()];
+  return parseDecimal(cell) ?? SPECIAL[cell.toLowerCase()];
 }
 
 function detectDelimiter(text: string): string {
@@ -66,6 +69,12 @@ function splitPlain(text: string, delimiter: string, where: string): string[][] 
 }
 
 export function parseCsv(bytes: Uint8Array, where: string): CsvTable {
+  if (bytes.length > DATA_LIMITS.maxCsvBytes) {
+    throw inputError(
+      where,
+      `is ${bytes.length} bytes of CSV text; the limit is ${DATA_LIMITS.maxCsvBytes} (save large data as .npy or .npz)`,
+    );
+  }
   const text = new TextDecoder('utf-8').decode(bytes);
   const delimiter = detectDelimiter(text);
   let records: string[][];

@@ -11,6 +11,7 @@ import {
   type NdArray,
   sizeOf,
 } from './common.ts';
+import { checkArraySize } from './limits.ts';
 
 export const IDX_TYPES: Record<number, { type: ElementType; name: string }> = {
   8: { type: 'u1', name: 'unsigned byte' },
@@ -25,6 +26,16 @@ interface IdxHeader {
   type: ElementType;
   shape: number[];
   dataOffset: number;
+}
+
+/**
+ * Bytes a whole IDX file takes according to its header (header + data), or null when `head` does
+ * not start with an IDX header. `head` may be just the file's first bytes.
+ */
+export function idxClaimedBytes(head: Uint8Array): number | null {
+  const h = readHeader(head);
+  if (typeof h === 'string' || head[3] > 16) return null;
+  return h.dataOffset + sizeOf(h.shape) * ELEMENT_SIZE[h.type];
 }
 
 function readHeader(bytes: Uint8Array): IdxHeader | string {
@@ -55,6 +66,7 @@ export function isIdx(bytes: Uint8Array): boolean {
 export function parseIdx(bytes: Uint8Array, where: string): NdArray {
   const h = readHeader(bytes);
   if (typeof h === 'string') throw inputError(where, h);
+  checkArraySize(h.shape, ELEMENT_SIZE[h.type], where, 'its IDX header');
   const count = sizeOf(h.shape);
   const need = count * ELEMENT_SIZE[h.type];
   const have = bytes.length - h.dataOffset;

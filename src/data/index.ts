@@ -1,11 +1,12 @@
 // Loading training data from disk for the CLI: .npy (+ --labels), .npz, .csv, IDX (+ .gz), or MNIST.
 import { basename } from 'node:path';
 import type { Dataset } from '../core/dataset.ts';
-import { inputError, isGzip, maybeGunzip, type NdArray, readInputFile, sizeOf } from './common.ts';
+import { inputError, isGzip, type NdArray, readInputFile, sizeOf } from './common.ts';
 import { parseCsv, selectColumns } from './csv.ts';
 import { isIdx, parseIdx } from './idx.ts';
 import type { ImageTarget } from './image-folder.ts';
 import { isDirectory } from './image-options.ts';
+import { inflateCapped } from './inflate.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { isNpy, parseNpy } from './npy.ts';
 import { isZip, readNpzArrays } from './npz.ts';
@@ -59,6 +60,11 @@ export type DataFormat = 'npy' | 'npz' | 'idx' | 'csv';
 
 const MNIST_NAME = /^mnist(?::(train|test))?$/i;
 
+/** Whether `--data` names the bundled MNIST (`mnist`, `mnist:train`, `mnist:test`) rather than a file. */
+export function isMnistName(data: string): boolean {
+  return MNIST_NAME.test(data);
+}
+
 /** Arrays an .npz may hold: `x`/`y` (the contract), or Keras' `x_train`/`y_train` (mnist.npz). */
 const NPZ_PAIRS = [
   ['x', 'y'],
@@ -82,7 +88,7 @@ export function detectFormat(bytes: Uint8Array, path: string): DataFormat | null
 
 function readFile(path: string, where: string): { bytes: Uint8Array; format: DataFormat } {
   const raw = readInputFile(path, where);
-  const bytes = maybeGunzip(raw, where);
+  const bytes = isGzip(raw) ? inflateCapped(raw, 'gzip', where) : raw;
   if (bytes.length === 0) throw inputError(where, 'empty file');
   const format = detectFormat(bytes, path);
   if (!format) {

@@ -12,6 +12,7 @@ import {
   type NdArray,
   sizeOf,
 } from './common.ts';
+import { checkArraySize } from './limits.ts';
 
 const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
 
@@ -41,25 +42,41 @@ function describeDescr(descr: string): string {
   return 'this dtype is not supported';
 }
 
+/** Where the header of an .npy file ends (its data begins), or null when `bytes` stops before it. */
+function headerEnd(bytes: Uint8Array, where: string): { start: number; end: number; major: number } | null {
+  if (bytes.length < 10) return null;
+  const major = bytes[6];
+  const minor = bytes[7];
+  if (major === 1) return { start: 10, end: 10 + (bytes[8] | (bytes[9] << 8)), major };
+  if (major === 2 || major === 3) {
+    if (bytes.length < 12) return null;
+    return {
+      start: 12,
+      end: 12 + (bytes[8] | (bytes[9] << 8) | (bytes[10] << 16)) + bytes[11] * 0x1000000,
+      major,
+    };
+  }
+  throw inputError(where, `unsupported .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
+}
+
+/**
+ * Bytes a whole .npy file takes by its header (header + data), or null when `head` (the file's
+ * first bytes) does not hold the whole header. Throws like parseNpyHeader on a bad header.
+ */
+export function npyClaimedBytes(head: Uint8Array, where: string): number | null {
+  const end = headerEnd(head, where);
+  if (end === null || end.end > head.length) return null;
+  const h = parseNpyHeader(head, where);
+  return h.dataOffset + sizeOf(h.shape) * ELEMENT_SIZE[h.type];
+}
+
 /** Parses the header of an .npy file. `where` names the flag and file for error messages. */
 export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   if (!isNpy(bytes)) throw inputError(where, 'not a NumPy .npy file (missing the \\x93NUMPY magic)');
-  if (bytes.length < 10) throw inputError(where, 'truncated .npy header');
-  const major = bytes[6];
-  const minor = bytes[7];
-  let headerLen: number;
-  let start: number;
-  if (major === 1) {
-    headerLen = bytes[8] | (bytes[9] << 8);
-    start = 10;
-  } else if (major === 2 || major === 3) {
-    if (bytes.length < 12) throw inputError(where, 'truncated .npy header');
-    headerLen = (bytes[8] | (bytes[9] << 8) | (bytes[10] << 16)) + bytes[11] * 0x1000000;
-    start = 12;
-  } else {
-    throw inputError(where, `unsupported .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
-  }
-  if (start + headerLen > bytes.length) throw inputError(where, 'truncated .npy header');
+  const range = headerEnd(bytes, where);
+  if (range === null || range.end > bytes.length) throw inputError(where, 'truncated .npy header');
+  const { start, end, major } = range;
+  const headerLen = end - start;
   const text = new TextDecoder(major === 3 ? 'utf-8' : 'latin1').decode(
     bytes.subarray(start, start + headerLen),
   );
@@ -87,6 +104,7 @@ export function parseNpyHeader(bytes: Uint8Array, where: string): NpyHeader {
   const m = /^([<>|=]?)([a-zA-Z])(\d+)$/.exec(descr);
   const type = m ? `${m[2]}${m[3]}` : '';
   if (!m || !(type in ELEMENT_SIZE)) throw inputError(where, `dtype '${descr}': ${describeDescr(descr)}`);
+  checkArraySize(shape, ELEMENT_SIZE[type as ElementType], where, 'its .npy header');
   return {
     type: type as ElementType,
     // '=' is native order; numpy itself writes '<', '>' or '|'.

@@ -1,7 +1,10 @@
-// NumPy .npz reader: a zip archive of .npy members (np.savez: stored; np.savez_compressed: deflated).
-import { unzipSync } from 'fflate';
-import { firstLine, inputError, type NdArray } from './common.ts';
+// NumPy .npz reader: a zip archive of .npy members (np.savez: stored; np.savez_compressed:
+// deflated). Only the wanted members are read; each is verified (sizes, CRC-32) and inflated to at
+// most what its .npy header claims (zip.ts).
+import { inputError, type NdArray } from './common.ts';
+import { inflateCapped } from './inflate.ts';
 import { parseNpy } from './npy.ts';
+import { readZipDirectory, readZipMember } from './zip.ts';
 
 export function isZip(bytes: Uint8Array): boolean {
   return (
@@ -23,23 +26,22 @@ export function readNpzArrays(
   wanted: readonly string[],
   where: string,
 ): { arrays: Map<string, NdArray>; names: string[] } {
-  const names: string[] = [];
-  let files: Record<string, Uint8Array>;
-  try {
-    files = unzipSync(bytes, {
-      filter: (f) => {
-        if (f.name.endsWith('/')) return false;
-        names.push(arrayName(f.name));
-        return wanted.includes(arrayName(f.name));
-      },
-    });
-  } catch (err) {
-    throw inputError(where, `not a readable .npz (zip) archive (${firstLine(err)})`);
-  }
+  const entries = readZipDirectory(bytes, (what) =>
+    inputError(where, `not a readable .npz (zip) archive (${what})`),
+  ).filter((e) => !e.name.endsWith('/'));
+  const names = entries.map((e) => arrayName(e.name));
   const arrays = new Map<string, NdArray>();
-  for (const [member, data] of Object.entries(files)) {
-    const name = arrayName(member);
-    arrays.set(name, parseNpy(data, `${where}: array '${name}'`));
+  for (const entry of entries) {
+    const name = arrayName(entry.name);
+    if (!wanted.includes(name) || arrays.has(name)) continue;
+    const member = `${where}: array '${name}'`;
+    const data = readZipMember(
+      bytes,
+      entry,
+      (raw) => inflateCapped(raw, 'deflate-raw', member),
+      (what) => inputError(member, `zip member ${what}`),
+    );
+    arrays.set(name, parseNpy(data, member));
   }
   return { arrays, names };
 }

@@ -46,16 +46,19 @@ export interface ProbeContext {
   pool: Int32Array;
   /** Records kept aside for held-out evaluation (may be empty for tiny sets). */
   heldOut: Int32Array;
+  /** The user's per-class loss weights (imbalanced data trained with class weights), else null. */
+  classWeights?: Float32Array | null;
   progress(done: number, total: number): void;
 }
 
 /** A compiled clone with a fresh optimizer, ready to train. */
 export async function trainableClone(
   ctx: ProbeContext,
-  options: { withoutRegularization?: boolean; learningRate?: number } = {},
+  options: { withoutRegularization?: boolean; learningRate?: number; optimizer?: tf.Optimizer } = {},
 ): Promise<{ model: tf.LayersModel; optimizer: tf.Optimizer; removed: string[] }> {
   const { model, removed } = await cloneModel(ctx.model, { ...options, seed: ctx.seed });
-  const optimizer = freshOptimizer(ctx.optimizer, options.learningRate ?? ctx.learningRate ?? undefined);
+  const optimizer =
+    options.optimizer ?? freshOptimizer(ctx.optimizer, options.learningRate ?? ctx.learningRate ?? undefined);
   model.compile({ loss: ctx.loss as never, optimizer });
   return { model, optimizer, removed };
 }

@@ -7,6 +7,8 @@ export interface LabelView {
   classes: number | null;
   /** Regression targets (record-major, [records, width]), else null. */
   targets: Float32Array | null;
+  /** Multi-label targets (record-major, [records, classes], 0/1 or soft), else null. */
+  multiHot?: Float32Array | null;
 }
 
 export function datasetStats(
@@ -54,26 +56,44 @@ export function datasetStats(
   if (labels.classIds && labels.classes) {
     classCounts = new Array(labels.classes).fill(0);
     for (const c of labels.classIds) if (c >= 0 && c < labels.classes) classCounts[c]++;
+  } else if (labels.multiHot && labels.classes) {
+    const width = labels.classes;
+    classCounts = new Array(width).fill(0);
+    for (let i = 0; i < labels.multiHot.length; i++) if (labels.multiHot[i] > 0.5) classCounts[i % width]++;
   }
   // A constant predictor's MSE: the per-output target variance, averaged over outputs.
   let targetVariance: number | null = null;
+  let targetScale: DatasetEvidence['targetScale'] = null;
+  let targetMeanSquare: number | null = null;
   if (labels.targets && records > 0) {
     const width = labels.targets.length / records;
     let total = 0;
+    let squares = 0;
     for (let k = 0; k < width; k++) {
       let s = 0;
       let s2 = 0;
       let m = 0;
+      let lo = Number.POSITIVE_INFINITY;
+      let hi = Number.NEGATIVE_INFINITY;
       for (let r = 0; r < records; r++) {
         const v = labels.targets[r * width + k];
         if (!Number.isFinite(v)) continue;
         s += v;
         s2 += v * v;
         m++;
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
       }
-      total += m ? Math.max(0, s2 / m - (s / m) ** 2) : 0;
+      const variance = m ? Math.max(0, s2 / m - (s / m) ** 2) : 0;
+      total += variance;
+      squares += m ? s2 / m : 0;
+      const mean = m ? s / m : 0;
+      const rms = Math.sqrt(mean * mean + variance);
+      if (m && (!targetScale || rms > targetScale.rms))
+        targetScale = { output: k, mean, std: Math.sqrt(variance), min: lo, max: hi, rms };
     }
     targetVariance = total / width;
+    targetMeanSquare = squares / width;
   }
   return {
     source,
@@ -89,5 +109,6 @@ export function datasetStats(
     nonFiniteLabels,
     classCounts,
     targetVariance,
+    ...(labels.targets ? { targetScale, targetMeanSquare } : {}),
   };
 }

@@ -6,6 +6,8 @@ import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
 import { loadMnist, mnistAvailable } from '../data/mnist.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
+import { priorChanceLoss } from './chance.ts';
+import { assessCheckpoint } from './checkpoint.ts';
 import { chanceLoss, type ProbeContext } from './context.ts';
 import { runControlProbe } from './control.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
@@ -47,12 +49,11 @@ export const MNIST_CONTROL_FALLBACK =
 const skip = (reason: string) => ({ status: 'skip' as const, reason });
 
 export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
-  const { ctx, wanted } = input;
+  let ctx = input.ctx;
   const evidence: Evidence = { source: 'tfjs', task: ctx.task, unavailable: {} };
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
   const probeTimings: Record<string, number> = {};
   const warnings: string[] = [];
-  const records = input.training.xShape[0];
 
   const probe = async (key: EvidenceKey, name: string, run: (ctx: ProbeContext) => Promise<void> | void) => {
     const started = performance.now();
@@ -79,6 +80,49 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   await probe('model', 'model', () => {
     evidence.model = describeModel(ctx.model);
   });
+  // A trained checkpoint: experiments and at-initialization checks run on a re-initialized clone.
+  let reinitialized: Awaited<ReturnType<typeof assessCheckpoint>>['reinitialized'] = null;
+  if (evidence.model) {
+    const user = evidence.model;
+    await probe('checkpoint', 'checkpoint', async (c) => {
+      const assessed = await assessCheckpoint(c, user);
+      if (!assessed.checkpoint || !assessed.reinitialized) return;
+      reinitialized = assessed.reinitialized;
+      evidence.checkpoint = assessed.checkpoint;
+      evidence.model = {
+        ...describeModel(reinitialized),
+        name: user.name,
+        freshInit: false,
+        trainedSignals: assessed.checkpoint.signals,
+        weightsFrom: 'reinitialized-clone',
+      };
+    });
+  }
+  if (reinitialized) ctx = { ...ctx, model: reinitialized };
+  try {
+    return await runExperiments(input, ctx, evidence, probe, probeTimings, warnings);
+  } finally {
+    (reinitialized as { dispose(): void } | null)?.dispose();
+  }
+}
+
+type Probe = (
+  key: EvidenceKey,
+  name: string,
+  run: (ctx: ProbeContext) => Promise<void> | void,
+) => Promise<void>;
+
+async function runExperiments(
+  input: GatherInput,
+  ctx: ProbeContext,
+  evidence: Evidence,
+  probe: Probe,
+  probeTimings: Record<string, number>,
+  warnings: string[],
+): Promise<Gathered> {
+  const { wanted } = input;
+  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
+  const records = input.training.xShape[0];
 
   // The instrumented run also serves as the "real labels" arm of the label-signal control, the
   // "plain" arm of the rebalancing A/B and the user's curve for the simplified-model comparison.
@@ -118,14 +162,20 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   }
   if (wanted.has('simplified') && needsRun('simplified') && trained && evidence.model) {
     const hidden = evidence.model.hiddenLayers;
-    const userLoss = trained.training.dataLoss ?? trained.training.loss;
+    const t = trained.training;
+    const userRun = {
+      curve: t.dataLoss ?? t.loss,
+      initialLoss: t.initialLoss ?? Number.NaN,
+      finalLoss: t.finalLoss ?? Number.NaN,
+      ids: trained.evalIds,
+    };
     if (hidden <= 2) {
       unavailable.simplified = skip(
         `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare`,
       );
     } else {
       await probe('simplified', 'simplified-model', async (c) => {
-        evidence.simplified = await runSimplifiedProbe(c, userLoss, hidden);
+        evidence.simplified = await runSimplifiedProbe(c, userRun, hidden);
       });
     }
   }
@@ -134,15 +184,26 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   if (wanted.has('labelSignal') && needsRun('labelSignal')) {
     if (!heldOut) unavailable.labelSignal = skip(tooFew);
     else {
-      const chance = chanceLoss(ctx.task, evidence.dataset?.targetVariance ?? null);
+      // Imbalance-aware chance: the held-out loss of predicting the training label frequencies.
+      const chance =
+        priorChanceLoss(ctx.task.loss, ctx.data, ctx.heldOut, ctx.pool) ??
+        chanceLoss(ctx.task, evidence.dataset?.targetVariance ?? null);
+      const real = { ...heldOut, trainLoss: trained?.training.finalLoss ?? null };
+      const controlLearnedAtStep = evidence.control ? (evidence.control.learnedAtStep ?? null) : undefined;
       await probe('labelSignal', 'shuffled-labels', async (c) => {
-        evidence.labelSignal = await runLabelSignalProbe(c, heldOut, chance);
+        evidence.labelSignal = await runLabelSignalProbe(c, real, chance, controlLearnedAtStep);
       });
     }
   }
   if (wanted.has('rebalancing') && needsRun('rebalancing')) {
     const counts = evidence.dataset?.classCounts;
     if (!counts) unavailable.rebalancing = skip('regression: there are no classes to rebalance');
+    else if (ctx.task.labelEncoding === 'multi-hot')
+      unavailable.rebalancing = skip(
+        'multi-label: each label is its own yes/no, there are no classes to rebalance',
+      );
+    else if (ctx.classWeights)
+      unavailable.rebalancing = skip('the setup already trains with class weights: it is rebalanced');
     else if (Math.max(...counts) <= 3 * Math.min(...counts))
       unavailable.rebalancing = skip('the classes are balanced (largest/smallest ≤ 3): nothing to rebalance');
     else if (!heldOut?.predictions) unavailable.rebalancing = skip(tooFew);

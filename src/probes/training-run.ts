@@ -3,7 +3,9 @@
 // hidden layers' activations before and after. Its held-out evaluation is reused as the
 // "real labels" arm of the label-signal control and the "plain" arm of the rebalancing A/B.
 import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
+import { subSeed } from '../core/random.ts';
 import { activationProbe } from '../tfjs/activations.ts';
+import { batchNormLayers, recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
 import { kernelWeightName } from '../tfjs/model-info.ts';
 import { batchTensors, evaluate, NO_GRADIENT, type StepRecord, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
@@ -13,6 +15,8 @@ const VAL_POINTS = 10;
 
 export interface TrainingRunResult {
   training: TrainingEvidence;
+  /** The training records `initialLoss`/`finalLoss` were measured on (inference mode). */
+  evalIds: Int32Array;
   /** Held-out evaluation of the trained clone (null without held-out records). */
   heldOut: { loss: number; accuracy: number | null; predictions: Int32Array | null } | null;
 }
@@ -37,11 +41,25 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
   const { model, optimizer } = await trainableClone(ctx);
   try {
     const probe = activationProbe(model);
-    const start = measureActivations(ctx, probe);
     const initialIds = ctx.pool.subarray(
       0,
       Math.min(ctx.pool.length, Math.max(128, ctx.budget.activationRecords)),
     );
+    // Inference-mode measurements see batch norm as training does (see tfjs/batch-norm.ts).
+    const hasBatchNorm = batchNormLayers(model).length > 0;
+    let calibrations = 0;
+    const calibrate = () => {
+      if (hasBatchNorm)
+        recalibrateBatchNorm(
+          model,
+          ctx.data,
+          initialIds,
+          ctx.batchSize,
+          subSeed(ctx.seed, `bn-${calibrations++}`),
+        );
+    };
+    calibrate();
+    const start = measureActivations(ctx, probe);
     const initialLoss = evaluate(model, ctx.data, initialIds).loss;
 
     // Held-out loss at ~10 points of the run (cheap: inference on ≤ 256 records) for loss/overfitting.
@@ -53,17 +71,21 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
       batchSize: ctx.batchSize,
       seed: ctx.seed,
       pool: ctx.pool,
+      classWeights: ctx.classWeights ?? undefined,
       instrument: true,
       onStep: (s) => {
         if (valIds.length && (s + 1) % valEvery === 0) {
+          calibrate();
           valLoss.steps.push(s);
           valLoss.values.push(evaluate(model, ctx.data, valIds).loss);
         }
         ctx.progress(s + 1, ctx.budget.trainSteps);
       },
     });
+    calibrate();
     const end = measureActivations(ctx, probe);
     probe?.dispose();
+    const finalLoss = evaluate(model, ctx.data, initialIds).loss;
     const records = result.records;
 
     const weights: WeightTelemetry[] = [];
@@ -98,6 +120,7 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
       ...(classification ? { accuracy: series(records, (r) => r.accuracy ?? Number.NaN) } : {}),
       ...(valLoss.steps.length ? { valLoss } : {}),
       initialLoss,
+      finalLoss,
       nonFiniteStep: firstBad ? firstBad.step : null,
       gradNorm: series(records, (r) => r.globalGradNorm ?? Number.NaN),
       weights,
@@ -105,7 +128,7 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
       ...(start.length ? { activations: { start, end } } : {}),
     };
     const heldOut = ctx.heldOut.length ? evaluate(model, ctx.data, ctx.heldOut) : null;
-    return { training, heldOut };
+    return { training, heldOut, evalIds: initialIds };
   } finally {
     disposeModel(model, optimizer);
   }

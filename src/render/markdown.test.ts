@@ -117,6 +117,15 @@ describe('renderMarkdown', () => {
     for (const row of tableRows(md)) expect(cells(row).length).toBe(4);
   });
 
+  it('escapes a status it does not know, wherever it shows one (it went raw into "Also flagged")', () => {
+    const r = structuredClone(faulty);
+    const flagged = r.checks.find((c) => c.id === r.diagnosis.ranked[1]);
+    if (flagged) (flagged as { status: string }).status = '<img src=x onerror=alert(1)>';
+    const md = renderMarkdown(r);
+    expect(md).not.toMatch(/<img/i);
+    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+  });
+
   it('mdEscape collapses newlines and escapes specials', () => {
     expect(mdEscape('a\n\nb')).toBe('a b');
     expect(mdEscape('<b>|x|</b> & _y_')).toBe('&lt;b&gt;\\|x\\|&lt;/b&gt; &amp; \\_y\\_');

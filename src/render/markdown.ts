@@ -111,7 +111,7 @@ function verdictBlock(report: Report): string[] {
     .filter((c): c is CheckResult => c !== undefined);
   if (others.length) {
     lines.push(
-      `Also flagged, most likely first: ${others.map((c) => `${mdId(c.id)} (${STATUS_LABEL[c.status] ?? c.status})`).join(', ')}.`,
+      `Also flagged, most likely first: ${others.map((c) => `${mdId(c.id)} (${mdEscape(STATUS_LABEL[c.status] ?? c.status)})`).join(', ')}.`,
       '',
     );
   }

@@ -9,8 +9,9 @@
 // - the data's CRC does not match: the header is intact, so skip that record and go on
 //   (`corrupt-data`);
 // - the header's CRC does not match: the length cannot be trusted and framing is lost — scan
-//   forward, byte by byte, for the next offset where a header and its data both verify, and resume
-//   there (`corrupt-header`, with the bytes skipped), or report the rest of the file unusable.
+//   forward, byte by byte (runs of zero bytes skipped at once), for the next offset where a header
+//   and its data both verify, and resume there (`corrupt-header`, with the bytes skipped), or
+//   report the rest of the file unusable.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { maskedCrc32c } from './crc32c.ts';
 
@@ -92,6 +93,23 @@ const HEADER = 12;
 const FOOTER = 4;
 const DEFAULT_CHUNK = 1 << 20;
 
+/**
+ * Index of the first non-zero byte of buf[from, to), or `to`; four bytes at a time where aligned
+ * (`words` views buf's own buffer from offset 0).
+ */
+function firstNonZero(buf: Uint8Array, words: Uint32Array, from: number, to: number): number {
+  let i = from;
+  while (i < to && (i & 3) !== 0 && buf[i] === 0) i++;
+  if (i < to && buf[i] === 0) {
+    let w = i >>> 2;
+    const end = to >>> 2;
+    while (w < end && words[w] === 0) w++;
+    i = w << 2;
+  }
+  while (i < to && buf[i] === 0) i++;
+  return i;
+}
+
 export function readRecords(
   source: ByteSource,
   onRecord: RecordHandler,
@@ -101,6 +119,7 @@ export function readRecords(
   const size = source.size;
   // Own ArrayBuffer, offset 0: lets the CRC read aligned words.
   let buf = new Uint8Array(Math.max(64, options.chunkSize ?? DEFAULT_CHUNK));
+  let words = new Uint32Array(buf.buffer, 0, buf.length >>> 2);
   let base = 0; // file offset of buf[0]
   let lo = 0; // first unconsumed byte in buf
   let hi = 0; // end of valid bytes in buf
@@ -137,6 +156,7 @@ export function readRecords(
       const next = new Uint8Array(grown);
       next.set(buf.subarray(0, hi));
       buf = next;
+      words = new Uint32Array(buf.buffer, 0, buf.length >>> 2);
     }
     while (hi < need && !eof) {
       const n = source.read(buf, hi, buf.length - hi, base + hi);
@@ -193,6 +213,11 @@ export function readRecords(
         return;
       }
       lo += 1;
+      // Runs of zero bytes (a sparse or preallocated file): twelve zero bytes are never a header
+      // (the masked CRC of a zero length is not zero), so jump to 11 bytes before the next
+      // non-zero byte instead of computing a CRC at every offset (45 s per GB before).
+      const z = firstNonZero(buf, words, lo, hi);
+      if (z - lo >= HEADER) lo = z - (HEADER - 1);
     }
   };
 

@@ -35,6 +35,7 @@ export const NOT_IN_LOGS: Record<Exclude<EvidenceKey, 'model' | 'training'>, str
   task: `a training log does not record the task (classes, loss function, output activation); ${RUN_CHECK} to judge it`,
   dataset:
     'diagnose reads training logs, not the training data; run `nn-doctor check --data PATH` to check the inputs',
+  checkpoint: `a training log does not hold the trained weights; ${RUN_CHECK} on the saved model`,
   overfit: `this is an experiment nn-doctor runs on the model itself (overfitting 50 records); ${RUN_CHECK}`,
   control: `this is an experiment nn-doctor runs on the model itself (training on a control corpus); ${RUN_CHECK}`,
   lrSweep: `this is an experiment nn-doctor runs on the model itself (an LR range test); ${RUN_CHECK}`,

@@ -97,6 +97,24 @@ export async function cloneModel(
   return { model: clone, removed };
 }
 
+/**
+ * The same architecture with freshly initialized weights (each layer's configured initializers),
+ * for judging a trained checkpoint's setup from initialization. Frozen layers (trainable: false)
+ * keep the model's weights: they are a pretrained part the user means to keep, not to re-learn.
+ * Initializers the model seeds itself keep their seeds (and so give the model's own first weights).
+ */
+export async function reinitializedClone(model: tf.LayersModel, seed: number): Promise<tf.LayersModel> {
+  const topology = model.toJSON(null, false) as unknown as Json;
+  // Seeded like cloneModel: the fresh weights are the same on every run with the same seed.
+  let next = seed % 2147483647;
+  seedInitializers(topology, () => next++);
+  const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
+  model.layers.forEach((layer, i) => {
+    if (!layer.trainable && layer.weights.length) clone.layers[i].setWeights(layer.getWeights());
+  });
+  return clone;
+}
+
 interface OptimizerWithLr extends tf.Optimizer {
   learningRate?: number;
   setLearningRate?: (lr: number) => void;

@@ -73,6 +73,36 @@ export function initializerStd(
   }
 }
 
+/** Value every entry of a weight holds right after a constant initializer, else null. */
+function constantInit(init: InitializerConfig | undefined): number | null {
+  switch (init?.className) {
+    case 'Zeros':
+      return 0;
+    case 'Ones':
+      return 1;
+    case 'Constant':
+      return typeof init.config?.value === 'number' ? init.config.value : null;
+    default:
+      return null;
+  }
+}
+
+/**
+ * Whether a weight that a constant initializer set has since moved: most entries differ from
+ * the constant. "Most", not "any": an LSTM's zero-initialized bias starts with its forget-gate
+ * quarter at 1 (unitForgetBias), and nothing else starts off the constant.
+ */
+function movedFromConstant(values: Float32Array, constant: number): boolean {
+  let off = 0;
+  for (const v of values) if (v !== constant) off++;
+  return off > values.length / 2;
+}
+
+const BN_STATS: [string, string][] = [
+  ['moving_mean', 'movingMeanInitializer'],
+  ['moving_variance', 'movingVarianceInitializer'],
+];
+
 function identicalUnits(values: Float32Array, shape: number[]): boolean {
   const units = shape[shape.length - 1];
   if (units < 2) return false;
@@ -157,7 +187,8 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
   const biases: BiasStats[] = [];
   const regularization: string[] = [];
   let kernelDepth = 0;
-  let fresh = true;
+  // Why the weights look trained (empty: they look freshly initialized).
+  const trained: string[] = [];
   for (const layer of model.layers) {
     const config = configOf(layer);
     if (layer.getClassName() === 'Dropout' || layer.getClassName() === 'SpatialDropout1D') {
@@ -194,8 +225,18 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
         const init = config[initKey] as InitializerConfig | undefined;
         const configured = initializerStd(init, fanIn, fanOut);
         const std = Math.sqrt(m.variance);
-        if (configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2))
-          fresh = false;
+        // A constant kernel (std ≈ 0) is a broken initialization or save, not training: it stays
+        // model/init-shallow's finding, whatever the rest of the weights say.
+        const constant = std < 1e-8;
+        if (
+          !constant &&
+          configured !== null &&
+          configured > 0 &&
+          (std < configured / 2 || std > configured * 2)
+        )
+          trained.push(
+            `${layer.name} kernel std ${std.toPrecision(3)} is off its initializer's ${configured.toPrecision(3)}`,
+          );
         kernels.push({
           layer: layer.name,
           weight: w.name,
@@ -214,6 +255,14 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
       } else if (/bias/.test(short)) {
         const m = moments(values);
         biases.push({ layer: layer.name, weight: w.name, mean: m.mean, min: m.min, max: m.max });
+        const constant = constantInit(config.biasInitializer as InitializerConfig | undefined);
+        if (constant !== null && movedFromConstant(values, constant))
+          trained.push(`${layer.name} biases moved off their initial ${constant}`);
+      } else {
+        const stat = BN_STATS.find(([suffix]) => short.startsWith(suffix));
+        const constant = stat ? constantInit(config[stat[1]] as InitializerConfig | undefined) : null;
+        if (stat && constant !== null && movedFromConstant(values, constant))
+          trained.push(`${layer.name} ${stat[0].replace('_', ' ')} was updated by training`);
       }
     }
     if (ownsKernel) kernelDepth++;
@@ -231,7 +280,8 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
     hiddenLayers: Math.max(0, kernels.length - 1),
     hasBatchNorm: model.layers.some((l) => l.getClassName() === 'BatchNormalization'),
     family: recognizeFamily(model),
-    freshInit: fresh,
+    freshInit: trained.length === 0,
+    ...(trained.length ? { trainedSignals: trained } : {}),
     kernels,
     biases,
     regularization,

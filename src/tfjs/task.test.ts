@@ -92,4 +92,34 @@ describe('output activations and loss names', () => {
     expect(normalizeLossName('CategoricalCrossentropy')).toBe('categorical_crossentropy');
     expect(normalizeLossName('mae')).toBe('mean_absolute_error');
   });
+
+  it('multi-hot labels under binary cross-entropy stay as they are (no argmax)', () => {
+    const p = prepareLabels(
+      model(3, 'sigmoid'),
+      'binaryCrossentropy',
+      ds([1, 0, 1, 1, 1, 0], [2, 3]),
+      '--labels y',
+    );
+    expect(p.task).toMatchObject({
+      kind: 'classification',
+      classes: 3,
+      labelEncoding: 'multi-hot',
+      outputUnits: 3,
+    });
+    expect(Array.from(p.targets)).toEqual([1, 0, 1, 1, 1, 0]);
+    expect(p.targetShape).toEqual([3]);
+    expect(p.view.classIds).toBeNull();
+    expect(Array.from(p.view.multiHot ?? [])).toEqual([1, 0, 1, 1, 1, 0]);
+  });
+
+  it('soft targets of a single sigmoid unit are kept; the class is the nearer end', () => {
+    const p = prepareLabels(
+      model(1, 'sigmoid'),
+      'binaryCrossentropy',
+      ds([0.9, 0.2, 0.6], [3]),
+      '--labels y',
+    );
+    expect(Array.from(p.targets)).toEqual([0.9, 0.2, 0.6].map(Math.fround));
+    expect(Array.from(p.view.classIds ?? [])).toEqual([1, 0, 1]);
+  });
 });

@@ -51,6 +51,11 @@ function isIntegerVector(y: Float32Array): boolean {
   return true;
 }
 
+/** Labels of a binary cross-entropy model with several sigmoid units: one 0/1 (or soft) target per unit. */
+function isMultiHot(loss: string, units: number, width: number, integerLabels: boolean): boolean {
+  return loss === 'binary_crossentropy' && units > 1 && width === units && !integerLabels;
+}
+
 export function prepareLabels(
   model: tf.LayersModel,
   lossName: string,
@@ -72,17 +77,44 @@ export function prepareLabels(
 
   if (kind === 'regression') {
     return {
-      task: { kind, classes: null, loss, outputActivations: acts, labelEncoding: 'continuous' },
+      task: {
+        kind,
+        classes: null,
+        loss,
+        outputActivations: acts,
+        outputUnits: units,
+        labelEncoding: 'continuous',
+      },
       targets: data.y,
       targetShape: [width],
-      view: { classIds: null, classes: null, targets: data.y },
+      view: { classIds: null, classes: null, targets: data.y, multiHot: null },
+    };
+  }
+
+  // Multi-label: several sigmoid units under binary cross-entropy, each its own yes/no. The rows
+  // are the targets as they are (several 1s per row, or soft labels); an argmax would keep one.
+  if (isMultiHot(loss, units, width, integerLabels)) {
+    return {
+      task: {
+        kind,
+        classes: units,
+        loss,
+        outputActivations: acts,
+        outputUnits: units,
+        labelEncoding: 'multi-hot',
+      },
+      targets: data.y,
+      targetShape: [units],
+      view: { classIds: null, classes: units, targets: null, multiHot: data.y },
     };
   }
 
   const classes = units === 1 ? 2 : units;
   const classIds = new Int32Array(records);
   if (integerLabels) {
-    for (let r = 0; r < records; r++) classIds[r] = data.y[r * width];
+    // A single sigmoid unit may be trained on soft targets in [0, 1]: its class is the nearer end.
+    for (let r = 0; r < records; r++)
+      classIds[r] = units === 1 ? (data.y[r] > 0.5 ? 1 : 0) : data.y[r * width];
   } else {
     if (width !== units) {
       throw new UsageError(
@@ -98,7 +130,11 @@ export function prepareLabels(
 
   let targets: Float32Array;
   let targetShape: number[];
-  if (loss === 'sparse_categorical_crossentropy' || units === 1) {
+  if (units === 1) {
+    // The labels themselves (0/1 or soft, NaN kept): what the loss compares the one unit with.
+    targets = Float32Array.from({ length: records }, (_, r) => data.y[r * width]);
+    targetShape = [1];
+  } else if (loss === 'sparse_categorical_crossentropy') {
     targets = Float32Array.from(classIds);
     targetShape = [1];
   } else {
@@ -115,10 +151,11 @@ export function prepareLabels(
       classes,
       loss,
       outputActivations: acts,
+      outputUnits: units,
       labelEncoding: integerLabels ? 'integer' : 'one-hot',
     },
     targets,
     targetShape,
-    view: { classIds, classes, targets: null },
+    view: { classIds, classes, targets: null, multiHot: null },
   };
 }

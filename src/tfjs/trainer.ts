@@ -6,14 +6,25 @@ import * as tf from '@tensorflow/tfjs';
 import { createRng, permutation, subSeed, withSeededMathRandom } from '../core/random.ts';
 import { setLearningRate } from './clone.ts';
 
+/**
+ * Lets the event loop run (timers, I/O, signal handlers) once per step. TF.js on the cpu and wasm
+ * backends resolves `data()` at once, so without this a whole checkup runs as one chain of
+ * microtasks and Ctrl-C is only handled when it ends. Costs a few microseconds per step.
+ */
+function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => (typeof setImmediate === 'function' ? setImmediate : setTimeout)(resolve));
+}
+
 export interface TrainingData {
   x: Float32Array;
   featureShape: number[];
   /** Record-major targets in the layout the loss expects. */
   targets: Float32Array;
   targetShape: number[];
-  /** Class id per record (classification), else null. */
+  /** Class id per record (single-label classification), else null. */
   classIds: Int32Array | null;
+  /** Targets are independent 0/1 labels (sigmoid units under binary cross-entropy): accuracy per label. */
+  multiLabel?: boolean;
 }
 
 export interface TrainOptions {
@@ -128,7 +139,13 @@ function predictedClass(out: tf.Tensor): tf.Tensor {
     : tf.argMax(out.reshape([out.shape[0], -1]), -1);
 }
 
-function accuracyTensor(out: tf.Tensor, classIds: tf.Tensor | null): tf.Tensor | null {
+function accuracyTensor(
+  out: tf.Tensor,
+  classIds: tf.Tensor | null,
+  multiHot: tf.Tensor | null,
+): tf.Tensor | null {
+  // Multi-label: the share of (record, label) pairs on the right side of 0.5.
+  if (multiHot) return tf.mean(tf.cast(tf.equal(tf.greater(out, 0.5), tf.greater(multiHot, 0.5)), 'float32'));
   if (!classIds) return null;
   return tf.mean(tf.cast(tf.equal(predictedClass(out), classIds), 'float32'));
 }
@@ -156,6 +173,7 @@ export async function train(
   const V = vars.length;
 
   for (let step = 0; step < options.steps; step++) {
+    await yieldToEventLoop();
     if (options.lrAt) setLearningRate(optimizer, options.lrAt(step));
     const ids = nextBatch();
     const { x, y } = batchTensors(data, ids, options.targets);
@@ -166,7 +184,9 @@ export async function train(
         )
       : null;
     const sampleWeights =
-      options.classWeights && classIds ? tf.gather(tf.tensor1d(options.classWeights), classIds) : null;
+      options.classWeights && classIds
+        ? tf.tidy(() => tf.gather(tf.tensor1d(options.classWeights as Float32Array), classIds))
+        : null;
 
     let dataLoss: tf.Tensor | undefined;
     let regLoss: tf.Tensor | undefined;
@@ -177,16 +197,16 @@ export async function train(
       tf.variableGrads(() => {
         const out = model.apply(x, { training: true }) as tf.Tensor;
         const perSample = lossFn(y, out);
-        const data = sampleWeights
+        const meanLoss = sampleWeights
           ? tf.div(tf.sum(tf.mul(perSample.reshape([-1]), sampleWeights)), tf.sum(sampleWeights))
           : tf.mean(perSample);
         const regs = model.calculateLosses();
         const reg = regs.length ? tf.addN(regs) : tf.scalar(0);
-        dataLoss = tf.keep(data as tf.Scalar);
+        dataLoss = tf.keep(meanLoss as tf.Scalar);
         regLoss = tf.keep(reg as tf.Scalar);
-        accuracy = accuracyTensor(out, classIds);
+        accuracy = accuracyTensor(out, classIds, data.multiLabel ? y : null);
         if (accuracy) tf.keep(accuracy);
-        return tf.add(data, reg) as tf.Scalar;
+        return tf.add(meanLoss, reg) as tf.Scalar;
       }, vars),
     );
 
@@ -230,7 +250,7 @@ export async function train(
       loss: values[0],
       dataLoss: values[1],
       regLoss: values[2],
-      accuracy: Number.isNaN(values[3]) && !data.classIds ? null : values[3],
+      accuracy: Number.isNaN(values[3]) && !data.classIds && !data.multiLabel ? null : values[3],
     };
     if (options.instrument) {
       record.gradNorms = values.slice(4, 4 + V);
@@ -269,12 +289,13 @@ export function evaluate(
   for (let start = 0; start < ids.length; start += EVAL_CHUNK) {
     const chunk = ids.subarray(start, start + EVAL_CHUNK);
     const { x, y } = batchTensors(data, chunk);
-    const [loss, pred] = tf.tidy(() => {
+    const [loss, pred, hits] = tf.tidy(() => {
       const out = model.apply(x, { training: false }) as tf.Tensor;
       // mean over every loss element × records: chunks of different sizes weigh right.
       return [
         tf.mul(tf.mean(lossFn(y, out)), chunk.length),
         data.classIds ? predictedClass(out) : tf.scalar(0),
+        data.multiLabel ? tf.mul(accuracyTensor(out, null, y) as tf.Tensor, chunk.length) : tf.scalar(0),
       ];
     });
     lossSum += loss.dataSync()[0];
@@ -284,12 +305,12 @@ export function evaluate(
         predictions[start + i] = p[i];
         if (p[i] === data.classIds[chunk[i]]) correct++;
       }
-    }
-    tf.dispose([x, y, loss, pred]);
+    } else if (data.multiLabel) correct += hits.dataSync()[0];
+    tf.dispose([x, y, loss, pred, hits]);
   }
   return {
     loss: lossSum / Math.max(1, ids.length),
-    accuracy: predictions ? correct / Math.max(1, ids.length) : null,
+    accuracy: predictions || data.multiLabel ? correct / Math.max(1, ids.length) : null,
     predictions,
   };
 }

@@ -8,14 +8,19 @@ import { createRng, permutation } from '../../src/core/random.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { type ExampleOptions, exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
+import { expectValidReport } from '../valid-report.ts';
 
 export interface PlantedCase {
   name: string;
   /** Built lazily: TF.js objects must be created after the backend is selected. */
-  model: () => ExampleOptions;
+  model: () => ExampleOptions | tf.LayersModel;
   data: () => Dataset;
-  /** Check that must fail and be the primary diagnosis (either, when several are acceptable). */
+  /** The primary diagnosis (either, when several are acceptable); it must fail unless `fails` says what fails. */
   primary: string[];
+  /** Checks that must fail, when the primary cause only warns and explains their failure. */
+  fails?: string[];
+  /** A causal link the diagnosis must report: [cause, effect]. */
+  chain?: [string, string];
 }
 
 let cached: Dataset | null = null;
@@ -108,20 +113,98 @@ export const PLANTED: PlantedCase[] = [
   { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
 ];
 
+/** A 784-64-1 MLP under binary cross-entropy, with the given output activation. */
+function binaryMlp(output: 'softmax' | 'sigmoid'): tf.LayersModel {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      tf.layers.dense({
+        units: 64,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+      }),
+      tf.layers.dense({
+        units: 1,
+        activation: output,
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+      }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
+  return model;
+}
+
+/** A 784-64-1 regression MLP under mean squared error. */
+function regressionMlp(): tf.LayersModel {
+  const model = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [28, 28, 1] }),
+      tf.layers.dense({
+        units: 64,
+        activation: 'relu',
+        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
+      }),
+      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
+    ],
+  });
+  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
+  return model;
+}
+
+/** The issue's faults of ranking: a root cause that warns, a one-unit softmax, raw regression targets. */
+export const PLANTED_CAUSES: PlantedCase[] = [
+  // SGD at 0.5 trains this MLP well; at 1 the loss still falls but more than half the units of
+  // the first layer die during the run. The learning rate is the cause, dead ReLUs its symptom.
+  {
+    name: 'SGD at a learning rate that kills the ReLUs (SGD 1)',
+    model: () => ({ optimizer: tf.train.sgd(1) }),
+    data: mnist,
+    primary: ['loss/learning-rate'],
+    fails: ['activations/dead-relu'],
+    chain: ['loss/learning-rate', 'activations/dead-relu'],
+  },
+  {
+    name: 'a one-unit softmax under binary cross-entropy (always exactly 1)',
+    model: () => binaryMlp('softmax'),
+    data: () => ({ ...mnist(), y: mnist().y.map((d) => (d >= 5 ? 1 : 0)), source: 'mnist ≥ 5' }),
+    primary: ['loss/output-mismatch'],
+  },
+  {
+    name: 'a regression target left in raw units (mean ≈ 22,500)',
+    model: regressionMlp,
+    data: () => ({
+      ...mnist(),
+      y: mnist().y.map((d) => 20_000 + 500 * d),
+      source: 'mnist price-like target',
+    }),
+    primary: ['inputs/target-scale'],
+  },
+];
+
 /** One test per case: the matching check fails and is the primary diagnosis. */
 export function describePlanted(title: string, cases: PlantedCase[]): void {
   describe(title, () => {
     beforeAll(() => selectBackend());
     for (const c of cases) {
       it(`${c.name} → ${c.primary.join(' or ')}`, async () => {
-        const report = await checkup({ model: exampleModel(c.model()), data: c.data() });
-        const failing = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
+        const built = c.model();
+        const model = built instanceof tf.LayersModel ? built : exampleModel(built);
+        const report = await checkup({ model, data: c.data() });
+        const failing: string[] = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
+        const mustFail = c.fails ?? c.primary;
         expect(
-          failing.some((id) => c.primary.includes(id)),
+          c.fails ? c.fails.every((id) => failing.includes(id)) : failing.some((id) => mustFail.includes(id)),
           `failing: ${failing.join(', ')}`,
         ).toBe(true);
-        expect(c.primary, report.diagnosis.summary).toContain(report.diagnosis.primary);
+        expect(c.primary, report.diagnosis.summary).toContain(String(report.diagnosis.primary));
         expect(report.verdict).toBe('fail');
+        expectValidReport(report);
+        if (c.chain) {
+          const [cause, effect] = c.chain;
+          const link = report.diagnosis.chain?.find((l) => l.cause === cause && l.effect === effect);
+          expect(link, JSON.stringify(report.diagnosis.chain)).toBeDefined();
+          expect(report.diagnosis.summary).toContain(effect);
+        }
       });
     }
   });

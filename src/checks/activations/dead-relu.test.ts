@@ -56,6 +56,36 @@ testCheck(check, {
   ],
   invalid: [
     {
+      name: 'a trained checkpoint with 70% dead units (fine after re-initialization)',
+      evidence: {
+        ...reluNet([0, 0.02], [0.05, 0.1]),
+        checkpoint: {
+          signals: ['dense_1 biases moved off their initial 0'],
+          records: 256,
+          loss: 0.2,
+          accuracy: 0.95,
+          chanceLoss: Math.log(10),
+          activations: [
+            activationStats({
+              layer: 'dense_1',
+              activation: 'relu',
+              depth: 0,
+              records: 256,
+              fractionDead: 0.7,
+            }),
+          ],
+        },
+      },
+      status: 'fail',
+      measured: { worstSnapshot: 'checkpoint', worstLayer: 'dense_1', worstFraction: 0.7 },
+    },
+    {
+      name: 'units alive at the start, dead at the end',
+      evidence: reluNet([0, 0], [0.6, 0.1]),
+      status: 'fail',
+      measured: { worstSnapshot: 'end', startFraction: 0, endFraction: 0.6 },
+    },
+    {
       name: 'a third of a layer dead by the end',
       evidence: reluNet([0.05, 0.05], [0.05, 0.35]),
       status: 'warn',

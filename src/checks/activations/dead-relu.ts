@@ -1,7 +1,7 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import { normalizeActivation } from '../../core/names.ts';
-import { worstByLayer } from './worst-layer.ts';
+import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
 // Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
 const RELU = new Set(['relu', 'relu6']);
@@ -12,6 +12,7 @@ export default defineCheck({
   title: 'ReLU units are alive',
   why: 'A ReLU unit that is never positive outputs 0 and gets 0 gradient for every record: it is dead, and no update can revive it.',
   needs: ['training'],
+  uses: ['checkpoint'],
   plot: 'activations',
   thresholds: {
     warnFraction: {
@@ -31,9 +32,13 @@ export default defineCheck({
       source: 'checklist (batch of ≥ 256 records)',
     },
   },
-  evaluate({ training }, t) {
-    const snapshots = training.activations;
-    if (!snapshots) return { status: 'skip', measured: {}, reason: 'not-logged' };
+  evaluate({ training, checkpoint }, t) {
+    if (!training.activations) return { status: 'skip', measured: {}, reason: 'not-logged' };
+    const snapshots: Snapshots = {
+      ...training.activations,
+      ...(checkpoint?.activations.length ? { checkpoint: checkpoint.activations } : {}),
+    };
+    const dead = (stats: { fractionDead: number }) => stats.fractionDead;
     const found = worstByLayer(
       snapshots,
       (stats) => RELU.has(normalizeActivation(stats.activation)),
@@ -50,6 +55,9 @@ export default defineCheck({
       worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
+      // The worst layer at the start and the end of the run: units that die during training.
+      startFraction: fractionAt(snapshots, 'start', top.layer, dead),
+      endFraction: fractionAt(snapshots, 'end', top.layer, dead),
       records,
       layers: layers.map((l) => l.layer).join(','),
       fractions: layers.map((l) => l.fraction),
@@ -71,9 +79,17 @@ export default defineCheck({
     if (reason === 'no-relu-layers')
       return { summary: 'The model has no ReLU layers to judge.', remedy: null };
     const records = Number(measured.records);
+    const where =
+      measured.worstSnapshot === 'checkpoint'
+        ? 'in your trained checkpoint'
+        : `at the ${measured.worstSnapshot} of the run`;
+    const course =
+      measured.worstSnapshot === 'end' && measured.startFraction !== null
+        ? ` (${pct(Number(measured.startFraction))} at the start)`
+        : '';
     const summary = measured.estimated
-      ? `An estimated ${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead at the ${measured.worstSnapshot} of the run, inferred from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} output values (a histogram counts values, not units) (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`
-      : `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead (never positive on ${records} records) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+      ? `An estimated ${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead ${where}, inferred from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} output values (a histogram counts values, not units) (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`
+      : `${pct(Number(measured.worstFraction))} of the units of ${measured.worstLayer} are dead (never positive on ${records} records) ${where}${course} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
     const details = measured.estimated
       ? 'Estimated from the share of logged values at or below zero: a live ReLU unit is zero on part of the records too, so the share is converted to a unit fraction (tensorboard/histogram-stats.ts); log per-unit activation statistics to measure it exactly.'
       : records < t.minRecords
@@ -85,7 +101,9 @@ export default defineCheck({
       remedy:
         measured.worstSnapshot === 'start'
           ? `Units of ${measured.worstLayer} are dead from the start: initialize with heNormal and zero (or small positive) biases, normalize the inputs, or use leakyReLU/ELU.`
-          : `Units of ${measured.worstLayer} died during training: lower the learning rate, add batchNormalization before the ReLU, or switch to leakyReLU/ELU.`,
+          : measured.worstSnapshot === 'checkpoint'
+            ? `Units of ${measured.worstLayer} died while your checkpoint was trained: retrain with a lower learning rate, batchNormalization before the ReLU, or leakyReLU/ELU (dead units get no gradient, so training on does not revive them).`
+            : `Units of ${measured.worstLayer} died during training: lower the learning rate, add batchNormalization before the ReLU, or switch to leakyReLU/ELU.`,
       details,
     };
   },

@@ -2,7 +2,7 @@ import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { ModelEvidence } from '../../core/evidence.ts';
 import { normalizeActivation } from '../../core/names.ts';
-import { worstByLayer } from './worst-layer.ts';
+import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
 const SATURATING = new Set(['tanh', 'sigmoid', 'hardsigmoid', 'softsign']);
 
@@ -18,7 +18,7 @@ export default defineCheck({
   title: 'tanh/sigmoid units are not saturated',
   why: 'A saturated tanh/sigmoid unit sits on the flat part of its curve: its derivative is ~0, so it passes almost no gradient and stops learning.',
   needs: ['training'],
-  uses: ['model'],
+  uses: ['model', 'checkpoint'],
   plot: 'activations',
   thresholds: {
     warnFraction: {
@@ -32,9 +32,13 @@ export default defineCheck({
       source: 'SageMaker Debugger SaturatedActivation (50%); TheDeepChecker',
     },
   },
-  evaluate({ training, model }, t) {
-    const snapshots = training.activations;
-    if (!snapshots) return { status: 'skip', measured: {}, reason: 'not-logged' };
+  evaluate({ training, model, checkpoint }, t) {
+    if (!training.activations) return { status: 'skip', measured: {}, reason: 'not-logged' };
+    const snapshots: Snapshots = {
+      ...training.activations,
+      ...(checkpoint?.activations.length ? { checkpoint: checkpoint.activations } : {}),
+    };
+    const saturated = (stats: { fractionSaturated: number }) => stats.fractionSaturated;
     // A saturated output unit at the end of training is just a confident prediction: judge the
     // output layer on the start snapshot only.
     const output = outputLayer(model);
@@ -42,7 +46,7 @@ export default defineCheck({
       snapshots,
       (stats, snapshot) =>
         SATURATING.has(normalizeActivation(stats.activation)) &&
-        !(snapshot === 'end' && stats.layer === output),
+        !(snapshot !== 'start' && stats.layer === output),
       (stats) => stats.fractionSaturated,
     );
     if (!found) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
@@ -53,6 +57,8 @@ export default defineCheck({
       worstLayer: top.layer,
       worstFraction: top.fraction,
       worstSnapshot: top.snapshot,
+      startFraction: fractionAt(snapshots, 'start', top.layer, saturated),
+      endFraction: fractionAt(snapshots, 'end', top.layer, saturated),
       activation: top.stats.activation,
       layers: layers.map((l) => l.layer).join(','),
       fractions: layers.map((l) => l.fraction),
@@ -71,18 +77,27 @@ export default defineCheck({
     }
     if (reason === 'no-saturating-layers')
       return { summary: 'The model has no tanh/sigmoid hidden layers to judge.', remedy: null };
+    const where =
+      measured.worstSnapshot === 'checkpoint'
+        ? 'in your trained checkpoint'
+        : `at the ${measured.worstSnapshot} of the run`;
     const estimate = measured.estimated
       ? `An estimated ${pct(Number(measured.worstFraction))} (from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} values)`
       : pct(Number(measured.worstFraction));
-    const summary = `${estimate} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) at the ${measured.worstSnapshot} of the run (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
+    const summary = `${estimate} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) ${where} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
-      remedy: `Keep the pre-activations of ${measured.worstLayer} small: normalize the inputs (zero mean, unit variance), initialize with glorotUniform/glorotNormal, add batchNormalization before the ${measured.activation}, or lower the learning rate; for hidden layers, ReLU avoids saturation altogether.`,
+      remedy:
+        measured.worstSnapshot === 'checkpoint'
+          ? `Keep the pre-activations of ${measured.worstLayer} small when you retrain: normalize the inputs (zero mean, unit variance), add batchNormalization before the ${measured.activation}, or lower the learning rate; for hidden layers, ReLU avoids saturation altogether.`
+          : `Keep the pre-activations of ${measured.worstLayer} small: normalize the inputs (zero mean, unit variance), initialize with glorotUniform/glorotNormal, add batchNormalization before the ${measured.activation}, or lower the learning rate; for hidden layers, ReLU avoids saturation altogether.`,
       details:
         measured.worstSnapshot === 'start'
           ? 'Units are saturated before training: the initialization or input scale is the cause.'
-          : 'Units became saturated during training: the learning rate or weight growth is the likely cause.',
+          : measured.worstSnapshot === 'checkpoint'
+            ? 'Units are saturated in your trained checkpoint: they saturated while it was trained (the learning rate or weight growth), so retrain with the changes above rather than training on.'
+            : 'Units became saturated during training: the learning rate or weight growth is the likely cause.',
     };
   },
 });

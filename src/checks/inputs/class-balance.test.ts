@@ -1,4 +1,5 @@
 import type { DatasetEvidence, Evidence } from '../../core/evidence.ts';
+import { task } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './class-balance.ts';
 
@@ -22,6 +23,21 @@ function data(classCounts: number[] | null): Evidence {
   return { source: 'tfjs', dataset };
 }
 
+/** The same counts, trained with the given class weights. */
+function weighted(classCounts: number[], classWeights: number[]): Evidence {
+  return { ...data(classCounts), task: task({ classes: classCounts.length, classWeights }) };
+}
+
+/** Multi-label: positive records per label out of `records`. */
+function multiLabel(positives: number[], records: number): Evidence {
+  const base = data(positives);
+  return {
+    ...base,
+    dataset: { ...(base.dataset as DatasetEvidence), records },
+    task: task({ classes: positives.length, loss: 'binary_crossentropy', labelEncoding: 'multi-hot' }),
+  };
+}
+
 testCheck(check, {
   valid: [
     {
@@ -37,9 +53,39 @@ testCheck(check, {
       measured: { ratio: 3 },
     },
     { name: 'regression has no classes', evidence: data(null), status: 'skip' },
+    {
+      name: '39:1 imbalance trained with balancing class weights (1, 39)',
+      evidence: weighted([3900, 100], [1, 39]),
+      status: 'pass',
+      measured: { ratio: 39, weightedRatio: 1 },
+    },
+    {
+      name: 'multi-label: labels on in 10–60% of records',
+      evidence: multiLabel([600, 100, 300, 450], 1000),
+      status: 'pass',
+      measured: { ratio: 9, worstLabel: 1, multiLabel: true },
+    },
   ],
   invalid: [
     { name: 'moderate imbalance', evidence: data([500, 100]), status: 'warn', measured: { ratio: 5 } },
+    {
+      name: '39:1 imbalance, class weights that only partly balance it (1, 5)',
+      evidence: weighted([3900, 100], [1, 5]),
+      status: 'warn',
+      measured: { weightedRatio: 7.8 },
+    },
+    {
+      name: 'multi-label: a label positive in 2% of records',
+      evidence: multiLabel([500, 20, 300], 1000),
+      status: 'warn',
+      measured: { ratio: 49, worstLabel: 1 },
+    },
+    {
+      name: 'multi-label: a label never positive',
+      evidence: multiLabel([500, 0, 300], 1000),
+      status: 'fail',
+      measured: { constantLabels: 1 },
+    },
     {
       name: '95% in one class',
       evidence: data([950, 5, 5, 5, 5, 5, 5, 5, 5, 10]),

@@ -6,6 +6,7 @@ export default defineCheck({
   title: 'Every class has enough records',
   why: 'A model trained on a heavily imbalanced set can minimize the loss by predicting the majority class for everything.',
   needs: ['dataset'],
+  uses: ['task'],
   plot: 'class-counts',
   thresholds: {
     warnRatio: {
@@ -19,23 +20,72 @@ export default defineCheck({
       source: 'SageMaker Debugger ClassImbalance (10)',
     },
   },
-  evaluate({ dataset }, t) {
+  evaluate({ dataset, task }, t) {
     const counts = dataset.classCounts;
     if (!counts) return { status: 'skip', measured: {}, reason: 'regression' };
+    if (task?.labelEncoding === 'multi-hot') {
+      // Multi-label: each label is its own yes/no; judge each label's positives against its negatives.
+      const ratios = counts.map((pos) => {
+        const small = Math.min(pos, dataset.records - pos);
+        return small === 0 ? Number.POSITIVE_INFINITY : Math.max(pos, dataset.records - pos) / small;
+      });
+      const worst = ratios.indexOf(Math.max(...ratios));
+      const constant = counts.filter((pos) => pos === 0 || pos === dataset.records).length;
+      const measured = {
+        ratio: ratios[worst],
+        worstLabel: worst,
+        positives: counts[worst],
+        records: dataset.records,
+        constantLabels: constant,
+        multiLabel: true,
+      };
+      if (constant > 0) return { status: 'fail', measured, reason: 'constant-label' };
+      if (ratios[worst] > t.failRatio) return { status: 'warn', measured, reason: 'rare-label' };
+      return { status: 'pass', measured };
+    }
     const largest = Math.max(...counts);
     const smallest = Math.min(...counts);
     const missing = counts.filter((n) => n === 0).length;
     const ratio = smallest === 0 ? Number.POSITIVE_INFINITY : largest / smallest;
     const majorityShare = largest / Math.max(1, dataset.records);
-    const measured = { ratio, largest, smallest, missingClasses: missing, majorityShare };
+    // With class weights the loss sees weight × count per class: that is the balance training feels.
+    const weights = task?.classWeights;
+    const mass = weights ? counts.map((n, c) => n * (weights[c] ?? 1)) : null;
+    const weightedRatio =
+      mass && Math.min(...mass) > 0
+        ? Math.max(...mass) / Math.min(...mass)
+        : mass
+          ? Number.POSITIVE_INFINITY
+          : null;
+    const measured = { ratio, largest, smallest, missingClasses: missing, majorityShare, weightedRatio };
     if (missing > 0) return { status: 'fail', measured, reason: 'missing-class' };
-    if (ratio > t.failRatio) return { status: 'fail', measured };
-    if (ratio > t.warnRatio) return { status: 'warn', measured };
-    return { status: 'pass', measured };
+    const effective = weightedRatio ?? ratio;
+    if (effective > t.failRatio) return { status: 'fail', measured };
+    if (effective > t.warnRatio) return { status: 'warn', measured };
+    return {
+      status: 'pass',
+      measured,
+      reason: weightedRatio !== null && ratio > t.warnRatio ? 'weighted' : undefined,
+    };
   },
   explain({ status, measured, reason }, { dataset }, t) {
     if (status === 'skip')
       return { summary: 'Regression target: there are no classes to balance.', remedy: null };
+    if (measured.multiLabel) {
+      const label = `label ${measured.worstLabel}`;
+      if (reason === 'constant-label')
+        return {
+          summary: `${measured.constantLabels} label(s) are the same for every record (e.g. ${label}: ${measured.positives} of ${measured.records} positive); nothing can be learned about them.`,
+          remedy:
+            'Drop the labels that never (or always) occur from the output layer, or collect records where they differ; check that the label columns were read correctly.',
+        };
+      const summary = `Rarest label: ${label}, positive in ${measured.positives} of ${measured.records} records, a ${Number(measured.ratio).toFixed(1)}:1 split (warn > ${t.failRatio}; multi-label sets often have rare labels).`;
+      if (status === 'pass') return { summary, remedy: null };
+      return {
+        summary,
+        remedy: `Weight the positives of rare labels up in the loss (a per-label positive weight), or collect more records where ${label} is positive; track per-label recall and precision, not accuracy.`,
+      };
+    }
     const counts = dataset.classCounts ?? [];
     const ratio = Number(measured.ratio);
     const share = `${(Number(measured.majorityShare) * 100).toFixed(1)}%`;
@@ -47,7 +97,11 @@ export default defineCheck({
           'Collect records for the missing classes, or drop them from the output layer; check that the labels were read from the right column/file.',
       };
     }
-    const summary = `Largest/smallest class ratio is ${ratio.toFixed(1)} (warn > ${t.warnRatio}, fail > ${t.failRatio}); the majority class holds ${share} of records.`;
+    const weighted =
+      measured.weightedRatio !== null
+        ? `; with your class weights the loss sees a ${Number(measured.weightedRatio).toFixed(1)}:1 ratio, and that is what is judged`
+        : '';
+    const summary = `Largest/smallest class ratio is ${ratio.toFixed(1)} (warn > ${t.warnRatio}, fail > ${t.failRatio}); the majority class holds ${share} of records${weighted}.`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,

@@ -7,11 +7,13 @@ import nonFinite from './non-finite.ts';
 import overfitSmall from './overfit-small.ts';
 import rebalancing from './rebalancing.ts';
 import standardCorpus from './standard-corpus.ts';
+import targetScale from './target-scale.ts';
 export const inputsChecks: AnyCheck[] = [
   nonFinite,
   overfitSmall,
   standardCorpus,
   meanCentering,
+  targetScale,
   classBalance,
   rebalancing,
   labelSignal,

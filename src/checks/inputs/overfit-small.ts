@@ -1,4 +1,15 @@
 import { defineCheck } from '../../core/check.ts';
+import type { OverfitEvidence } from '../../core/evidence.ts';
+
+/** Relative fall of the loss per 100 steps over the run's last stretch, else null. */
+function progressPer100Steps(overfit: OverfitEvidence): number | null {
+  const points = overfit.checkpoints ?? [];
+  if (points.length < 2) return null;
+  const a = points[points.length - 2];
+  const b = points[points.length - 1];
+  if (b.step <= a.step || !(a.loss > 0) || !Number.isFinite(b.loss)) return null;
+  return ((a.loss - b.loss) / a.loss) * (100 / (b.step - a.step));
+}
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -30,23 +41,34 @@ export default defineCheck({
     const { initialLoss, finalLoss, finalAccuracy } = overfit;
     const lossRatio =
       initialLoss > 0 ? finalLoss / initialLoss : finalLoss <= 0 ? 0 : Number.POSITIVE_INFINITY;
+    const achievable = overfit.achievableAccuracy ?? 1;
     const measured = {
       lossRatio,
       initialLoss,
       finalLoss,
       finalAccuracy,
+      achievableAccuracy: achievable,
       steps: overfit.steps,
       records: overfit.records,
+      stopped: overfit.stopped ?? null,
+      referenceFitted: overfit.reference ? overfit.reference.fitted : null,
+      referenceSteps: overfit.reference ? overfit.reference.steps : null,
+      progressPer100Steps: progressPer100Steps(overfit),
     };
     if (!Number.isFinite(finalLoss)) return { status: 'fail', measured, reason: 'non-finite' };
-    // Classifiers are judged on accuracy when it was measured; otherwise on the loss ratio.
-    if (task.kind === 'classification' && finalAccuracy !== null) {
-      const memorized = finalAccuracy >= t.minAccuracy - 1e-9;
-      return memorized ? { status: 'pass', measured } : { status: 'fail', measured, reason: 'accuracy' };
-    }
-    return lossRatio <= t.maxLossRatio
-      ? { status: 'pass', measured }
-      : { status: 'fail', measured, reason: 'loss' };
+    // Classifiers are judged on accuracy when it was measured; otherwise on the loss ratio. The
+    // target is the best accuracy the records allow (identical inputs with different labels).
+    const byAccuracy = task.kind === 'classification' && finalAccuracy !== null;
+    const memorized = byAccuracy
+      ? Number(finalAccuracy) >= Math.min(t.minAccuracy, achievable) - 1e-9
+      : lossRatio <= t.maxLossRatio;
+    if (memorized) return { status: 'pass', measured };
+    // Slow is not broken: still falling when the capped budget ran out, or the same architecture
+    // memorizes the records with Adam 1e-3 while this setup's loss did fall.
+    if (overfit.stopped === 'cap' && lossRatio < 1) return { status: 'warn', measured, reason: 'slow' };
+    if (overfit.reference?.fitted && lossRatio < 1)
+      return { status: 'warn', measured, reason: 'slow-optimizer' };
+    return { status: 'fail', measured, reason: byAccuracy ? 'accuracy' : 'loss' };
   },
   explain({ status, measured, reason }, { overfit, task }, t) {
     const ratio = Number(measured.lossRatio);
@@ -57,11 +79,34 @@ export default defineCheck({
     if (reason === 'non-finite') {
       summary = `${where}, the loss ended non-finite (${overfit.finalLoss}); it must fall to ${num(t.maxLossRatio * 100)}% of the initial ${num(overfit.initialLoss)} or less.`;
     } else if (byAccuracy) {
-      summary = `${where}, train accuracy reached ${num(Number(overfit.finalAccuracy) * 100)}% (fail < ${num(t.minAccuracy * 100)}%); ${lossPart}).`;
+      const target = Math.min(t.minAccuracy, Number(measured.achievableAccuracy));
+      const allowed =
+        target < t.minAccuracy
+          ? ` (identical inputs with different labels allow at most ${num(target * 100)}%)`
+          : '';
+      summary = `${where}, train accuracy reached ${num(Number(overfit.finalAccuracy) * 100)}% (fail < ${num(target * 100)}%${allowed}); ${lossPart}).`;
     } else {
       summary = `${where}, ${lossPart}; fail > ${num(t.maxLossRatio * 100)}%).`;
     }
     if (status === 'pass') return { summary, remedy: null };
+    if (reason === 'slow') {
+      const rate = measured.progressPer100Steps;
+      return {
+        summary: `${summary} The loss was still falling at the ${overfit.maxSteps ?? overfit.steps}-step cap${rate !== null ? ` (by ${num(Number(rate) * 100)}% per 100 steps)` : ''}: slow, not stuck.`,
+        remedy:
+          'The model learns these records, only slowly: a higher learning rate or an adaptive optimizer (Adam) would fit them sooner (see loss/learning-rate). Nothing here says the model or training code is broken.',
+      };
+    }
+    if (reason === 'slow-optimizer') {
+      return {
+        summary: `${summary} The same architecture with Adam at 1e-3 memorized them in ${overfit.reference?.steps} steps: the model and training code can fit them, this optimizer setting is slow.`,
+        remedy:
+          'Nothing here says the model is broken: a higher learning rate or an adaptive optimizer (Adam) fits these records far sooner (see loss/learning-rate); with these settings, budget many more steps.',
+      };
+    }
+    const reference = overfit.reference
+      ? ` The same architecture with Adam at 1e-3 did not fit them either (${num((overfit.reference.finalLoss / overfit.initialLoss) * 100)}% of the initial loss after ${overfit.reference.steps} steps).`
+      : '';
     const removed =
       overfit.removed.length > 0
         ? `Regularization was switched off for this run (${overfit.removed.join(', ')}), so it is not the cause.`
@@ -72,7 +117,7 @@ export default defineCheck({
         : 'that the targets have the output’s shape ([n, outputs], not [n] broadcast against [n, 1]) and a sane scale';
     return {
       summary,
-      remedy: `${removed} A model that cannot memorize ${overfit.records} records has a bug in the model, loss or training code: check ${labels}, that the output activation matches the loss (${task.loss} after ${task.outputActivations.join(' → ') || 'no activation'}), that the inputs line up with their labels, that the layers are trainable and the optimizer really updates them; then raise the learning rate or the step budget. Fix this before tuning anything else.`,
+      remedy: `${removed}${reference} A model that cannot memorize ${overfit.records} records has a bug in the model, loss or training code: check ${labels}, that the output activation matches the loss (${task.loss} after ${task.outputActivations.join(' → ') || 'no activation'}), that the inputs line up with their labels, that the layers are trainable and the optimizer really updates them; then raise the learning rate or the step budget. Fix this before tuning anything else.`,
     };
   },
 });

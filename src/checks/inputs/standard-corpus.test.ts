@@ -69,10 +69,51 @@ testCheck(check, {
       measured: { lossRatio: 2.28 / LN10, finalAccuracy: 0.11, chanceLoss: LN10 },
     },
     {
-      name: 'synthetic control only partly learned',
-      evidence: evidence({ control: synthetic(0.7) }),
+      name: 'synthetic control only partly learned within the cap: slow, not broken',
+      evidence: evidence({
+        control: {
+          ...synthetic(0.7),
+          maxSteps: 320,
+          steps: 320,
+          learnedAtStep: null,
+          stopped: 'cap',
+          checkpoints: [
+            { step: 0, loss: 1.1, accuracy: null },
+            { step: 280, loss: 0.75, accuracy: null },
+            { step: 320, loss: 0.7, accuracy: null },
+          ],
+        },
+      }),
+      status: 'warn',
+      measured: { lossRatio: 0.7, finalLoss: 0.7, progressPer100Steps: 0.125 },
+    },
+    {
+      name: 'SGD 0.01 on MNIST: 74% of chance at the cap, while Adam 1e-3 learns it in 40 steps',
+      evidence: evidence({
+        control: control({
+          finalLoss: 1.71,
+          finalAccuracy: 0.6,
+          reference: {
+            optimizer: 'Adam',
+            learningRate: 1e-3,
+            steps: 40,
+            maxSteps: 320,
+            finalLoss: 0.9,
+            finalAccuracy: 0.8,
+            learnedAtStep: 40,
+            stopped: 'target',
+            checkpoints: [],
+          },
+        }),
+      }),
+      status: 'warn',
+      measured: { referenceLearnedAtStep: 40 },
+    },
+    {
+      name: 'synthetic control not learned: 95% of chance',
+      evidence: evidence({ control: synthetic(0.95) }),
       status: 'fail',
-      measured: { lossRatio: 0.7, finalLoss: 0.7 },
+      measured: { lossRatio: 0.95, finalLoss: 0.95 },
     },
     {
       name: 'control diverged to NaN',
@@ -83,7 +124,7 @@ testCheck(check, {
     {
       name: 'override: stricter learned ratio',
       evidence: evidence({ control: synthetic(0.3) }),
-      thresholds: { maxLossRatio: 0.2 },
+      thresholds: { maxLossRatio: 0.2, minDrop: 0.8 },
       status: 'fail',
       measured: { lossRatio: 0.3 },
     },

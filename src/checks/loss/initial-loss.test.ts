@@ -55,6 +55,16 @@ testCheck(check, {
     },
     { name: 'regression without a target variance', evidence: regressor(1, null), status: 'skip' },
     {
+      name: 'uncentered targets (digits 0–9): a fresh model scores variance + mean²',
+      evidence: evidence({
+        task: regressionTask(),
+        training: training({ initialLoss: 28.5 }),
+        dataset: dataset({ classCounts: null, targetVariance: 8.25, targetMeanSquare: 8.25 + 4.5 ** 2 }),
+      }),
+      status: 'pass',
+      measured: { expectedLoss: 8.25 + 4.5 ** 2 },
+    },
+    {
       name: 'regression without dataset evidence',
       evidence: evidence({ task: regressionTask(), training: training({ initialLoss: 1 }) }),
       status: 'skip',

@@ -10,7 +10,8 @@ export default defineCheck({
   title: 'Initial loss matches chance',
   why: 'A freshly initialized model should predict at chance: cross-entropy ≈ ln(classes), MSE ≈ target variance. A different starting loss points to a badly scaled output layer, wrong labels or a miscounted number of classes.',
   needs: ['training', 'task'],
-  uses: ['dataset'],
+  uses: ['dataset', 'model', 'checkpoint'],
+  atInitialization: true,
   plot: 'loss-curve',
   thresholds: {
     warnTolerance: {
@@ -43,8 +44,13 @@ export default defineCheck({
       if (variance === null || variance === undefined || !(variance > 0)) {
         return { status: 'skip', measured: { loss }, reason: 'no-target-variance' };
       }
-      expectedLoss = variance;
-      expectedAs = 'target variance';
+      // A fresh network outputs ≈ 0, so it scores the mean squared target: the target variance
+      // for centered targets, plus mean² for the rest (their scale is inputs/target-scale's finding).
+      const meanSquare = dataset?.targetMeanSquare;
+      const uncentered =
+        meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
+      expectedLoss = uncentered ? meanSquare : variance;
+      expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
     } else {
       return { status: 'skip', measured: { loss }, reason: 'unsupported-loss' };
     }
@@ -57,7 +63,11 @@ export default defineCheck({
       return { status: 'warn', measured, reason: ratio > 1 ? 'too-high' : 'too-low' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, { task }, t) {
+  explain({ status, measured, reason }, { task, model, checkpoint }, t) {
+    const judgedOn =
+      model?.weightsFrom === 'reinitialized-clone' && checkpoint
+        ? `Your trained checkpoint itself scores ${fmt(checkpoint.loss)} on ${checkpoint.records} of your records.`
+        : undefined;
     switch (reason) {
       case 'no-initial-loss':
         return {
@@ -82,8 +92,8 @@ export default defineCheck({
         };
     }
     const ratio = Number(measured.ratio);
-    const summary = `Initial loss is ${fmt(Number(measured.initialLoss))} vs expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}, ratio ${fmt(ratio)} (warn beyond ±${t.warnTolerance * 100}%, fail beyond ×${t.failFactor} either way).`;
-    if (status === 'pass') return { summary, remedy: null };
+    const summary = `Initial loss (before any update, inference mode) is ${fmt(Number(measured.initialLoss))} vs expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}, ratio ${fmt(ratio)} (warn beyond ±${t.warnTolerance * 100}%, fail beyond ×${t.failFactor} either way).`;
+    if (status === 'pass') return { summary, remedy: null, details: judgedOn };
     if (reason === 'non-finite') {
       return {
         summary: `Initial loss is ${measured.initialLoss} before any update (expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}).`,
@@ -94,6 +104,7 @@ export default defineCheck({
     if (task.kind === 'regression') {
       return {
         summary,
+        details: judgedOn,
         remedy:
           reason === 'too-high'
             ? 'Standardize the regression targets (subtract the mean, divide by the std) or initialize the output bias to the target mean; check the output layer is linear and its weights not oversized.'
@@ -102,6 +113,7 @@ export default defineCheck({
     }
     return {
       summary,
+      details: judgedOn,
       remedy:
         reason === 'too-high'
           ? 'The initial predictions are confidently wrong: shrink the output layer init (glorotUniform, zero bias), normalize the inputs, and check that the label encoding matches the loss (one-hot for categorical_crossentropy, integers for sparse).'

@@ -44,6 +44,16 @@ testCheck(check, {
       },
     },
     {
+      name: 'SGD 0.5 on the MNIST MLP: below the sweep’s best LR 0.855',
+      evidence: run(
+        curve(2.3, 0.3),
+        { learningRate: 0.5 },
+        sweep({ configuredLr: 0.5, suggestedLr: 0.0855, divergedAtLr: 2 }),
+      ),
+      status: 'pass',
+      measured: { sweepBestLr: 0.855 },
+    },
+    {
       name: 'healthy run, the sweep suggestion is reported',
       evidence: run(curve(2.3, 0.4), {}, sweep()),
       status: 'pass',
@@ -107,6 +117,16 @@ testCheck(check, {
     },
   ],
   invalid: [
+    {
+      name: 'loss falls, but the LR (SGD 1) is past the sweep’s best 0.855: too high',
+      evidence: run(
+        curve(2.3, 0.8),
+        { learningRate: 1 },
+        sweep({ configuredLr: 1, suggestedLr: 0.0855, divergedAtLr: 2 }),
+      ),
+      status: 'warn',
+      measured: { trend: 'decreasing', sweepBestLr: 0.855, sweepDivergedAtLr: 2 },
+    },
     {
       name: 'diverges while the sweep finds a working LR',
       evidence: run(curve(2.3, 6), { learningRate: 1 }, sweep({ configuredLr: 1 })),

@@ -47,6 +47,8 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
+  // Also reads `overfit` when gathered (a flat run whose setup fits 50 records is slow, not broken);
+  // not listed here, so that --only loss/learning-rate does not run the overfit experiment.
   uses: ['lrSweep', 'task'],
   plot: 'lr-sweep',
   thresholds: {
@@ -82,7 +84,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task }, t): Detection {
+  evaluate({ training, lrSweep, task, overfit }, t): Detection {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -96,6 +98,9 @@ export default defineCheck({
     }
     const { first, last } = edgeMeans(values, t.windowFraction);
     const relativeDrop = first !== 0 ? (first - last) / Math.abs(first) : 0;
+    // The sweep's best LR (lowest loss; the suggestion is a decade under it): past it the loss
+    // climbs toward divergence.
+    const bestLr = lrSweep?.suggestedLr ? lrSweep.suggestedLr * 10 : null;
     const diverged = nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first;
     const flat = !diverged && relativeDrop < t.flatDrop;
     const trend = diverged ? 'diverged' : flat ? 'flat' : 'decreasing';
@@ -109,8 +114,19 @@ export default defineCheck({
       configuredLr,
       suggestedLr,
       sweepMinRatio,
+      sweepBestLr: bestLr,
+      sweepDivergedAtLr: lrSweep?.divergedAtLr ?? null,
     };
-    if (!diverged && !flat) return { status: 'pass', measured };
+    // The loss falls, but the LR sits past the range test's best, where the sweep's loss climbs
+    // toward divergence: too high (units die, updates overshoot), a warn.
+    const pastBest =
+      configuredLr !== null &&
+      bestLr !== null &&
+      lrSweep !== undefined &&
+      lrSweep.divergedAtLr !== null &&
+      configuredLr >= bestLr;
+    if (!diverged && !flat)
+      return pastBest ? { status: 'warn', measured, reason: 'too-high' } : { status: 'pass', measured };
     // Without an LR range test (a training log), a flat loss at chance is a learning failure to
     // fail on. With one, the sweep says whether the LR is the cause: when no LR works, the other
     // experiments (overfit-50, control corpus, shuffled labels) name the cause, and this only warns.
@@ -129,10 +145,15 @@ export default defineCheck({
     }
     if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
+    // Flat over this short run, but the same setup fits the 50-record set (or still is when its
+    // budget ran out): the LR is slow for this data, not broken — a warn with the sweep's LR.
+    const learnsElsewhere =
+      overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
+    if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
     if (sweepWorks) return { status: 'fail', measured, reason: trend };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
-  explain({ measured, reason }, { training }, t) {
+  explain({ measured, reason }, { training, overfit }, t) {
     const optimizer = (training.optimizer ?? 'adam').toLowerCase();
     if (reason === 'too-few-steps') {
       return {
@@ -144,17 +165,28 @@ export default defineCheck({
       measured.configuredLr === null ? 'the configured LR' : `LR ${fmt(Number(measured.configuredLr))}`;
     const suggested = measured.suggestedLr === null ? null : fmt(Number(measured.suggestedLr));
     const drop = measured.relativeDrop === null ? 'n/a' : pct(Number(measured.relativeDrop));
+    // Not the initial loss of loss/initial-loss (one inference pass before any update): the
+    // training loss averaged over the first and the last windows of the run.
+    const span = `${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (training loss, mean of the first and last ${pct(t.windowFraction)} of steps)`;
     const trend =
       measured.trend === 'diverged'
         ? measured.nonFiniteStep !== null
           ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
-          : `the loss rose from ${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (diverged: above ${t.divergeFactor}× the start)`
-        : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
+          : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
+        : Number(measured.relativeDrop) < 0
+          ? `the loss rose by ${pct(-Number(measured.relativeDrop))} from ${span} (not decreasing; diverged above ${t.divergeFactor}×)`
+          : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
     const sweepNote =
       measured.sweepMinRatio === null
         ? ''
         : ` The LR range test reached ${pct(Number(measured.sweepMinRatio))} of its start loss (working below ${pct(t.workingLossRatio)}).`;
     switch (reason) {
+      case 'too-high':
+        return {
+          summary: `At ${lr} the loss fell by ${drop} from ${span}, but ${lr} is at or past the LR range test's best ${fmt(Number(measured.sweepBestLr))} (the sweep diverged at LR ${fmt(Number(measured.sweepDivergedAtLr))}): on the edge of divergence.`,
+          remedy: `Lower the learning rate to about ${suggested ?? fmt(Number(measured.sweepBestLr) / 10)} (the range test's pick, a decade under its best) — e.g. tf.train.${optimizer}(${suggested ?? fmt(Number(measured.sweepBestLr) / 10)}); a rate this close to divergence overshoots, kills ReLU units and makes training erratic.`,
+          details: sweepNote.trim(),
+        };
       case 'flat-at-chance': {
         const k = Number(measured.classes);
         const acc =
@@ -173,6 +205,12 @@ export default defineCheck({
         return {
           summary: `At ${lr} ${trend}; the LR range test finds a working LR at ${suggested}.`,
           remedy: `Set the learning rate to about ${suggested}${measured.configuredLr === null ? '' : ` (now ${fmt(Number(measured.configuredLr))})`} — the optimizer's learningRate, e.g. tf.train.${optimizer}(${suggested}) — and re-run; decay it later in training if needed.`,
+          details: sweepNote.trim(),
+        };
+      case 'slow':
+        return {
+          summary: `At ${lr} ${trend}, though the same setup does fit 50 records (${overfit ? `in ${overfit.steps} steps` : 'see inputs/overfit-small'}): slow on the full data, not stuck; the LR range test finds a working LR at ${suggested}.`,
+          remedy: `Training will take many steps at ${lr}: try about ${suggested} (tf.train.${optimizer}(${suggested})), or keep the rate and budget more epochs.`,
           details: sweepNote.trim(),
         };
       case 'diverged-no-sweep':
@@ -196,7 +234,7 @@ export default defineCheck({
     }
     const tail = suggested ? ` The LR range test suggests ${suggested}.` : '';
     return {
-      summary: `At ${lr} the loss fell by ${drop} from ${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (flat below ${pct(t.flatDrop)}, diverged above ${t.divergeFactor}×).${tail}`,
+      summary: `At ${lr} the loss fell by ${drop} from ${span} (flat below ${pct(t.flatDrop)}, diverged above ${t.divergeFactor}×).${tail}`,
       remedy: null,
     };
   },

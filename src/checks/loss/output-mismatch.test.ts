@@ -55,6 +55,22 @@ testCheck(check, {
   ],
   invalid: [
     {
+      name: 'a one-unit softmax under binary cross-entropy: always exactly 1',
+      evidence: withTask({
+        classes: 2,
+        loss: 'binary_crossentropy',
+        outputActivations: ['softmax'],
+        outputUnits: 1,
+      }),
+      status: 'fail',
+      measured: { outputUnits: 1 },
+    },
+    {
+      name: 'a one-unit softmax under categorical cross-entropy',
+      evidence: withTask({ classes: 2, outputUnits: 1 }),
+      status: 'fail',
+    },
+    {
       name: 'linear output under categorical cross-entropy',
       evidence: withTask({ outputActivations: ['linear'] }),
       status: 'fail',

@@ -16,7 +16,16 @@ export default defineCheck({
     const loss = normalizeLossName(task.loss);
     const acts = task.outputActivations.map((a) => normalizeActivation(a));
     const last = acts.at(-1) ?? 'linear';
-    const measured = { loss, outputActivations: acts.join(',') || 'linear', classes: task.classes };
+    const units = task.outputUnits ?? null;
+    const measured = {
+      loss,
+      outputActivations: acts.join(',') || 'linear',
+      classes: task.classes,
+      outputUnits: units,
+    };
+    // Softmax over one unit is exp(z)/exp(z) = 1 whatever the input: the output never moves and
+    // no gradient flows back, under any loss.
+    if (last === 'softmax' && units === 1) return { status: 'fail', measured, reason: 'softmax-one-unit' };
     const repeated = acts.findIndex((a, i) => SQUASHING.has(a) && acts[i + 1] === a);
     if (repeated >= 0) return { status: 'fail', measured, reason: `double-${acts[repeated]}` };
     if (CATEGORICAL.has(loss)) {
@@ -26,7 +35,7 @@ export default defineCheck({
     }
     if (loss === 'binary_crossentropy') {
       if (last === 'sigmoid') return { status: 'pass', measured };
-      if (last === 'softmax' && task.classes === 2)
+      if (last === 'softmax' && (units ?? task.classes) === 2)
         return { status: 'warn', measured, reason: 'softmax-binary' };
       return { status: 'fail', measured, reason: 'no-sigmoid' };
     }
@@ -43,6 +52,14 @@ export default defineCheck({
         ? 'If your framework computes this loss from logits (PyTorch CrossEntropyLoss, Keras from_logits=True), a linear output is correct and this finding does not apply.'
         : undefined;
     switch (reason) {
+      case 'softmax-one-unit':
+        return {
+          summary: `The output is a softmax over 1 unit under ${loss}: softmax normalizes across units, so with one unit it is exactly 1 for every record and nothing can be learned.`,
+          remedy:
+            loss === 'binary_crossentropy'
+              ? 'Use activation "sigmoid" on the 1-unit output layer for binary labels 0/1 (or 2 softmax units with categorical_crossentropy).'
+              : 'Give the output layer one unit per class with softmax, or a single sigmoid unit with binary_crossentropy for a yes/no label.',
+        };
       case 'double-softmax':
         return {
           summary: `Softmax is applied twice at the output (${acts}) under ${loss}; expected exactly one.`,

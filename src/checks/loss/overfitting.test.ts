@@ -18,6 +18,15 @@ function run(valLoss: Series | undefined, trainValues = trainFalling): Evidence 
 testCheck(check, {
   valid: [
     {
+      name: 'a loss fitted near 0 doubling on noise (0.0015 → 0.0054): negligible',
+      evidence: run(
+        val([0.5, 0.1, 0.02, 0.005, 0.0015, 0.002, 0.003, 0.004, 0.005, 0.0054]),
+        Array.from({ length: 100 }, (_, i) => 0.69 * Math.exp(-i / 10)),
+      ),
+      status: 'pass',
+      measured: { valMin: 0.0015, valEnd: 0.0054 },
+    },
+    {
       name: 'validation falls with training',
       evidence: run(val([1.9, 1.7, 1.5, 1.3, 1.1, 0.9, 0.8, 0.7, 0.6, 0.55])),
       status: 'pass',
@@ -73,7 +82,7 @@ testCheck(check, {
     {
       name: 'override: 3% rise is enough',
       evidence: run(val([1.5, 1.0, 0.8, 0.6, 0.6, 0.61, 0.61, 0.62, 0.62, 0.62])),
-      thresholds: { riseRatio: 0.03 },
+      thresholds: { riseRatio: 0.03, minAbsoluteRise: 0 },
       status: 'warn',
       measured: { rise: 0.02 / 0.6 },
     },

@@ -65,14 +65,21 @@ export default defineCheck({
       return { summary: 'The loss has NaN/Inf values; see loss/non-finite.', remedy: null };
     if (reason === 'no-drop') {
       return {
-        summary: `The loss did not drop overall (${fmt(Number(measured.startLoss))} → ${fmt(Number(measured.endLoss))}); see loss/learning-rate.`,
+        summary: `The loss did not drop overall (first training step ${fmt(Number(measured.startLoss))} → mean of the last steps ${fmt(Number(measured.endLoss))}); see loss/learning-rate.`,
         remedy: null,
       };
     }
     const share = pct(Number(measured.earlyShare));
     const rest = pct(Number(measured.restRelativeDrop));
     const summary = `${share} of the total drop happens in the first ${pct(t.earlyFraction)} of steps (warn ≥ ${pct(t.earlyShare)}), then the loss falls a further ${rest} from ${fmt(Number(measured.lossAtEarly))} to ${fmt(Number(measured.endLoss))} (flat below ${pct(t.flatRest)}).`;
-    if (status === 'pass') return { summary, remedy: null };
+    if (status === 'pass') {
+      // Say which half of the rule keeps it a pass, rather than quote a crossed threshold bare.
+      const why =
+        Number(measured.earlyShare) >= t.earlyShare
+          ? ` A steep start alone is normal: the loss keeps falling afterwards (${rest}, flat only below ${pct(t.flatRest)}).`
+          : '';
+      return { summary: `${summary}${why}`, remedy: null };
+    }
     return {
       summary,
       remedy:

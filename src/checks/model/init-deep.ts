@@ -45,6 +45,7 @@ export default defineCheck({
   title: 'Activations keep their scale through depth',
   why: 'When activations shrink layer after layer, the deep layers see (and pass back) almost nothing, so the gradients of the early layers vanish and the network stops learning; batch norm and a healthy batch size keep the scale in check.',
   needs: ['training', 'model'],
+  atInitialization: true,
   plot: 'activations',
   thresholds: {
     failRatio: {

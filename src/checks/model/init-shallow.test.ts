@@ -65,6 +65,23 @@ testCheck(check, {
   ],
   invalid: [
     {
+      name: 'a trained checkpoint with an all-zero kernel (the re-initialized clone is fine)',
+      evidence: evidence({
+        model: { ...mlpModel(), weightsFrom: 'reinitialized-clone', freshInit: false },
+        checkpoint: {
+          signals: ['dense_1 biases moved off their initial 0'],
+          records: 256,
+          loss: 2.3,
+          accuracy: 0.1,
+          chanceLoss: Math.log(10),
+          activations: [],
+          kernels: mlpModel().kernels.map((k) => (k.layer === 'dense_2' ? { ...k, std: 0, variance: 0 } : k)),
+        },
+      }),
+      status: 'fail',
+      measured: { layer: 'dense_2', inCheckpoint: true },
+    },
+    {
       name: 'zero-initialized hidden layer',
       evidence: withKernel('dense_2', { std: 0, variance: 0, initializer: 'Zeros', identicalUnits: true }),
       status: 'fail',

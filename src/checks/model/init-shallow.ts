@@ -1,4 +1,4 @@
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
@@ -24,6 +24,8 @@ export default defineCheck({
   title: 'Weights start as small random values, not zeros or constants',
   why: 'Units that start with identical weights get identical gradients and never become different; zero weights pass no signal; badly scaled weights make activations vanish or explode from the first step.',
   needs: ['model'],
+  uses: ['checkpoint'],
+  atInitialization: true,
   plot: 'weight-variance',
   thresholds: {
     minStd: {
@@ -42,8 +44,31 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ model }, t) {
+  evaluate({ model, checkpoint }, t): Detection {
     if (model.kernels.length === 0) return { status: 'skip', measured: { kernels: 0 }, reason: 'no-kernels' };
+    // A trained checkpoint is judged at initialization on a re-initialized clone (model.kernels),
+    // but constant kernels or identical units are broken in any weights: its own are checked too.
+    const broken = (checkpoint?.kernels ?? []).find(
+      (k) =>
+        (k.shape.reduce((a, b) => a * b, 1) > 1 && k.std < t.minStd) || (k.identicalUnits && k.fanOut > 1),
+    );
+    if (broken) {
+      const constant = broken.std < t.minStd;
+      return {
+        status: 'fail',
+        measured: {
+          layer: broken.layer,
+          std: broken.std,
+          expectedStd: broken.expectedStd,
+          ratio: null,
+          initializer: broken.initializer,
+          badKernels: 1,
+          kernels: checkpoint?.kernels?.length ?? 0,
+          inCheckpoint: true,
+        },
+        reason: constant ? 'checkpoint-constant' : 'checkpoint-identical-units',
+      };
+    }
     const judged: Judged[] = model.kernels.map((kernel) => {
       const size = kernel.shape.reduce((a, b) => a * b, 1);
       const ratio = kernel.expectedStd && kernel.expectedStd > 0 ? kernel.std / kernel.expectedStd : null;
@@ -90,6 +115,15 @@ export default defineCheck({
     const suggested = act === 'relu' || act === 'elu' || act === 'selu' ? 'heNormal' : 'glorotUniform';
     const expected = measured.expectedStd !== null ? ` vs ${num(Number(measured.expectedStd))} expected` : '';
     const fix = `Use a random fan-based initializer: kernelInitializer: '${suggested}' on ${layer}${act ? ` (${act})` : ''}, and keep biases at zero; if the weights were loaded, check that the checkpoint matches the model.`;
+    if (reason === 'checkpoint-constant' || reason === 'checkpoint-identical-units') {
+      return {
+        summary:
+          reason === 'checkpoint-constant'
+            ? `In your trained checkpoint, the kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.`
+            : `In your trained checkpoint, all units of ${layer}${init} have identical weights (std ${num(Number(measured.std))}): they compute the same thing.`,
+        remedy: `No training leaves a kernel ${reason === 'checkpoint-constant' ? 'constant' : 'with identical units'}: check that the checkpoint was saved and loaded whole (weight names and order matching the model) and that ${layer} was not frozen or overwritten; if the model was built with a constant initializer on ${layer}, rebuild it with a fan-based one ('${suggested}') and retrain.`,
+      };
+    }
     if (reason === 'constant') {
       return {
         summary: `Kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.${others}`,

@@ -19,6 +19,17 @@ function simplified(layers: number, userFinalLoss: number, simpleFinalLoss: numb
 const run = (layers: number, user: number, simple: number) =>
   evidence({ simplified: simplified(layers, user, simple) });
 
+/** Compared in inference mode on the same records; the user's model started at `userInitial`. */
+const inference = (layers: number, userInitial: number, user: number, simple: number) =>
+  evidence({
+    simplified: {
+      ...simplified(layers, user, simple),
+      compared: 'inference',
+      userInitialLoss: userInitial,
+      simpleInitialLoss: 2.3,
+    },
+  });
+
 testCheck(check, {
   valid: [
     {
@@ -47,8 +58,26 @@ testCheck(check, {
       measured: { ratio: 1 },
     },
     { name: 'no simplified evidence', evidence: evidence(), status: 'skip' },
+    {
+      name: 'dropout 0.5 MLP compared in inference mode: as good as the simple one',
+      evidence: inference(3, 2.3, 0.36, 0.4),
+      status: 'pass',
+      measured: { compared: 'inference', userDrop: 1 - 0.36 / 2.3 },
+    },
   ],
   invalid: [
+    {
+      name: 'deep BN MLP learns (2.64 → 0.71), slower than the simple one (0.35): warn',
+      evidence: inference(30, 2.64, 0.712, 0.351),
+      status: 'warn',
+      measured: { ratio: 0.351 / 0.712, userDrop: 1 - 0.712 / 2.64 },
+    },
+    {
+      name: 'the deep model learns nothing (2.3 → 2.25) while the simple one does',
+      evidence: inference(6, 2.3, 2.25, 0.4),
+      status: 'fail',
+      measured: { userDrop: 1 - 2.25 / 2.3 },
+    },
     {
       name: 'deep model stuck at chance, simple model learns',
       evidence: run(8, 2.3, 0.3),

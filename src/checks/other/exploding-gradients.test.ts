@@ -71,6 +71,22 @@ testCheck(check, {
       status: 'pass',
       measured: { growthFactor: 50 },
     },
+    {
+      name: 'leaving a flat start: the norm grows 900× while the loss falls from 0.69 to 0.1',
+      evidence: globalNorms(windows([0.05, 0.05, 0.05, 0.05, 0.06, 0.2, 1, 5, 20, 45]), {
+        loss: series(windows([0.69, 0.69, 0.69, 0.69, 0.69, 0.66, 0.55, 0.35, 0.18, 0.1])),
+      }),
+      status: 'warn',
+      measured: { growthFactor: 900, doublingRun: 5 },
+    },
+    {
+      name: 'leaving a flat start with 300× growth: a pass',
+      evidence: globalNorms(windows([0.1, 0.1, 0.1, 0.1, 0.1, 0.25, 0.4, 0.7, 1.2, 30]), {
+        loss: series(windows([0.69, 0.69, 0.69, 0.69, 0.69, 0.66, 0.55, 0.35, 0.18, 0.1])),
+      }),
+      status: 'pass',
+      measured: { growthFactor: 300 },
+    },
     { name: 'no gradient norms logged', evidence: evidence({ training: training() }), status: 'skip' },
     {
       name: 'all-zero gradients are left to gradient-flow',

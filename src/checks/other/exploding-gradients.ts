@@ -1,4 +1,4 @@
-import { fmt } from '../../checks/helpers.ts';
+import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { mean, windowSize } from '../../core/stats.ts';
@@ -62,6 +62,13 @@ export default defineCheck({
       meaning: 'window length as a fraction of the recorded steps',
       source: 'checklist',
     },
+    learningDrop: {
+      value: 0.3,
+      meaning:
+        'growth while the training loss falls by at least this fraction over the same steps (from the last window with the norm near its initial value to the peak) is a model leaving a flat start, not an explosion: warn at most',
+      source:
+        'nn-doctor calibration: a healthy Embedding+LSTM grew its gradient norm 913× from 0.06 while its loss fell from 0.69 to 0.1',
+    },
   },
   evaluate({ training }, t): Detection {
     const norms = globalNorm(training);
@@ -86,7 +93,32 @@ export default defineCheck({
     const maxStep = series.steps[values.indexOf(max)] ?? values.indexOf(max);
     const growthFactor = max / initial;
     const doublingRun = longestDoublingRun(windows);
-    const measured = { growthFactor, max, maxStep, initial, doublingRun, source };
+    // Growth while the loss falls steeply over the same steps is a model leaving a flat start
+    // (gradients begin near 0 and grow as it starts to learn), not an explosion: compare the loss
+    // from the last window where the norm was still near its initial value to the peak's window.
+    const maxWindow = Math.floor(values.indexOf(max) / w);
+    let calm = 0;
+    for (let k = 0; k < maxWindow; k++) if (windows[k] <= 2 * initial) calm = k;
+    const curve = trainingCurve(training).series;
+    const lossIn = (k: number) => {
+      const lo = series.steps[k * w] ?? k * w;
+      const hi = series.steps[Math.min(values.length, (k + 1) * w) - 1] ?? (k + 1) * w - 1;
+      const inside = curve.values.filter(
+        (_v, i) => (curve.steps[i] ?? i) >= lo && (curve.steps[i] ?? i) <= hi,
+      );
+      return inside.length && inside.every(Number.isFinite) ? mean(inside) : Number.NaN;
+    };
+    const before = lossIn(calm);
+    const during = lossIn(maxWindow);
+    const lossDrop =
+      maxWindow > calm && Number.isFinite(before) && Number.isFinite(during) && before > 0
+        ? (before - during) / before
+        : null;
+    const learning = lossDrop !== null && lossDrop >= t.learningDrop;
+    const measured = { growthFactor, max, maxStep, initial, doublingRun, source, lossDrop };
+    const exploding = growthFactor > t.failGrowth || doublingRun >= t.doublingWindows;
+    if (learning && (exploding || growthFactor > t.warnGrowth))
+      return { status: exploding ? 'warn' : 'pass', measured, reason: 'growth-while-learning' };
     if (growthFactor > t.failGrowth) return { status: 'fail', measured, reason: 'growth' };
     if (doublingRun >= t.doublingWindows) return { status: 'fail', measured, reason: 'doubling' };
     if (growthFactor > t.warnGrowth) return { status: 'warn', measured, reason: 'growth' };
@@ -111,6 +143,15 @@ export default defineCheck({
       };
     }
     const growth = `The gradient norm peaked at ${fmt(Number(measured.max))} (step ${measured.maxStep}), ${fmt(Number(measured.growthFactor))}× its initial ${fmt(Number(measured.initial))} (warn > ${fmt(t.warnGrowth)}×, fail > ${fmt(t.failGrowth)}×)`;
+    if (reason === 'growth-while-learning') {
+      return {
+        summary: `${growth}${Number(measured.doublingRun) >= t.doublingWindows ? `, doubling ${measured.doublingRun} windows in a row` : ''}, while the training loss fell by ${pct(Number(measured.lossDrop))} over the same steps: the model is leaving a flat start, where gradients begin near 0, rather than exploding (judged as growth only when the loss does not fall by ${pct(t.learningDrop)}).`,
+        remedy:
+          status === 'pass'
+            ? null
+            : `Nothing is diverging now; if loss spikes appear later in training, clip gradients (clipnorm / tf.clipByGlobalNorm) at a few times the typical norm (${fmt(Number(measured.max))} here).`,
+      };
+    }
     if (reason === 'doubling') {
       return {
         summary: `${growth}, and it doubled ${measured.doublingRun} windows in a row (fail at ${t.doublingWindows}).`,

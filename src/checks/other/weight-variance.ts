@@ -24,6 +24,7 @@ export default defineCheck({
   title: 'Weight variance is consistent across layers',
   why: 'Each layer should start near the variance its fans call for (between LeCun/Glorot and He: 1/fanIn … 2/fanIn); a layer far off the others scales the signal up or down at that depth, so activations and gradients vanish or explode there.',
   needs: ['model'],
+  atInitialization: true,
   plot: 'weight-variance',
   thresholds: {
     warnSkew: {

@@ -316,6 +316,7 @@ const EVIDENCE_NAMES: Record<EvidenceKey, string> = {
   task: 'task',
   dataset: 'dataset statistics',
   model: 'model',
+  checkpoint: 'trained checkpoint',
   training: 'instrumented training run',
   overfit: 'overfit run',
   control: 'control corpus run',

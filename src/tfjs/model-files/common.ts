@@ -1,5 +1,6 @@
 // Shared pieces of model-file reading: JSON object checks, one-line error messages.
 import { UsageError } from '../../core/errors.ts';
+import { fmtNumber } from '../../render/html/format.ts';
 
 export type Json = Record<string, unknown>;
 
@@ -17,4 +18,10 @@ export function firstLine(err: unknown): string {
 
 export function errorAt(where: string): Fail {
   return (problem: string) => new UsageError(`${where}: ${problem}`);
+}
+
+/** A limit as people read it: `2^26 (6.71e7)`; the exponent makes a power of two recognizable. */
+export function fmtLimit(n: number): string {
+  const p = Math.log2(n);
+  return Number.isInteger(p) && p >= 10 ? `2^${p} (${fmtNumber(n)})` : fmtNumber(n);
 }

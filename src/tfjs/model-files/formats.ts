@@ -1,7 +1,9 @@
 // Recognizing what a model file is: Keras HDF5 / .keras (loaded by keras/load-keras.ts), or JSON,
 // and JSON that is not a Layers model.json (graph models, bare Keras configs), so the error says
 // what the file is.
-import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { UsageError } from '../../core/errors.ts';
+import { readRegularFile } from '../../data/common.ts';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
 
 export type ModelFileKind = 'hdf5' | 'zip' | 'json';
@@ -18,10 +20,13 @@ export function sniffModelFile(file: string, fail: Fail): ModelFileKind {
   let head: Buffer;
   let fd: number | undefined;
   try {
-    fd = openSync(file, 'r');
+    // O_NONBLOCK: a FIFO with no writer must not hang the open (it is refused below).
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!fstatSync(fd).isFile()) throw fail('is not a regular file (a FIFO, device or socket); give a file');
     head = Buffer.alloc(8);
     readSync(fd, head, 0, 8, 0);
   } catch (err) {
+    if (err instanceof UsageError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw fail(code === 'EACCES' ? 'permission denied' : `cannot read the file (${firstLine(err)})`);
   } finally {
@@ -35,20 +40,7 @@ export function sniffModelFile(file: string, fail: Fail): ModelFileKind {
 
 /** Reads a whole Keras file after checking its size. */
 export function readModelBytes(file: string, fail: Fail): Uint8Array {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch (err) {
-    throw fail(`cannot read the file (${firstLine(err)})`);
-  }
-  if (size > MAX_MODEL_FILE_BYTES) {
-    throw fail(`is ${size} bytes; the largest model file nn-doctor reads is ${MAX_MODEL_FILE_BYTES} bytes`);
-  }
-  try {
-    return readFileSync(file);
-  } catch (err) {
-    throw fail(`cannot read the file (${firstLine(err)})`);
-  }
+  return readRegularFile(file, MAX_MODEL_FILE_BYTES, fail);
 }
 
 /** Throws when parsed JSON is a graph model, or a Keras model config without weights. */

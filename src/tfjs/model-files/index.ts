@@ -14,6 +14,14 @@
 // (manifest and shards), explain-error.ts (TF.js load errors), training-config.ts with
 // loss-metrics.ts, optimizer.ts and keras-config.ts (compiling from the training config), load.ts
 // (loadModelFile), save.ts (saveModelToDir).
-export { type LoadedModel, type LoadModelOptions, loadModelFile, loadModelFromFile } from './load.ts';
+
+export { checkTopologyLimits, MODEL_LIMITS, type ModelLimits, type TopologyBounds } from './limits.ts';
+export {
+  type LoadedModel,
+  type LoadModelOptions,
+  loadModelFile,
+  loadModelFromFile,
+  modelInputFiles,
+} from './load.ts';
 export { saveModelToDir, WEIGHTS_FILE } from './save.ts';
 export type { ModelTrainingConfig } from './training-config.ts';

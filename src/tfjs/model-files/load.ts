@@ -7,9 +7,10 @@ import { errorAt, isObject, type Json } from './common.ts';
 import { explainLoadError } from './explain-error.ts';
 import { readModelBytes, sniffModelFile } from './formats.ts';
 import { isConverterTopology, loadConverterJson, loadKerasH5, loadKerasZip } from './keras/load-keras.ts';
+import { checkTopologyLimits } from './limits.ts';
 import { readModelJson, resolveModelJson } from './model-json.ts';
 import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
-import { readManifest, readWeights } from './weights.ts';
+import { readManifest, readWeights, shardPaths } from './weights.ts';
 
 export interface LoadModelOptions {
   /** Flag named in error messages (default `--model`); `''` for none. */
@@ -55,10 +56,12 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   }
   const json = readModelJson(file, fail);
   const groups = readManifest(json, fail);
+  // Sizes first, from the file's own description: TF.js allocates every weight while building.
+  // (A Keras converter topology is bounded after its translation to the TF.js form.)
+  const converter = isConverterTopology(json.modelTopology);
+  if (!converter) checkTopologyLimits(json.modelTopology, fail);
   const { specs, data } = readWeights(dirname(file), groups, fail);
-  if (isConverterTopology(json.modelTopology)) {
-    return { ...(await loadConverterJson(json, specs, data, fail)), path: file };
-  }
+  if (converter) return { ...(await loadConverterJson(json, specs, data, fail)), path: file };
 
   const artifacts: tf.io.ModelArtifacts = {
     modelTopology: json.modelTopology as Json,
@@ -73,11 +76,20 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
     // trainingConfig is left out on purpose: applied below.
   };
   let model: tf.LayersModel;
+  // A model TF.js builds and then rejects (its weights do not fit) is never returned to us:
+  // dispose what it allocated, so a library caller that loads many files does not leak.
+  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
+  tf.engine().startScope();
   try {
     model = await tf.loadLayersModel({ load: async () => artifacts });
   } catch (err) {
+    tf.engine().endScope();
+    for (const [name, v] of Object.entries(tf.engine().registeredVariables))
+      if (!variablesBefore.has(name)) v.dispose();
     throw explainLoadError(err, fail);
   }
+  // Its weights are variables, which a scope does not dispose; what else it made was temporary.
+  tf.engine().endScope();
 
   const topology = json.modelTopology as Json;
   const rawConfig = json.trainingConfig ?? topology.training_config ?? null;
@@ -104,6 +116,18 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
     notes,
     format: 'TF.js Layers model.json',
   };
+}
+
+/**
+ * The files loading `path` reads: model.json and every weight file its manifest lists (confined to
+ * its folder). For checking that no output path is one of them; throws like loadModelFile.
+ */
+export function modelInputFiles(path: string, options: LoadModelOptions = {}): string[] {
+  const fail = errorAt(`${options.flag ?? '--model'} ${path}`.trim());
+  const file = resolveModelJson(path, fail);
+  if (sniffModelFile(file, fail) !== 'json') return [file]; // a Keras file holds its weights
+  const groups = readManifest(readModelJson(file, fail), fail);
+  return [file, ...shardPaths(dirname(file), groups, fail)];
 }
 
 /**

@@ -48,6 +48,9 @@ const TFJS_METRICS = new Set([
   'cosine',
 ]);
 
+/** The loss names TF.js Layers compiles with. */
+export const TFJS_LOSS_NAMES: readonly string[] = [...TFJS_LOSSES];
+
 export function readLoss(raw: unknown): { loss: string | null; fromLogits: boolean; problem: string | null } {
   let entry = raw;
   if (Array.isArray(entry)) {

@@ -1,9 +1,14 @@
 // Finding and reading model.json: its path (a directory holding one is accepted), JSON, and a
 // modelTopology, with one-line UsageErrors.
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { jsonDepth, readRegularFile } from '../../data/common.ts';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
 import { rejectOtherModelJson } from './formats.ts';
+import { MODEL_LIMITS } from './limits.ts';
+
+/** Deep enough for nested functional models and wrapped layers; far below a stack overflow. */
+export const MAX_MODEL_JSON_DEPTH = 512;
 
 /** Resolves the path to model.json (a directory holding one is accepted) or throws. */
 export function resolveModelJson(path: string, fail: Fail): string {
@@ -24,18 +29,15 @@ export function resolveModelJson(path: string, fail: Fail): string {
   throw fail('is a directory without a model.json; pass the model.json file');
 }
 
-/** Reads model.json as a JSON object with a modelTopology, or throws. */
+/** Reads model.json (a regular file, within the size limit) as a JSON object with a modelTopology, or throws. */
 export function readModelJson(file: string, fail: Fail): Json {
-  let bytes: Buffer;
-  try {
-    bytes = readFileSync(file);
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw fail(code === 'EACCES' ? 'permission denied' : `cannot read the file (${firstLine(err)})`);
-  }
+  const bytes = Buffer.from(readRegularFile(file, MODEL_LIMITS.maxModelJsonBytes, fail));
+  const text = bytes.toString('utf8');
+  if (jsonDepth(text) > MAX_MODEL_JSON_DEPTH)
+    throw fail(`nests deeper than ${MAX_MODEL_JSON_DEPTH} levels; not a TF.js model.json`);
   let json: unknown;
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(text);
   } catch (err) {
     throw fail(`is not valid JSON (${firstLine(err)})`);
   }

@@ -43,6 +43,9 @@ export function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | 
     lr = DEFAULT_LR[key];
     notes.push(`optimizer config has no learning rate; using the Keras default ${lr}`);
   }
+  // A negative rate climbs the loss; zero never moves; both come from a broken or hostile config.
+  if (!Number.isFinite(lr) || lr <= 0)
+    return `optimizer '${cls}' has learning rate ${lr}; it must be a positive number`;
   const eps = num(cfg, 'epsilon');
   const decayLr = num(cfg, 'decay');
   const keras = 'rho' in cfg || 'beta_1' in cfg || 'learning_rate' in cfg || 'lr' in cfg;

@@ -1,9 +1,20 @@
-// The weightsManifest and the weight shards beside model.json: validating the manifest, reading the
-// shards, and checking each group's shards hold exactly the bytes its weights need.
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+// The weightsManifest and the weight shards beside model.json: validating the manifest, confining
+// its paths to the model's folder, and reading the shards — each group's shards must hold exactly
+// the bytes its weights need, checked on the files' sizes before a byte is read.
+//
+// Confinement: a model.json downloaded from the internet must not make nn-doctor read another of
+// the user's files (its bytes would become weights and show in a report). A weight path is taken
+// as TF.js' loaders take it, relative to model.json and URL-encoded, and both its written and its
+// decoded form must be a plain relative path: no absolute path, no `..`, no backslash, no hidden
+// (dot) file or folder, no NUL. Its real path (symlinks resolved) must lie inside the real path of
+// model.json's folder, and it must be a regular file (no FIFO, device, folder). Error messages
+// never give another file's size or content.
+import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs';
+import { relative, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { type Fail, firstLine, isObject, type Json } from './common.ts';
+import { readExactly } from '../../data/common.ts';
+import { type Fail, firstLine, fmtLimit, isObject, type Json } from './common.ts';
+import { MODEL_LIMITS } from './limits.ts';
 
 export interface ManifestGroup {
   paths: string[];
@@ -17,7 +28,7 @@ export function readManifest(json: Json, fail: Fail): ManifestGroup[] {
   const manifest = json.weightsManifest;
   if (manifest === undefined) throw fail("no weightsManifest (the model's weight files are not listed)");
   if (!Array.isArray(manifest)) throw fail('malformed weightsManifest (expected an array)');
-  return manifest.map((g, i) => {
+  const groups = manifest.map((g, i) => {
     if (!isObject(g) || !Array.isArray(g.paths) || !Array.isArray(g.weights)) {
       throw fail(`malformed weightsManifest (group ${i + 1} needs 'paths' and 'weights' arrays)`);
     }
@@ -29,47 +40,142 @@ export function readManifest(json: Json, fail: Fail): ManifestGroup[] {
         !isObject(w) ||
         typeof w.name !== 'string' ||
         !Array.isArray(w.shape) ||
-        !w.shape.every((d) => Number.isInteger(d) && (d as number) >= 0) ||
+        !w.shape.every((d) => Number.isSafeInteger(d) && (d as number) >= 0) ||
         typeof w.dtype !== 'string'
       ) {
         throw fail(`malformed weightsManifest (group ${i + 1}: ${JSON.stringify(w).slice(0, 80)})`);
       }
+      if (w.quantization !== undefined && !isObject(w.quantization))
+        throw fail(`malformed weightsManifest (weight '${w.name}': quantization must be an object)`);
     }
     return { paths: g.paths as string[], weights: g.weights as tf.io.WeightsManifestEntry[] };
   });
+  checkDeclaredSizes(groups, fail);
+  return groups;
 }
 
-/** Bytes a weight takes in a shard, or null when it cannot be known from the manifest (strings). */
-function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number | null {
+/** Bytes a weight takes in a shard. String weights are refused: a Layers model has none. */
+function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number {
   const size = w.shape.reduce((a, b) => a * b, 1);
   if (w.quantization) {
     const q = QUANTIZED_BYTES[w.quantization.dtype];
     if (!q) throw fail(`weight '${w.name}' has unknown quantization dtype '${w.quantization.dtype}'`);
     return size * q;
   }
-  if (w.dtype === 'string') return null;
+  if (w.dtype === 'string') {
+    throw fail(
+      `weight '${w.name}' has dtype string; a TF.js Layers model's weights are numeric (float32, int32, bool)`,
+    );
+  }
   const b = DTYPE_BYTES[w.dtype];
   if (!b) throw fail(`weight '${w.name}' has unknown dtype '${w.dtype}'`);
   return size * b;
 }
 
-function readShard(dir: string, name: string, fail: Fail): Uint8Array {
-  const candidates = [name];
+/** The manifest's declared sizes against the limits, before any file is opened. */
+function checkDeclaredSizes(groups: ManifestGroup[], fail: Fail): void {
+  let bytes = 0;
+  let params = 0;
+  for (const g of groups) {
+    for (const w of g.weights) {
+      bytes += weightBytes(w, fail);
+      if (w.group !== 'optimizer') params += w.shape.reduce((a, b) => a * b, 1);
+    }
+  }
+  if (bytes > MODEL_LIMITS.maxWeightBytes) {
+    throw fail(
+      `weightsManifest declares ${bytes} bytes of weights; the limit is ${fmtLimit(MODEL_LIMITS.maxWeightBytes)} bytes`,
+    );
+  }
+  if (params > MODEL_LIMITS.maxParams) {
+    throw fail(
+      `weightsManifest declares ${params} model parameters; the limit is ${fmtLimit(MODEL_LIMITS.maxParams)}`,
+    );
+  }
+}
+
+function realDir(dir: string, fail: Fail): string {
+  try {
+    return realpathSync(dir);
+  } catch (err) {
+    throw fail(`cannot read the model's folder (${firstLine(err)})`);
+  }
+}
+
+/** Why a weight path is not a plain relative path inside the model's folder, or null when it is. */
+function unsafePathReason(p: string): string | null {
+  if (p === '') return 'is empty';
+  if (p.includes('\0')) return 'contains a NUL byte';
+  if (p.includes('\\')) return 'contains a backslash';
+  if (p.startsWith('/') || /^[A-Za-z]:/.test(p)) return 'is an absolute path';
+  if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(p)) return 'is a URL';
+  const parts = p.split('/');
+  if (parts.includes('..')) return "leads out of the model's folder (..)";
+  if (parts.some((s) => s.startsWith('.') && s !== '.')) return 'names a hidden file or folder';
+  return null;
+}
+
+/**
+ * The real path of a shard the manifest lists, confined to the model's folder (see the top of
+ * this file), or a UsageError. `realRoot` is the real path of model.json's folder.
+ */
+export function resolveShard(realRoot: string, name: string, fail: Fail): string {
+  const forms = [name];
   try {
     const decoded = decodeURIComponent(name);
-    if (decoded !== name) candidates.push(decoded);
+    if (decoded !== name) forms.push(decoded);
   } catch {
     // not URI-encoded
   }
-  for (const c of candidates) {
+  // The decoded form first: `..%2F` is a `../` to TF.js' URL-based loaders.
+  for (const form of [...forms].reverse()) {
+    const why = unsafePathReason(form);
+    if (why)
+      throw fail(
+        `weight path '${name}' (in weightsManifest) ${why}; weight files must lie in the model's folder`,
+      );
+  }
+  for (const form of forms) {
+    let real: string;
     try {
-      return readFileSync(resolve(dir, c));
+      real = realpathSync(resolve(realRoot, form));
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT') throw fail(`cannot read weight file ${name} (${firstLine(err)})`);
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      throw fail(`cannot read weight file ${name} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
     }
+    const rel = relative(realRoot, real);
+    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep))
+      throw fail(`weight path '${name}' (in weightsManifest) is a link that leads out of the model's folder`);
+    return real;
   }
   throw fail(`weight file ${name} (listed in weightsManifest) not found beside model.json`);
+}
+
+/** The files a model.json's manifest lists, confined; for checking outputs against the inputs. */
+export function shardPaths(dir: string, groups: ManifestGroup[], fail: Fail): string[] {
+  const root = realDir(dir, fail);
+  return groups.flatMap((g) => g.paths.map((p) => resolveShard(root, p, fail)));
+}
+
+interface OpenShard {
+  fd: number;
+  size: number;
+}
+
+function openShard(path: string, name: string, fail: Fail): OpenShard {
+  let fd: number;
+  try {
+    // O_NOFOLLOW: `path` is a real path; a symlink appearing there since is not followed.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  } catch (err) {
+    throw fail(`cannot read weight file ${name} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const st = fstatSync(fd);
+  if (!st.isFile()) {
+    closeSync(fd);
+    throw fail(`weight file ${name} is not a regular file (a folder, FIFO or device)`);
+  }
+  return { fd, size: st.size };
 }
 
 /** Reads every group's shards into one buffer, in manifest order, with the specs that describe it. */
@@ -78,29 +184,37 @@ export function readWeights(
   groups: ManifestGroup[],
   fail: Fail,
 ): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
-  const parts: Uint8Array[] = [];
-  for (const g of groups) {
-    const shards = g.paths.map((p) => readShard(dir, p, fail));
-    const have = shards.reduce((a, s) => a + s.length, 0);
-    const sizes = g.weights.map((w) => weightBytes(w, fail));
-    if (sizes.every((s) => s !== null)) {
-      const need = (sizes as number[]).reduce((a, b) => a + b, 0);
+  const root = realDir(dir, fail);
+  const opened: OpenShard[][] = [];
+  try {
+    // Every shard is opened and its size compared with the manifest before any is read.
+    let total = 0;
+    for (const g of groups) {
+      const shards: OpenShard[] = [];
+      opened.push(shards);
+      for (const p of g.paths) shards.push(openShard(resolveShard(root, p, fail), p, fail));
+      const have = shards.reduce((a, s) => a + s.size, 0);
+      const need = g.weights.reduce((a, w) => a + weightBytes(w, fail), 0);
       if (have !== need) {
         const files = g.paths.join(', ') || '(no files)';
+        const one = g.paths.length === 1;
         throw fail(
-          `weight file${g.paths.length === 1 ? '' : 's'} ${files} hold${g.paths.length === 1 ? 's' : ''} ${have} bytes ` +
-            `but weightsManifest expects ${need} bytes (${g.weights.length} weights)`,
+          `weight file${one ? '' : 's'} ${files} hold${one ? 's' : ''} ${have < need ? 'fewer' : 'more'} bytes ` +
+            `than weightsManifest expects (${need} bytes for ${g.weights.length} weights)`,
         );
       }
+      total += need;
     }
-    parts.push(...shards);
+    const data = new Uint8Array(total);
+    let off = 0;
+    groups.forEach((g, gi) => {
+      opened[gi].forEach((s, i) => {
+        readExactly(s.fd, s.size, (problem) => fail(`weight file ${g.paths[i]}: ${problem}`), data, off);
+        off += s.size;
+      });
+    });
+    return { specs: groups.flatMap((g) => g.weights), data: data.buffer };
+  } finally {
+    for (const s of opened.flat()) closeSync(s.fd);
   }
-  const total = parts.reduce((a, p) => a + p.length, 0);
-  const data = new Uint8Array(total);
-  let off = 0;
-  for (const p of parts) {
-    data.set(p, off);
-    off += p.length;
-  }
-  return { specs: groups.flatMap((g) => g.weights), data: data.buffer };
 }

@@ -1,14 +1,14 @@
 // Loading a model from the files Keras writes: `.keras` (Keras 3 zip), `.h5` (Keras 2, or Keras 3
 // legacy HDF5), and tensorflowjs_converter model.json (Keras 2 or 3). All go through the same
-// steps: translate the Keras config (translate.ts), bound its size (bounds.ts), let TF.js build it,
+// steps: translate the Keras config (translate.ts), bound its size (../limits.ts), let TF.js build it,
 // assign the stored weights by structure (weights.ts), then compile it from the translated
 // training config. Saved optimizer state is not restored: the checkup trains clones of the model
 // with fresh optimizers.
 import * as tf from '@tensorflow/tfjs';
 import { type Fail, firstLine, isObject, type Json } from '../common.ts';
 import { explainLoadError } from '../explain-error.ts';
+import { checkTopologyLimits } from '../limits.ts';
 import { applyTrainingConfig, type ModelTrainingConfig } from '../training-config.ts';
-import { checkTopologyBounds } from './bounds.ts';
 import { Hdf5File } from './hdf5.ts';
 import { normalizeTrainingConfig } from './training.ts';
 import { kerasMajorOf, translateModel } from './translate.ts';
@@ -21,7 +21,7 @@ import {
   legacyH5Source,
   manifestSource,
 } from './weights.ts';
-import { readZipDirectory, readZipMember } from './zip.ts';
+import { readZipArchive, readZipMember } from './zip.ts';
 
 /** What a Keras loader returns (load.ts adds the path). */
 export interface KerasLoad {
@@ -84,7 +84,7 @@ async function buildFromKeras(
   const notes: string[] = [];
   const kerasMajor = kerasMajorOf(kerasVersion);
   const topology = translateModel(kerasConfig, { fail, notes, kerasMajor });
-  checkTopologyBounds(topology, fail);
+  checkTopologyLimits(topology, fail);
   // Built twice: first with zero initializers (fast) to pair each TF.js weight with its stored
   // weight; then by tf.loadLayersModel with those weights, which skips the initializers (an
   // Orthogonal recurrent kernel takes seconds to initialize) and keeps the real ones in the config.
@@ -161,7 +161,7 @@ export async function loadKerasH5(bytes: Uint8Array, fail: Fail): Promise<KerasL
 
 /** A Keras 3 `.keras` zip: config.json, metadata.json, model.weights.h5. */
 export async function loadKerasZip(bytes: Uint8Array, fail: Fail): Promise<KerasLoad> {
-  const zip = readZipDirectory(bytes, fail);
+  const zip = readZipArchive(bytes, fail);
   const names = [...zip.members.keys()];
   if (!zip.members.has('config.json')) {
     throw fail(

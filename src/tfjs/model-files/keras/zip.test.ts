@@ -2,7 +2,8 @@ import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/errors.ts';
 import { expectUsageError } from '../../../data/testing.ts';
-import { crc32, readZipDirectory, readZipMember } from './zip.ts';
+import { crc32 } from '../../../data/zip.ts';
+import { readZipArchive as readZipDirectory, readZipMember } from './zip.ts';
 
 const fail = (p: string) => new UsageError(`--model m.keras: ${p}`);
 
@@ -53,7 +54,7 @@ describe('zip members of a .keras file', () => {
     patch32(bomb, 22, 5000); // local header uncompressed size
     expectUsageError(
       () => readZipMember(readZipDirectory(bomb, fail), 'model.weights.h5', 1 << 20, fail),
-      /CRC-32|inflates to/,
+      /CRC-32|inflates past/,
     );
   });
 
@@ -63,7 +64,7 @@ describe('zip members of a .keras file', () => {
     patch32(bad, c + 16, 0x12345678);
     expectUsageError(
       () => readZipMember(readZipDirectory(bad, fail), 'config.json', 100, fail),
-      /'config\.json' in the archive fails its CRC-32 check/,
+      /'config\.json' in the archive is corrupt \(CRC-32 mismatch\)/,
     );
   });
 
@@ -84,12 +85,12 @@ describe('zip members of a .keras file', () => {
   it('refuses truncated archives and zip64 markers', () => {
     expectUsageError(
       () => readZipDirectory(zip.subarray(0, zip.length - 10), fail),
-      /no end-of-central-directory record/,
+      /no end-of-directory record/,
     );
     const z64 = new Uint8Array(zip);
     patch32(z64, centralEntry(z64, 1) + 24, 0xffffffff);
-    expectUsageError(() => readZipDirectory(z64, fail), /zip64/);
+    expectUsageError(() => readZipDirectory(z64, fail), /marks ZIP64 sizes it does not give/);
     const cut = zip.subarray(0, 30);
-    expectUsageError(() => readZipDirectory(cut, fail), /end-of-central-directory/);
+    expectUsageError(() => readZipDirectory(cut, fail), /end-of-directory/);
   });
 });

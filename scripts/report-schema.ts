@@ -1,0 +1,73 @@
+// Generates the published JSON Schema of the report (src/core/report.schema.json) from the
+// `Report` type itself, so the schema that `nn-doctor report` and `parseReport` enforce can never
+// drift from what the code writes: `npm run schema` rewrites the file, and a test fails when the
+// committed file differs from a fresh generation.
+//
+// One adjustment to the generated schema: JSON has no NaN or ±Infinity, and a diverging run
+// measures exactly those, so reports write them as the strings "NaN", "Infinity", "-Infinity"
+// (core/report-json.ts): every number in the schema also admits those three strings.
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { createGenerator } from 'ts-json-schema-generator';
+
+type Schema = Record<string, unknown>;
+
+const ROOT = new URL('..', import.meta.url);
+export const SCHEMA_FILE = fileURLToPath(new URL('src/core/report.schema.json', ROOT));
+
+const NUMBER_REF = { $ref: '#/definitions/number' };
+
+/** Every `type: number` (alone or in a list of types) also admits the non-finite strings. */
+function admitNonFinite(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(admitNonFinite);
+  if (node === null || typeof node !== 'object') return node;
+  const out: Schema = {};
+  for (const [k, v] of Object.entries(node)) out[k] = k === 'enum' || k === 'const' ? v : admitNonFinite(v);
+  const type = out.type;
+  if (type === 'number') {
+    delete out.type;
+    return Object.keys(out).length ? { allOf: [NUMBER_REF], ...out } : { ...NUMBER_REF };
+  }
+  if (Array.isArray(type) && type.includes('number')) {
+    const rest = type.filter((t) => t !== 'number');
+    delete out.type;
+    return { anyOf: [{ type: rest.length === 1 ? rest[0] : rest }, NUMBER_REF], ...out };
+  }
+  return out;
+}
+
+export function generateReportSchema(): Schema {
+  const generated = createGenerator({
+    path: fileURLToPath(new URL('src/core/report.ts', ROOT)),
+    tsconfig: fileURLToPath(new URL('tsconfig.json', ROOT)),
+    type: 'Report',
+    additionalProperties: true, // adding a field is allowed by the contract (DESIGN.md §4)
+    expose: 'export',
+    jsDoc: 'extended',
+    skipTypeCheck: true, // `npm run typecheck` does that
+  }).createSchema('Report');
+  const { $schema, definitions, ...rest } = generated as Schema & { definitions: Schema };
+  return {
+    $schema,
+    title: 'nn-doctor report, schemaVersion 1',
+    description:
+      'The JSON report nn-doctor writes (`--json`) and reads back (`nn-doctor report`, `parseReport`), generated from the Report type in src/core/report.ts by scripts/report-schema.ts. Contract: DESIGN.md §4. Adding a field is allowed (additional properties are accepted everywhere); renaming or removing one bumps schemaVersion. JSON has no NaN or Infinity: those numbers are written as the strings "NaN", "Infinity", "-Infinity".',
+    ...rest,
+    definitions: {
+      number: {
+        description: 'A number; NaN and ±Infinity are written as these strings.',
+        anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }],
+      },
+      ...(admitNonFinite(definitions) as Schema),
+    },
+  };
+}
+
+export function renderSchema(schema: Schema): string {
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  writeFileSync(SCHEMA_FILE, renderSchema(generateReportSchema()));
+  process.stdout.write(`wrote ${SCHEMA_FILE}\n`);
+}

@@ -1,0 +1,36 @@
+// Runs the checkup on healthy zoo setups: each must get no fail and no error (a false failure
+// on a healthy model is the worst bug this tool can have). Shared by the zoo test files, which
+// split the zoo so the test workers share it.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkup } from '../../../src/checkup.ts';
+import { selectBackend } from '../../../src/tfjs/backend.ts';
+import { expectValidReport } from '../../valid-report.ts';
+import type { ZooSetup } from './setups.ts';
+import { fitSetup } from './verify-fit.ts';
+
+export function describeZoo(title: string, setups: ZooSetup[]): void {
+  describe(title, () => {
+    beforeAll(() => selectBackend());
+    for (const setup of setups) {
+      it(`${setup.name}: no fail`, async () => {
+        const model = setup.model();
+        const optimizer = model.optimizer;
+        try {
+          const { train } = setup.data();
+          if (setup.pretrainEpochs) await fitSetup(model, train, setup.pretrainEpochs, setup.classWeight);
+          const report = await checkup({ model, data: train, ...(setup.options?.() ?? {}) });
+          const bad = report.checks
+            .filter((c) => c.status === 'fail' || c.status === 'error')
+            .map((c) => `${c.id} ${c.status}: ${c.summary}`);
+          expect(bad).toEqual([]);
+          expect(report.verdict).not.toBe('fail');
+          expectValidReport(report);
+          expect(setup.expect?.(report) ?? []).toEqual([]);
+        } finally {
+          model.dispose();
+          optimizer?.dispose();
+        }
+      });
+    }
+  });
+}
