@@ -4,11 +4,12 @@
 // validation sub-run are followed; the watch ends after --idle-timeout with diagnose's exit code
 // and report, holding the live findings.
 import { execFile, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../src/core/report.ts';
+import { expectValidReport } from './valid-report.ts';
 
 const ROOT = join(import.meta.dirname, '..');
 const CLI = join(ROOT, 'src', 'cli', 'main.ts');
@@ -38,7 +39,7 @@ describe('nn-doctor watch on logs being written', () => {
     const json = join(dir, 'watch.json');
     const md = join(dir, 'watch.md');
     const html = join(dir, 'watch.html');
-    await import('node:fs').then((fs) => fs.mkdirSync(logdir));
+    mkdirSync(logdir);
     const watching = runWatch([
       logdir,
       '--poll',
@@ -81,6 +82,7 @@ describe('nn-doctor watch on logs being written', () => {
     // Diagnose's exit code: a check failed (the gradient explosion before the restart point stays).
     expect(code).toBe(1);
     const report = JSON.parse(readFileSync(json, 'utf8')) as Report;
+    expectValidReport(report);
     expect(report.settings.command).toBe('watch');
     expect(report.watch?.findings.map((f) => f.id)).toEqual(ids);
     expect(report.evidence.training?.valLoss?.values.length).toBeGreaterThan(5);
@@ -101,5 +103,14 @@ describe('nn-doctor watch on logs being written', () => {
     const bad = await runWatch([dir, '--serve', '--port', '70000']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/--serve/);
+    // An output path that is one of the event files being watched is refused before watching.
+    const run = join(dir, 'refuse');
+    mkdirSync(run);
+    const events = join(run, 'events.out.tfevents.1.host');
+    writeFileSync(events, '');
+    const onInput = await runWatch([run, '--idle-timeout', '1', '--json', events]);
+    expect(onInput.code).toBe(2);
+    expect(onInput.stderr).toMatch(/--json .*is an input of this command/);
+    expect(readFileSync(events, 'utf8')).toBe('');
   });
 });

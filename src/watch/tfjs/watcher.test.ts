@@ -3,6 +3,7 @@
 // killed mid-run; what was wrapped is restored exactly.
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectValidReport } from '../../../test/valid-report.ts';
 import { loadMnist } from '../../data/mnist.ts';
 import { exampleModel } from '../../example/mnist-mlp.ts';
 import { selectBackend } from '../../tfjs/backend.ts';
@@ -51,6 +52,7 @@ describe('watch(model) with fit', () => {
     // fit's end restores the optimizer; the watcher's readbacks are all in.
     expect(Object.hasOwn(optimizer, 'applyGradients')).toBe(false);
     const report = await watcher.stop();
+    expectValidReport(report);
     expect(found.filter((f) => f.includes(':fail'))).toEqual([]);
     const t = report.evidence.training;
     expect(watcher.steps).toBe(56);
@@ -96,6 +98,7 @@ describe('watch(model) with fit', () => {
       verbose: 0,
     });
     const report = await watcher.stop();
+    expectValidReport(report);
     // Cross-entropy clips its probabilities, so the loss stays finite (16.1): the NaN shows in the
     // gradients, measured every 4 steps.
     const nan = watcher.findings[0];
@@ -139,6 +142,7 @@ describe('watch(model) in a custom loop', () => {
       tf.dispose([bx, by, loss]);
     }
     const report = await watcher.stop();
+    expectValidReport(report);
     expect(optimizer.applyGradients).toBe(own);
     const dead = watcher.findings.find((f) => f.id === 'activations/dead-relu');
     expect(dead?.status).toBe('fail');
