@@ -82,7 +82,14 @@ export async function main(argv: string[]): Promise<number> {
     const cmd = parseWatchArgs(rest);
     if (cmd.help) return printUsage(WATCH_USAGE);
     planOutputs(cmd.outputs, watchInputFiles(cmd.logdir));
-    const report = await runWatch(cmd);
+    const controller = new AbortController();
+    stopWatching = () => controller.abort();
+    let report: Report;
+    try {
+      report = await runWatch(cmd, controller.signal);
+    } finally {
+      stopWatching = null;
+    }
     // Planned again against the event files there are now: the job may have added some.
     return finish(report, cmd.outputs, watchInputFiles(cmd.logdir), cmd.quiet);
   }
@@ -115,13 +122,26 @@ export async function main(argv: string[]): Promise<number> {
   return finish(await runCheck(cmd), cmd.outputs, inputs, cmd.quiet);
 }
 
+/** Set while `watch` watches: ending the watch is how the user says "stop", and the report is still written. */
+let stopWatching: (() => void) | null = null;
+
 // Ctrl-C / kill: remove any temporary report file, then exit with the shell's signal status. (`on`,
-// not `once`: a second signal during the cleanup must not fall back to the default action.)
+// not `once`: a second signal during the cleanup must not fall back to the default action.) While
+// `watch` watches, the first signal ends the watch and the report is written; a second one quits.
 for (const [signal, code] of [
   ['SIGINT', 130],
   ['SIGTERM', 143],
 ] as const) {
   process.on(signal, () => {
+    if (stopWatching) {
+      const stop = stopWatching;
+      stopWatching = null;
+      process.stderr.write(
+        `\nnn-doctor: ${signal}: watch ended; writing the report (again to quit at once)\n`,
+      );
+      stop();
+      return;
+    }
     removeTempFiles();
     process.stderr.write(`\nnn-doctor: interrupted (${signal})\n`);
     process.exit(code);

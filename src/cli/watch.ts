@@ -1,6 +1,6 @@
 // `nn-doctor watch LOGDIR`: diagnose's checks, run live on TensorBoard logs as a job writes them.
-// Findings are printed once, when they become conclusive; Ctrl-C (SIGINT), SIGTERM or
-// --idle-timeout end the watch, and the report is written as diagnose writes it.
+// Findings are printed once, when they become conclusive; Ctrl-C (SIGINT), SIGTERM (main.ts turns
+// the first into `stop`) or --idle-timeout end the watch, and the report is written as diagnose writes it.
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
@@ -88,11 +88,8 @@ export function watchInputFiles(logdir: string): InputFile[] {
   return diagnoseInputFiles(logdir);
 }
 
-export async function runWatch(cmd: WatchCommand): Promise<Report> {
-  const controller = new AbortController();
-  const stop = () => controller.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+/** Watches until `stop` aborts (the CLI aborts it on SIGINT/SIGTERM) or the idle timeout. */
+export async function runWatch(cmd: WatchCommand, stop?: AbortSignal): Promise<Report> {
   const server = cmd.serve
     ? await (await import('../watch/serve/server.ts')).serveLive({ ...cmd.serve, title: cmd.logdir })
     : null;
@@ -107,7 +104,7 @@ export async function runWatch(cmd: WatchCommand): Promise<Report> {
       skip: cmd.skip,
       pollMs: cmd.pollMs,
       idleTimeoutS: cmd.idleTimeoutS,
-      signal: controller.signal,
+      signal: stop,
       onFinding: (f, experiment) => out(findingLine(f, experiment)),
       onNote: (line) => {
         if (!cmd.quiet) process.stderr.write(`nn-doctor: ${line}\n`);
@@ -126,8 +123,6 @@ export async function runWatch(cmd: WatchCommand): Promise<Report> {
     server?.publish(() => report, 'finished');
     return report;
   } finally {
-    process.removeListener('SIGINT', stop);
-    process.removeListener('SIGTERM', stop);
     await server?.close();
   }
 }

@@ -50,7 +50,7 @@ describe.skipIf(!HAS_CHROMIUM)(
           '--poll',
           '100',
           '--idle-timeout',
-          '4',
+          '60',
           '--quiet',
         ],
         { cwd: ROOT },
@@ -119,6 +119,9 @@ describe.skipIf(!HAS_CHROMIUM)(
         .screenshot({ path: join(ROOT, 'test-artifacts', 'live-page.png'), fullPage: false })
         .catch(() => {});
       await writer;
+      // Told to stop (SIGTERM): the watch ends, the page says so, and the exit code is diagnose's.
+      await new Promise((r) => setTimeout(r, 500));
+      watcher.kill('SIGTERM');
       expect(await exited).toBe(1);
       expect(foreign).toEqual([]);
       expect(consoleErrors).toEqual([]);
