@@ -204,7 +204,8 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
         model: both,
         layers: hidden.layers,
         x: tf.keep(probeX.slice(0, n)),
-        y: probeY && both !== hidden.probeModel ? tf.keep(probeY.slice(0, n)) : null,
+        // float32 as fit feeds it (TF.js losses floor sparse labels, which int32 cannot be).
+        y: probeY && both !== hidden.probeModel ? tf.tidy(() => probeY.slice(0, n).toFloat()) : null,
       };
     }
   }
@@ -390,7 +391,7 @@ export function watch(model: tf.LayersModel, options: WatchOptions = {}): Watche
     if (!v) return;
     const out = tf.keep(
       tf.tidy(() => {
-        const r = model.evaluate(v.x, v.y, { batchSize: 256 });
+        const r = model.evaluate(v.x, v.y.dtype === 'float32' ? v.y : v.y.toFloat(), { batchSize: 256 });
         const list = Array.isArray(r) ? r : [r];
         return tf.stack(list.map((s) => s.reshape([])));
       }),
