@@ -22,7 +22,7 @@ Limits (past one: exit 2, one line naming it):
   weight files, all together ${bytes(m.maxWeightBytes)} (model weights and optimizer state)
   model parameters           ${fmtLimit(m.maxParams)}, counted from the topology before TF.js builds it
   one layer's output         ${fmtLimit(m.maxLayerOutput)} values per record
-  orthogonal-initialized     ${fmtLimit(m.maxOrthogonal)} values per weight (e.g. an LSTM of 512 units)
+  orthogonal-initialized     ${fmtLimit(m.maxOrthogonal)} values per weight (e.g. an LSTM of 1,024 units)
   layers / nesting           ${m.maxLayers} layers, ${m.maxNesting} levels of nested models and wrappers
   string weights             refused (a Layers model's weights are numeric)
   a data file as stored      ${bytes(d.maxFileBytes)} (.npy, .npz, IDX, CSV, gzipped or not)

@@ -41,7 +41,7 @@ export async function assessCheckpoint(
 ): Promise<CheckpointAssessment> {
   const ids = ctx.pool.subarray(0, Math.min(RECORDS, ctx.pool.length));
   // The user's model may not be compiled (a loss given by flag): evaluate a compiled copy.
-  const { model: copy } = await cloneModel(ctx.model, { seed: ctx.seed });
+  const { model: copy } = await cloneModel(ctx.model);
   let loss: number;
   let accuracy: number | null;
   let activations: CheckpointEvidence['activations'] = [];

@@ -56,7 +56,7 @@ export async function trainableClone(
   ctx: ProbeContext,
   options: { withoutRegularization?: boolean; learningRate?: number; optimizer?: tf.Optimizer } = {},
 ): Promise<{ model: tf.LayersModel; optimizer: tf.Optimizer; removed: string[] }> {
-  const { model, removed } = await cloneModel(ctx.model, { ...options, seed: ctx.seed });
+  const { model, removed } = await cloneModel(ctx.model, options);
   const optimizer =
     options.optimizer ?? freshOptimizer(ctx.optimizer, options.learningRate ?? ctx.learningRate ?? undefined);
   model.compile({ loss: ctx.loss as never, optimizer });

@@ -1,6 +1,12 @@
 // Clones of the user's model for experiments. The user's model, weights and optimizer are
 // only read: every experiment trains its own clone with its own fresh optimizer.
 import * as tf from '@tensorflow/tfjs';
+import {
+  isWeightOf,
+  orthogonalValues,
+  takeOrthogonalInitializers,
+  zeroInitializers,
+} from './initializers.ts';
 
 type Json = Record<string, unknown>;
 
@@ -54,10 +60,10 @@ function stripRegularization(node: unknown, removed: string[]): void {
 }
 
 /**
- * Gives every unseeded initializer in a topology a seed (`seed`, `seed + 1`, … in document order).
- * Building the clone then draws nothing from Math.random; the values are overwritten by the user's
- * weights anyway. Dropout-like layers keep `seed: null` on purpose: a seeded TF.js Dropout draws
- * the same mask on every step. Their randomness is seeded per training step instead (trainer.ts).
+ * Gives every unseeded initializer in a topology a seed (`seed`, `seed + 1`, … in document order),
+ * so that a re-initialized clone draws nothing from Math.random and is the same on every run.
+ * Dropout-like layers keep `seed: null` on purpose: a seeded TF.js Dropout draws the same mask on
+ * every step. Their randomness is seeded per training step instead (trainer.ts).
  */
 function seedInitializers(node: unknown, next: () => number): void {
   if (Array.isArray(node)) {
@@ -78,20 +84,20 @@ function seedInitializers(node: unknown, next: () => number): void {
 export interface CloneOptions {
   /** Remove dropout and weight/activity regularizers (for the overfit-small experiment). */
   withoutRegularization?: boolean;
-  /** Seed for the clone's unseeded initializers (so building it draws nothing from Math.random). */
-  seed?: number;
 }
 
-/** A structural clone with the user's current weights (the user's model is only read). */
+/**
+ * A structural clone with the user's current weights (the user's model is only read). Built with
+ * zero initializers: its initial values are overwritten at once, and some initializers cost
+ * seconds (Orthogonal, initializers.ts); building it draws nothing from Math.random either.
+ */
 export async function cloneModel(
   model: tf.LayersModel,
   options: CloneOptions = {},
 ): Promise<{ model: tf.LayersModel; removed: string[] }> {
-  const topology = model.toJSON(null, false) as unknown as Json;
+  const topology = zeroInitializers(model.toJSON(null, false)) as Json;
   const removed: string[] = [];
   if (options.withoutRegularization) stripRegularization(topology, removed);
-  let seed = (options.seed ?? 0) % 2147483647;
-  seedInitializers(topology, () => seed++);
   const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
   clone.setWeights(model.getWeights());
   return { model: clone, removed };
@@ -108,7 +114,22 @@ export async function reinitializedClone(model: tf.LayersModel, seed: number): P
   // Seeded like cloneModel: the fresh weights are the same on every run with the same seed.
   let next = seed % 2147483647;
   seedInitializers(topology, () => next++);
+  // Orthogonal kernels are built as zeros, then filled by the fast construction (initializers.ts).
+  const orthogonal = takeOrthogonalInitializers(topology, () => next++);
   const clone = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
+  for (const spec of orthogonal) {
+    const targets = clone.weights.filter((w) => isWeightOf(w.originalName, spec));
+    if (!targets.length) {
+      clone.dispose();
+      throw new Error(`re-initialization: no weight '${spec.weight}' of layer '${spec.layer}' to initialize`);
+    }
+    for (const w of targets) {
+      const shape = w.shape as number[];
+      const values = tf.tensor(orthogonalValues(shape, spec.gain, spec.seed), shape);
+      w.write(values);
+      values.dispose();
+    }
+  }
   model.layers.forEach((layer, i) => {
     if (!layer.trainable && layer.weights.length) clone.layers[i].setWeights(layer.getWeights());
   });

@@ -284,8 +284,8 @@ describe('checkTopologyLimits refuses hostile topologies', () => {
   });
   it('an LSTM whose orthogonal recurrent kernel would take minutes to initialize', () => {
     expectRefused(
-      seq([layer('LSTM', { units: 1024, batch_input_shape: [null, 5, 3] })]),
-      /orthogonal-initialized weight of 4\.19e6 values; the limit is 2\^20/,
+      seq([layer('LSTM', { units: 2048, batch_input_shape: [null, 5, 3] })]),
+      /orthogonal-initialized weight of 1\.68e7 values; the limit is 2\^22/,
     );
   });
   it('a layer class TF.js does not have, before any earlier layer is built', () => {

@@ -16,7 +16,7 @@ export interface ModelLimits {
   maxParams: number;
   /** Values one layer outputs per record (its activation size, without the batch dimension). */
   maxLayerOutput: number;
-  /** Values of one orthogonal-initialized weight: TF.js builds it by a QR decomposition (slow). */
+  /** Values of one orthogonal-initialized weight: a re-initialized clone orthonormalizes it (slow). */
   maxOrthogonal: number;
   /** Layers, nested models and wrappers counted; and how deep they may nest. */
   maxLayers: number;
@@ -33,9 +33,10 @@ export const MODEL_LIMITS: Readonly<ModelLimits> = {
   maxParams: 2 ** 26,
   // 64 MiB of float32 per record: a 512×512×64 feature map; VGG-16's largest is 3.2M values.
   maxLayerOutput: 2 ** 24,
-  // An LSTM of 512 units has a [512, 2048] recurrent kernel (2^20 values): ~28 s to initialize
-  // on wasm under load; each doubling of units costs about 8× more.
-  maxOrthogonal: 2 ** 20,
+  // Loading never runs the initializer (weights given) and clones are built with zeros; only a
+  // re-initialized clone orthonormalizes the matrix (src/tfjs/initializers.ts): measured 4 s for
+  // an LSTM of 512 units, 29 s for 1,024 ([1024, 4096] = 2^22 values); each doubling costs ~8×.
+  maxOrthogonal: 2 ** 22,
   maxLayers: 10_000,
   maxNesting: 32,
   // Model weights at the parameter limit, plus optimizer state (Adam: two more copies), with room.

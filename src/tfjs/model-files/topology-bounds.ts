@@ -94,7 +94,7 @@ class Walker {
     for (const w of applied.weights) {
       if (w.orthogonal && w.values > this.limits.maxOrthogonal) {
         throw this.fail(
-          `${where} has an orthogonal-initialized weight of ${fmtNumber(w.values)} values; the limit is ${fmtLimit(this.limits.maxOrthogonal)} (TF.js initializes it by a QR decomposition, minutes at this size)`,
+          `${where} has an orthogonal-initialized weight of ${fmtNumber(w.values)} values; the limit is ${fmtLimit(this.limits.maxOrthogonal)} (a fresh one is orthonormalized for the experiments: minutes at this size)`,
         );
       }
     }

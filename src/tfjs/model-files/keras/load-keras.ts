@@ -5,6 +5,7 @@
 // training config. Saved optimizer state is not restored: the checkup trains clones of the model
 // with fresh optimizers.
 import * as tf from '@tensorflow/tfjs';
+import { zeroInitializers } from '../../initializers.ts';
 import { type Fail, firstLine, isObject, type Json } from '../common.ts';
 import { explainLoadError } from '../explain-error.ts';
 import { checkTopologyLimits } from '../limits.ts';
@@ -58,18 +59,6 @@ async function build(make: () => Promise<tf.LayersModel>, fail: Fail): Promise<t
   } catch (err) {
     throw explainLoadError(err, fail);
   }
-}
-
-/** A copy of a topology with every initializer replaced by zeros. */
-function zeroInitializers(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(zeroInitializers);
-  if (!isObject(v)) return v;
-  return Object.fromEntries(
-    Object.entries(v).map(([k, x]) => [
-      k,
-      k.endsWith('_initializer') && x != null ? { class_name: 'Zeros', config: {} } : zeroInitializers(x),
-    ]),
-  );
 }
 
 /** Translates, bounds, builds and fills a model; compiles it from `rawTraining` when present. */

@@ -1,9 +1,10 @@
 // Models and data shared by the watch benches: the built-in MNIST MLP (784-256-128-10) and a
 // LeNet-style CNN (as in bench/wasm-cnn.ts), on real MNIST training images, wasm backend.
+// (In bench/lib/: a helper, not a bench of its own for `npm run bench`.)
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
-import { loadMnist } from '../src/data/mnist.ts';
-import { exampleModel } from '../src/example/mnist-mlp.ts';
+import { loadMnist } from '../../src/data/mnist.ts';
+import { exampleModel } from '../../src/example/mnist-mlp.ts';
 
 export function lenet(seed = 1): tf.LayersModel {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
