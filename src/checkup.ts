@@ -5,18 +5,17 @@ import { ALL_CHECKS } from './checks/index.ts';
 import { buildReport } from './core/build-report.ts';
 import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
+import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
-import type { EvidenceKey } from './core/evidence.ts';
-import { type RemedyBudget, type RemedyProbeInput, runRemedyProbe } from './probes/remedies.ts';
+import type { Evidence, EvidenceKey } from './core/evidence.ts';
 import { validateRunOptions } from './core/options.ts';
 import { createRng, permutation, subSeed } from './core/random.ts';
 import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
-import { diagnose } from './core/diagnosis.ts';
-import type { Evidence } from './core/evidence.ts';
 import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
 import { type Budget, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
 import { gatherEvidence } from './probes/gather.ts';
+import { type RemedyBudget, type RemedyProbeInput, runRemedyProbe } from './probes/remedies.ts';
 import { backendForCall } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
@@ -61,8 +60,8 @@ export interface CheckupOptions {
   budget?: Partial<Budget>;
   /**
    * Verified remedies: try candidate fixes on clones and keep those that verifiably help (report
-   * `remedies`). `auto` (default): only when a check failed; `always`: also for warnings;
-   * `never`: no fix experiments.
+   * `remedies`). `never` (default: the experiments cost several times the checkup): no fix
+   * experiments and no `remedies` section; `auto`: when a check failed; `always`: also for warnings.
    */
   verify?: VerifyMode;
   /** Cost of the fix experiments: seeds per arm, random-fix draws, candidates and chained fixes. */
@@ -210,16 +209,18 @@ async function verifyRemedies(
   data: Pick<RemedyProbeInput, 'training' | 'labels'>,
 ): Promise<void> {
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
-  const mode = options.verify ?? 'auto';
+  const mode = options.verify ?? 'never';
+  if (mode === 'never') return;
   const notRun = (reason: string) => {
     unavailable.remedies = { status: 'skip', reason };
   };
-  if (mode === 'never') return notRun('fix verification is off (verify: never)');
   const runOptions = { only: options.only, skip: options.skip, thresholds: options.thresholds };
   const results = runChecks(ALL_CHECKS, evidence, runOptions);
   const open = results.filter((r) => r.status === 'fail' || (mode === 'always' && r.status === 'warn'));
   if (!open.length)
-    return notRun(mode === 'always' ? 'no check failed or warned: nothing to fix' : 'no check failed: nothing to fix');
+    return notRun(
+      mode === 'always' ? 'no check failed or warned: nothing to fix' : 'no check failed: nothing to fix',
+    );
   if (!ctx.heldOut.length)
     return notRun(
       'too few records to hold some out (needs ≥ 100, or validation data): a fix cannot be judged on held-out records',

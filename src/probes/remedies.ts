@@ -11,22 +11,29 @@ import { diagnose } from '../core/diagnosis.ts';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
 import { createRng, subSeed } from '../core/random.ts';
-import type { AppliedFix, RemedyArm, RemedyEvidence, RemedyMetric, RemedyRun, RemedyStage } from '../core/remedies.ts';
+import type {
+  AppliedFix,
+  RemedyArm,
+  RemedyEvidence,
+  RemedyMetric,
+  RemedyRun,
+  RemedyStage,
+} from '../core/remedies.ts';
 import type { CheckResult } from '../core/report.ts';
 import { type RunOptions, runChecks } from '../core/runner.ts';
-import { CATALOGUE, fixById } from '../remedies/catalogue/index.ts';
-import { applicableFixes, type Candidate, candidatesFor, drawFixes, findingsToFix } from '../remedies/candidates.ts';
 import {
-  accuracy,
-  balancedAccuracy,
-  labelAccuracy,
-  predictedClasses,
-  rSquared,
-} from '../remedies/score.ts';
+  applicableFixes,
+  type Candidate,
+  candidatesFor,
+  drawFixes,
+  findingsToFix,
+} from '../remedies/candidates.ts';
+import { CATALOGUE, fixById } from '../remedies/catalogue/index.ts';
+import { accuracy, balancedAccuracy, labelAccuracy, predictedClasses, rSquared } from '../remedies/score.ts';
 import type { Json } from '../remedies/topology.ts';
 import { unstandardize } from '../remedies/transforms.ts';
 import type { FixContext, Setup } from '../remedies/types.ts';
-import { judgeFix } from '../remedies/verdict.ts';
+import { judgeFix, randomBaselineFor } from '../remedies/verdict.ts';
 import { describeModel } from '../tfjs/model-info.ts';
 import { buildFixedSetup, type FixBase, type FixedSetup, type FixStep } from '../tfjs/patch.ts';
 import { outputActivations } from '../tfjs/task.ts';
@@ -132,7 +139,10 @@ function score(
   if (withLoss) {
     const l = tf.tidy(() =>
       tf.mean(
-        scorer.loss(tf.tensor(truth, [ids.length, ...data.targetShape]), tf.tensor(outputs, [ids.length, units])),
+        scorer.loss(
+          tf.tensor(truth, [ids.length, ...data.targetShape]),
+          tf.tensor(outputs, [ids.length, units]),
+        ),
       ),
     );
     loss = l.dataSync()[0];
@@ -176,7 +186,9 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
   const metric = metricOf(ctx);
   const userLoss = await userLossFunction(ctx);
   const scorer: Scorer = { metric, loss: userLoss, data: ctx.data };
-  const seeds = Array.from({ length: budget.seeds }, (_, k) => (k === 0 ? ctx.seed : subSeed(ctx.seed, `remedy-seed-${k}`)));
+  const seeds = Array.from({ length: budget.seeds }, (_, k) =>
+    k === 0 ? ctx.seed : subSeed(ctx.seed, `remedy-seed-${k}`),
+  );
   const curveIds = ctx.heldOut.subarray(0, Math.min(CURVE_RECORDS, ctx.heldOut.length));
   const base: FixBase = {
     model: ctx.model,
@@ -192,7 +204,12 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
   };
 
   /** Trains the setup with `steps` applied, once per seed; the first run's evidence is kept when asked. */
-  const runArm = async (steps: FixStep[], armSeeds: number[], label: string, recheck: boolean): Promise<ArmOutcome> => {
+  const runArm = async (
+    steps: FixStep[],
+    armSeeds: number[],
+    label: string,
+    recheck: boolean,
+  ): Promise<ArmOutcome> => {
     const runs: RemedyRun[] = [];
     let applied: AppliedFix[] = [];
     let evidence: Evidence | undefined;
@@ -206,7 +223,9 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
           model: fixed.model,
           loss: fixed.loss,
           learningRate: fixed.setup.learningRate,
-          classWeights: fixed.setup.classWeights ? Float32Array.from(fixed.setup.classWeights) : (ctx.classWeights ?? null),
+          classWeights: fixed.setup.classWeights
+            ? Float32Array.from(fixed.setup.classWeights)
+            : (ctx.classWeights ?? null),
           clipNorm: fixed.clipNorm,
           data: fixed.data,
           pool: fixed.pool,
@@ -271,7 +290,6 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
       const step = { fix, params: fix.params(fixCtx) };
       random.push((await runArm([...chain, step], [seeds[r % seeds.length]], `random ${fix.id}`, false)).arm);
     }
-    const randomScores = random.flatMap((a) => a.runs.map((r) => r.score));
     const tried: RemedyStage['candidates'] = [];
     let verified: ArmOutcome | null = null;
     let verifiedCandidate: Candidate | null = null;
@@ -286,7 +304,7 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
       const verdict = judgeFix(
         baseline.runs.map((r) => r.score),
         outcome.arm.runs.map((r) => r.score),
-        randomScores,
+        randomBaselineFor(random, c.fix.id).flatMap((a) => a.runs.map((r) => r.score)),
       );
       if (verdict.verified) {
         verified = outcome;
@@ -326,7 +344,10 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
 /** Fixes that cannot go on top of the chain: those in it, and the others of their family (one LR change, one rebalancing…). */
 function excludedBy(chain: AppliedFix[]): Set<string> {
   const families = new Set(chain.map((f) => fixById(f.id)?.family));
-  return new Set([...chain.map((f) => f.id), ...CATALOGUE.filter((f) => families.has(f.family)).map((f) => f.id)]);
+  return new Set([
+    ...chain.map((f) => f.id),
+    ...CATALOGUE.filter((f) => families.has(f.family)).map((f) => f.id),
+  ]);
 }
 
 /** The user's loss function (a compiled clone's), for scoring every arm in the same units. */
@@ -340,7 +361,10 @@ async function userLossFunction(ctx: ProbeContext): Promise<LossFn> {
 }
 
 /** The checks that fail on a fixed setup's evidence (experiments other than its training run are not re-run). */
-function failingAfter(evidence: Evidence, options: RunOptions): { results: CheckResult[]; failing: CheckResult[] } {
+function failingAfter(
+  evidence: Evidence,
+  options: RunOptions,
+): { results: CheckResult[]; failing: CheckResult[] } {
   const results = runChecks(ALL_CHECKS, evidence, options);
   return { results, failing: results.filter((r) => r.status === 'fail') };
 }
@@ -370,7 +394,11 @@ function fixedEvidence(
 }
 
 /** The dataset statistics after the fixes' data transforms (the training records only). */
-function fixedDataset(input: RemedyProbeInput, fixed: FixedSetup, original: DatasetEvidence): DatasetEvidence {
+function fixedDataset(
+  input: RemedyProbeInput,
+  fixed: FixedSetup,
+  original: DatasetEvidence,
+): DatasetEvidence {
   const changed = fixed.applied.some((f) => f.changes.inputs || f.changes.targets);
   let stats = original;
   if (changed) {

@@ -47,7 +47,10 @@ export interface TrainingRunHooks {
   onEvaluate?(model: tf.LayersModel, step: number, final: boolean): void;
 }
 
-export async function runTrainingProbe(ctx: ProbeContext, hooks: TrainingRunHooks = {}): Promise<TrainingRunResult> {
+export async function runTrainingProbe(
+  ctx: ProbeContext,
+  hooks: TrainingRunHooks = {},
+): Promise<TrainingRunResult> {
   const { model, optimizer } = await trainableClone(ctx);
   try {
     const probe = activationProbe(model);

@@ -14,7 +14,10 @@ export interface Candidate {
 }
 
 /** The findings to look for fixes for: the primary cause and its chain, then other failures. */
-export function findingsToFix(diagnosis: Report['diagnosis'], results: ReadonlyMap<CheckId, CheckResult>): CheckId[] {
+export function findingsToFix(
+  diagnosis: Report['diagnosis'],
+  results: ReadonlyMap<CheckId, CheckResult>,
+): CheckId[] {
   const status = (id: CheckId) => results.get(id)?.status;
   const open = (id: CheckId) => status(id) === 'fail' || status(id) === 'warn';
   const primary = diagnosis.primary;
@@ -34,7 +37,11 @@ export function findingsToFix(diagnosis: Report['diagnosis'], results: ReadonlyM
 }
 
 /** The candidate fixes for the findings, in order, without repeats and without `exclude`. */
-export function candidatesFor(findings: CheckId[], ctx: FixContext, exclude: ReadonlySet<string> = new Set()): Candidate[] {
+export function candidatesFor(
+  findings: CheckId[],
+  ctx: FixContext,
+  exclude: ReadonlySet<string> = new Set(),
+): Candidate[] {
   const out: Candidate[] = [];
   for (const id of findings) {
     const finding = ctx.results.get(id);

@@ -16,7 +16,10 @@ const reinit: AppliedFix = {
         className: 'Dense',
         field: 'kernel_initializer',
         from: { class_name: 'Zeros', config: {} },
-        to: { class_name: 'VarianceScaling', config: { scale: 2, mode: 'fan_in', distribution: 'normal', seed: null } },
+        to: {
+          class_name: 'VarianceScaling',
+          config: { scale: 2, mode: 'fan_in', distribution: 'normal', seed: null },
+        },
       },
     ],
     reinitialized: ['dense_1'],

@@ -8,7 +8,13 @@ import type { RemediesReport, RemedyArm, RemedyEvidence, Spread, TriedFix } from
 import { fixById } from './catalogue/index.ts';
 import { fmtEffect, fmtScore, METRIC_LABEL } from './score.ts';
 import { userTerms } from './terms.ts';
-import { judgeFix, spreadOf, VERDICT_THRESHOLDS, type VerdictThresholds } from './verdict.ts';
+import {
+  judgeFix,
+  randomBaselineFor,
+  spreadOf,
+  VERDICT_THRESHOLDS,
+  type VerdictThresholds,
+} from './verdict.ts';
 
 const scores = (arms: RemedyArm[]) => arms.flatMap((a) => a.runs.map((r) => r.score));
 const losses = (arms: RemedyArm[]) => arms.flatMap((a) => a.runs.map((r) => r.loss));
@@ -37,11 +43,12 @@ function triedFixes(e: RemedyEvidence, optimizer: string, t: VerdictThresholds):
   const out: TriedFix[] = [];
   e.stages.forEach((stage, i) => {
     const before = scores([stage.baseline]);
-    const random = scores(stage.random);
     for (const c of stage.candidates) {
       const applied = c.arm.fixes[c.arm.fixes.length - 1];
       const fix = applied ? fixById(applied.id) : undefined;
       if (!applied) continue;
+      const baseline = randomBaselineFor(stage.random, applied.id);
+      const random = scores(baseline);
       const after = scores([c.arm]);
       const v = judgeFix(before, after, random, t);
       const base = {
@@ -54,7 +61,10 @@ function triedFixes(e: RemedyEvidence, optimizer: string, t: VerdictThresholds):
         change: fix ? fix.describe(applied.changes, applied.params) : applied.id,
         before: spreadOf(before),
         after: spreadOf(after),
-        random: { ...spreadOf(random), fixes: stage.random.map((a) => a.fixes[a.fixes.length - 1]?.id ?? '?') },
+        random: {
+          ...spreadOf(random),
+          fixes: stage.random.map((a) => a.fixes[a.fixes.length - 1]?.id ?? '?'),
+        },
         lossBefore: spreadOf(losses([stage.baseline])),
         lossAfter: spreadOf(losses([c.arm])),
         ...v,
@@ -97,7 +107,10 @@ export function judgeRemedies(
     if (!why) return undefined;
     return {
       status: 'not-run',
-      summary: why.status === 'error' ? `The fix experiments could not run: ${why.reason}` : `No fix was tried: ${why.reason}.`,
+      summary:
+        why.status === 'error'
+          ? `The fix experiments could not run: ${why.reason}`
+          : `No fix was tried: ${why.reason}.`,
       reason: why.reason,
       tried: [],
       chain: [],

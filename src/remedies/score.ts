@@ -84,5 +84,7 @@ export function fmtScore(metric: RemedyMetric, x: number): string {
 export function fmtEffect(metric: RemedyMetric, x: number): string {
   if (!Number.isFinite(x)) return String(x);
   const sign = x >= 0 ? '+' : '−';
-  return metric === 'r2' ? `${sign}${Math.abs(x).toFixed(3)}` : `${sign}${Math.abs(x * 100).toFixed(1)} points`;
+  return metric === 'r2'
+    ? `${sign}${Math.abs(x).toFixed(3)}`
+    : `${sign}${Math.abs(x * 100).toFixed(1)} points`;
 }

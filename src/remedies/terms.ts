@@ -56,7 +56,7 @@ function regularizer(v: JsonValue): Named {
   };
 }
 
-function valueOf(field: string, v: JsonValue): Named {
+function fieldValue(field: string, v: JsonValue): Named {
   if (field.endsWith('_initializer')) return initializer(v);
   if (field.endsWith('_regularizer')) return regularizer(v);
   if (typeof v === 'string') return { tfjs: `'${v}'`, keras: `'${v}'` };
@@ -68,12 +68,19 @@ function valueOf(field: string, v: JsonValue): Named {
 function insertArgs(config: { [k: string]: JsonValue }): { tfjs: string; keras: string } {
   const entries = Object.entries(config).filter(([k]) => k !== 'name' && k !== 'trainable');
   return {
-    tfjs: entries.length ? `{ ${entries.map(([k, v]) => `${snakeToCamel(k)}: ${valueOf(k, v).tfjs}`).join(', ')} }` : '',
-    keras: entries.map(([k, v]) => `${k}=${valueOf(k, v).keras}`).join(', '),
+    tfjs: entries.length
+      ? `{ ${entries.map(([k, v]) => `${snakeToCamel(k)}: ${fieldValue(k, v).tfjs}`).join(', ')} }`
+      : '',
+    keras: entries.map(([k, v]) => `${k}=${fieldValue(k, v).keras}`).join(', '),
   };
 }
 
-function modelEdits(edits: ConfigEdit[]): { tfjs: string[]; keras: string[]; json: string[]; where: string[] } {
+function modelEdits(edits: ConfigEdit[]): {
+  tfjs: string[];
+  keras: string[];
+  json: string[];
+  where: string[];
+} {
   const out = { tfjs: [] as string[], keras: [] as string[], json: [] as string[], where: [] as string[] };
   // One line per changed layer: its factory with the changed arguments.
   const sets = edits.filter((e): e is Extract<ConfigEdit, { kind: 'set' }> => e.kind === 'set');
@@ -82,10 +89,10 @@ function modelEdits(edits: ConfigEdit[]): { tfjs: string[]; keras: string[]; jso
     const mine = sets.filter((e) => e.layer === layer);
     const cls = mine[0].className;
     out.tfjs.push(
-      `tf.layers.${tfjsFactory(cls)}({ …, name: '${layer}', ${mine.map((e) => `${snakeToCamel(e.field)}: ${valueOf(e.field, e.to).tfjs}`).join(', ')} })`,
+      `tf.layers.${tfjsFactory(cls)}({ …, name: '${layer}', ${mine.map((e) => `${snakeToCamel(e.field)}: ${fieldValue(e.field, e.to).tfjs}`).join(', ')} })`,
     );
     out.keras.push(
-      `layers.${cls}(…, name='${layer}', ${mine.map((e) => `${e.field}=${valueOf(e.field, e.to).keras}`).join(', ')})`,
+      `layers.${cls}(…, name='${layer}', ${mine.map((e) => `${e.field}=${fieldValue(e.field, e.to).keras}`).join(', ')})`,
     );
     for (const e of mine) {
       out.where.push(`${layer}.${e.field}`);
@@ -95,7 +102,9 @@ function modelEdits(edits: ConfigEdit[]): { tfjs: string[]; keras: string[]; jso
   for (const e of edits) {
     if (e.kind !== 'insert') continue;
     const args = insertArgs(e.config);
-    out.tfjs.push(`tf.layers.${tfjsFactory(e.className)}(${args.tfjs})  // new layer right after '${e.after}'`);
+    out.tfjs.push(
+      `tf.layers.${tfjsFactory(e.className)}(${args.tfjs})  // new layer right after '${e.after}'`,
+    );
     out.keras.push(
       `layers.${e.className}(${args.keras})  # new layer right after '${e.after}'${e.className === 'LeakyReLU' ? ' (Keras 3: negative_slope=…)' : ''}`,
     );

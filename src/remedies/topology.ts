@@ -42,7 +42,11 @@ export function findLayer(topology: Json, name: string): LayerEntry | undefined 
 }
 
 /** Layers that own a fan-based kernel (Dense, convolutions), input side first. */
-export const KERNEL_FIELDS = ['kernel_initializer', 'depthwise_initializer', 'pointwise_initializer'] as const;
+export const KERNEL_FIELDS = [
+  'kernel_initializer',
+  'depthwise_initializer',
+  'pointwise_initializer',
+] as const;
 
 export function hasKernel(layer: LayerEntry): boolean {
   return KERNEL_FIELDS.some((f) => f in layer.config);

@@ -1,7 +1,8 @@
 // The data transforms a fix asks for, fitted on the experiments' training records only (never on
 // the held-out records they are judged on): standardization and oversampling. Plain arrays.
-import type { Standardizer } from '../core/remedies.ts';
+
 import { createRng } from '../core/random.ts';
+import type { Standardizer } from '../core/remedies.ts';
 
 /**
  * A σ below this share of the overall σ is raised to it: a feature that is (nearly) constant on
@@ -50,7 +51,11 @@ function moments(
  * Inputs: per channel (last axis) for images and other records of rank ≥ 2, per feature for flat
  * records (tabular data).
  */
-export function fitInputStandardizer(x: Float32Array, featureShape: number[], ids: ArrayLike<number>): Standardizer {
+export function fitInputStandardizer(
+  x: Float32Array,
+  featureShape: number[],
+  ids: ArrayLike<number>,
+): Standardizer {
   const size = featureShape.reduce((a, b) => a * b, 1);
   const perChannel = featureShape.length >= 2;
   const channels = perChannel ? (featureShape.at(-1) ?? 1) : size;
@@ -65,7 +70,11 @@ export function fitInputStandardizer(x: Float32Array, featureShape: number[], id
 }
 
 /** Regression targets: per output. */
-export function fitTargetStandardizer(targets: Float32Array, width: number, ids: ArrayLike<number>): Standardizer {
+export function fitTargetStandardizer(
+  targets: Float32Array,
+  width: number,
+  ids: ArrayLike<number>,
+): Standardizer {
   const { mean, std } = moments(targets, ids, width, width, (i) => i);
   return { axis: 'output', shape: [width], mean, std, records: ids.length };
 }

@@ -1,6 +1,7 @@
 // When a fix counts as verified: table-driven over the three arms' held-out scores.
 import { describe, expect, it } from 'vitest';
-import { judgeFix } from './verdict.ts';
+import type { RemedyArm } from '../core/remedies.ts';
+import { judgeFix, randomBaselineFor } from './verdict.ts';
 
 interface Case {
   name: string;
@@ -68,6 +69,15 @@ const CASES: Case[] = [
     beatsRandom: false,
   },
   {
+    name: 'an unstable setup (wide spread before) does not widen the margin over the random fixes',
+    before: [0.1, 0.45, 0.2],
+    after: [0.9, 0.91, 0.9],
+    random: [0.5, 0.6, 0.7],
+    verified: true,
+    improved: true,
+    beatsRandom: true,
+  },
+  {
     name: 'a fix that makes it worse → not verified',
     before: [0.9, 0.9, 0.9],
     after: [0.1, 0.1, 0.1],
@@ -104,5 +114,22 @@ describe('judgeFix', () => {
     expect(v.effect).toBeCloseTo(0.7, 10);
     expect(v.spread).toBeCloseTo(0.1, 10);
     expect(v.vsRandom).toBeCloseTo(0.45, 10);
+  });
+});
+
+describe('randomBaselineFor', () => {
+  const arm = (id: string): RemedyArm => ({
+    fixes: [{ id, params: {}, changes: { edits: [], reinitialized: [] } }],
+    runs: [],
+  });
+  it('leaves out random draws of the fix being judged', () => {
+    const random = [arm('lr-down'), arm('reinit-fan'), arm('standardize-inputs')];
+    expect(randomBaselineFor(random, 'standardize-inputs').map((a) => a.fixes[0].id)).toEqual([
+      'lr-down',
+      'reinit-fan',
+    ]);
+  });
+  it('keeps them all when every draw was that fix', () => {
+    expect(randomBaselineFor([arm('lr-down')], 'lr-down')).toHaveLength(1);
   });
 });

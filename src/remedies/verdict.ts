@@ -4,10 +4,13 @@
 // a random fix often does as well as a repair tool).
 //
 // Verified = the fix improves on the setup by more than the seed spread AND beats the random-fix
-// baseline by more than the seed spread, each by at least `minEffect`. The seed spread is the
-// larger range (max − min over seeds) of the two arms being compared: with three seeds, an effect
-// beyond it means every ordering of the runs agrees, not one lucky seed.
-import type { Spread } from '../core/remedies.ts';
+// baseline by more than the fix's own seed spread, each by at least `minEffect`. The seed spread
+// of the improvement is the larger range (max − min over seeds) of the two arms: with three seeds,
+// an effect beyond it means every ordering of the runs agrees, not one lucky seed. The random arms
+// are one run each of different fixes, so their range is not seed noise: the margin over their
+// mean is held against the fix's own range. A random draw of the very fix being judged is left
+// out of its baseline (it would compare the fix with itself); the other candidates' draws stay.
+import type { RemedyArm, Spread } from '../core/remedies.ts';
 
 export interface VerdictThresholds {
   /** Smallest improvement (score units: accuracy or R²) that counts, however small the spread. */
@@ -60,6 +63,16 @@ export function judgeFix(
   const finite = [...before, ...after].every(Number.isFinite);
   const improved = enough && finite && effect > spread && effect >= t.minEffect;
   const beatsRandom =
-    random.length > 0 && random.every(Number.isFinite) && vsRandom > spread && vsRandom >= t.minEffect;
+    finite &&
+    random.length > 0 &&
+    random.every(Number.isFinite) &&
+    vsRandom > range(a) &&
+    vsRandom >= t.minEffect;
   return { effect, spread, vsRandom, improved, beatsRandom, verified: improved && beatsRandom };
+}
+
+/** The random-fix baseline for `fixId`: the random arms that drew another fix (all of them if every draw was this fix). */
+export function randomBaselineFor(random: RemedyArm[], fixId: string): RemedyArm[] {
+  const others = random.filter((arm) => arm.fixes[arm.fixes.length - 1]?.id !== fixId);
+  return others.length ? others : random;
 }

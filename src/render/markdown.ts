@@ -300,8 +300,18 @@ function remediesBlock(report: Report): string[] {
   );
   for (const t of r.tried.filter((x) => x.verified)) {
     lines.push(`### ✅ ${mdEscape(t.title)} (${mdEscape(t.fix)})`, '', mdEscape(t.why), '');
-    if (t.terms.where.length) lines.push(`- **What changes:** ${t.terms.where.map((w) => mdEscape(w)).join('; ')}`, '');
-    lines.push('TF.js:', '', ...mdFence(t.terms.tfjs, 'js'), '', 'Keras:', '', ...mdFence(t.terms.keras, 'python'), '');
+    if (t.terms.where.length)
+      lines.push(`- **What changes:** ${t.terms.where.map((w) => mdEscape(w)).join('; ')}`, '');
+    lines.push(
+      'TF.js:',
+      '',
+      ...mdFence(t.terms.tfjs, 'js'),
+      '',
+      'Keras:',
+      '',
+      ...mdFence(t.terms.keras, 'python'),
+      '',
+    );
     if (t.terms.modelJson) lines.push('model.json:', '', ...mdFence(t.terms.modelJson, 'text'), '');
   }
   return lines;

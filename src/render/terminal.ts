@@ -97,8 +97,11 @@ const CODE_LINES = 8;
 function codeLines(label: string, code: string | null, width: number): string[] {
   if (!code) return [];
   const lines = code.split('\n');
-  const shown = lines.slice(0, CODE_LINES).map((l, i) => `${i === 0 ? label.padEnd(12) : ' '.repeat(12)}${l}`);
-  if (lines.length > CODE_LINES) shown.push(`${' '.repeat(12)}… (${lines.length - CODE_LINES} more lines in the report)`);
+  const shown = lines
+    .slice(0, CODE_LINES)
+    .map((l, i) => `${i === 0 ? label.padEnd(12) : ' '.repeat(12)}${l}`);
+  if (lines.length > CODE_LINES)
+    shown.push(`${' '.repeat(12)}… (${lines.length - CODE_LINES} more lines in the report)`);
   return shown.map((l) => `      ${l.length > width - 6 ? `${l.slice(0, width - 7)}…` : l}`);
 }
 

@@ -54,20 +54,41 @@ function resolve(step: FixStep): { fix: Fix; params: Params; previous: AppliedFi
   return { fix, params: step.params, previous: step };
 }
 
+/** A step with what it changed in the topology and setup, and the data transforms it asks for. */
+interface ResolvedStep {
+  fix: Fix;
+  params: Params;
+  previous: AppliedFix | null;
+  changes: FixChanges;
+  fit: string[];
+}
+
+/** The fixed model alone (no data): what `--fix DIR` writes. */
+export interface PatchedModel {
+  model: tf.LayersModel;
+  setup: Setup;
+  /** The loss to compile with (TF.js name), when a fix changed it. */
+  loss: string | null;
+  clipNorm?: number;
+}
+
 /**
- * Applies `steps` to `base` and builds the fixed model; fresh weights (where a fix re-initializes)
- * are drawn from initializers seeded from `initSeed`. The caller disposes `model`.
+ * Applies the model and training-setup part of `steps` to a copy of `model`'s topology and builds
+ * the fixed model: the original's weights except where a fix re-initializes, fresh weights drawn
+ * from initializers seeded from `initSeed`. The caller disposes `model`.
  */
-export async function buildFixedSetup(base: FixBase, steps: FixStep[], initSeed: number): Promise<FixedSetup> {
-  const topology = base.model.toJSON(null, false) as unknown as Json;
-  let setup: Setup = { ...base.setup };
-  let data = base.data;
-  let pool = base.pool;
+export async function buildPatchedModel(
+  source: tf.LayersModel,
+  baseSetup: Setup,
+  steps: FixStep[],
+  initSeed: number,
+): Promise<PatchedModel & { resolved: ResolvedStep[] }> {
+  const topology = source.toJSON(null, false) as unknown as Json;
+  let setup: Setup = { ...baseSetup };
   let clipNorm: number | undefined;
-  let targets: FixChanges['targets'] | null = null;
   let loss: string | null = null;
-  const applied: AppliedFix[] = [];
   const fresh = new Set<string>();
+  const resolved: ResolvedStep[] = [];
   for (const step of steps) {
     const { fix, params, previous } = resolve(step);
     const { changes, fit = [] } = fix.apply(topology, params, setup);
@@ -79,6 +100,30 @@ export async function buildFixedSetup(base: FixBase, steps: FixStep[], initSeed:
     }
     if (changes.classWeights) setup = { ...setup, classWeights: changes.classWeights };
     if (changes.clipNorm !== undefined) clipNorm = changes.clipNorm;
+    resolved.push({ fix, params, previous, changes, fit: fit as string[] });
+  }
+  let next = initSeed % 2147483647;
+  seedInitializers(topology, () => next++);
+  const model = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
+  copyWeights(source, model, fresh);
+  return { model, setup, loss, clipNorm, resolved };
+}
+
+/**
+ * Applies `steps` to `base` and builds the fixed model; fresh weights (where a fix re-initializes)
+ * are drawn from initializers seeded from `initSeed`. The caller disposes `model`.
+ */
+export async function buildFixedSetup(
+  base: FixBase,
+  steps: FixStep[],
+  initSeed: number,
+): Promise<FixedSetup> {
+  const patched = await buildPatchedModel(base.model, base.setup, steps, initSeed);
+  let data = base.data;
+  let pool = base.pool;
+  let targets: FixChanges['targets'] | null = null;
+  const applied: AppliedFix[] = [];
+  for (const { fix, params, previous, changes, fit } of patched.resolved) {
     if (fit.includes('inputs')) {
       changes.inputs = previous?.changes.inputs ?? fitInputStandardizer(data.x, data.featureShape, pool);
       data = { ...data, x: standardize(data.x, changes.inputs) };
@@ -97,15 +142,11 @@ export async function buildFixedSetup(base: FixBase, steps: FixStep[], initSeed:
     }
     applied.push({ id: fix.id, params, changes });
   }
-  let next = initSeed % 2147483647;
-  seedInitializers(topology, () => next++);
-  const model = await tf.models.modelFromJSON({ modelTopology: topology } as tf.io.ModelJSON as never);
-  copyWeights(base.model, model, fresh);
   return {
-    model,
-    setup,
-    loss: loss ?? (typeof base.loss === 'string' ? base.loss : tfjsLossName(base.setup.loss)),
-    clipNorm,
+    model: patched.model,
+    setup: patched.setup,
+    loss: patched.loss ?? (typeof base.loss === 'string' ? base.loss : tfjsLossName(base.setup.loss)),
+    clipNorm: patched.clipNorm,
     data,
     pool,
     applied,

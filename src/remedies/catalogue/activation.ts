@@ -2,7 +2,7 @@
 // to life; dead ReLUs pass none.
 import { insertAfter, type Json, layerName, setField } from '../topology.ts';
 import type { Fix } from '../types.ts';
-import { kernelLayers, kept } from './shared.ts';
+import { kept, kernelLayers } from './shared.ts';
 
 /** Keras' LeakyReLU default slope is 0.3; 0.1 keeps the units closer to ReLU. */
 const SLOPE = 0.1;
@@ -20,7 +20,13 @@ export const leakyRelu = {
     const edits = [];
     for (const layer of ownRelu(topology)) {
       const name = layerName(layer);
-      const insert = insertAfter(topology, name, 'LeakyReLU', { alpha: Number(params.alpha) }, `${name}_leaky`);
+      const insert = insertAfter(
+        topology,
+        name,
+        'LeakyReLU',
+        { alpha: Number(params.alpha) },
+        `${name}_leaky`,
+      );
       if (!insert) continue; // a shared layer: left as it is
       edits.push(setField(topology, name, 'activation', 'linear'), insert);
     }

@@ -4,7 +4,7 @@
 import { normalizeActivation } from '../../core/names.ts';
 import { consumers, insertAfter, type Json, layerName, outputChain, setField } from '../topology.ts';
 import type { Fix } from '../types.ts';
-import { kernelLayers, kept, RECURRENT } from './shared.ts';
+import { kept, kernelLayers, RECURRENT } from './shared.ts';
 
 /** Hidden kernel layers with a nonlinearity of their own and no batch norm right after. */
 function hiddenActivated(topology: Json) {
@@ -21,12 +21,7 @@ export const batchNorm = {
   id: 'batch-norm',
   title: 'Add batch normalization before the hidden activations',
   family: 'normalization',
-  addresses: [
-    'activations/saturation',
-    'model/init-deep',
-    'other/gradient-flow',
-    'activations/dead-relu',
-  ],
+  addresses: ['activations/saturation', 'model/init-deep', 'other/gradient-flow', 'activations/dead-relu'],
   applies: (ctx) =>
     ctx.model?.hasBatchNorm
       ? 'the model already has batch normalization'
@@ -41,7 +36,7 @@ export const batchNorm = {
       const name = layerName(layer);
       const activation = String(layer.config.activation);
       const bn = insertAfter(topology, name, 'BatchNormalization', {}, `${name}_bn`);
-      if (!bn || bn.kind !== 'insert') continue;
+      if (bn?.kind !== 'insert') continue;
       const act = insertAfter(topology, bn.layer, 'Activation', { activation }, `${name}_${activation}`);
       edits.push(setField(topology, name, 'activation', 'linear'), bn, act);
       reinitialized.push(bn.layer);

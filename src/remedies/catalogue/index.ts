@@ -1,6 +1,8 @@
 // The catalogue of candidate fixes, in the order they are tried for a finding that several
 // address: fixes of the cause before fixes of its symptoms (the output and the data before the
 // weights, the weights before the optimizer, the architecture last).
+
+import type { Fix } from '../types.ts';
 import { leakyRelu } from './activation.ts';
 import { batchNorm } from './batch-norm.ts';
 import { gradientClipping } from './clipping.ts';
@@ -10,7 +12,6 @@ import { lrDown, lrRangeTest, lrUp } from './learning-rate.ts';
 import { lossCrossEntropy, outputActivation } from './output.ts';
 import { regularizationLower, regularizationRemove } from './regularization.ts';
 import { standardizeInputs, standardizeTargets } from './standardize.ts';
-import type { Fix } from '../types.ts';
 
 export const CATALOGUE: readonly Fix[] = [
   outputActivation,

@@ -68,12 +68,9 @@ export const biasSmallPositive = {
   family: 'initialization',
   addresses: ['activations/dead-relu'],
   applies: (ctx) =>
-    reluLayers(ctx.topology).some((l) => l.config.use_bias !== false)
-      ? null
-      : 'no ReLU layer with a bias',
+    reluLayers(ctx.topology).some((l) => l.config.use_bias !== false) ? null : 'no ReLU layer with a bias',
   // For units dead from the start (a bias or an initialization that leaves them negative).
-  suits: (finding) =>
-    finding.measured.worstSnapshot === 'start' || measured(finding, 'startFraction') >= 0.2,
+  suits: (finding) => finding.measured.worstSnapshot === 'start' || measured(finding, 'startFraction') >= 0.2,
   params: () => ({ bias: ALIVE_BIAS }),
   apply(topology, params) {
     const edits: (ConfigEdit | null)[] = [];

@@ -73,10 +73,17 @@ export const lossCrossEntropy = {
   title: 'Train the classifier with cross-entropy',
   family: 'loss',
   addresses: ['loss/output-mismatch'],
-  applies: (ctx) => (crossEntropyFor(ctx) ? null : 'the loss is already a classification loss, or the output is not softmax/sigmoid'),
+  applies: (ctx) =>
+    crossEntropyFor(ctx)
+      ? null
+      : 'the loss is already a classification loss, or the output is not softmax/sigmoid',
   params: (ctx) => ({ loss: crossEntropyFor(ctx) }),
   apply: (_topology, params, setup) => ({
-    changes: { edits: [], reinitialized: [], loss: { from: setup.loss, to: String(params.loss as JsonValue) } },
+    changes: {
+      edits: [],
+      reinitialized: [],
+      loss: { from: setup.loss, to: String(params.loss as JsonValue) },
+    },
   }),
   describe: (changes) => `loss ${changes.loss?.from} → ${changes.loss?.to}`,
 } as const satisfies Fix;

@@ -6,16 +6,26 @@ import { type Json, layerList, layerName, setField } from '../topology.ts';
 import type { Fix, FixContext } from '../types.ts';
 import { kept, measured } from './shared.ts';
 
-const FIELDS = ['kernel_regularizer', 'bias_regularizer', 'activity_regularizer', 'depthwise_regularizer', 'pointwise_regularizer', 'recurrent_regularizer', 'embeddings_regularizer'];
+const FIELDS = [
+  'kernel_regularizer',
+  'bias_regularizer',
+  'activity_regularizer',
+  'depthwise_regularizer',
+  'pointwise_regularizer',
+  'recurrent_regularizer',
+  'embeddings_regularizer',
+];
 
 function regularized(topology: Json): { layer: string; field: string; value: JsonValue }[] {
   const out: { layer: string; field: string; value: JsonValue }[] = [];
   for (const l of layerList(topology))
-    for (const field of FIELDS) if (l.config[field]) out.push({ layer: layerName(l), field, value: l.config[field] });
+    for (const field of FIELDS)
+      if (l.config[field]) out.push({ layer: layerName(l), field, value: l.config[field] });
   return out;
 }
 
-const applies = (ctx: FixContext) => (regularized(ctx.topology).length ? null : 'the model has no weight regularizer');
+const applies = (ctx: FixContext) =>
+  regularized(ctx.topology).length ? null : 'the model has no weight regularizer';
 
 /** L1/L2 factors of a regularizer config scaled by `factor` (other regularizer classes: removed). */
 function scaled(value: JsonValue, factor: number): JsonValue {
@@ -60,5 +70,6 @@ export const regularizationRemove = {
     const edits = regularized(topology).map((r) => setField(topology, r.layer, r.field, null));
     return { changes: { edits: kept(edits), reinitialized: [] } };
   },
-  describe: (changes) => `${changes.edits.length} weight penalt${changes.edits.length === 1 ? 'y' : 'ies'} removed`,
+  describe: (changes) =>
+    `${changes.edits.length} weight penalt${changes.edits.length === 1 ? 'y' : 'ies'} removed`,
 } as const satisfies Fix;

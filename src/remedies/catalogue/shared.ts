@@ -4,7 +4,14 @@ import type { CheckId } from '../../core/check.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import type { ConfigEdit, JsonValue } from '../../core/remedies.ts';
 import type { CheckResult } from '../../core/report.ts';
-import { effectiveActivation, hasKernel, type Json, type LayerEntry, layerList, layerName } from '../topology.ts';
+import {
+  effectiveActivation,
+  hasKernel,
+  type Json,
+  type LayerEntry,
+  layerList,
+  layerName,
+} from '../topology.ts';
 import type { FixContext } from '../types.ts';
 
 /** `seed: null`: the clone builder seeds every unseeded initializer, so fresh weights are reproducible. */
@@ -25,7 +32,17 @@ export const ZEROS: Json = { class_name: 'Zeros', config: {} };
 export const constant = (value: number): Json => ({ class_name: 'Constant', config: { value } });
 
 /** Activations He initialization is derived for (rectifier-like: half the inputs pass). */
-const RELU_FAMILY = new Set(['relu', 'relu6', 'leakyrelu', 'prelu', 'elu', 'gelu', 'gelunew', 'swish', 'mish']);
+const RELU_FAMILY = new Set([
+  'relu',
+  'relu6',
+  'leakyrelu',
+  'prelu',
+  'elu',
+  'gelu',
+  'gelunew',
+  'swish',
+  'mish',
+]);
 
 export function isReluFamily(activation: string): boolean {
   return RELU_FAMILY.has(normalizeActivation(activation));
@@ -43,7 +60,9 @@ export const RECURRENT = new Set(['SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D']);
 
 /** Trainable top-level layers with a fan-based kernel, input side first. */
 export function kernelLayers(topology: Json): LayerEntry[] {
-  return layerList(topology).filter((l) => (hasKernel(l) || RECURRENT.has(l.class_name)) && l.config.trainable !== false);
+  return layerList(topology).filter(
+    (l) => (hasKernel(l) || RECURRENT.has(l.class_name)) && l.config.trainable !== false,
+  );
 }
 
 /** Kernel layers whose output goes through a ReLU-family activation (their own or the next layer's). */

@@ -46,7 +46,8 @@ export const remedyCurves: Builder = (report, document) => {
     if (!lines.some((r) => isNum(r.mean))) continue;
     const names = [...new Set(lines.map((r) => r.series))];
     const scale = (v: number) => (percent ? v * 100 : v);
-    const shown = (rows: Row[]) => rows.map((r) => ({ ...r, mean: scale(r.mean), min: scale(r.min), max: scale(r.max) }));
+    const shown = (rows: Row[]) =>
+      rows.map((r) => ({ ...r, mean: scale(r.mean), min: scale(r.min), max: scale(r.max) }));
     panels.push(
       renderPanel(
         document,
