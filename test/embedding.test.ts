@@ -94,13 +94,18 @@ describe('a library checkup in the caller’s process', () => {
     let ticks = 0;
     let foreign = 0;
     let running = true;
-    // The caller's own code, interleaved with the checkups' steps. On the cpu and wasm backends a
-    // checkup's awaits settle as microtasks, so the watcher runs as a chain of microtasks too.
+    // The caller's own code, interleaved with the checkups' steps. On the cpu and wasm backends
+    // most of a checkup's awaits settle as microtasks, so the watcher checks between microtasks;
+    // it also lets macrotasks run now and then, as a checkup yields to the event loop once per
+    // training step (a loop of bare awaits would starve that yield and never end).
     const watch = (async () => {
       while (running) {
-        ticks++;
-        if (Math.random !== callersRandom) foreign++;
-        await null;
+        for (let i = 0; i < 100; i++) {
+          ticks++;
+          if (Math.random !== callersRandom) foreign++;
+          await null;
+        }
+        await new Promise((resolve) => setImmediate(resolve));
       }
     })();
     const [a, b] = await Promise.all([run(7), run(7)]);
