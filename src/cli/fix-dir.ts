@@ -41,10 +41,6 @@ export function planFixDir(
     if (!real)
       throw new UsageError(`${where}: is a symbolic link to a missing folder; give the folder itself`);
     if (!lstatSync(real).isDirectory()) throw new UsageError(`${where}: is not a folder`);
-    if (readdirSync(real).length)
-      throw new UsageError(
-        `${where}: the folder is not empty; nn-doctor never writes over files — give a new or empty folder`,
-      );
     target = real;
   } else {
     const parent = realOrNull(dirname(resolve(dir)));
@@ -66,6 +62,10 @@ export function planFixDir(
         `${where}: is or lies inside ${input.what} ${input.path}, which this command reads`,
       );
   }
+  if (st && readdirSync(target).length)
+    throw new UsageError(
+      `${where}: the folder is not empty; nn-doctor never writes over files — give a new or empty folder`,
+    );
   for (const [flag, path] of Object.entries(outputs) as [string, string | undefined][]) {
     if (path === undefined) continue;
     const out = resolve(dirname(resolve(path)));
