@@ -63,7 +63,7 @@ function triedFixes(e: RemedyEvidence, optimizer: string, t: VerdictThresholds):
         after: spreadOf(after),
         random: {
           ...spreadOf(random),
-          fixes: stage.random.map((a) => a.fixes[a.fixes.length - 1]?.id ?? '?'),
+          fixes: baseline.map((a) => a.fixes[a.fixes.length - 1]?.id ?? '?'),
         },
         lossBefore: spreadOf(losses([stage.baseline])),
         lossAfter: spreadOf(losses([c.arm])),

@@ -20,10 +20,16 @@ export interface LayerEntry {
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The top-level layer list of a topology (the array itself: edits apply in place). */
-export function layerList(topology: Json): LayerEntry[] {
+/** The topology's own array of layers (edited in place by insertAfter), or null. */
+function layerArray(topology: Json): JsonValue[] | null {
   const config = topology.config;
   const list = Array.isArray(config) ? config : isObject(config) ? config.layers : undefined;
-  if (!Array.isArray(list)) return [];
+  return Array.isArray(list) ? list : null;
+}
+
+export function layerList(topology: Json): LayerEntry[] {
+  const list = layerArray(topology);
+  if (!list) return [];
   return list.filter(
     (l): l is JsonValue & LayerEntry => isObject(l) && typeof l.class_name === 'string' && isObject(l.config),
   ) as LayerEntry[];
@@ -104,15 +110,17 @@ export function insertAfter(
   baseName: string,
 ): ConfigEdit | null {
   const layers = layerList(topology);
-  const at = layers.findIndex((l) => layerName(l) === name);
-  if (at < 0) throw new Error(`no layer named ${name}`);
+  const source = layers.find((l) => layerName(l) === name);
+  const raw = layerArray(topology);
+  if (!source || !raw) throw new Error(`no layer named ${name}`);
+  // Spliced into the topology's own array (layerList returns a filtered copy).
+  const at = raw.indexOf(source as unknown as JsonValue);
   const newName = uniqueName(topology, baseName);
   const newConfig: Json = { ...clone(config), name: newName, trainable: true };
   if (!isFunctional(topology)) {
-    layers.splice(at + 1, 0, { class_name: className, config: newConfig });
+    raw.splice(at + 1, 0, { class_name: className, config: newConfig } as JsonValue);
     return { kind: 'insert', after: name, layer: newName, className, config: clone(newConfig) };
   }
-  const source = layers[at];
   const nodes = Array.isArray(source.inbound_nodes) ? source.inbound_nodes : [];
   if (nodes.length > 1) return null; // a shared layer: each call would need its own copy
   for (const l of layers) if (l !== source) l.inbound_nodes = rewire(l.inbound_nodes ?? [], name, newName);
@@ -124,7 +132,7 @@ export function insertAfter(
     config: newConfig,
     inbound_nodes: [[[name, 0, 0, {}]]],
   };
-  layers.splice(at + 1, 0, entry as LayerEntry);
+  raw.splice(at + 1, 0, entry as unknown as JsonValue);
   return { kind: 'insert', after: name, layer: newName, className, config: clone(newConfig) };
 }
 

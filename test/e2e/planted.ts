@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { checkup } from '../../src/checkup.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { createRng, permutation } from '../../src/core/random.ts';
+import type { Report } from '../../src/core/report.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { type ExampleOptions, exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
@@ -21,7 +22,27 @@ export interface PlantedCase {
   fails?: string[];
   /** A causal link the diagnosis must report: [cause, effect]. */
   chain?: [string, string];
+  /**
+   * Verified remedies: the fixes that may verify first (the right fix for this fault), or null
+   * when no fix may verify (nothing in the catalogue repairs it). Absent: not verified here
+   * (bench/remedies.ts sweeps every case).
+   */
+  fix?: string[] | null;
 }
+
+/**
+ * Cost of the fix experiments in the e2e tests: 3 seeds, 3 random fixes, at most 2 candidates and
+ * no chain (bench/remedies.ts runs the default budget and the chains).
+ */
+export const E2E_REMEDY_BUDGET = { seeds: 3, randomDraws: 3, candidates: 2, stages: 1 };
+
+/**
+ * The healthy built-in MLP's held-out balanced accuracy on the same 100-step budget (91–92% over
+ * seeds; test/e2e/remedies.test.ts measures it), and how close a verified fix must bring a
+ * planted fault to it.
+ */
+export const HEALTHY_BALANCED_ACCURACY = 0.91;
+export const HEALTHY_MARGIN = 0.05;
 
 let cached: Dataset | null = null;
 const mnist = () => {
@@ -57,12 +78,14 @@ export const PLANTED: PlantedCase[] = [
     model: () => ({ kernelInitializer: tf.initializers.zeros() }),
     data: mnist,
     primary: ['model/init-shallow'],
+    fix: ['reinit-fan'],
   },
   {
     name: 'raw 0–255 pixels',
     model: () => ({}),
     data: () => loadMnist('train', 10_000, { raw: true }),
     primary: ['inputs/mean-centering'],
+    fix: ['standardize-inputs'],
   },
   // SGD at 0.5 trains this MLP well (the healthy test below); 10× that does not converge.
   {
@@ -70,6 +93,7 @@ export const PLANTED: PlantedCase[] = [
     model: () => ({ optimizer: tf.train.sgd(5) }),
     data: mnist,
     primary: ['loss/learning-rate'],
+    fix: ['lr-range-test', 'lr-down'],
   },
   {
     name: 'learning rate 1000× too low (Adam 1e-6)',
@@ -82,6 +106,7 @@ export const PLANTED: PlantedCase[] = [
     model: () => ({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }),
     data: mnist,
     primary: ['loss/regularization'],
+    fix: ['regularization-lower', 'regularization-remove'],
   },
   {
     name: 'sigmoid layers with large-std init',
@@ -109,8 +134,16 @@ export const PLANTED: PlantedCase[] = [
     model: () => ({ outputActivation: 'linear' as const }),
     data: mnist,
     primary: ['loss/output-mismatch', 'loss/initial-loss'],
+    fix: ['output-activation', 'loss-crossentropy'],
   },
-  { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
+  // No fix repairs labels that carry no signal: none may verify.
+  {
+    name: 'shuffled labels',
+    model: () => ({}),
+    data: shuffledLabels,
+    primary: ['inputs/label-signal'],
+    fix: null,
+  },
 ];
 
 /** A 784-64-1 MLP under binary cross-entropy, with the given output activation. */
@@ -181,6 +214,26 @@ export const PLANTED_CAUSES: PlantedCase[] = [
   },
 ];
 
+/** The right fix verified and within the margin of the healthy model, or (null) no fix claimed. */
+function expectRemedy(report: Report, fix: string[] | null): void {
+  const r = report.remedies;
+  expect(r, 'no remedies section').toBeDefined();
+  if (!r) return;
+  if (fix === null) {
+    expect(r.status, r.summary).not.toBe('verified');
+    expect(r.chain).toEqual([]);
+    expect(r.summary).toMatch(/^No (verified )?fix/);
+    return;
+  }
+  expect(r.status, r.summary).toBe('verified');
+  expect(fix, r.summary).toContain(r.chain[0]);
+  const verified = r.tried.find((t) => t.verified);
+  expect(verified?.effect).toBeGreaterThan(verified?.spread ?? Number.POSITIVE_INFINITY);
+  expect(verified?.vsRandom).toBeGreaterThan(0);
+  expect(r.after?.mean ?? 0, r.summary).toBeGreaterThanOrEqual(HEALTHY_BALANCED_ACCURACY - HEALTHY_MARGIN);
+  expect(verified?.terms.tfjs.length).toBeGreaterThan(0);
+}
+
 /** One test per case: the matching check fails and is the primary diagnosis. */
 export function describePlanted(title: string, cases: PlantedCase[]): void {
   describe(title, () => {
@@ -189,7 +242,9 @@ export function describePlanted(title: string, cases: PlantedCase[]): void {
       it(`${c.name} → ${c.primary.join(' or ')}`, async () => {
         const built = c.model();
         const model = built instanceof tf.LayersModel ? built : exampleModel(built);
-        const report = await checkup({ model, data: c.data() });
+        const verify =
+          c.fix !== undefined ? { verify: 'auto' as const, remedyBudget: E2E_REMEDY_BUDGET } : {};
+        const report = await checkup({ model, data: c.data(), ...verify });
         const failing: string[] = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
         const mustFail = c.fails ?? c.primary;
         expect(
@@ -205,6 +260,7 @@ export function describePlanted(title: string, cases: PlantedCase[]): void {
           expect(link, JSON.stringify(report.diagnosis.chain)).toBeDefined();
           expect(report.diagnosis.summary).toContain(effect);
         }
+        if (c.fix !== undefined) expectRemedy(report, c.fix);
       });
     }
   });

@@ -1,0 +1,34 @@
+// Verified remedies on a healthy model: a fix is offered only when it verifiably helps. The
+// built-in MLP trains well; its weight-variance check is made to fail by a threshold override,
+// so the re-initialization the catalogue offers for it is tried — and must not verify (it draws
+// the same healthy weights again). Its "before" arm is the healthy baseline the planted faults'
+// fixes are held against (planted.ts HEALTHY_BALANCED_ACCURACY).
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkup } from '../../src/checkup.ts';
+import { exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
+import { selectBackend } from '../../src/tfjs/backend.ts';
+import { expectValidReport } from '../valid-report.ts';
+import { E2E_REMEDY_BUDGET, HEALTHY_BALANCED_ACCURACY } from './planted.ts';
+
+describe('verified remedies on a healthy model', () => {
+  beforeAll(() => selectBackend());
+
+  it('a forced finding on the healthy MLP: the fix is tried and not verified', async () => {
+    const report = await checkup({
+      model: exampleModel(),
+      data: exampleData(),
+      thresholds: { 'other/weight-variance': { warnSkew: 1, failSkew: 1 } },
+      verify: 'auto',
+      remedyBudget: E2E_REMEDY_BUDGET,
+    });
+    expect(report.checks.find((c) => c.id === 'other/weight-variance')?.status).toBe('fail');
+    const r = report.remedies;
+    expect(r?.tried.map((t) => t.fix)).toContain('reinit-fan');
+    expect(r?.status, r?.summary).toBe('not-verified');
+    expect(r?.chain).toEqual([]);
+    expect(r?.summary).toMatch(/^No verified fix: /);
+    // The healthy baseline the planted faults' fixes are held against.
+    expect(r?.before?.mean ?? 0).toBeGreaterThanOrEqual(HEALTHY_BALANCED_ACCURACY - 0.02);
+    expectValidReport(report);
+  });
+});
