@@ -1,5 +1,6 @@
 // Verified remedies on a healthy model: a fix is offered only when it verifiably helps. The
-// built-in MLP trains well; its weight-variance check is made to fail by a threshold override,
+// built-in MLP trains well; its init-shallow check is made to fail by a threshold override (any
+// kernel std below 10 counts as "constant"),
 // so the re-initialization the catalogue offers for it is tried — and must not verify (it draws
 // the same healthy weights again). Its "before" arm is the healthy baseline the planted faults'
 // fixes are held against (planted.ts HEALTHY_BALANCED_ACCURACY).
@@ -17,11 +18,11 @@ describe('verified remedies on a healthy model', () => {
     const report = await checkup({
       model: exampleModel(),
       data: exampleData(),
-      thresholds: { 'other/weight-variance': { warnSkew: 1, failSkew: 1 } },
+      thresholds: { 'model/init-shallow': { minStd: 10 } },
       verify: 'auto',
       remedyBudget: E2E_REMEDY_BUDGET,
     });
-    expect(report.checks.find((c) => c.id === 'other/weight-variance')?.status).toBe('fail');
+    expect(report.checks.find((c) => c.id === 'model/init-shallow')?.status).toBe('fail');
     const r = report.remedies;
     expect(r?.tried.map((t) => t.fix)).toContain('reinit-fan');
     expect(r?.status, r?.summary).toBe('not-verified');
