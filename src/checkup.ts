@@ -15,7 +15,12 @@ import { isSelected, runChecks } from './core/runner.ts';
 import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
 import { type Budget, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
 import { gatherEvidence } from './probes/gather.ts';
-import { type RemedyBudget, type RemedyProbeInput, runRemedyProbe } from './probes/remedies.ts';
+import {
+  DEFAULT_REMEDY_BUDGET,
+  type RemedyBudget,
+  type RemedyProbeInput,
+  runRemedyProbe,
+} from './probes/remedies.ts';
 import { backendForCall } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
@@ -142,6 +147,15 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
   validateRunOptions(options);
   if (options.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(options.verify))
     throw new UsageError(`options.verify: must be one of ${VERIFY_MODES.join(', ')}`);
+  for (const [key, value] of Object.entries(options.remedyBudget ?? {}))
+    if (!Object.hasOwn(DEFAULT_REMEDY_BUDGET, key))
+      throw new UsageError(
+        `options.remedyBudget.${key}: unknown (use ${Object.keys(DEFAULT_REMEDY_BUDGET).join(', ')})`,
+      );
+    else if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 20)
+      throw new UsageError(
+        `options.remedyBudget.${key}: must be a whole number from 1 to 20, got ${String(value)}`,
+      );
   const backend = await backendForCall(options.backend);
   try {
     return await runCheckup(options, backend.name);

@@ -14,6 +14,20 @@ import { E2E_REMEDY_BUDGET, HEALTHY_BALANCED_ACCURACY } from './planted.ts';
 describe('verified remedies on a healthy model', () => {
   beforeAll(() => selectBackend());
 
+  it('refuses a bad verify mode or remedy budget before any work', async () => {
+    const model = exampleModel();
+    const data = exampleData();
+    const bad = [
+      [{ verify: 'sometimes' as never }, /options\.verify/],
+      [{ remedyBudget: { seeds: 0 } }, /remedyBudget\.seeds/],
+      [{ remedyBudget: { seeds: 2.5 } }, /remedyBudget\.seeds/],
+      [{ remedyBudget: { tries: 3 } as never }, /remedyBudget\.tries: unknown/],
+    ] as const;
+    for (const [options, message] of bad)
+      await expect(checkup({ model, data, ...options })).rejects.toThrow(message);
+    model.dispose();
+  });
+
   it('a forced finding on the healthy MLP: the fix is tried and not verified', async () => {
     const report = await checkup({
       model: exampleModel(),
