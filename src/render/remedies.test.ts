@@ -1,8 +1,10 @@
 // The remedies section in every renderer: the verified fix and the one that did not verify, with
 // their numbers, the change in the user's terms, and (HTML) the before/after curves; hostile layer
 // names stay text.
+
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { renderHtml } from './html/index.ts';
+import { plotAnchor, renderHtml } from './html/index.ts';
 import { renderMarkdown } from './markdown.ts';
 import { renderTerminal } from './terminal.ts';
 import { healthyReport, remediesReport, viaJson } from './testing/fixtures.ts';
@@ -42,7 +44,13 @@ describe('remedies in the renderers', () => {
   it('HTML: the section, the before/after curves, and no live markup from layer names', () => {
     const html = renderHtml(viaJson(report));
     expect(html).toContain('Fixes tried on clones');
-    expect(html).toMatch(/remedy-curves|before\/after/i);
+    const { JSDOM } = createRequire(import.meta.url)('jsdom') as {
+      JSDOM: new (html: string) => { window: { document: Document } };
+    };
+    const doc = new JSDOM(html).window.document;
+    const fig = doc.getElementById(plotAnchor('remedy-curves'));
+    expect(fig?.getAttribute('data-plot')).toBe('remedy-curves');
+    expect(fig?.querySelectorAll('g[aria-label="line"] path').length).toBeGreaterThan(0);
     expect(html).not.toContain("<script>window.__nnDoctorPwned='script'</script>");
   });
 
