@@ -126,7 +126,7 @@ describe('check --model <Keras file> --data <folder of class folders>', () => {
     );
     expectUsageError(
       () => parseCheckArgs(['--data', images, '--max-per-class', '0']),
-      /^--max-per-class: '0' is not a positive whole number$/,
+      /^--max-per-class: '0' is not a positive whole number \(decimal digits/,
     );
   });
 
