@@ -5,15 +5,22 @@ import { ALL_CHECKS } from './checks/index.ts';
 import { buildReport } from './core/build-report.ts';
 import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
+import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
-import type { EvidenceKey } from './core/evidence.ts';
+import type { Evidence, EvidenceKey } from './core/evidence.ts';
 import { validateRunOptions } from './core/options.ts';
 import { createRng, permutation, subSeed } from './core/random.ts';
 import type { Report } from './core/report.ts';
-import { isSelected } from './core/runner.ts';
+import { isSelected, runChecks } from './core/runner.ts';
 import { type DataFlags, fitDatasetToModel, labelsWhere } from './data/validate.ts';
 import { type Budget, DEFAULT_BUDGET, type ProbeContext } from './probes/context.ts';
 import { gatherEvidence } from './probes/gather.ts';
+import {
+  DEFAULT_REMEDY_BUDGET,
+  type RemedyBudget,
+  type RemedyProbeInput,
+  runRemedyProbe,
+} from './probes/remedies.ts';
 import { backendForCall } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
@@ -56,6 +63,14 @@ export interface CheckupOptions {
   skip?: string[];
   thresholds?: Partial<Record<CheckId, Record<string, number>>>;
   budget?: Partial<Budget>;
+  /**
+   * Verified remedies: try candidate fixes on clones and keep those that verifiably help (report
+   * `remedies`). `never` (default: the experiments cost several times the checkup): no fix
+   * experiments and no `remedies` section; `auto`: when a check failed; `always`: also for warnings.
+   */
+  verify?: VerifyMode;
+  /** Cost of the fix experiments: seeds per arm, random-fix draws, candidates and chained fixes. */
+  remedyBudget?: Partial<RemedyBudget>;
   onProgress?: (event: ProgressEvent) => void;
   /** How the data was named by the user (file names and flags), for error messages. */
   dataFlags?: DataFlags;
@@ -63,6 +78,9 @@ export interface CheckupOptions {
   notes?: string[];
   validationFlags?: DataFlags;
 }
+
+export const VERIFY_MODES = ['auto', 'always', 'never'] as const;
+export type VerifyMode = (typeof VERIFY_MODES)[number];
 
 const DEFAULT_BATCH_SIZE = 64;
 const DEFAULT_SEED = 42;
@@ -127,6 +145,17 @@ function concatDatasets(a: Dataset, b: Dataset): Dataset {
  */
 export async function checkup(options: CheckupOptions): Promise<Report> {
   validateRunOptions(options);
+  if (options.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(options.verify))
+    throw new UsageError(`options.verify: must be one of ${VERIFY_MODES.join(', ')}`);
+  for (const [key, value] of Object.entries(options.remedyBudget ?? {}))
+    if (!Object.hasOwn(DEFAULT_REMEDY_BUDGET, key))
+      throw new UsageError(
+        `options.remedyBudget.${key}: unknown (use ${Object.keys(DEFAULT_REMEDY_BUDGET).join(', ')})`,
+      );
+    else if (!Number.isInteger(value) || (value as number) < 1 || (value as number) > 20)
+      throw new UsageError(
+        `options.remedyBudget.${key}: must be a whole number from 1 to 20, got ${String(value)}`,
+      );
   const backend = await backendForCall(options.backend);
   try {
     return await runCheckup(options, backend.name);
@@ -181,6 +210,45 @@ function trainingSetup(options: CheckupOptions) {
   }
   // Probes build fresh optimizers from this template; one made here is ours to dispose.
   return { loss, lossName, learningRate, optimizer, ownOptimizer: optimizer !== user.optimizer };
+}
+
+/**
+ * The fix experiments, when the verify mode asks for them: they need the checks' findings, so the
+ * checks run here on the evidence gathered so far (the report runs them again, on the same evidence).
+ */
+async function verifyRemedies(
+  options: CheckupOptions,
+  ctx: ProbeContext,
+  evidence: Evidence,
+  data: Pick<RemedyProbeInput, 'training' | 'labels'>,
+): Promise<void> {
+  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
+  const mode = options.verify ?? 'never';
+  if (mode === 'never') return;
+  const notRun = (reason: string) => {
+    unavailable.remedies = { status: 'skip', reason };
+  };
+  const runOptions = { only: options.only, skip: options.skip, thresholds: options.thresholds };
+  const results = runChecks(ALL_CHECKS, evidence, runOptions);
+  const open = results.filter((r) => r.status === 'fail' || (mode === 'always' && r.status === 'warn'));
+  if (!open.length)
+    return notRun(
+      mode === 'always' ? 'no check failed or warned: nothing to fix' : 'no check failed: nothing to fix',
+    );
+  if (!ctx.heldOut.length)
+    return notRun(
+      'too few records to hold some out (needs ≥ 100, or validation data): a fix cannot be judged on held-out records',
+    );
+  evidence.remedies = await runRemedyProbe({
+    ctx,
+    evidence,
+    results,
+    diagnosis: diagnose(results),
+    runOptions,
+    ...data,
+    budget: options.remedyBudget,
+    progress: (label, done, total) => options.onProgress?.({ probe: label, done, total }),
+  });
 }
 
 async function runCheckup(options: CheckupOptions, backend: string): Promise<Report> {
@@ -256,17 +324,23 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   };
 
   try {
+    const trainingLabels = {
+      classIds: labels.view.classIds?.subarray(0, records) ?? null,
+      classes: labels.view.classes,
+      targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
+      multiHot: labels.view.multiHot?.subarray(0, training.y.length) ?? null,
+    };
     const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
       wanted: wantedEvidence(options),
       training,
-      labels: {
-        classIds: labels.view.classIds?.subarray(0, records) ?? null,
-        classes: labels.view.classes,
-        targets: labels.view.targets?.subarray(0, training.y.length) ?? null,
-        multiHot: labels.view.multiHot?.subarray(0, training.y.length) ?? null,
-      },
+      labels: trainingLabels,
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
+      afterExperiments: (c, evidence) =>
+        verifyRemedies(options, c, evidence, {
+          training: { records, source: training.source, y: training.y, yShape: training.yShape },
+          labels: trainingLabels,
+        }),
     });
     return buildReport({
       evidence,

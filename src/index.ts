@@ -3,13 +3,20 @@
 // active backend.
 
 export { ALL_CHECKS } from './checks/index.ts';
-export { type CheckupOptions, checkup, type DataInput, type ProgressEvent } from './checkup.ts';
+export {
+  type CheckupOptions,
+  checkup,
+  type DataInput,
+  type ProgressEvent,
+  type VerifyMode,
+} from './checkup.ts';
 export { type BuildReportInput, buildReport } from './core/build-report.ts';
 export { CHECK_IDS, type CheckId, SECTIONS, type Status } from './core/check.ts';
 export type { Dataset } from './core/dataset.ts';
 export { UsageError } from './core/errors.ts';
 export type * from './core/evidence.ts';
 export { type ThresholdOverrides, validateRunOptions } from './core/options.ts';
+export type { RemediesReport, TriedFix } from './core/remedies.ts';
 export {
   type CheckResult,
   type LiveFinding,

@@ -1,13 +1,14 @@
 // The CLI end to end on real files: a happy path (report files, exit codes, re-rendering) and
 // every kind of bad input (exit 2, one line naming the file or flag, nothing written).
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRng, gaussian } from '../src/core/random.ts';
 import { encodeCsv, encodeNpy, encodeNpz, makeTempDir } from '../src/data/testing.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
-import { saveModelToDir } from '../src/tfjs/model-files/index.ts';
+import { loadModelFile, saveModelToDir } from '../src/tfjs/model-files/index.ts';
 import { cli } from './run-cli.ts';
 
 const tmp = makeTempDir('nn-doctor-cli-');
@@ -164,7 +165,11 @@ describe('nn-doctor check (happy path)', () => {
     expect(report.checks.find((c: { id: string }) => c.id === 'loss/overfitting').status).toBe('pass');
   });
 
-  it('exits 1 when a check fails (zero-initialized model, .npy + --labels)', async () => {
+  it('exits 1 when a check fails (zero-initialized model, .npy + --labels); --fix writes the verified fix', async () => {
+    const digest = (p: string) => createHash('sha256').update(readFileSync(p)).digest('hex');
+    const modelDir = dirname(badInitModel);
+    const before = readdirSync(modelDir).map((f) => digest(join(modelDir, f)));
+    const fixDir = join(tmp.dir, 'zeros-fixed');
     const r = await cli([
       'check',
       '--model',
@@ -176,10 +181,26 @@ describe('nn-doctor check (happy path)', () => {
       '--quiet',
       '--json',
       join(tmp.dir, 'zeros.json'),
+      '--fix',
+      fixDir,
     ]);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     const report = JSON.parse(readFileSync(join(tmp.dir, 'zeros.json'), 'utf8'));
     expect(report.diagnosis.primary).toBe('model/init-shallow');
+    // --fix implies --verify on: the re-initialization is verified and written.
+    expect(report.remedies.status, report.remedies.summary).toBe('verified');
+    expect(report.remedies.chain[0]).toBe('reinit-fan');
+    expect(readdirSync(fixDir).sort()).toEqual(['fix.json', 'group1-shard1of1.bin', 'model.json']);
+    const fix = JSON.parse(readFileSync(join(fixDir, 'fix.json'), 'utf8'));
+    expect(fix.chain).toEqual(report.remedies.chain);
+    // The user's model is untouched; the fixed one loads and no longer has symmetric zero weights.
+    expect(readdirSync(modelDir).map((f) => digest(join(modelDir, f)))).toEqual(before);
+    const { model: fixed, compiled } = await loadModelFile(join(fixDir, 'model.json'));
+    expect(compiled).toBe(true);
+    const kernel = fixed.layers[0].getWeights()[0];
+    expect(tf.moments(kernel).variance.dataSync()[0]).toBeGreaterThan(1e-3);
+    expect(fixed.layers[0].getConfig().kernelInitializer).toMatchObject({ className: 'VarianceScaling' });
+    fixed.dispose();
   });
 
   it('exits 4, verdict inconclusive, when no selected check could judge anything', async () => {
@@ -258,6 +279,20 @@ describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothi
     ],
     ['unknown backend', () => ['--backend', 'gpu'], /--backend/],
     ['output folder missing', () => ['--json', f('no/such/dir/r.json')], /--json/],
+    ['unknown --verify level', () => ['--verify', 'maybe'], /--verify: 'maybe'/],
+    ['--fix with --verify off', () => ['--verify', 'off', '--fix', f('fix-off')], /--fix/],
+    [
+      '--fix into the model folder',
+      () => ['--model', modelPath, '--fix', dirname(modelPath)],
+      /--fix.*folder of --model/,
+    ],
+    ['--fix into a folder that is not empty', () => ['--fix', dirname(modelPath)], /--fix.*not empty/],
+    ['--fix parent folder missing', () => ['--fix', f('no/such/dir')], /--fix/],
+    [
+      '--fix with a report inside it',
+      () => ['--fix', f('fix-out'), '--json', f('fix-out/r.json')],
+      /--fix|--json/,
+    ],
   ];
   for (const [name, args, culprit] of cases) {
     it(name, async () => {

@@ -10,6 +10,7 @@ import type { Report } from '../core/report.ts';
 import { isDirectory, PIXEL_SCALES, type PixelScale } from '../data/image-options.ts';
 import type { ImageTarget } from '../data/index.ts';
 import { isMnistName } from '../data/index.ts';
+import type { FixFiles } from '../tfjs/fix-files.ts';
 import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import type { InputFile } from './output.ts';
@@ -19,8 +20,23 @@ export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.ker
                         [--val PATH|DIR [--val-labels PATH]] [--scale auto|0..1|0..255|-1..1] [--max-per-class N]
                         [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
                         [--backend tensorflow|wasm|cpu] [--only IDS] [--skip IDS]
-                        [--threshold CHECK_ID.NAME=VALUE ...]
-                        [--json FILE] [--html FILE] [--md FILE] [--quiet]`;
+                        [--threshold CHECK_ID.NAME=VALUE ...] [--verify off|on|thorough] [--fix DIR]
+                        [--json FILE] [--html FILE] [--md FILE] [--quiet]
+
+--verify on: when a check fails, try candidate fixes on clones of the model (3 seeds each, next to
+  the setup as it is and to fixes drawn at random) and report which verifiably help; a chain of up
+  to 3 fixes. Costs several times the checkup (progress shows the extra runs). thorough: also for
+  warnings, 5 seeds, 5 random fixes, 4 candidates. Default off.
+--fix DIR: write the model with the verified fix(es) there (model.json, weights, fix.json with the
+  changes and any data transform's parameters); implies --verify on. DIR must be new or empty and
+  not the model's folder. Nothing is written when no fix verified.`;
+
+/** `--verify` levels → the library's mode and the cost of the fix experiments. */
+export const VERIFY_LEVELS = {
+  off: { verify: 'never' },
+  on: { verify: 'auto' },
+  thorough: { verify: 'always', remedyBudget: { seeds: 5, randomDraws: 5, candidates: 4, stages: 3 } },
+} as const satisfies Record<string, Pick<CheckupOptions, 'verify' | 'remedyBudget'>>;
 
 const FLAGS = {
   model: { type: 'string' },
@@ -39,6 +55,8 @@ const FLAGS = {
   only: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
   threshold: { type: 'string', multiple: true },
+  verify: { type: 'string' },
+  fix: { type: 'string' },
   ...OUTPUT_FLAGS,
 } as const;
 
@@ -52,6 +70,8 @@ export interface CheckCommand {
   /** For image folders: pixel scale and sampling (see data/image-folder.ts). */
   images: { scale?: PixelScale; maxPerClass?: number };
   outputs: { json?: string; html?: string; md?: string };
+  /** `--fix DIR`: where the fixed model goes. */
+  fix?: string;
   quiet: boolean;
   help: boolean;
 }
@@ -82,8 +102,15 @@ export function parseCheckArgs(args: string[]): CheckCommand {
   if (scale !== undefined && !(PIXEL_SCALES as readonly string[]).includes(scale)) {
     throw new UsageError(`--scale: '${scale}' is not one of ${PIXEL_SCALES.join(', ')}`);
   }
+  const level = values.verify ?? (values.fix !== undefined ? 'on' : 'off');
+  if (!Object.hasOwn(VERIFY_LEVELS, level))
+    throw new UsageError(`--verify: '${level}' is not one of ${Object.keys(VERIFY_LEVELS).join(', ')}`);
+  if (values.fix !== undefined && level === 'off')
+    throw new UsageError('--fix: needs the fix experiments; drop --verify off (or use --verify on)');
+  if (values.fix === '') throw new UsageError('--fix: needs a folder path');
   return {
     options: {
+      ...VERIFY_LEVELS[level as keyof typeof VERIFY_LEVELS],
       loss: lossFlag(values.loss),
       optimizer: values.optimizer,
       lr: numberFlag('lr', values.lr, { positive: true }),
@@ -104,6 +131,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
       maxPerClass: numberFlag('max-per-class', values['max-per-class'], { integer: true, positive: true }),
     },
     outputs: { json: values.json, html: values.html, md: values.md },
+    fix: values.fix,
     quiet: values.quiet ?? false,
     help: values.help ?? false,
   };
@@ -140,10 +168,15 @@ function lossFlag(value: string | undefined): string | undefined {
   return loss;
 }
 
-export async function runCheck(
+export async function runCheck(cmd: CheckCommand, progress?: Progress): Promise<Report> {
+  return (await runCheckAndFix(cmd, progress)).report;
+}
+
+/** The checkup, and with `--fix` the files of the fixed model (null when no fix verified). */
+export async function runCheckAndFix(
   cmd: CheckCommand,
   progress: Progress = createProgress(cmd.quiet),
-): Promise<Report> {
+): Promise<{ report: Report; fix: FixFiles | null }> {
   const [
     { checkup },
     { loadDataset, modelRescalesInputs },
@@ -188,7 +221,7 @@ export async function runCheck(
     ...classNote,
   ];
   try {
-    return await checkup({
+    const report = await checkup({
       ...cmd.options,
       model,
       data,
@@ -200,6 +233,8 @@ export async function runCheck(
       notes,
       onProgress: progress.update,
     });
+    const fix = cmd.fix ? await (await import('../tfjs/fix-files.ts')).fixedModelFiles(model, report) : null;
+    return { report, fix };
   } finally {
     progress.done();
   }

@@ -113,13 +113,26 @@ export async function main(argv: string[]): Promise<number> {
       `unknown command '${first}' (use check, diagnose, watch, report or checks; --help for usage)`,
     );
   }
-  const { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheck } = await import('./check.ts');
+  const { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheckAndFix } = await import('./check.ts');
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
   if (cmd.help) return printUsage(`${CHECK_USAGE}\n\n${(await import('./limits-help.ts')).limitsHelp()}`);
   // Before any work: an output that is an input, another output or unwritable is refused now.
   const inputs = await checkInputFiles(cmd);
   planOutputs(cmd.outputs, inputs);
-  return finish(await runCheck(cmd), cmd.outputs, inputs, cmd.quiet);
+  const fixDir = cmd.fix ? await import('./fix-dir.ts') : null;
+  fixDir?.planFixDir(cmd.fix as string, inputs, cmd.outputs, cmd.modelPath);
+  const { report, fix } = await runCheckAndFix(cmd);
+  if (fixDir && cmd.fix !== undefined) {
+    if (fix) {
+      const written = fixDir.writeFixDir(cmd.fix, fix.files, inputs, cmd.outputs, cmd.modelPath);
+      if (!cmd.quiet)
+        process.stderr.write(
+          `nn-doctor: fixed model (${fix.chain.join(' + ')}) written to ${written.join(', ')}\n`,
+        );
+    } else if (!cmd.quiet)
+      process.stderr.write(`nn-doctor: --fix ${cmd.fix}: no verified fix, nothing written\n`);
+  }
+  return finish(report, cmd.outputs, inputs, cmd.quiet);
 }
 
 /** Set while `watch` watches: ending the watch is how the user says "stop", and the report is still written. */

@@ -207,7 +207,7 @@ function tempPathFor(target: string): string {
   return join(dirname(target), `.${basename(target)}.nn-doctor-${tag}.tmp`);
 }
 
-function writeTemp(out: PlannedOutput, content: string): string {
+function writeTemp(out: PlannedOutput, content: string | Uint8Array): string {
   const tmp = tempPathFor(out.target);
   // 'wx': never reuse an existing path (O_EXCL also refuses to follow a planted symlink).
   const fd = openSync(tmp, 'wx', out.mode ?? 0o666);
@@ -215,7 +215,7 @@ function writeTemp(out: PlannedOutput, content: string): string {
   try {
     // The umask applied to openSync's mode; a replaced file keeps exactly its own.
     if (out.mode !== null) fchmodSync(fd, out.mode);
-    const bytes = Buffer.from(content, 'utf8');
+    const bytes = typeof content === 'string' ? Buffer.from(content, 'utf8') : content;
     let off = 0;
     while (off < bytes.length) off += writeSync(fd, bytes, off, bytes.length - off);
     fsyncSync(fd);
@@ -236,7 +236,7 @@ function writeFailure(out: PlannedOutput, err: unknown, written: PlannedOutput[]
  * Writes `files` (planned outputs with their content): every temporary file first, then the
  * renames. Exported for tests; writeReports renders and calls it.
  */
-export function writeAll(files: { out: PlannedOutput; content: string }[]): void {
+export function writeAll(files: { out: PlannedOutput; content: string | Uint8Array }[]): void {
   const temps: string[] = [];
   try {
     for (const f of files) {

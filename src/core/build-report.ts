@@ -1,6 +1,7 @@
 // Evidence in, report out: runs the checks, ranks the diagnosis and assembles the versioned report.
 // Shared by `check` (TF.js probes), `diagnose` (TensorBoard logs) and replays of saved evidence.
 import { ALL_CHECKS } from '../checks/index.ts';
+import { judgeRemedies } from '../remedies/judge.ts';
 import { diagnose, overallVerdict } from './diagnosis.ts';
 import type { Evidence } from './evidence.ts';
 import { validateRunOptions } from './options.ts';
@@ -28,6 +29,7 @@ export function buildReport(input: BuildReportInput): Report {
   const checks = runChecks(ALL_CHECKS, evidence, input.options);
   const model = evidence.model;
   const data = evidence.dataset;
+  const remedies = judgeRemedies(evidence);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -63,6 +65,7 @@ export function buildReport(input: BuildReportInput): Report {
     verdict: overallVerdict(checks),
     diagnosis: diagnose(checks),
     checks,
+    ...(remedies ? { remedies } : {}),
     evidence,
     warnings: input.warnings ?? [],
     timings: {

@@ -1,6 +1,7 @@
 // Evidence: the plain, serializable facts that probes gather and checks judge.
 // No tensors and no framework types live here: a TF.js probe run, a TensorBoard log
 // or a saved report can all produce (or replay) the same object.
+import type { RemedyEvidence } from './remedies.ts';
 
 /** A per-step series. `steps[i]` is the training step at which `values[i]` was measured. */
 export interface Series {
@@ -413,6 +414,8 @@ export interface Evidence {
   simplified?: SimplifiedEvidence;
   rebalancing?: RebalancingEvidence;
   labelSignal?: LabelSignalEvidence;
+  /** The fix experiments (verified remedies), when a check failed and verification ran. */
+  remedies?: RemedyEvidence;
   /** Why an evidence key is absent: `skip` (does not apply / not logged — say what to log) or `error` (its probe failed). */
   unavailable?: Partial<Record<EvidenceKey, { status: 'skip' | 'error'; reason: string }>>;
 }

@@ -10,5 +10,6 @@ export const PLOT_IDS = [
   'weight-variance', // model.kernels variance (and expected) vs depth
   'activations', // training.activations dead/saturated fractions and std per layer
   'class-counts', // dataset.classCounts
+  'remedy-curves', // remedies: held-out score per step with and without each fix tried
 ] as const;
 export type PlotId = (typeof PLOT_IDS)[number];

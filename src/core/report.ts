@@ -2,6 +2,7 @@
 // Adding a field is fine; renaming or removing one bumps SCHEMA_VERSION.
 import type { CheckId, Measured, Section, Status } from './check.ts';
 import type { Evidence } from './evidence.ts';
+import type { RemediesReport } from './remedies.ts';
 
 export const SCHEMA_VERSION = 1 as const;
 
@@ -135,6 +136,11 @@ export interface Report {
   evidence: Evidence;
   /** Problems met while gathering evidence that are not check findings (e.g. corrupt log records). */
   warnings: string[];
+  /**
+   * Fixes tried on clones of the model and whether each verifiably helps (`check` only; absent in
+   * `diagnose` reports and in reports written before it existed). Added in schema 1.
+   */
+  remedies?: RemediesReport;
   /** `diagnose` only: the experiments and tags of the log directory, used and unused. */
   logs?: LogsReport;
   /** `watch` only: the findings raised live, with their steps. */

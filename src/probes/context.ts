@@ -48,6 +48,8 @@ export interface ProbeContext {
   heldOut: Int32Array;
   /** The user's per-class loss weights (imbalanced data trained with class weights), else null. */
   classWeights?: Float32Array | null;
+  /** Gradient clipping (a fix being verified): cap on the global gradient norm. */
+  clipNorm?: number;
   progress(done: number, total: number): void;
 }
 

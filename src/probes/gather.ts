@@ -26,6 +26,12 @@ export interface GatherInput {
   training: Dataset;
   labels: LabelView;
   onProgress?: (probe: string, done: number, total: number) => void;
+  /**
+   * Runs after every experiment, on the same model the experiments trained (a trained checkpoint's
+   * re-initialized clone is still alive): the fix experiments, which need the checks' findings.
+   * Its failure becomes `unavailable.remedies: error`.
+   */
+  afterExperiments?: (ctx: ProbeContext, evidence: Evidence) => Promise<void>;
 }
 
 export interface Gathered {
@@ -214,5 +220,7 @@ async function runExperiments(
       });
     }
   }
+  const after = input.afterExperiments;
+  if (after) await probe('remedies', 'remedies', (c) => after(c, evidence));
   return { evidence, probeTimings, warnings };
 }

@@ -2,6 +2,7 @@
 // data and regularization losses, each variable's gradient norm and update ratio, and the
 // hidden layers' activations before and after. Its held-out evaluation is reused as the
 // "real labels" arm of the label-signal control and the "plain" arm of the rebalancing A/B.
+import type * as tf from '@tensorflow/tfjs';
 import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
 import { activationProbe } from '../tfjs/activations.ts';
@@ -37,7 +38,19 @@ function measureActivations(ctx: ProbeContext, probe: ReturnType<typeof activati
   }
 }
 
-export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunResult> {
+/** Looks at the model while it trains (the fix experiments score it on held-out records). */
+export interface TrainingRunHooks {
+  /**
+   * After batch-norm recalibration, at each held-out loss point of the run (`final` false) and
+   * once after the run (`final` true); `step` is the last step trained.
+   */
+  onEvaluate?(model: tf.LayersModel, step: number, final: boolean): void;
+}
+
+export async function runTrainingProbe(
+  ctx: ProbeContext,
+  hooks: TrainingRunHooks = {},
+): Promise<TrainingRunResult> {
   const { model, optimizer } = await trainableClone(ctx);
   try {
     const probe = activationProbe(model);
@@ -72,17 +85,20 @@ export async function runTrainingProbe(ctx: ProbeContext): Promise<TrainingRunRe
       seed: ctx.seed,
       pool: ctx.pool,
       classWeights: ctx.classWeights ?? undefined,
+      clipNorm: ctx.clipNorm,
       instrument: true,
       onStep: (s) => {
         if (valIds.length && (s + 1) % valEvery === 0) {
           calibrate();
           valLoss.steps.push(s);
           valLoss.values.push(evaluate(model, ctx.data, valIds).loss);
+          hooks.onEvaluate?.(model, s, false);
         }
         ctx.progress(s + 1, ctx.budget.trainSteps);
       },
     });
     calibrate();
+    hooks.onEvaluate?.(model, result.records.length - 1, true);
     const end = measureActivations(ctx, probe);
     probe?.dispose();
     const finalLoss = evaluate(model, ctx.data, initialIds).loss;

@@ -3,7 +3,9 @@
 // matters and what to do, then the subject and timings. Reads only the versioned Report; every
 // string from the report is escaped so it cannot break the table or inject HTML or links.
 import { SECTIONS } from '../core/check.ts';
+import type { RemediesReport, Spread, TriedFix } from '../core/remedies.ts';
 import type { CheckResult, Report } from '../core/report.ts';
+import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
 import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL, VERDICT_LABEL } from './html/format.ts';
 
 type Status = CheckResult['status'];
@@ -280,6 +282,56 @@ function logsBlock(report: Report): string[] {
   return lines;
 }
 
+/** A fenced code block that text from the report cannot close: the fence is longer than any backtick run in it. */
+export function mdFence(code: string, lang: string): string[] {
+  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((m) => m.length));
+  const fence = '`'.repeat(Math.max(3, longest + 1));
+  return [`${fence}${lang}`, code, fence];
+}
+
+function mdSpread(metric: NonNullable<RemediesReport['metric']>, s: Spread): string {
+  return `${fmtScore(metric, s.mean)} (${fmtScore(metric, s.min)}–${fmtScore(metric, s.max)})`;
+}
+
+function triedRow(r: RemediesReport, t: TriedFix): string {
+  const m = r.metric ?? 'balanced-accuracy';
+  const verdict = t.verified ? '✅ verified' : '➖ not verified';
+  return `| ${t.stage} | ${mdEscape(t.title)} (${mdEscape(t.fix)}) | ${mdId(t.finding)} | ${mdEscape(t.change)} | ${mdSpread(m, t.before)} | ${mdSpread(m, t.after)} | ${fmtEffect(m, t.effect)} (spread ${fmtEffect(m, t.spread).replace(/^\+/, '')}) | ${fmtScore(m, t.random.mean)} (${mdEscape(t.random.fixes.join(', '))}) | ${verdict} |`;
+}
+
+/** The fixes tried on clones: a table of every one, then the verified ones in the user's terms. */
+function remediesBlock(report: Report): string[] {
+  const r = report.remedies;
+  if (!r || (r.status === 'not-run' && report.verdict !== 'fail')) return [];
+  const lines = ['## Fixes tried on clones', '', mdEscape(r.summary), ''];
+  if (!r.tried.length) return lines;
+  lines.push(
+    `Each fix trained ${r.seeds} times (seeds) for ${r.steps} steps on a clone, next to the setup as it is and next to fixes drawn at random from the catalogue; judged on the ${mdEscape(METRIC_LABEL[r.metric ?? 'balanced-accuracy'])} of ${r.heldOut} records. Verified = better than the seed spread and than the random-fix baseline, by at least ${fmtEffect(r.metric ?? 'balanced-accuracy', r.thresholds.minEffect)}.`,
+    '',
+    '| Stage | Fix | For | Change | Before | After | Effect | Random-fix baseline | Verdict |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...r.tried.map((t) => triedRow(r, t)),
+    '',
+  );
+  for (const t of r.tried.filter((x) => x.verified)) {
+    lines.push(`### ✅ ${mdEscape(t.title)} (${mdEscape(t.fix)})`, '', mdEscape(t.why), '');
+    if (t.terms.where.length)
+      lines.push(`- **What changes:** ${t.terms.where.map((w) => mdEscape(w)).join('; ')}`, '');
+    lines.push(
+      'TF.js:',
+      '',
+      ...mdFence(t.terms.tfjs, 'js'),
+      '',
+      'Keras:',
+      '',
+      ...mdFence(t.terms.keras, 'python'),
+      '',
+    );
+    if (t.terms.modelJson) lines.push('model.json:', '', ...mdFence(t.terms.modelJson, 'text'), '');
+  }
+  return lines;
+}
+
 /** Renders the report as GitHub-flavoured Markdown. */
 export function renderMarkdown(report: Report): string {
   return [
@@ -287,6 +339,7 @@ export function renderMarkdown(report: Report): string {
     ...checksTable(report),
     ...findings(report),
     ...watchBlock(report),
+    ...remediesBlock(report),
     ...logsBlock(report),
     ...subject(report),
   ].join('\n');

@@ -1,7 +1,9 @@
 // The terminal report: the diagnosis first, then the checklist grouped by section, one line per
 // check with its status and measured value, then the remedies of what failed or warned.
 import { SECTIONS, type Section, type Status } from '../core/check.ts';
+import type { RemediesReport, TriedFix } from '../core/remedies.ts';
 import type { CheckResult, LogsReport, LogTag, Report } from '../core/report.ts';
+import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
 
 const LABEL: Record<Status, string> = {
   pass: 'PASS',
@@ -89,6 +91,55 @@ function logsLines(logs: LogsReport, width: number, color: boolean): string[] {
   return out;
 }
 
+/** Code lines shown per fix (the JSON, Markdown and HTML reports have them all). */
+const CODE_LINES = 8;
+
+function codeLines(label: string, code: string | null, width: number): string[] {
+  if (!code) return [];
+  const lines = code.split('\n');
+  const shown = lines
+    .slice(0, CODE_LINES)
+    .map((l, i) => `${i === 0 ? label.padEnd(12) : ' '.repeat(12)}${l}`);
+  if (lines.length > CODE_LINES)
+    shown.push(`${' '.repeat(12)}… (${lines.length - CODE_LINES} more lines in the report)`);
+  return shown.map((l) => `      ${l.length > width - 6 ? `${l.slice(0, width - 7)}…` : l}`);
+}
+
+function triedLines(r: RemediesReport, t: TriedFix, width: number, color: boolean): string[] {
+  const metric = r.metric ?? 'balanced-accuracy';
+  const mark = t.verified ? paint('VERIFIED', '1;32', color) : paint('not verified', '90', color);
+  const on = t.on.length ? ` on top of ${t.on.join(' + ')}` : '';
+  const out = [`  ${mark} ${t.fix} — ${t.title} (for ${t.finding}${on})`];
+  out.push(wrap(`Change: ${t.change}.`, width, '      '));
+  out.push(
+    wrap(
+      `${fmtScore(metric, t.before.mean)} → ${fmtScore(metric, t.after.mean)} (seeds ${t.after.values.map((v) => fmtScore(metric, v)).join(', ')}): ${fmtEffect(metric, t.effect)}, seed spread ${fmtEffect(metric, t.spread).replace(/^\+/, '')}; random-fix baseline ${fmtScore(metric, t.random.mean)}. ${t.why}`,
+      width,
+      '      ',
+    ),
+  );
+  if (t.verified) {
+    out.push(...codeLines('TF.js:', t.terms.tfjs, width));
+    out.push(...codeLines('Keras:', t.terms.keras, width));
+    out.push(...codeLines('model.json:', t.terms.modelJson, width));
+  }
+  return out;
+}
+
+/** The fixes tried on clones and what was verified (nothing when no experiment ran on a healthy setup). */
+function remediesLines(report: Report, width: number, color: boolean): string[] {
+  const r = report.remedies;
+  if (!r || (r.status === 'not-run' && report.verdict !== 'fail')) return [];
+  const out = ['', paint('Fixes tried on clones', '1', color)];
+  if (r.metric && r.tried.length)
+    out.push(
+      `  ${r.seeds} seeds × ${r.steps} steps per fix, judged on ${METRIC_LABEL[r.metric]} (${r.heldOut} records)`,
+    );
+  out.push(wrap(r.summary, width, '  '));
+  for (const t of r.tried) out.push(...triedLines(r, t, width, color));
+  return out;
+}
+
 export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const width = options.width ?? 100;
@@ -145,6 +196,7 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     for (const f of report.watch.findings)
       out.push(wrap(`step ${f.step} ${f.status.toUpperCase()} ${f.id}: ${f.summary}`, width, '  '));
   }
+  out.push(...remediesLines(report, width, color));
   if (report.logs) out.push(...logsLines(report.logs, width, color));
   const errors = report.checks.filter((c) => c.status === 'error');
   if (errors.length) {

@@ -31,7 +31,8 @@ export interface MappingResult {
 const RUN_CHECK = 'run `nn-doctor check --model model.json --data …`';
 
 /** Why an evidence key is absent from a log, and what to do (shown as the skip reason). */
-export const NOT_IN_LOGS: Record<Exclude<EvidenceKey, 'model' | 'training'>, string> = {
+/** (Fix experiments are not a check's evidence: a diagnose report has no remedies section.) */
+export const NOT_IN_LOGS: Record<Exclude<EvidenceKey, 'model' | 'training' | 'remedies'>, string> = {
   task: `a training log does not record the task (classes, loss function, output activation); ${RUN_CHECK} to judge it`,
   dataset:
     'diagnose reads training logs, not the training data; run `nn-doctor check --data PATH` to check the inputs',

@@ -65,7 +65,7 @@ function stripRegularization(node: unknown, removed: string[]): void {
  * Dropout-like layers keep `seed: null` on purpose: a seeded TF.js Dropout draws the same mask on
  * every step. Their randomness is seeded per training step instead (trainer.ts).
  */
-function seedInitializers(node: unknown, next: () => number): void {
+export function seedInitializers(node: unknown, next: () => number): void {
   if (Array.isArray(node)) {
     for (const item of node) seedInitializers(item, next);
     return;

@@ -39,6 +39,8 @@ export interface TrainOptions {
   classWeights?: Float32Array;
   /** Measure gradients and updates per variable. */
   instrument?: boolean;
+  /** Rescale each step's gradients so that their global L2 norm is at most this (gradient clipping). */
+  clipNorm?: number;
   /** Learning rate to set before each step (LR range test). */
   lrAt?: (step: number) => number;
   /** Stop after this step's record when it returns true. */
@@ -87,6 +89,21 @@ export function lossFunctionOf(model: tf.LayersModel): LossFn {
  */
 function l2(x: tf.Tensor): tf.Tensor {
   return tf.sqrt(tf.sum(tf.square(x)));
+}
+
+/**
+ * The gradients scaled by min(1, maxNorm / global norm), as Keras' `global_clipnorm` does (TF.js
+ * optimizers have no clipping). The originals are disposed here; the caller disposes the result.
+ */
+function clipped(grads: tf.NamedTensorMap, maxNorm: number): tf.NamedTensorMap {
+  const names = Object.keys(grads);
+  const scaled = tf.tidy(() => {
+    const norm = tf.sqrt(tf.addN(names.map((k) => tf.sum(tf.square(grads[k])))));
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.maximum(norm, 1e-12)));
+    return names.map((k) => tf.mul(grads[k], scale));
+  });
+  tf.dispose(names.map((k) => grads[k]));
+  return Object.fromEntries(names.map((k, i) => [k, scaled[i]]));
 }
 
 /** Copies the chosen records into batch tensors. */
@@ -218,7 +235,8 @@ export async function train(
     const gradStats = options.instrument
       ? tf.tidy(() => gradList.map((g) => (g ? l2(g) : tf.scalar(NO_GRADIENT))))
       : [];
-    optimizer.applyGradients(grads);
+    const applied = options.clipNorm ? clipped(grads, options.clipNorm) : grads;
+    optimizer.applyGradients(applied);
 
     const parts: tf.Tensor[] = [
       value,
@@ -241,7 +259,7 @@ export async function train(
     }
     const flat = tf.tidy(() => tf.stack(parts.map((p) => p.reshape([]))));
     const values = Array.from(await flat.data());
-    tf.dispose([flat, ...parts, ...before, x, y, ...Object.values(grads)]);
+    tf.dispose([flat, ...parts, ...before, x, y, ...Object.values(grads), ...Object.values(applied)]);
     if (classIds) classIds.dispose();
     if (sampleWeights) sampleWeights.dispose();
 

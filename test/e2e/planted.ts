@@ -1,185 +1,43 @@
 // Planted faults on real MNIST with the built-in MLP: each must make its matching check fail
-// and be named the primary diagnosis. Shared by the e2e test files (split so two forks run them).
+// and be named the primary diagnosis, and where the case names its fix, that fix must verify.
+// Shared by the e2e test files (split so two forks run them).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkup } from '../../src/checkup.ts';
-import type { Dataset } from '../../src/core/dataset.ts';
-import { createRng, permutation } from '../../src/core/random.ts';
-import { loadMnist } from '../../src/data/mnist.ts';
-import { type ExampleOptions, exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
+import type { Report } from '../../src/core/report.ts';
+import { exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { expectValidReport } from '../valid-report.ts';
+import {
+  E2E_REMEDY_BUDGET,
+  HEALTHY_BALANCED_ACCURACY,
+  HEALTHY_MARGIN,
+  PLANTED,
+  PLANTED_CAUSES,
+  type PlantedCase,
+} from './planted-cases.ts';
 
-export interface PlantedCase {
-  name: string;
-  /** Built lazily: TF.js objects must be created after the backend is selected. */
-  model: () => ExampleOptions | tf.LayersModel;
-  data: () => Dataset;
-  /** The primary diagnosis (either, when several are acceptable); it must fail unless `fails` says what fails. */
-  primary: string[];
-  /** Checks that must fail, when the primary cause only warns and explains their failure. */
-  fails?: string[];
-  /** A causal link the diagnosis must report: [cause, effect]. */
-  chain?: [string, string];
+export { E2E_REMEDY_BUDGET, HEALTHY_BALANCED_ACCURACY, HEALTHY_MARGIN, PLANTED, PLANTED_CAUSES };
+
+/** The right fix verified and within the margin of the healthy model, or (null) no fix claimed. */
+function expectRemedy(report: Report, fix: string[] | null): void {
+  const r = report.remedies;
+  expect(r, 'no remedies section').toBeDefined();
+  if (!r) return;
+  if (fix === null) {
+    expect(r.status, r.summary).not.toBe('verified');
+    expect(r.chain).toEqual([]);
+    expect(r.summary).toMatch(/^No (verified )?fix/);
+    return;
+  }
+  expect(r.status, r.summary).toBe('verified');
+  expect(fix, r.summary).toContain(r.chain[0]);
+  const verified = r.tried.find((t) => t.verified);
+  expect(verified?.effect).toBeGreaterThan(verified?.spread ?? Number.POSITIVE_INFINITY);
+  expect(verified?.vsRandom).toBeGreaterThan(0);
+  expect(r.after?.mean ?? 0, r.summary).toBeGreaterThanOrEqual(HEALTHY_BALANCED_ACCURACY - HEALTHY_MARGIN);
+  expect(verified?.terms.tfjs.length).toBeGreaterThan(0);
 }
-
-let cached: Dataset | null = null;
-const mnist = () => {
-  cached ??= exampleData();
-  return cached;
-};
-
-/** 95% of records in class 0, the other 5% spread over classes 1–9. */
-function mostlyOneClass(): Dataset {
-  const ds = loadMnist('train', 30_000);
-  const zeros: number[] = [];
-  const others: number[] = [];
-  for (let i = 0; i < ds.xShape[0]; i++) (ds.y[i] === 0 ? zeros : others).push(i);
-  const keep = [...zeros, ...others.slice(0, Math.round(zeros.length / 19))];
-  const x = new Float32Array(keep.length * 784);
-  const y = new Float32Array(keep.length);
-  keep.forEach((r, k) => {
-    x.set(ds.x.subarray(r * 784, r * 784 + 784), k * 784);
-    y[k] = ds.y[r];
-  });
-  return { x, xShape: [keep.length, 28, 28, 1], y, yShape: [keep.length], source: 'mnist (95% class 0)' };
-}
-
-function shuffledLabels(): Dataset {
-  const ds = mnist();
-  const p = permutation(ds.y.length, createRng(7));
-  return { ...ds, y: Float32Array.from(p, (i) => ds.y[i]), source: 'mnist (shuffled labels)' };
-}
-
-export const PLANTED: PlantedCase[] = [
-  {
-    name: 'all-zero kernel init',
-    model: () => ({ kernelInitializer: tf.initializers.zeros() }),
-    data: mnist,
-    primary: ['model/init-shallow'],
-  },
-  {
-    name: 'raw 0–255 pixels',
-    model: () => ({}),
-    data: () => loadMnist('train', 10_000, { raw: true }),
-    primary: ['inputs/mean-centering'],
-  },
-  // SGD at 0.5 trains this MLP well (the healthy test below); 10× that does not converge.
-  {
-    name: 'learning rate 10× too high (SGD 5)',
-    model: () => ({ optimizer: tf.train.sgd(5) }),
-    data: mnist,
-    primary: ['loss/learning-rate'],
-  },
-  {
-    name: 'learning rate 1000× too low (Adam 1e-6)',
-    model: () => ({ optimizer: tf.train.adam(1e-6) }),
-    data: mnist,
-    primary: ['loss/learning-rate'],
-  },
-  {
-    name: 'L2 so strong the regularization loss dominates',
-    model: () => ({ kernelRegularizer: tf.regularizers.l2({ l2: 1 }) }),
-    data: mnist,
-    primary: ['loss/regularization'],
-  },
-  {
-    name: 'sigmoid layers with large-std init',
-    model: () => ({
-      hiddenActivation: 'sigmoid',
-      kernelInitializer: tf.initializers.randomNormal({ stddev: 1, seed: 1 }),
-    }),
-    data: mnist,
-    primary: ['activations/saturation'],
-  },
-  {
-    name: 'ReLU layers with a large negative bias',
-    model: () => ({ biasInitializer: tf.initializers.constant({ value: -5 }) }),
-    data: mnist,
-    primary: ['activations/dead-relu'],
-  },
-  {
-    name: '95% of records in one class',
-    model: () => ({}),
-    data: mostlyOneClass,
-    primary: ['inputs/class-balance'],
-  },
-  {
-    name: 'no softmax under categorical cross-entropy',
-    model: () => ({ outputActivation: 'linear' as const }),
-    data: mnist,
-    primary: ['loss/output-mismatch', 'loss/initial-loss'],
-  },
-  { name: 'shuffled labels', model: () => ({}), data: shuffledLabels, primary: ['inputs/label-signal'] },
-];
-
-/** A 784-64-1 MLP under binary cross-entropy, with the given output activation. */
-function binaryMlp(output: 'softmax' | 'sigmoid'): tf.LayersModel {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      tf.layers.dense({
-        units: 64,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
-      }),
-      tf.layers.dense({
-        units: 1,
-        activation: output,
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
-      }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
-  return model;
-}
-
-/** A 784-64-1 regression MLP under mean squared error. */
-function regressionMlp(): tf.LayersModel {
-  const model = tf.sequential({
-    layers: [
-      tf.layers.flatten({ inputShape: [28, 28, 1] }),
-      tf.layers.dense({
-        units: 64,
-        activation: 'relu',
-        kernelInitializer: tf.initializers.heNormal({ seed: 1 }),
-      }),
-      tf.layers.dense({ units: 1, kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }) }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'meanSquaredError' });
-  return model;
-}
-
-/** The issue's faults of ranking: a root cause that warns, a one-unit softmax, raw regression targets. */
-export const PLANTED_CAUSES: PlantedCase[] = [
-  // SGD at 0.5 trains this MLP well; at 1 the loss still falls but more than half the units of
-  // the first layer die during the run. The learning rate is the cause, dead ReLUs its symptom.
-  {
-    name: 'SGD at a learning rate that kills the ReLUs (SGD 1)',
-    model: () => ({ optimizer: tf.train.sgd(1) }),
-    data: mnist,
-    primary: ['loss/learning-rate'],
-    fails: ['activations/dead-relu'],
-    chain: ['loss/learning-rate', 'activations/dead-relu'],
-  },
-  {
-    name: 'a one-unit softmax under binary cross-entropy (always exactly 1)',
-    model: () => binaryMlp('softmax'),
-    data: () => ({ ...mnist(), y: mnist().y.map((d) => (d >= 5 ? 1 : 0)), source: 'mnist ≥ 5' }),
-    primary: ['loss/output-mismatch'],
-  },
-  {
-    name: 'a regression target left in raw units (mean ≈ 22,500)',
-    model: regressionMlp,
-    data: () => ({
-      ...mnist(),
-      y: mnist().y.map((d) => 20_000 + 500 * d),
-      source: 'mnist price-like target',
-    }),
-    primary: ['inputs/target-scale'],
-  },
-];
 
 /** One test per case: the matching check fails and is the primary diagnosis. */
 export function describePlanted(title: string, cases: PlantedCase[]): void {
@@ -189,7 +47,9 @@ export function describePlanted(title: string, cases: PlantedCase[]): void {
       it(`${c.name} → ${c.primary.join(' or ')}`, async () => {
         const built = c.model();
         const model = built instanceof tf.LayersModel ? built : exampleModel(built);
-        const report = await checkup({ model, data: c.data() });
+        const verify =
+          c.fix !== undefined ? { verify: 'auto' as const, remedyBudget: E2E_REMEDY_BUDGET } : {};
+        const report = await checkup({ model, data: c.data(), ...verify });
         const failing: string[] = report.checks.filter((r) => r.status === 'fail').map((r) => r.id);
         const mustFail = c.fails ?? c.primary;
         expect(
@@ -205,6 +65,7 @@ export function describePlanted(title: string, cases: PlantedCase[]): void {
           expect(link, JSON.stringify(report.diagnosis.chain)).toBeDefined();
           expect(report.diagnosis.summary).toContain(effect);
         }
+        if (c.fix !== undefined) expectRemedy(report, c.fix);
       });
     }
   });

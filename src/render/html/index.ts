@@ -324,6 +324,7 @@ const EVIDENCE_NAMES: Record<EvidenceKey, string> = {
   simplified: 'simple-model run',
   rebalancing: 'rebalancing A/B',
   labelSignal: 'label-signal run',
+  remedies: 'fix experiments',
 };
 
 function plotsSection(report: Report, figures: PlotFigure[], failures: string[]): string {

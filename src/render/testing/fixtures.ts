@@ -22,6 +22,7 @@ import type {
   WeightTelemetry,
 } from '../../core/evidence.ts';
 import { createRng as rng } from '../../core/random.ts';
+import type { AppliedFix, RemedyArm } from '../../core/remedies.ts';
 import type { Report } from '../../core/report.ts';
 
 /** Roughly normal noise: the sum of three uniforms, centred, std ≈ 0.5. */
@@ -692,4 +693,77 @@ export function inconclusiveReport(): Report {
 /** A report as read back from JSON: NaN and ±Infinity have become null. */
 export function viaJson(report: Report): Report {
   return JSON.parse(JSON.stringify(report)) as Report;
+}
+
+/** The faulty model with fix experiments: a re-initialization verified, a learning-rate change not. */
+export function remediesReport(): Report {
+  const evidence = plantHostileNames(faultyEvidence());
+  const layer = evidence.model?.layers?.[1]?.name ?? 'dense_1';
+  const reinit: AppliedFix = {
+    id: 'reinit-fan',
+    params: {},
+    changes: {
+      edits: [
+        {
+          kind: 'set',
+          layer,
+          className: 'Dense',
+          field: 'kernel_initializer',
+          from: { class_name: 'Zeros', config: {} },
+          to: {
+            class_name: 'VarianceScaling',
+            config: { scale: 2, mode: 'fan_in', distribution: 'normal', seed: null },
+          },
+        },
+      ],
+      reinitialized: [layer],
+    },
+  };
+  const lrDown: AppliedFix = {
+    id: 'lr-down',
+    params: { learningRate: 0.05 },
+    changes: { edits: [], reinitialized: [], learningRate: { from: 0.5, to: 0.05 } },
+  };
+  const arm = (fixes: AppliedFix[], scores: number[]): RemedyArm => ({
+    fixes,
+    runs: scores.map((score, i) => ({
+      seed: i,
+      initSeed: 100 + i,
+      score,
+      loss: 2.3 * (1 - score),
+      accuracy: score,
+      curve: { steps: [9, 19, 29, 39], values: [0.1, score / 3, score / 2, score] },
+      nonFinite: false,
+    })),
+  });
+  evidence.remedies = {
+    metric: 'balanced-accuracy',
+    seeds: 3,
+    steps: 40,
+    heldOut: 500,
+    findings: ['model/init-shallow'],
+    ended: 'resolved',
+    stages: [
+      {
+        base: [],
+        baseline: arm([], [0.1, 0.1, 0.11]),
+        random: [arm([lrDown], [0.12]), arm([reinit], [0.85]), arm([lrDown], [0.1])],
+        candidates: [
+          {
+            finding: 'loss/learning-rate',
+            arm: arm([lrDown], [0.1, 0.12, 0.11]),
+            stillFailing: ['model/init-shallow'],
+          },
+          { finding: 'model/init-shallow', arm: arm([reinit], [0.88, 0.9, 0.89]), stillFailing: [] },
+        ],
+      },
+    ],
+  };
+  return reportOf(evidence, {
+    seed: 42,
+    lr: 0.5,
+    batchSize: 8,
+    data: 'mnist',
+    model: 'models/my_model/model.json',
+  });
 }

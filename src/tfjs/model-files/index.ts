@@ -23,5 +23,5 @@ export {
   loadModelFromFile,
   modelInputFiles,
 } from './load.ts';
-export { saveModelToDir, WEIGHTS_FILE } from './save.ts';
+export { type ModelFiles, modelFiles, saveModelToDir, WEIGHTS_FILE } from './save.ts';
 export type { ModelTrainingConfig } from './training-config.ts';
