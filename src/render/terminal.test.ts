@@ -31,6 +31,14 @@ describe('terminal report', () => {
     expect(text.includes('\u001b[')).toBe(false); // no colour unless asked
   });
 
+  it('points a failed checkup whose fixes were not tried at --verify on, and no other report', () => {
+    const faulty = faultyReport();
+    expect(faulty.remedies).toBeUndefined();
+    expect(renderTerminal(faulty)).toContain('add --verify on to try the candidate fixes');
+    expect(renderTerminal(healthyReport())).not.toContain('--verify');
+    expect(renderTerminal(inconclusiveReport())).not.toContain('--verify');
+  });
+
   it('colours statuses only when asked, and cuts passing lines only when asked', () => {
     const report = healthyReport();
     expect(renderTerminal(report, { color: true })).toContain('\u001b[32m[PASS]');

@@ -129,6 +129,17 @@ function triedLines(r: RemediesReport, t: TriedFix, width: number, color: boolea
 /** The fixes tried on clones and what was verified (nothing when no experiment ran on a healthy setup). */
 function remediesLines(report: Report, width: number, color: boolean): string[] {
   const r = report.remedies;
+  // A failed checkup of a model whose fixes were not tried (verification is opt-in: it costs
+  // about 4× the checkup) points at the flag that tries them.
+  if (!r && report.verdict === 'fail' && report.evidence.source === 'tfjs')
+    return [
+      '',
+      wrap(
+        'Fixes were not tried: add --verify on to try the candidate fixes on clones of the model and report which of them verifiably help (about 4× the time).',
+        width,
+        '',
+      ),
+    ];
   if (!r || (r.status === 'not-run' && report.verdict !== 'fail')) return [];
   const out = ['', paint('Fixes tried on clones', '1', color)];
   if (r.metric && r.tried.length)
