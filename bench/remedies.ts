@@ -17,6 +17,7 @@ import {
   PLANTED_CAUSES,
   type PlantedCase,
 } from '../test/e2e/planted-cases.ts';
+import { smallCnn } from '../test/e2e/small-cnn.ts';
 
 const { values } = parseArgs({
   options: { only: { type: 'string' }, 'no-cost': { type: 'boolean' }, 'no-sweep': { type: 'boolean' } },
@@ -116,36 +117,11 @@ if (!values['no-sweep']) {
   );
 }
 
-/** The small CNN of the healthy zoo. */
-function smallCnn(kernelInitializer?: ReturnType<typeof tf.initializers.zeros>): tf.LayersModel {
-  const init = kernelInitializer ? { kernelInitializer } : {};
-  const model = tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 8,
-        kernelSize: 3,
-        activation: 'relu',
-        padding: 'same',
-        ...init,
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same', ...init }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 64, activation: 'relu', ...init }),
-      tf.layers.dense({ units: 10, activation: 'softmax', ...init }),
-    ],
-  });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'sparseCategoricalCrossentropy' });
-  return model;
-}
-
 if (!values['no-cost']) {
   // Zero-initialized kernels: a failing checkup, so the fix experiments run.
   const setups: [string, () => tf.LayersModel][] = [
     ['built-in MLP, zero init', () => exampleModel({ kernelInitializer: tf.initializers.zeros() })],
-    ['small CNN, zero init', () => smallCnn(tf.initializers.zeros())],
+    ['small CNN, zero init', () => smallCnn({ kernelInitializer: tf.initializers.zeros() })],
   ];
   const data = exampleData();
   console.log(`\nverification cost (backend ${backend}; load average ${load()})`);

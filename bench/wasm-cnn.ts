@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { loadMnist } from '../src/data/mnist.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
+import { lenet } from './lib/models.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,34 +34,6 @@ const repeats = Number(values.repeats);
 const cpuBatch = Number(values['cpu-batch'] ?? values.batch);
 const cpuSteps = Number(values['cpu-steps']);
 const optimizerName = values.optimizer === 'sgd' ? 'sgd' : 'adam';
-
-function lenet(): tf.Sequential {
-  const init = (seed: number) => tf.initializers.heNormal({ seed });
-  return tf.sequential({
-    layers: [
-      tf.layers.conv2d({
-        inputShape: [28, 28, 1],
-        filters: 32,
-        kernelSize: 5,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: init(1),
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.conv2d({
-        filters: 64,
-        kernelSize: 3,
-        padding: 'same',
-        activation: 'relu',
-        kernelInitializer: init(2),
-      }),
-      tf.layers.maxPooling2d({ poolSize: 2 }),
-      tf.layers.flatten(),
-      tf.layers.dense({ units: 512, activation: 'relu', kernelInitializer: init(3) }),
-      tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }),
-    ],
-  });
-}
 
 function compile(model: tf.LayersModel): void {
   const optimizer = optimizerName === 'sgd' ? tf.train.sgd(0.01) : tf.train.adam(1e-3);
@@ -139,7 +112,7 @@ const median = (xs: number[]) => {
 // ---- wasm ----
 const wasmBackend = await selectBackend('wasm');
 const simd = await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT');
-const model = lenet();
+const model = lenet(0);
 compile(model);
 const initialWeights = model.getWeights().map((w) => w.clone());
 const trainFlops = 3 * forwardFlops(model);
@@ -169,7 +142,7 @@ model.dispose();
 
 // ---- cpu ----
 await selectBackend('cpu');
-const cpuModel = lenet();
+const cpuModel = lenet(0);
 cpuModel.setWeights(initialWeights);
 compile(cpuModel);
 {

@@ -21,7 +21,7 @@ import {
   type WatchOptions,
   watch,
 } from '../src/watch/tfjs/watcher.ts';
-import { loadAverage, mnistTensors } from './lib/watch-models.ts';
+import { loadAverage, mnistTensors } from './lib/models.ts';
 
 const { values } = parseArgs({ options: { onset: { type: 'string', default: '300' } } });
 const K = Number(values.onset);

@@ -23,7 +23,7 @@ import {
   type WatchOptions,
   watch,
 } from '../src/watch/tfjs/watcher.ts';
-import { loadAverage, MODELS, mnistTensors } from './lib/watch-models.ts';
+import { loadAverage, MODELS, mnistTensors } from './lib/models.ts';
 
 const { values } = parseArgs({
   options: {

@@ -16,16 +16,22 @@ const FLAGS = {
   ...OUTPUT_FLAGS,
 } as const;
 
-export function parseDiagnoseArgs(args: string[]) {
-  const { values, positionals } = parse(args, FLAGS, true);
-  if (values.help) return { help: true as const, outputs: {}, quiet: true };
-  if (positionals.length !== 1) throw new UsageError('diagnose: give exactly one log directory (LOGDIR)');
+/** `--map TAG=ROLE` flags (the last `=` splits, so a tag may hold one) → { tag: role }. */
+export function parseMapFlags(flags: readonly string[] | undefined): Record<string, string> {
   const map: Record<string, string> = {};
-  for (const m of values.map ?? []) {
+  for (const m of flags ?? []) {
     const eq = m.lastIndexOf('=');
     if (eq <= 0 || eq === m.length - 1) throw new UsageError(`--map: '${m}' is not TAG=ROLE`);
     map[m.slice(0, eq)] = m.slice(eq + 1);
   }
+  return map;
+}
+
+export function parseDiagnoseArgs(args: string[]) {
+  const { values, positionals } = parse(args, FLAGS, true);
+  if (values.help) return { help: true as const, outputs: {}, quiet: true };
+  if (positionals.length !== 1) throw new UsageError('diagnose: give exactly one log directory (LOGDIR)');
+  const map = parseMapFlags(values.map);
   return {
     help: false as const,
     logdir: positionals[0],

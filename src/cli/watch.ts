@@ -6,7 +6,7 @@ import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
-import { diagnoseInputFiles } from './diagnose.ts';
+import { diagnoseInputFiles, parseMapFlags } from './diagnose.ts';
 import type { InputFile } from './output.ts';
 
 export const WATCH_USAGE =
@@ -46,12 +46,7 @@ export function parseWatchArgs(args: string[]) {
   const { values, positionals } = parse(serveWithPort(args), FLAGS, true);
   if (values.help) return { help: true as const, outputs: {}, quiet: true };
   if (positionals.length !== 1) throw new UsageError('watch: give exactly one log directory (LOGDIR)');
-  const map: Record<string, string> = {};
-  for (const m of values.map ?? []) {
-    const eq = m.lastIndexOf('=');
-    if (eq <= 0 || eq === m.length - 1) throw new UsageError(`--map: '${m}' is not TAG=ROLE`);
-    map[m.slice(0, eq)] = m.slice(eq + 1);
-  }
+  const map = parseMapFlags(values.map);
   const port = numberFlag('serve', values.port, { integer: true, min: 0 });
   if (port !== undefined && port > 65535)
     throw new UsageError(`--serve: '${values.port}' is not a port (0–65535)`);

@@ -6,29 +6,12 @@ import { checkup } from '../../src/checkup.ts';
 import { createRng } from '../../src/core/random.ts';
 import { exampleData } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
+import { smallCnn } from './small-cnn.ts';
 
 describe('a CNN checkup', () => {
   beforeAll(() => selectBackend());
   it('runs on wasm and passes a healthy small CNN on MNIST', async () => {
-    const model = tf.sequential({
-      name: 'small_cnn',
-      layers: [
-        tf.layers.conv2d({
-          inputShape: [28, 28, 1],
-          filters: 8,
-          kernelSize: 3,
-          activation: 'relu',
-          padding: 'same',
-        }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
-        tf.layers.maxPooling2d({ poolSize: 2 }),
-        tf.layers.flatten(),
-        tf.layers.dense({ units: 64, activation: 'relu' }),
-        tf.layers.dense({ units: 10, activation: 'softmax' }),
-      ],
-    });
-    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const model = smallCnn({ name: 'small_cnn', loss: 'categoricalCrossentropy' });
     const report = await checkup({ model, data: exampleData(5000) });
     expect(report.environment.backend).toBe('wasm');
     const bad = report.checks

@@ -9,6 +9,7 @@ import { createRng, gaussian } from '../../../src/core/random.ts';
 import type { Report } from '../../../src/core/report.ts';
 import { loadMnist } from '../../../src/data/mnist.ts';
 import { exampleModel } from '../../../src/example/mnist-mlp.ts';
+import { smallCnn } from '../small-cnn.ts';
 
 export type Metric = 'accuracy' | 'balanced-accuracy' | 'binary-accuracy' | 'r2';
 
@@ -339,27 +340,7 @@ export const ZOO: ZooSetup[] = [
   },
   {
     name: 'small CNN (MNIST)',
-    model: () => {
-      const model = tf.sequential({
-        layers: [
-          tf.layers.conv2d({
-            inputShape: [28, 28, 1],
-            filters: 8,
-            kernelSize: 3,
-            activation: 'relu',
-            padding: 'same',
-          }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.conv2d({ filters: 16, kernelSize: 3, activation: 'relu', padding: 'same' }),
-          tf.layers.maxPooling2d({ poolSize: 2 }),
-          tf.layers.flatten(),
-          tf.layers.dense({ units: 64, activation: 'relu' }),
-          tf.layers.dense({ units: 10, activation: 'softmax' }),
-        ],
-      });
-      model.compile({ optimizer: adam(), loss: 'sparseCategoricalCrossentropy' });
-      return model;
-    },
+    model: () => smallCnn(),
     data: mnistPair(3000),
     metric: 'accuracy',
     fitEpochs: 5,

@@ -1,14 +1,15 @@
-// Models and data shared by the watch benches: the built-in MNIST MLP (784-256-128-10) and a
-// LeNet-style CNN (as in bench/wasm-cnn.ts), on real MNIST training images, wasm backend.
+// Models and data shared by the benches (watch-overhead, watch-detect, wasm-cnn): the built-in
+// MNIST MLP (784-256-128-10) and a LeNet-style CNN, on real MNIST training images.
 // (In bench/lib/: a helper, not a bench of its own for `npm run bench`.)
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { exampleModel } from '../../src/example/mnist-mlp.ts';
 
-export function lenet(seed = 1): tf.LayersModel {
+/** LeNet-style CNN for 28×28×1 images, He-initialized from `seed`, not compiled. */
+export function lenet(seed = 1): tf.Sequential {
   const init = (k: number) => tf.initializers.heNormal({ seed: seed + k });
-  const model = tf.sequential({
+  return tf.sequential({
     name: 'lenet',
     layers: [
       tf.layers.conv2d({
@@ -33,13 +34,15 @@ export function lenet(seed = 1): tf.LayersModel {
       tf.layers.dense({ units: 10, activation: 'softmax', kernelInitializer: init(4) }),
     ],
   });
-  model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  return model;
 }
 
 export const MODELS: Record<string, () => tf.LayersModel> = {
   'MNIST MLP': () => exampleModel(),
-  LeNet: () => lenet(),
+  LeNet: () => {
+    const model = lenet();
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    return model;
+  },
 };
 
 export function mnistTensors(records: number): { x: tf.Tensor; y: tf.Tensor } {
