@@ -1,39 +1,29 @@
-// The fix experiments (verified remedies). For the findings of a failing checkup, candidate fixes
-// from the catalogue are applied to clones of the model (never to the model itself) and trained
-// with the same short instrumented run as the checkup's, over several seeds, next to the setup as
-// it is and next to fixes drawn at random from the catalogue; every run is scored on the held-out
-// records. Whether a fix counts as verified is a pure function of those scores
-// (remedies/verdict.ts). When a verified fix leaves another check failing (the checks re-run on
-// the fixed setup's evidence), the next fix is tried on top of it, up to a bound.
+// The fix experiments (verified remedies), the TF.js side: the executor of the remedy search
+// (remedies/search.ts decides which fix to try, on which seeds, and when to stop). Each arm's
+// fixes are applied to clones of the model (never to the model itself) and trained with the same
+// short instrumented run as the checkup's, one run per seed, scored on the held-out records; the
+// first run's evidence of a fixed setup is kept for re-checking. Whether a fix counts as verified
+// is a pure function of those scores (remedies/verdict.ts).
 import * as tf from '@tensorflow/tfjs';
 import { ALL_CHECKS } from '../checks/index.ts';
-import { diagnose } from '../core/diagnosis.ts';
+import type { diagnose } from '../core/diagnosis.ts';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
-import { createRng, subSeed } from '../core/random.ts';
-import type {
-  AppliedFix,
-  RemedyArm,
-  RemedyEvidence,
-  RemedyMetric,
-  RemedyRun,
-  RemedyStage,
-} from '../core/remedies.ts';
+import { subSeed } from '../core/random.ts';
+import type { AppliedFix, RemedyEvidence, RemedyMetric, RemedyRun } from '../core/remedies.ts';
 import type { CheckResult } from '../core/report.ts';
 import { type RunOptions, runChecks } from '../core/runner.ts';
-import {
-  applicableFixes,
-  type Candidate,
-  candidatesFor,
-  drawFixes,
-  findingsToFix,
-} from '../remedies/candidates.ts';
-import { CATALOGUE, fixById } from '../remedies/catalogue/index.ts';
+import { fixById } from '../remedies/catalogue/index.ts';
 import { accuracy, balancedAccuracy, labelAccuracy, predictedClasses, rSquared } from '../remedies/score.ts';
+import {
+  type ArmExecutor,
+  type ArmFix,
+  DEFAULT_REMEDY_BUDGET,
+  type RemedyBudget,
+  searchRemedies,
+} from '../remedies/search.ts';
 import type { Json } from '../remedies/topology.ts';
 import { unstandardize } from '../remedies/transforms.ts';
-import type { FixContext, Setup } from '../remedies/types.ts';
-import { judgeFix, randomBaselineFor } from '../remedies/verdict.ts';
 import { describeModel } from '../tfjs/model-info.ts';
 import { buildFixedSetup, type FixBase, type FixedSetup, type FixStep } from '../tfjs/patch.ts';
 import { outputActivations } from '../tfjs/task.ts';
@@ -42,19 +32,8 @@ import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
 import { runTrainingProbe } from './training-run.ts';
 
-/** How much the experiments may cost. */
-export interface RemedyBudget {
-  /** Runs per arm (seeds). */
-  seeds: number;
-  /** Random-fix runs per stage (each a fix drawn at random, one seed). */
-  randomDraws: number;
-  /** Candidate fixes tried per stage. */
-  candidates: number;
-  /** Fixes chained on top of each other, at most. */
-  stages: number;
-}
-
-export const DEFAULT_REMEDY_BUDGET: RemedyBudget = { seeds: 3, randomDraws: 3, candidates: 3, stages: 3 };
+/** How much the experiments may cost (defined with the search policy; exported here for checkup.ts). */
+export { DEFAULT_REMEDY_BUDGET, type RemedyBudget };
 
 /** Held-out records scored along a run (for the before/after curves); the final score uses all. */
 const CURVE_RECORDS = 256;
@@ -159,37 +138,109 @@ function score(
   return { score: balancedAccuracy(predicted, truthIds), loss, accuracy: accuracy(predicted, truthIds) };
 }
 
-/** What a fix may read: the evidence, the check results and the setup it starts from. */
-function fixContext(evidence: Evidence, results: CheckResult[], setup: Setup, topology: Json): FixContext {
-  return {
-    task: evidence.task as NonNullable<Evidence['task']>,
-    model: evidence.model,
-    dataset: evidence.dataset,
-    training: evidence.training,
-    lrSweep: evidence.lrSweep,
-    rebalancing: evidence.rebalancing,
-    results: new Map(results.map((r) => [r.id, r])),
-    setup,
-    topology,
-  };
+/** Resolves an arm's fixes for the adapter: catalogue ids to their fixes; fixes applied before stay as they are. */
+function fixSteps(fixes: ArmFix[]): FixStep[] {
+  return fixes.map((f) => {
+    if ('changes' in f) return f;
+    const fix = fixById(f.id);
+    if (!fix) throw new Error(`unknown fix '${f.id}'`);
+    return { fix, params: f.params };
+  });
 }
 
-interface ArmOutcome {
-  arm: RemedyArm;
-  /** The first run's evidence of the fixed setup, for re-checking. */
-  evidence?: Evidence;
+/** What the executor trains from: the checkup's setup and input, and the scorer of every run. */
+interface ExecutorBase {
+  input: RemedyProbeInput;
+  base: FixBase;
+  scorer: Scorer;
+  /** Held-out records scored along a run. */
+  curveIds: Int32Array;
+}
+
+/** One run of a fixed setup with one seed: the checkup's instrumented run, scored on the held-out records. */
+async function runSeed(
+  b: ExecutorBase,
+  fixed: FixedSetup,
+  seed: number,
+  initSeed: number,
+  progressLabel: string,
+): Promise<{ run: RemedyRun; armCtx: ProbeContext; training: NonNullable<Evidence['training']> }> {
+  const { ctx } = b.input;
+  const armCtx: ProbeContext = {
+    ...ctx,
+    model: fixed.model,
+    loss: fixed.loss,
+    learningRate: fixed.setup.learningRate,
+    classWeights: fixed.setup.classWeights
+      ? Float32Array.from(fixed.setup.classWeights)
+      : (ctx.classWeights ?? null),
+    clipNorm: fixed.clipNorm,
+    data: fixed.data,
+    pool: fixed.pool,
+    seed,
+    task: { ...ctx.task, learningRate: fixed.setup.learningRate, loss: fixed.setup.loss },
+    progress: (done, total) => b.input.progress(progressLabel, done, total),
+  };
+  const curve = { steps: [] as number[], values: [] as number[] };
+  let final = { score: Number.NaN, loss: Number.NaN, accuracy: null as number | null };
+  const result = await runTrainingProbe(armCtx, {
+    onEvaluate(model, step, isFinal) {
+      if (isFinal) final = score(b.scorer, model, fixed, ctx.heldOut, true);
+      else {
+        curve.steps.push(step);
+        curve.values.push(score(b.scorer, model, fixed, b.curveIds, false).score);
+      }
+    },
+  });
+  const run: RemedyRun = {
+    seed,
+    initSeed,
+    score: final.score,
+    loss: final.loss,
+    accuracy: final.accuracy,
+    curve,
+    nonFinite: result.training.nonFiniteStep !== null,
+  };
+  return { run, armCtx, training: result.training };
+}
+
+/** The TF.js executor: builds each arm's fixed clones (never touching the model) and trains them, one seed after the other. */
+function tfjsExecutor(b: ExecutorBase): ArmExecutor {
+  return {
+    async setupWith(chain) {
+      const onTop = await buildFixedSetup(b.base, chain, subSeed(b.input.ctx.seed, 'remedy-init'));
+      const topology = onTop.model.toJSON(null, false) as unknown as Json;
+      onTop.model.dispose();
+      return { setup: onTop.setup, topology };
+    },
+    async runArm(job) {
+      const runs: RemedyRun[] = [];
+      let applied: AppliedFix[] = [];
+      let evidence: Evidence | undefined;
+      const steps = fixSteps(job.fixes);
+      for (const [k, seed] of job.seeds.entries()) {
+        const initSeed = subSeed(seed, 'remedy-init');
+        // The first seed resolves the fixes (fitting any data transform); the others reuse them.
+        const fixed = await buildFixedSetup(b.base, k === 0 ? steps : applied, initSeed);
+        if (k === 0) applied = fixed.applied;
+        try {
+          const label = `${job.label} ${k + 1}/${job.seeds.length}`;
+          const { run, armCtx, training } = await runSeed(b, fixed, seed, initSeed, label);
+          runs.push(run);
+          if (k === 0 && job.withEvidence) evidence = fixedEvidence(b.input, fixed, armCtx, training);
+        } finally {
+          fixed.model.dispose();
+        }
+      }
+      return { arm: { fixes: applied, runs }, evidence };
+    },
+  };
 }
 
 export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvidence> {
   const { ctx } = input;
-  const budget = { ...DEFAULT_REMEDY_BUDGET, ...input.budget };
   const metric = metricOf(ctx);
-  const userLoss = await userLossFunction(ctx);
-  const scorer: Scorer = { metric, loss: userLoss, data: ctx.data };
-  const seeds = Array.from({ length: budget.seeds }, (_, k) =>
-    k === 0 ? ctx.seed : subSeed(ctx.seed, `remedy-seed-${k}`),
-  );
-  const curveIds = ctx.heldOut.subarray(0, Math.min(CURVE_RECORDS, ctx.heldOut.length));
+  const scorer: Scorer = { metric, loss: await userLossFunction(ctx), data: ctx.data };
   const base: FixBase = {
     model: ctx.model,
     setup: {
@@ -202,152 +253,28 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
     data: ctx.data,
     pool: ctx.pool,
   };
-
-  /** Trains the setup with `steps` applied, once per seed; the first run's evidence is kept when asked. */
-  const runArm = async (
-    steps: FixStep[],
-    armSeeds: number[],
-    label: string,
-    recheck: boolean,
-  ): Promise<ArmOutcome> => {
-    const runs: RemedyRun[] = [];
-    let applied: AppliedFix[] = [];
-    let evidence: Evidence | undefined;
-    for (const [k, seed] of armSeeds.entries()) {
-      const initSeed = subSeed(seed, 'remedy-init');
-      const fixed = await buildFixedSetup(base, k === 0 ? steps : applied, initSeed);
-      if (k === 0) applied = fixed.applied;
-      try {
-        const armCtx: ProbeContext = {
-          ...ctx,
-          model: fixed.model,
-          loss: fixed.loss,
-          learningRate: fixed.setup.learningRate,
-          classWeights: fixed.setup.classWeights
-            ? Float32Array.from(fixed.setup.classWeights)
-            : (ctx.classWeights ?? null),
-          clipNorm: fixed.clipNorm,
-          data: fixed.data,
-          pool: fixed.pool,
-          seed,
-          task: { ...ctx.task, learningRate: fixed.setup.learningRate, loss: fixed.setup.loss },
-          progress: (done, total) => input.progress(`${label} ${k + 1}/${armSeeds.length}`, done, total),
-        };
-        const curve = { steps: [] as number[], values: [] as number[] };
-        let final = { score: Number.NaN, loss: Number.NaN, accuracy: null as number | null };
-        const result = await runTrainingProbe(armCtx, {
-          onEvaluate(model, step, isFinal) {
-            if (isFinal) final = score(scorer, model, fixed, ctx.heldOut, true);
-            else {
-              curve.steps.push(step);
-              curve.values.push(score(scorer, model, fixed, curveIds, false).score);
-            }
-          },
-        });
-        runs.push({
-          seed,
-          initSeed,
-          score: final.score,
-          loss: final.loss,
-          accuracy: final.accuracy,
-          curve,
-          nonFinite: result.training.nonFiniteStep !== null,
-        });
-        if (k === 0 && recheck) evidence = fixedEvidence(input, fixed, armCtx, result.training);
-      } finally {
-        fixed.model.dispose();
-      }
-    }
-    return { arm: { fixes: applied, runs }, evidence };
-  };
-
-  const stages: RemedyStage[] = [];
-  const chain: AppliedFix[] = [];
-  let findings = findingsToFix(input.diagnosis, new Map(input.results.map((r) => [r.id, r])));
-  const firstFindings = findings;
-  let stageEvidence = input.evidence;
-  let stageResults = input.results;
-  let baseline: RemedyArm | null = null;
-  let ended: RemedyEvidence['ended'] = 'bound';
-  for (let stage = 1; stage <= budget.stages; stage++) {
-    // The setup the candidates start from: the user's, with the fixes verified so far.
-    const onTop = await buildFixedSetup(base, chain, subSeed(ctx.seed, 'remedy-init'));
-    const topology = onTop.model.toJSON(null, false) as unknown as Json;
-    onTop.model.dispose();
-    const fixCtx = fixContext(stageEvidence, stageResults, onTop.setup, topology);
-    const inChain = excludedBy(chain);
-    const candidates = candidatesFor(findings, fixCtx, inChain).slice(0, budget.candidates);
-    if (!candidates.length) {
-      // Nothing in the catalogue addresses the (remaining) failures.
-      ended = 'no-candidate';
-      break;
-    }
-    baseline ??= (await runArm([], seeds, 'no fix', false)).arm;
-    const rng = createRng(subSeed(ctx.seed, `remedy-random-${stage}`));
-    const draws = drawFixes(applicableFixes(fixCtx, inChain), budget.randomDraws, rng);
-    const random: RemedyArm[] = [];
-    for (const [r, fix] of draws.entries()) {
-      const step = { fix, params: fix.params(fixCtx) };
-      random.push((await runArm([...chain, step], [seeds[r % seeds.length]], `random ${fix.id}`, false)).arm);
-    }
-    const tried: RemedyStage['candidates'] = [];
-    let verified: ArmOutcome | null = null;
-    let verifiedCandidate: Candidate | null = null;
-    for (const c of candidates) {
-      const outcome = await runArm([...chain, { fix: c.fix, params: c.params }], seeds, c.fix.id, true);
-      const recheck = outcome.evidence ? failingAfter(outcome.evidence, input.runOptions) : null;
-      tried.push({
-        finding: c.finding,
-        arm: outcome.arm,
-        ...(recheck ? { stillFailing: recheck.failing.map((r) => r.id) } : {}),
-      });
-      const verdict = judgeFix(
-        baseline.runs.map((r) => r.score),
-        outcome.arm.runs.map((r) => r.score),
-        randomBaselineFor(random, c.fix.id).flatMap((a) => a.runs.map((r) => r.score)),
-      );
-      if (verdict.verified) {
-        verified = outcome;
-        verifiedCandidate = c;
-        if (recheck) {
-          stageResults = recheck.results;
-          findings = findingsToFix(diagnose(recheck.results), new Map(recheck.results.map((r) => [r.id, r])));
-          findings = findings.filter((id) => recheck.failing.some((r) => r.id === id));
-        }
-        break;
-      }
-    }
-    stages.push({ base: chain.map((f) => f.id), baseline, random, candidates: tried });
-    if (!verified || !verifiedCandidate) {
-      ended = 'not-verified';
-      break;
-    }
-    chain.push(verified.arm.fixes[verified.arm.fixes.length - 1]);
-    baseline = verified.arm;
-    stageEvidence = { ...input.evidence, ...(verified.evidence ?? {}) };
-    if (!findings.length) {
-      ended = 'resolved';
-      break;
-    }
-  }
+  const curveIds = ctx.heldOut.subarray(0, Math.min(CURVE_RECORDS, ctx.heldOut.length));
+  const outcome = await searchRemedies(
+    {
+      seed: ctx.seed,
+      budget: { ...DEFAULT_REMEDY_BUDGET, ...input.budget },
+      evidence: input.evidence,
+      results: input.results,
+      diagnosis: input.diagnosis,
+      // The checks on a fixed setup's evidence (experiments other than its training run are not re-run).
+      recheck: (evidence) => runChecks(ALL_CHECKS, evidence, input.runOptions),
+    },
+    tfjsExecutor({ input, base, scorer, curveIds }),
+  );
   return {
     metric,
-    seeds: seeds.length,
+    seeds: outcome.seeds.length,
     steps: ctx.budget.trainSteps,
     heldOut: ctx.heldOut.length,
-    stages,
-    findings: firstFindings,
-    ended,
+    stages: outcome.stages,
+    findings: outcome.findings,
+    ended: outcome.ended,
   };
-}
-
-/** Fixes that cannot go on top of the chain: those in it, and the others of their family (one LR change, one rebalancing…). */
-function excludedBy(chain: AppliedFix[]): Set<string> {
-  const families = new Set(chain.map((f) => fixById(f.id)?.family));
-  return new Set([
-    ...chain.map((f) => f.id),
-    ...CATALOGUE.filter((f) => families.has(f.family)).map((f) => f.id),
-  ]);
 }
 
 /** The user's loss function (a compiled clone's), for scoring every arm in the same units. */
@@ -358,15 +285,6 @@ async function userLossFunction(ctx: ProbeContext): Promise<LossFn> {
   } finally {
     disposeModel(model, optimizer);
   }
-}
-
-/** The checks that fail on a fixed setup's evidence (experiments other than its training run are not re-run). */
-function failingAfter(
-  evidence: Evidence,
-  options: RunOptions,
-): { results: CheckResult[]; failing: CheckResult[] } {
-  const results = runChecks(ALL_CHECKS, evidence, options);
-  return { results, failing: results.filter((r) => r.status === 'fail') };
 }
 
 /** Evidence of the fixed setup: its model at the start, its data, its training run. */

@@ -41,12 +41,13 @@ export function candidatesFor(
   findings: CheckId[],
   ctx: FixContext,
   exclude: ReadonlySet<string> = new Set(),
+  catalogue: readonly Fix[] = CATALOGUE,
 ): Candidate[] {
   const out: Candidate[] = [];
   for (const id of findings) {
     const finding = ctx.results.get(id);
     if (!finding) continue;
-    for (const fix of CATALOGUE) {
+    for (const fix of catalogue) {
       if (exclude.has(fix.id) || out.some((c) => c.fix.id === fix.id)) continue;
       if (!fix.addresses.includes(id) || fix.applies(ctx) !== null) continue;
       if (fix.suits && !fix.suits(finding, ctx)) continue;
@@ -57,8 +58,12 @@ export function candidatesFor(
 }
 
 /** Every fix that can be built for this setup: what the random-fix baseline draws from. */
-export function applicableFixes(ctx: FixContext, exclude: ReadonlySet<string> = new Set()): Fix[] {
-  return CATALOGUE.filter((f) => !exclude.has(f.id) && f.applies(ctx) === null);
+export function applicableFixes(
+  ctx: FixContext,
+  exclude: ReadonlySet<string> = new Set(),
+  catalogue: readonly Fix[] = CATALOGUE,
+): Fix[] {
+  return catalogue.filter((f) => !exclude.has(f.id) && f.applies(ctx) === null);
 }
 
 /** `n` fixes drawn at random (seeded `rng`): without replacement while the pool lasts. */
