@@ -122,9 +122,35 @@ function describe(m: TagMeaning, phase: Phase): string {
   }
 }
 
-export function collect(experiment: Experiment, map: MapEntry[] = []): Collected {
-  const warnings: string[] = [];
-  const summary: MappingSummary = {
+/** What a tag means: the first --map entry that matches it (a role of the wrong kind ignores it, with a warning), else the conventions. */
+function meaningOf(
+  map: MapEntry[],
+  mapUsed: Set<MapEntry>,
+  warnings: string[],
+  run: RunData,
+  tag: string,
+  kind: 'scalar' | 'histogram',
+): { meaning: TagMeaning | null; explicit: boolean } {
+  for (const entry of map) {
+    const role = entry.match(tag);
+    if (role === null) continue;
+    mapUsed.add(entry);
+    const meaning = parseRole(entry.tag, role);
+    const scalarRole = meaning.type === 'scalar' || meaning.type === 'weight-scalar';
+    const histogramRole = meaning.type === 'param' || meaning.type === 'activation';
+    if ((kind === 'scalar' && histogramRole) || (kind === 'histogram' && scalarRole)) {
+      warnings.push(
+        `--map ${entry.tag}=${entry.role}: '${tag}' (run ${run.name}) holds ${kind === 'scalar' ? 'scalars' : 'histograms'}, which that role does not take; tag ignored`,
+      );
+      return { meaning: { type: 'ignore' }, explicit: true };
+    }
+    return { meaning, explicit: true };
+  }
+  return { meaning: kind === 'scalar' ? classifyScalar(tag) : classifyHistogram(tag), explicit: false };
+}
+
+function emptySummary(experiment: Experiment): MappingSummary {
+  return {
     experiment: experiment.name,
     runs: experiment.runs.map(({ run, phase }) => ({
       name: run.name,
@@ -138,46 +164,36 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
     notes: [],
     reinforcement: false,
   };
-  const mapUsed = new Set<MapEntry>();
+}
 
-  // What each tag means. Train runs first, so that their histograms win over a copy elsewhere.
-  const runs = [...experiment.runs].sort((a, b) => Number(a.phase === 'val') - Number(b.phase === 'val'));
+/** Every tag of the experiment with its meaning, in reading order; unrecognized ones go to `summary.unmapped`. */
+function classifyTags(
+  runs: Experiment['runs'],
+  map: MapEntry[],
+  summary: MappingSummary,
+  warnings: string[],
+): { classified: Classified[]; unmatchedMap: MapEntry[] } {
+  const mapUsed = new Set<MapEntry>();
   const classified: Classified[] = [];
-  let order = 0;
   const classify = (run: RunData, phase: Phase, tag: string, kind: 'scalar' | 'histogram') => {
-    let meaning: TagMeaning | null = null;
-    let explicit = false;
-    for (const entry of map) {
-      const role = entry.match(tag);
-      if (role === null) continue;
-      mapUsed.add(entry);
-      meaning = parseRole(entry.tag, role);
-      explicit = true;
-      const scalarRole = meaning.type === 'scalar' || meaning.type === 'weight-scalar';
-      const histogramRole = meaning.type === 'param' || meaning.type === 'activation';
-      if ((kind === 'scalar' && histogramRole) || (kind === 'histogram' && scalarRole)) {
-        warnings.push(
-          `--map ${entry.tag}=${entry.role}: '${tag}' (run ${run.name}) holds ${kind === 'scalar' ? 'scalars' : 'histograms'}, which that role does not take; tag ignored`,
-        );
-        meaning = { type: 'ignore' };
-      }
-      break;
-    }
-    if (!meaning) meaning = kind === 'scalar' ? classifyScalar(tag) : classifyHistogram(tag);
-    const key = `${run.name}: ${tag}`;
+    const { meaning, explicit } = meaningOf(map, mapUsed, warnings, run, tag, kind);
     summary.seen.push({ run: run.name, tag, kind, recognized: meaning !== null });
-    if (!meaning) {
-      summary.unmapped.push(key);
-      return;
-    }
-    classified.push({ run, phase, tag, meaning, explicit, order: order++ });
+    if (!meaning) summary.unmapped.push(`${run.name}: ${tag}`);
+    else classified.push({ run, phase, tag, meaning, explicit, order: classified.length });
   };
   for (const { run, phase } of runs) {
     for (const tag of run.histograms.keys()) classify(run, phase, tag, 'histogram');
     for (const tag of run.scalars.keys()) classify(run, phase, tag, 'scalar');
   }
-  // A reinforcement-learning run (SB3 and the like: RL loss terms, or `rollout/` episode stats):
-  // its total `train/loss` is an RL objective too, not a supervised learning curve.
+  return { classified, unmatchedMap: map.filter((entry) => !mapUsed.has(entry)) };
+}
+
+/**
+ * A reinforcement-learning run (SB3 and the like: RL loss terms, or `rollout/` episode stats): its
+ * total `train/loss` is an RL objective too, not a supervised learning curve. Marks it, then
+ * describes every tag in the summary.
+ */
+function settleMeanings(runs: Experiment['runs'], classified: Classified[], summary: MappingSummary): void {
   summary.reinforcement =
     classified.some((c) => !c.explicit && c.meaning.type === 'scalar' && c.meaning.role === 'rl_loss') ||
     runs.some(({ run }) => [...run.scalars.keys()].some((t) => t.startsWith('rollout/')));
@@ -190,75 +206,105 @@ export function collect(experiment: Experiment, map: MapEntry[] = []): Collected
       c.meaning.type === 'scalar' ? (c.meaning.phase ?? c.phase) : c.phase,
     );
   }
-  const unmatchedMap = map.filter((entry) => !mapUsed.has(entry));
+}
 
-  // Grouped by what they describe. Conventions first: a --map role names a layer, and joins that
-  // layer's parameter of the same kind when the conventions found one.
-  const scalars = new Map<string, ScalarCandidate[]>();
-  const used = new Set<string>();
-  const params = new Map<string, ParamData>();
-  const activations = new Map<string, ActivationData>();
-  const paramFor = (p: Param, explicit: boolean, at: number): ParamData => {
-    let found = explicit
-      ? [...params.values()].find((d) => d.param.layer === p.layer && d.param.kind === p.kind)
-      : params.get(p.weight);
-    if (!found) {
-      const param = explicit ? { ...p, weight: `${p.layer}/${p.kind === 'bias' ? 'bias' : 'kernel'}` } : p;
-      found = { param, order: at };
-      params.set(param.weight, found);
-    }
-    return found;
-  };
-  for (const c of [...classified].sort(
-    (a, b) => Number(a.explicit) - Number(b.explicit) || a.order - b.order,
-  )) {
+/** The classified tags grouped by what they describe. */
+class Groups {
+  readonly scalars = new Map<string, ScalarCandidate[]>();
+  readonly used = new Set<string>();
+  private readonly params = new Map<string, ParamData>();
+  private readonly activations = new Map<string, ActivationData>();
+
+  /** Conventions first: a --map role names a layer, and joins that layer's parameter of the same kind when the conventions found one. */
+  static of(classified: Classified[]): Groups {
+    const g = new Groups();
+    for (const c of [...classified].sort(
+      (a, b) => Number(a.explicit) - Number(b.explicit) || a.order - b.order,
+    ))
+      g.add(c);
+    return g;
+  }
+
+  paramList(): ParamData[] {
+    return [...this.params.values()].sort((a, b) => a.order - b.order);
+  }
+
+  activationList(): ActivationData[] {
+    return [...this.activations.values()].sort((a, b) => a.order - b.order);
+  }
+
+  private add(c: Classified): void {
     const m = c.meaning;
-    const use = () => used.add(usedKey(c.run.name, c.tag));
-    if (m.type === 'scalar') {
-      const key = `${m.phase ?? c.phase}:${m.role}`;
-      const list = scalars.get(key) ?? [];
-      list.push({
-        run: c.run,
-        tag: c.tag,
-        logged: c.run.scalars.get(c.tag) as ScalarSeries,
-        granularity: m.granularity,
-        explicit: c.explicit,
-        ...(m.part ? { part: m.part } : {}),
-      });
-      scalars.set(key, list);
-    } else if (m.type === 'weight-scalar') {
-      const d = paramFor(m.param, c.explicit, c.order);
+    if (m.type === 'scalar') this.addScalar(c, m);
+    else if (m.type === 'weight-scalar') {
+      const d = this.paramFor(m.param, c.explicit, c.order);
       const s = c.run.scalars.get(c.tag) as ScalarSeries;
       if (m.role === 'grad_norm' && !d.gradScalar) {
         d.gradScalar = s;
-        use();
+        this.use(c);
       } else if (m.role === 'update_ratio' && !d.ratioScalar) {
         d.ratioScalar = s;
-        use();
+        this.use(c);
       }
     } else if (m.type === 'param') {
-      const d = paramFor(m.param, c.explicit, c.order);
+      const d = this.paramFor(m.param, c.explicit, c.order);
       const h = c.run.histograms.get(c.tag) as HistogramSeries;
-      if (!d[m.of === 'value' ? 'value' : m.of === 'grad' ? 'grad' : 'update']) use();
+      if (!d[m.of === 'value' ? 'value' : m.of === 'grad' ? 'grad' : 'update']) this.use(c);
       if (m.of === 'value') d.value ??= h;
       else if (m.of === 'grad') d.grad ??= h;
       else d.update ??= h;
-    } else if (m.type === 'activation' && !activations.has(m.layer)) {
-      use();
-      activations.set(m.layer, {
-        layer: m.layer,
-        fn: m.fn,
-        hist: c.run.histograms.get(c.tag) as HistogramSeries,
-        order: c.order,
-      });
+    } else if (m.type === 'activation' && !this.activations.has(m.layer)) {
+      this.use(c);
+      const hist = c.run.histograms.get(c.tag) as HistogramSeries;
+      this.activations.set(m.layer, { layer: m.layer, fn: m.fn, hist, order: c.order });
     }
   }
+
+  private addScalar(c: Classified, m: Extract<TagMeaning, { type: 'scalar' }>): void {
+    const key = `${m.phase ?? c.phase}:${m.role}`;
+    const list = this.scalars.get(key) ?? [];
+    list.push({
+      run: c.run,
+      tag: c.tag,
+      logged: c.run.scalars.get(c.tag) as ScalarSeries,
+      granularity: m.granularity,
+      explicit: c.explicit,
+      ...(m.part ? { part: m.part } : {}),
+    });
+    this.scalars.set(key, list);
+  }
+
+  private use(c: Classified): void {
+    this.used.add(usedKey(c.run.name, c.tag));
+  }
+
+  private paramFor(p: Param, explicit: boolean, at: number): ParamData {
+    let found = explicit
+      ? [...this.params.values()].find((d) => d.param.layer === p.layer && d.param.kind === p.kind)
+      : this.params.get(p.weight);
+    if (!found) {
+      const param = explicit ? { ...p, weight: `${p.layer}/${p.kind === 'bias' ? 'bias' : 'kernel'}` } : p;
+      found = { param, order: at };
+      this.params.set(param.weight, found);
+    }
+    return found;
+  }
+}
+
+export function collect(experiment: Experiment, map: MapEntry[] = []): Collected {
+  const warnings: string[] = [];
+  const summary = emptySummary(experiment);
+  // What each tag means. Train runs first, so that their histograms win over a copy elsewhere.
+  const runs = [...experiment.runs].sort((a, b) => Number(a.phase === 'val') - Number(b.phase === 'val'));
+  const { classified, unmatchedMap } = classifyTags(runs, map, summary, warnings);
+  settleMeanings(runs, classified, summary);
+  const groups = Groups.of(classified);
   return {
-    scalars,
-    used,
+    scalars: groups.scalars,
+    used: groups.used,
     unmatchedMap,
-    params: [...params.values()].sort((a, b) => a.order - b.order),
-    activations: [...activations.values()].sort((a, b) => a.order - b.order),
+    params: groups.paramList(),
+    activations: groups.activationList(),
     summary,
     warnings,
   };

@@ -163,8 +163,8 @@ export function layerActivation(layer: tf.layers.Layer): string | null {
   return null;
 }
 
-export function describeModel(model: tf.LayersModel): ModelEvidence {
-  const layers: LayerInfo[] = model.layers.map((layer, depth) => {
+function layerInfos(model: tf.LayersModel): LayerInfo[] {
+  return model.layers.map((layer, depth) => {
     let outputShape: (number | null)[] = [];
     try {
       const s = layer.outputShape;
@@ -182,101 +182,136 @@ export function describeModel(model: tf.LayersModel): ModelEvidence {
       depth,
     };
   });
+}
 
-  const kernels: KernelStats[] = [];
-  const biases: BiasStats[] = [];
+const REGULARIZER_KEYS = [
+  'kernelRegularizer',
+  'biasRegularizer',
+  'activityRegularizer',
+  'depthwiseRegularizer',
+  'pointwiseRegularizer',
+  'embeddingsRegularizer',
+];
+
+/** A layer's dropout and weight penalties, in words. */
+function layerRegularization(layer: tf.layers.Layer, config: Record<string, unknown>): string[] {
+  const out: string[] = [];
+  if (layer.getClassName() === 'Dropout' || layer.getClassName() === 'SpatialDropout1D') {
+    const rate = Number(config.rate ?? 0);
+    if (rate > 0) out.push(`${layer.name}: dropout ${rate}`);
+  }
+  for (const key of REGULARIZER_KEYS) {
+    const reg = config[key] as InitializerConfig | null | undefined;
+    if (reg?.className)
+      out.push(
+        `${layer.name}.${key.replace('Regularizer', '')}: ${reg.className}(${JSON.stringify(reg.config ?? {})})`,
+      );
+  }
+  return out;
+}
+
+/** What the weights of the model say, layer by layer; `trained` collects why they look trained. */
+interface WeightScan {
+  kernels: KernelStats[];
+  biases: BiasStats[];
+  trained: string[];
+}
+
+/** A kernel's statistics against its initializer (a scale off it by more than 2× counts as trained). */
+function scanKernel(
+  scan: WeightScan,
+  layer: tf.layers.Layer,
+  config: Record<string, unknown>,
+  w: tf.LayerVariable,
+  short: string,
+  values: Float32Array,
+  depth: number,
+): void {
+  const shape = w.shape as number[];
+  const { fanIn, fanOut } = fans(shape);
+  const m = moments(values);
+  const initKey = short.startsWith('depthwise')
+    ? 'depthwiseInitializer'
+    : short.startsWith('pointwise')
+      ? 'pointwiseInitializer'
+      : 'kernelInitializer';
+  const init = config[initKey] as InitializerConfig | undefined;
+  const configured = initializerStd(init, fanIn, fanOut);
+  const std = Math.sqrt(m.variance);
+  // A constant kernel (std ≈ 0) is a broken initialization or save, not training: it stays
+  // model/init-shallow's finding, whatever the rest of the weights say.
+  const constant = std < 1e-8;
+  if (!constant && configured !== null && configured > 0 && (std < configured / 2 || std > configured * 2))
+    scan.trained.push(
+      `${layer.name} kernel std ${std.toPrecision(3)} is off its initializer's ${configured.toPrecision(3)}`,
+    );
+  scan.kernels.push({
+    layer: layer.name,
+    weight: w.name,
+    depth,
+    shape,
+    fanIn,
+    fanOut,
+    mean: m.mean,
+    std,
+    variance: m.variance,
+    initializer: init?.className ?? null,
+    expectedStd: standardStd(layerActivation(layer), fanIn, fanOut),
+    identicalUnits: identicalUnits(values, shape),
+  });
+}
+
+/** A bias or a batch-norm statistic: moved off its constant initial value means trained. */
+function scanOther(
+  scan: WeightScan,
+  layer: tf.layers.Layer,
+  config: Record<string, unknown>,
+  w: tf.LayerVariable,
+  short: string,
+  values: Float32Array,
+): void {
+  if (/bias/.test(short)) {
+    const m = moments(values);
+    scan.biases.push({ layer: layer.name, weight: w.name, mean: m.mean, min: m.min, max: m.max });
+    const constant = constantInit(config.biasInitializer as InitializerConfig | undefined);
+    if (constant !== null && movedFromConstant(values, constant))
+      scan.trained.push(`${layer.name} biases moved off their initial ${constant}`);
+    return;
+  }
+  const stat = BN_STATS.find(([suffix]) => short.startsWith(suffix));
+  const constant = stat ? constantInit(config[stat[1]] as InitializerConfig | undefined) : null;
+  if (stat && constant !== null && movedFromConstant(values, constant))
+    scan.trained.push(`${layer.name} ${stat[0].replace('_', ' ')} was updated by training`);
+}
+
+export function describeModel(model: tf.LayersModel): ModelEvidence {
+  const scan: WeightScan = { kernels: [], biases: [], trained: [] };
   const regularization: string[] = [];
   let kernelDepth = 0;
-  // Why the weights look trained (empty: they look freshly initialized).
-  const trained: string[] = [];
   for (const layer of model.layers) {
     const config = configOf(layer);
-    if (layer.getClassName() === 'Dropout' || layer.getClassName() === 'SpatialDropout1D') {
-      const rate = Number(config.rate ?? 0);
-      if (rate > 0) regularization.push(`${layer.name}: dropout ${rate}`);
-    }
-    for (const key of [
-      'kernelRegularizer',
-      'biasRegularizer',
-      'activityRegularizer',
-      'depthwiseRegularizer',
-      'pointwiseRegularizer',
-      'embeddingsRegularizer',
-    ]) {
-      const reg = config[key] as InitializerConfig | null | undefined;
-      if (reg?.className)
-        regularization.push(
-          `${layer.name}.${key.replace('Regularizer', '')}: ${reg.className}(${JSON.stringify(reg.config ?? {})})`,
-        );
-    }
+    regularization.push(...layerRegularization(layer, config));
     let ownsKernel = false;
     for (const w of layer.weights) {
       const short = w.originalName.split('/').pop() ?? w.originalName;
       const values = w.read().dataSync() as Float32Array;
       if (kernelWeightName(short)) {
-        const shape = w.shape as number[];
-        const { fanIn, fanOut } = fans(shape);
-        const m = moments(values);
-        const initKey = short.startsWith('depthwise')
-          ? 'depthwiseInitializer'
-          : short.startsWith('pointwise')
-            ? 'pointwiseInitializer'
-            : 'kernelInitializer';
-        const init = config[initKey] as InitializerConfig | undefined;
-        const configured = initializerStd(init, fanIn, fanOut);
-        const std = Math.sqrt(m.variance);
-        // A constant kernel (std ≈ 0) is a broken initialization or save, not training: it stays
-        // model/init-shallow's finding, whatever the rest of the weights say.
-        const constant = std < 1e-8;
-        if (
-          !constant &&
-          configured !== null &&
-          configured > 0 &&
-          (std < configured / 2 || std > configured * 2)
-        )
-          trained.push(
-            `${layer.name} kernel std ${std.toPrecision(3)} is off its initializer's ${configured.toPrecision(3)}`,
-          );
-        kernels.push({
-          layer: layer.name,
-          weight: w.name,
-          depth: kernelDepth,
-          shape,
-          fanIn,
-          fanOut,
-          mean: m.mean,
-          std,
-          variance: m.variance,
-          initializer: init?.className ?? null,
-          expectedStd: standardStd(layerActivation(layer), fanIn, fanOut),
-          identicalUnits: identicalUnits(values, shape),
-        });
+        scanKernel(scan, layer, config, w, short, values, kernelDepth);
         ownsKernel = true;
-      } else if (/bias/.test(short)) {
-        const m = moments(values);
-        biases.push({ layer: layer.name, weight: w.name, mean: m.mean, min: m.min, max: m.max });
-        const constant = constantInit(config.biasInitializer as InitializerConfig | undefined);
-        if (constant !== null && movedFromConstant(values, constant))
-          trained.push(`${layer.name} biases moved off their initial ${constant}`);
-      } else {
-        const stat = BN_STATS.find(([suffix]) => short.startsWith(suffix));
-        const constant = stat ? constantInit(config[stat[1]] as InitializerConfig | undefined) : null;
-        if (stat && constant !== null && movedFromConstant(values, constant))
-          trained.push(`${layer.name} ${stat[0].replace('_', ' ')} was updated by training`);
-      }
+      } else scanOther(scan, layer, config, w, short, values);
     }
     if (ownsKernel) kernelDepth++;
   }
-  const params = model.countParams();
+  const { kernels, biases, trained } = scan;
   const trainableParams = model.trainableWeights.reduce(
     (n, w) => n + (w.shape as number[]).reduce((a, b) => a * b, 1),
     0,
   );
   return {
     name: model.name,
-    params,
+    params: model.countParams(),
     trainableParams,
-    layers,
+    layers: layerInfos(model),
     hiddenLayers: Math.max(0, kernels.length - 1),
     hasBatchNorm: model.layers.some((l) => l.getClassName() === 'BatchNormalization'),
     family: recognizeFamily(model),
