@@ -19,6 +19,7 @@
 //                                  names the activation when the values cannot tell it
 //   ignore                         leave the tag out
 import { UsageError } from '../core/errors.ts';
+import { own } from '../core/own.ts';
 import type { TagMeaning } from './tags.ts';
 
 export const ROLE_NAMES = [
@@ -59,7 +60,7 @@ export function parseRole(tag: string, role: string): TagMeaning {
   const flag = `--map ${tag}=${role}`;
   const colon = role.indexOf(':');
   const rawName = (colon < 0 ? role : role.slice(0, colon)).trim().toLowerCase();
-  const name = ALIASES[rawName] ?? rawName;
+  const name = own(ALIASES, rawName) ?? rawName;
   const arg = colon < 0 ? '' : role.slice(colon + 1).trim();
   const scalar = (
     r: 'loss' | 'accuracy' | 'lr' | 'reg_loss' | 'data_loss' | 'grad_norm',
