@@ -9,6 +9,14 @@ export function own<T>(table: Readonly<Record<string, T>>, key: string): T | und
   return Object.hasOwn(table, key) ? table[key] : undefined;
 }
 
+/**
+ * Sets `table[key] = value` as an own data property: plain assignment to `__proto__` would replace
+ * the object's prototype (with a user's object) instead of adding an entry.
+ */
+export function setOwn<T>(table: Record<string, T>, key: string, value: T): void {
+  Object.defineProperty(table, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 /** Names every user-keyed table must treat as unknown (Object.prototype's members and `__proto__`). */
 export const PROTOTYPE_NAMES: readonly string[] = [
   ...Object.getOwnPropertyNames(Object.prototype),

@@ -14,7 +14,7 @@
 //   build or would build into another function (Lambda, custom objects, GRU reset_after=True,
 //   grouped convolutions, Keras 3's hard_sigmoid, …).
 
-import { own } from '../../../core/own.ts';
+import { own, setOwn } from '../../../core/own.ts';
 import { type Fail, isObject, type Json } from '../common.ts';
 import {
   ACTIVATIONS,
@@ -198,7 +198,7 @@ function translateLayerConfig(cls: string, raw: Json, ctx: TranslateContext, nam
       if (b && b.config.go_backwards !== true)
         refuse(ctx, name, cls, 'a custom backward_layer is not supported');
     } else {
-      out[k] = value;
+      setOwn(out, k, value); // a key `__proto__` stays a key, as JSON.parse gave it
     }
   }
   if (Array.isArray(out.batch_input_shape) && out.batch_input_shape[0] != null) {
