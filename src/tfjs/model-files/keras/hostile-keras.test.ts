@@ -201,3 +201,81 @@ describe('a .keras weights member is bounded by what its model needs', () => {
     );
   });
 });
+
+/**
+ * The same archive written as ZIP64: every directory entry gives its sizes and offset in a ZIP64
+ * extra field (the 32-bit fields hold 0xFFFFFFFF), and the directory is found through a ZIP64
+ * end record and locator. `sizeOf(name, size)` may change the size a member declares.
+ */
+function toZip64(zip: Uint8Array, sizeOf = (_name: string, size: number) => size): Uint8Array {
+  const v = new DataView(zip.buffer, zip.byteOffset, zip.byteLength);
+  const eocd = zip.length - 22;
+  const count = v.getUint16(eocd + 10, true);
+  const dirOffset = v.getUint32(eocd + 16, true);
+  const entries: Uint8Array[] = [];
+  for (let i = 0, p = dirOffset; i < count; i++) {
+    const nameLen = v.getUint16(p + 28, true);
+    const extraLen = v.getUint16(p + 30, true);
+    const commentLen = v.getUint16(p + 32, true);
+    const name = new TextDecoder().decode(zip.subarray(p + 46, p + 46 + nameLen));
+    const fixed = new Uint8Array(zip.subarray(p, p + 46 + nameLen));
+    const f = new DataView(fixed.buffer);
+    const extra = new Uint8Array(4 + 24);
+    const e = new DataView(extra.buffer);
+    e.setUint16(0, 1, true);
+    e.setUint16(2, 24, true);
+    e.setBigUint64(4, BigInt(sizeOf(name, v.getUint32(p + 24, true))), true);
+    e.setBigUint64(12, BigInt(v.getUint32(p + 20, true)), true);
+    e.setBigUint64(20, BigInt(v.getUint32(p + 42, true)), true);
+    f.setUint32(20, 0xffffffff, true);
+    f.setUint32(24, 0xffffffff, true);
+    f.setUint32(42, 0xffffffff, true);
+    f.setUint16(30, extra.length, true);
+    f.setUint16(32, 0, true);
+    entries.push(fixed, extra);
+    p += 46 + nameLen + extraLen + commentLen;
+  }
+  const dir = Buffer.concat(entries);
+  const z64At = dirOffset + dir.length;
+  const end = new Uint8Array(56 + 20 + 22);
+  const d = new DataView(end.buffer);
+  d.setUint32(0, 0x06064b50, true);
+  d.setBigUint64(4, 44n, true);
+  d.setUint16(12, 45, true);
+  d.setUint16(14, 45, true);
+  d.setBigUint64(24, BigInt(count), true);
+  d.setBigUint64(32, BigInt(count), true);
+  d.setBigUint64(40, BigInt(dir.length), true);
+  d.setBigUint64(48, BigInt(dirOffset), true);
+  d.setUint32(56, 0x07064b50, true);
+  d.setBigUint64(64, BigInt(z64At), true);
+  d.setUint32(72, 1, true);
+  d.setUint32(76, 0x06054b50, true);
+  d.setUint16(86, 0xffff, true);
+  d.setUint16(88, 0xffff, true);
+  d.setUint32(90, 0xffffffff, true);
+  d.setUint32(94, 0xffffffff, true);
+  return new Uint8Array(Buffer.concat([zip.subarray(0, dirOffset), dir, end]));
+}
+
+describe('ZIP64 .keras archives are read, with the same bounds', () => {
+  it('a ZIP64 copy of a real .keras loads the same weights', async () => {
+    const plain = await loadModelFile(tmp.file('plain.keras', KERAS()));
+    const z64 = await loadModelFile(tmp.file('zip64.keras', toZip64(KERAS())));
+    try {
+      const a = plain.model.getWeights().map((w) => Array.from(w.dataSync()));
+      const b = z64.model.getWeights().map((w) => Array.from(w.dataSync()));
+      expect(b).toEqual(a);
+    } finally {
+      plain.model.dispose();
+      z64.model.dispose();
+    }
+  });
+
+  it('a ZIP64 size over the cap is refused before inflating, like a 32-bit one', async () => {
+    const big = toZip64(KERAS(), (name, size) => (name === 'model.weights.h5' ? 2 ** 33 : size));
+    expect(await refusal(tmp.file('zip64-big.keras', big))).toMatch(
+      /'model\.weights\.h5' in the archive declares 8589934592 bytes, over the \d+-byte limit for a model of \d+ parameters/,
+    );
+  });
+});
