@@ -105,6 +105,15 @@ describe('HDF5 link graphs are walked once, by object identity', () => {
     expect(await refusal(p)).toMatch(/'layers\/deep(\/x)+' is nested over \d+ levels deep/);
   });
 
+  it('a Keras 2 .h5 is walked the same way (model_weights/): a cycle there is refused', async () => {
+    const h5 = await editHdf5(fixtureBytes('dl4j-test-resources', 'cnn_batch_norm.h5'), (f) => {
+      group(f, 'model_weights/dense_1').create_hard_link('/model_weights', 'up');
+    });
+    expect(await refusal(tmp.file('cycle.h5', h5))).toMatch(
+      /HDF5 object 'model_weights\/dense_1\/up' is the same object as 'model_weights'/,
+    );
+  });
+
   it('a weight hard-linked under two layers is refused (an object may have one path)', async () => {
     const p = await hostileKeras('shared.keras', (f) => {
       group(f, 'layers').create_group('spare');
@@ -170,7 +179,7 @@ describe('HDF5 link graphs are walked once, by object identity', () => {
 
 describe('a .keras weights member is bounded by what its model needs', () => {
   it('an honest 64 MiB model.weights.h5 for a 67-parameter model is refused before inflating', async () => {
-    // config.json of a Dense(3) on 21 inputs: 21·3 + 3 = 66 parameters… with the bias, 67 with 1 more input.
+    // config.json of a Dense(1) on 66 inputs: 66 weights + 1 bias = 67 parameters (the model).
     const model = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [66] })] });
     const config = {
       module: 'keras',
