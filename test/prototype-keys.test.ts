@@ -14,7 +14,8 @@ import type { Json } from '../src/tfjs/model-files/common.ts';
 import { loadModelFile } from '../src/tfjs/model-files/index.ts';
 import { editZip, fixtureBytes, setZipJson, zipJson } from '../src/tfjs/model-files/keras/testing.ts';
 import { translateModel } from '../src/tfjs/model-files/keras/translate.ts';
-import { readLoss } from '../src/tfjs/model-files/loss-metrics.ts';
+import { checkTopologyLimits } from '../src/tfjs/model-files/limits.ts';
+import { readLoss, readMetrics } from '../src/tfjs/model-files/loss-metrics.ts';
 import { buildOptimizer } from '../src/tfjs/model-files/optimizer.ts';
 import { readManifest } from '../src/tfjs/model-files/weights.ts';
 
@@ -66,6 +67,25 @@ describe('every user-keyed lookup treats Object.prototype names as unknown names
     sameAsUnknown((n) => translate(model(dense({ kernel_initializer: { class_name: n, config: {} } }))));
     sameAsUnknown((n) => translate(model(dense({ kernel_regularizer: { class_name: n, config: {} } }))));
     sameAsUnknown((n) => translate(model(dense({ kernel_constraint: { class_name: n, config: {} } }))));
+  });
+
+  it('layer class in a TF.js model.json topology (bounded before TF.js deserializes it)', () => {
+    sameAsUnknown((n) =>
+      checkTopologyLimits(
+        {
+          class_name: 'Sequential',
+          config: { layers: [{ class_name: n, config: { name: 'x', batch_input_shape: [null, 4] } }] },
+        },
+        fail,
+      ),
+    );
+  });
+
+  it('metric names', () => {
+    sameAsUnknown((n) => {
+      const notes: string[] = [];
+      return [readMetrics([n], notes), notes];
+    });
   });
 
   it('a layer config argument named like a prototype member is passed on like any other', () => {
