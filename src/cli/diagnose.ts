@@ -1,5 +1,6 @@
 // `nn-doctor diagnose LOGDIR`: the same checks on TensorBoard event files from any framework.
 import { UsageError } from '../core/errors.ts';
+import { setOwn } from '../core/own.ts';
 import type { Report } from '../core/report.ts';
 import { diagnoseLogdir } from '../tensorboard/diagnose.ts';
 import { findRuns } from '../tensorboard/logdir.ts';
@@ -22,7 +23,7 @@ export function parseMapFlags(flags: readonly string[] | undefined): Record<stri
   for (const m of flags ?? []) {
     const eq = m.lastIndexOf('=');
     if (eq <= 0 || eq === m.length - 1) throw new UsageError(`--map: '${m}' is not TAG=ROLE`);
-    map[m.slice(0, eq)] = m.slice(eq + 1);
+    setOwn(map, m.slice(0, eq), m.slice(eq + 1)); // a tag named `__proto__` stays a tag
   }
   return map;
 }

@@ -1,5 +1,6 @@
 // Names as users and frameworks spell them, normalized once for everyone (probes, checks,
 // log readers): `categoricalCrossentropy`, `CategoricalCrossentropy`, `mse`…
+import { own } from './own.ts';
 
 const LOSS_ALIASES: Record<string, string> = {
   mse: 'mean_squared_error',
@@ -21,7 +22,7 @@ export function normalizeLossName(name: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .replace(/[\s-]+/g, '_')
     .toLowerCase();
-  return LOSS_ALIASES[snake] ?? snake;
+  return own(LOSS_ALIASES, snake) ?? snake;
 }
 
 /** Activation name lowercased without separators (`hard_sigmoid` → `hardsigmoid`). */

@@ -30,11 +30,14 @@ interface IdxHeader {
 
 /**
  * Bytes a whole IDX file takes according to its header (header + data), or null when `head` does
- * not start with an IDX header. `head` may be just the file's first bytes.
+ * not start with an IDX header. `head` may be just the file's first bytes. A header that claims
+ * more than the array limits is refused here (naming `where`), so a compressed file is never
+ * inflated towards a size it could not be read at.
  */
-export function idxClaimedBytes(head: Uint8Array): number | null {
+export function idxClaimedBytes(head: Uint8Array, where: string): number | null {
   const h = readHeader(head);
   if (typeof h === 'string' || head[3] > 16) return null;
+  checkArraySize(h.shape, ELEMENT_SIZE[h.type], where, 'its IDX header');
   return h.dataOffset + sizeOf(h.shape) * ELEMENT_SIZE[h.type];
 }
 

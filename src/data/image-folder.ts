@@ -10,12 +10,12 @@
 // Pixel scale is a checklist item, so nothing is hidden: `auto` feeds raw 0..255 when the model
 // rescales its own inputs (a Rescaling layer), else 0..1 (÷255, the usual `x / 255` before a
 // model without one); `--scale 0..1 | 0..255 | -1..1` overrides it.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../core/dataset.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
-import { firstLine, inputError } from './common.ts';
+import { firstLine, inputError, readRegularFile } from './common.ts';
 import { decodeImage } from './image-decode.ts';
 import { DEFAULT_MAX_PER_CLASS, PIXEL_SCALES, type PixelScale } from './image-options.ts';
 
@@ -30,6 +30,7 @@ const IMAGE_EXTENSIONS = /\.(png|jpe?g|bmp|gif)$/i;
 /** Memory the decoded records may take (float32). */
 export const IMAGE_MEMORY_BUDGET = 256 * 1024 * 1024;
 const MAX_IMAGE_FILE_BYTES = 64 * 1024 * 1024;
+const OUTSIDE = 'is a symlink that leads out of the image folder (or nowhere); only files inside it are read';
 
 /** How the images must come out: what the model takes. */
 export interface ImageTarget {
@@ -82,8 +83,27 @@ function layoutFor(shape: readonly (number | null)[], where: string): Layout {
   );
 }
 
-/** Image files under `dir` (recursively, as Keras walks class folders), sorted. */
-function imageFiles(dir: string, where: string): string[] {
+/**
+ * Whether a symlink at `path` resolves inside `root` (a real path): a link in an image folder may
+ * point to another image of the folder, never out of it (`x.png → /dev/zero`, a FIFO, a secret).
+ */
+function linksInside(path: string, root: string): boolean {
+  let real: string;
+  try {
+    real = realpathSync(path);
+  } catch {
+    return false; // dangling
+  }
+  return real === root || real.startsWith(root.endsWith(sep) ? root : root + sep);
+}
+
+/**
+ * Image files under `dir` (recursively, as Keras walks class folders), sorted. A symlinked file
+ * must resolve inside `root` (the real path of the folder given); links to folders are not
+ * followed below the class level. Each file is opened as a regular file when read.
+ */
+function imageFiles(dir: string, root: string, flag: string): string[] {
+  const where = `${flag} ${dir}`;
   const out: string[] = [];
   const walk = (d: string, depth: number) => {
     if (depth > 16) return;
@@ -97,7 +117,12 @@ function imageFiles(dir: string, where: string): string[] {
       if (e.name.startsWith('.')) continue;
       const p = join(d, e.name);
       if (e.isDirectory()) walk(p, depth + 1);
-      else if ((e.isFile() || e.isSymbolicLink()) && IMAGE_EXTENSIONS.test(e.name)) out.push(p);
+      else if (!IMAGE_EXTENSIONS.test(e.name)) continue;
+      else if (e.isFile()) out.push(p);
+      else if (e.isSymbolicLink()) {
+        if (!linksInside(p, root)) throw inputError(`${flag} ${p}`, OUTSIDE);
+        out.push(p);
+      }
     }
   };
   walk(dir, 0);
@@ -153,25 +178,32 @@ export function loadImageFolder(dir: string, target: ImageTarget, flag = '--data
   const where = `${flag} ${dir}`;
   const layout = layoutFor(target.inputShape, where);
   let names: string[];
+  let root: string;
+  let outside: string | undefined;
   try {
+    root = realpathSync(dir);
     names = readdirSync(dir, { withFileTypes: true })
-      .filter(
-        (e) =>
-          (e.isDirectory() || (e.isSymbolicLink() && statSync(join(dir, e.name)).isDirectory())) &&
-          !e.name.startsWith('.'),
-      )
+      .filter((e) => {
+        if (e.name.startsWith('.')) return false;
+        if (e.isDirectory()) return true;
+        if (!e.isSymbolicLink()) return false;
+        const p = join(dir, e.name);
+        if (!linksInside(p, root)) outside ??= p;
+        return statSync(p).isDirectory();
+      })
       .map((e) => e.name)
       .sort();
   } catch (err) {
     throw inputError(where, `cannot list the folder (${firstLine(err)})`);
   }
+  if (outside !== undefined) throw inputError(`${flag} ${outside}`, OUTSIDE);
   if (names.length === 0) {
     throw inputError(
       where,
       'has no class folders; expected DIR/<class>/*.png|jpg|jpeg|bmp|gif (one folder per class)',
     );
   }
-  const files = names.map((n) => imageFiles(join(dir, n), where));
+  const files = names.map((n) => imageFiles(join(dir, n), root, flag));
   const found = files.reduce((a, f) => a + f.length, 0);
   if (found === 0)
     throw inputError(where, `has no .png/.jpg/.jpeg/.bmp/.gif images in its ${names.length} class folders`);
@@ -194,15 +226,9 @@ export function loadImageFolder(dir: string, target: ImageTarget, flag = '--data
   chosen.forEach((list, cls) => {
     for (const file of list) {
       const fileWhere = `${flag} ${file}`;
-      let bytes: Uint8Array;
-      try {
-        if (statSync(file).size > MAX_IMAGE_FILE_BYTES)
-          throw inputError(fileWhere, `is over ${MAX_IMAGE_FILE_BYTES} bytes`);
-        bytes = readFileSync(file);
-      } catch (err) {
-        if (err instanceof Error && err.name === 'UsageError') throw err;
-        throw inputError(fileWhere, `cannot read the file (${firstLine(err)})`);
-      }
+      // Opened without blocking and checked with fstat: a regular file (never a FIFO or device,
+      // even one swapped in after listing), under the size limit, read to its size.
+      const bytes = readRegularFile(file, MAX_IMAGE_FILE_BYTES, (problem) => inputError(fileWhere, problem));
       toRecord(decodeImage(bytes, fileWhere), layout, scale, x, r * recordValues);
       y[r++] = cls;
     }

@@ -2,7 +2,8 @@
 // gigabytes, so nothing is inflated without a cap: first the start of the stream is inflated to
 // read the array's header (.npy or IDX), which says how many bytes the whole array takes; then the
 // stream is inflated with that many bytes as the most it may produce (node:zlib's
-// maxOutputLength stops it as soon as it passes). Node's zlib is native and verifies gzip's CRC-32
+// maxOutputLength stops it as soon as it passes). A header that claims more than the array limits
+// is refused before the stream is inflated at all. Node's zlib is native and verifies gzip's CRC-32
 // and length; zip members' CRC-32 is verified by the zip reader.
 import { constants, gunzipSync, inflateRawSync } from 'node:zlib';
 import { firstLine, inputError } from './common.ts';
@@ -35,7 +36,7 @@ function claimedSize(data: Uint8Array, kind: Compression, where: string, fallbac
       const claim = npyClaimedBytes(head, where);
       if (claim !== null) return claim;
     } else if (head.length >= 4) {
-      const claim = idxClaimedBytes(head);
+      const claim = idxClaimedBytes(head, where);
       if (claim !== null) return claim;
       if (head.length >= 4 && head[0] !== 0) return fallback; // not an IDX header: text or other
     }

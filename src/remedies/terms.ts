@@ -2,6 +2,7 @@
 // model.json, and as Keras code. Generated from the recorded changes (ConfigEdits, optimizer,
 // loss, data), so what the report shows is exactly what the verified clone was built with.
 import { fmt } from '../checks/helpers.ts';
+import { own } from '../core/own.ts';
 import type { AppliedFix, ConfigEdit, FixChanges, JsonValue, UserTerms } from '../core/remedies.ts';
 
 const snakeToCamel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
@@ -143,12 +144,12 @@ export function userTerms(fix: AppliedFix, optimizer: string): UserTerms {
   const where = [...m.where];
   if (c.learningRate) {
     const lr = fmt(c.learningRate.to);
-    const factory = TFJS_OPTIMIZER[optimizer] ?? optimizer.toLowerCase();
+    const factory = own(TFJS_OPTIMIZER, optimizer) ?? optimizer.toLowerCase();
     tfjs.push(
       `model.compile({ …, optimizer: tf.train.${factory}(${lr}${optimizer === 'Momentum' ? ', momentum' : ''}) })`,
     );
     keras.push(
-      `model.compile(…, optimizer=keras.optimizers.${KERAS_OPTIMIZER[optimizer] ?? optimizer}(learning_rate=${lr}${optimizer === 'Momentum' ? ', momentum=…' : ''}))`,
+      `model.compile(…, optimizer=keras.optimizers.${own(KERAS_OPTIMIZER, optimizer) ?? optimizer}(learning_rate=${lr}${optimizer === 'Momentum' ? ', momentum=…' : ''}))`,
     );
     modelJson.push(
       `trainingConfig.optimizer_config.config.learningRate: ${c.learningRate.from === null ? '(unset)' : fmt(c.learningRate.from)} → ${lr}`,
@@ -160,7 +161,7 @@ export function userTerms(fix: AppliedFix, optimizer: string): UserTerms {
     tfjs.push(
       `// TF.js optimizers have no clipnorm: scale the gradients in your training step\nconst { value, grads } = tf.variableGrads(() => lossOf(xs, ys));\nconst norm = tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g)))));\nconst scale = tf.minimum(1, tf.div(${cap}, norm));\noptimizer.applyGradients(Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, g.mul(scale)])));`,
     );
-    keras.push(`keras.optimizers.${KERAS_OPTIMIZER[optimizer] ?? optimizer}(…, clipnorm=${cap})`);
+    keras.push(`keras.optimizers.${own(KERAS_OPTIMIZER, optimizer) ?? optimizer}(…, clipnorm=${cap})`);
     modelJson.push(
       `trainingConfig.optimizer_config.config.clipnorm: ${cap} (Keras reads it; TF.js ignores it — clip in the training step)`,
     );

@@ -162,7 +162,9 @@ export function effectiveActivation(topology: Json, name: string): string {
   for (let hop = 0; hop < 4; hop++) {
     const next = consumers(topology, current);
     if (next.length !== 1) return own;
-    const reader = ACTIVATION_LAYERS[next[0].class_name];
+    // Own entries only: a layer class named `constructor` is not a reader (src/core/own.ts).
+    const cls = next[0].class_name;
+    const reader = Object.hasOwn(ACTIVATION_LAYERS, cls) ? ACTIVATION_LAYERS[cls] : undefined;
     if (reader) return reader(next[0].config);
     if (!TRANSPARENT.has(next[0].class_name)) return own;
     current = layerName(next[0]);

@@ -19,6 +19,7 @@
 //                                  names the activation when the values cannot tell it
 //   ignore                         leave the tag out
 import { UsageError } from '../core/errors.ts';
+import { own, setOwn } from '../core/own.ts';
 import type { TagMeaning } from './tags.ts';
 
 export const ROLE_NAMES = [
@@ -59,7 +60,7 @@ export function parseRole(tag: string, role: string): TagMeaning {
   const flag = `--map ${tag}=${role}`;
   const colon = role.indexOf(':');
   const rawName = (colon < 0 ? role : role.slice(0, colon)).trim().toLowerCase();
-  const name = ALIASES[rawName] ?? rawName;
+  const name = own(ALIASES, rawName) ?? rawName;
   const arg = colon < 0 ? '' : role.slice(colon + 1).trim();
   const scalar = (
     r: 'loss' | 'accuracy' | 'lr' | 'reg_loss' | 'data_loss' | 'grad_norm',
@@ -164,7 +165,7 @@ export function parseMapArgs(args: string[]): Record<string, string> {
   for (const arg of args) {
     const eq = arg.lastIndexOf('=');
     if (eq <= 0 || eq === arg.length - 1) throw new UsageError(`--map ${arg}: expected TAG=ROLE`);
-    map[arg.slice(0, eq)] = arg.slice(eq + 1);
+    setOwn(map, arg.slice(0, eq), arg.slice(eq + 1)); // a tag named `__proto__` stays a tag
   }
   parseMap(map);
   return map;

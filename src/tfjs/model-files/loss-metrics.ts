@@ -1,4 +1,6 @@
 // Mapping a Keras / TF.js training config's loss and metrics to the names TF.js Layers compiles with.
+
+import { own } from '../../core/own.ts';
 import { isObject } from './common.ts';
 import { camel, nameOf } from './keras-config.ts';
 
@@ -67,7 +69,7 @@ export function readLoss(raw: unknown): { loss: string | null; fromLogits: boole
   const { name, config } = nameOf(entry);
   if (!name) return { loss: null, fromLogits: false, problem: 'no loss' };
   const c = camel(name);
-  const loss = LOSS_ALIASES[c] ?? c;
+  const loss = own(LOSS_ALIASES, c) ?? c;
   const fromLogits = config.from_logits === true || config.fromLogits === true;
   if (!TFJS_LOSSES.has(loss))
     return { loss: null, fromLogits, problem: `loss '${name}' is not available in TF.js Layers` };

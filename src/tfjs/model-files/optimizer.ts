@@ -1,5 +1,6 @@
 // Building a TF.js optimizer from a Keras / TF.js optimizer_config (class, learning rate, options).
 import * as tf from '@tensorflow/tfjs';
+import { own } from '../../core/own.ts';
 import { isObject } from './common.ts';
 import { bool, nameOf, num } from './keras-config.ts';
 
@@ -27,7 +28,8 @@ export function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | 
   if (!name) return 'optimizer_config has no class_name';
   const cls = name.replace(/^Custom>/, '');
   const key = cls.toLowerCase();
-  if (!(key in DEFAULT_LR)) {
+  const defaultLr = own(DEFAULT_LR, key);
+  if (defaultLr === undefined) {
     return `optimizer '${cls}' is not available in TF.js (it has SGD, Momentum, Adam, Adamax, RMSProp, Adagrad, Adadelta)`;
   }
   let lr: number | undefined = num(cfg, 'learning_rate', 'learningRate', 'lr');
@@ -40,7 +42,7 @@ export function buildOptimizer(raw: unknown, notes: string[]): BuiltOptimizer | 
     notes.push(`learning-rate schedule replaced by its initial rate ${initial}`);
   }
   if (lr === undefined) {
-    lr = DEFAULT_LR[key];
+    lr = defaultLr;
     notes.push(`optimizer config has no learning rate; using the Keras default ${lr}`);
   }
   // A negative rate climbs the loss; zero never moves; both come from a broken or hostile config.

@@ -12,6 +12,7 @@
 import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
+import { own } from '../../core/own.ts';
 import { readExactly } from '../../data/common.ts';
 import { type Fail, firstLine, fmtLimit, isObject, type Json } from './common.ts';
 import { MODEL_LIMITS } from './limits.ts';
@@ -58,7 +59,7 @@ export function readManifest(json: Json, fail: Fail): ManifestGroup[] {
 function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number {
   const size = w.shape.reduce((a, b) => a * b, 1);
   if (w.quantization) {
-    const q = QUANTIZED_BYTES[w.quantization.dtype];
+    const q = own(QUANTIZED_BYTES, w.quantization.dtype);
     if (!q) throw fail(`weight '${w.name}' has unknown quantization dtype '${w.quantization.dtype}'`);
     return size * q;
   }
@@ -67,7 +68,7 @@ function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number {
       `weight '${w.name}' has dtype string; a TF.js Layers model's weights are numeric (float32, int32, bool)`,
     );
   }
-  const b = DTYPE_BYTES[w.dtype];
+  const b = own(DTYPE_BYTES, w.dtype);
   if (!b) throw fail(`weight '${w.name}' has unknown dtype '${w.dtype}'`);
   return size * b;
 }

@@ -14,6 +14,13 @@
 // wasm heap is capped at 2 GiB, which bounds the damage a hostile file can do; callers check a
 // dataset's shape and size from its header before reading it, so a small compressed dataset cannot
 // inflate into gigabytes. libhdf5 errors are thrown (not printed) and shortened to one line.
+//
+// Link graphs are hostile too: HDF5 groups are linked by name, and a hard link may point to any
+// object, so a few KB can hold a cycle, a "diamond" of 2^40 paths or a 3,000-deep chain. Groups
+// are therefore walked once (`walk`), by object identity (its header's address in the file, from
+// an HDF5 object reference), before any path below them is used: an object reached twice (through
+// hard or soft links), an external or dangling link, a path deeper than MAX_HDF5_DEPTH or more
+// objects than the file's size allows are refused. Keras writes a tree of hard links.
 import { halfToFloat } from '../../../data/common.ts';
 import type { Fail } from '../common.ts';
 
@@ -23,8 +30,32 @@ type H5Entity = ReturnType<InstanceType<H5Module['File']>['get']>;
 /** Largest HDF5 file read into memory (the wasm heap holds the file and one dataset at a time). */
 export const MAX_HDF5_BYTES = 1024 * 1024 * 1024;
 
+/**
+ * Deepest HDF5 path walked below its root: Keras nests two levels per nested model
+ * (`layers/<name>/`) and one per wrapper or cell, and models nest at most 32 levels.
+ */
+export const MAX_HDF5_DEPTH = 100;
+/** Most objects walked in one file, whatever its size (10,000 layers of a few objects each fit). */
+export const MAX_HDF5_OBJECTS = 2 ** 20;
+/** Every HDF5 object header takes at least 16 bytes (its prefix), so a file holds at most size / 16 objects. */
+const MIN_OBJECT_BYTES = 16;
+
+/** The low-level calls of h5wasm's module used here (all read-only, by file id and path). */
+interface H5Low {
+  create_object_reference(file: bigint, path: string): ArrayLike<number>;
+  get_external_link(file: bigint, path: string): { filename?: string };
+  get_names(file: bigint, path: string, recursive: boolean): string[];
+  /** Each member's object type (H5O_TYPE_*), by name: one call per group. */
+  get_types(file: bigint, path: string): Record<string, number>;
+  /** Also H5O_TYPE_* values for groups and datasets (H5G_GROUP = 0, H5G_DATASET = 1). */
+  get_type(file: bigint, path: string): number;
+  H5O_TYPE_GROUP: number;
+  H5O_TYPE_DATASET: number;
+}
+
 let h5: Promise<{
   lib: H5Module['default'];
+  low: H5Low;
   fs: { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void };
 }> | null = null;
 
@@ -36,6 +67,7 @@ async function loadH5wasm() {
     (module as unknown as { activate_throwing_error_handler(): void }).activate_throwing_error_handler();
     return {
       lib,
+      low: module as unknown as H5Low,
       fs: module.FS as unknown as { writeFile(p: string, d: Uint8Array): void; unlink(p: string): void },
     };
   })();
@@ -67,9 +99,12 @@ let files = 0;
 export class Hdf5File {
   private constructor(
     private readonly lib: H5Module['default'],
+    private readonly low: H5Low,
     private readonly file: InstanceType<H5Module['File']>,
     private readonly release: () => void,
     private readonly fail: Fail,
+    /** Most objects a walk may visit: what the file's size can hold, and MAX_HDF5_OBJECTS. */
+    readonly maxObjects: number,
   ) {}
 
   /** Opens HDF5 bytes; a file that libhdf5 cannot open is a UsageError through `fail`. */
@@ -79,7 +114,7 @@ export class Hdf5File {
         `is ${bytes.length} bytes; the largest HDF5 file nn-doctor reads is ${MAX_HDF5_BYTES} bytes`,
       );
     }
-    const { lib, fs } = await loadH5wasm();
+    const { lib, low, fs } = await loadH5wasm();
     const name = `/nn-doctor-${process.pid}-${files++}.h5`;
     fs.writeFile(name, bytes);
     const release = () => {
@@ -90,7 +125,8 @@ export class Hdf5File {
       }
     };
     try {
-      return new Hdf5File(lib, new lib.File(name, 'r'), release, fail);
+      const maxObjects = Math.min(MAX_HDF5_OBJECTS, Math.floor(bytes.length / MIN_OBJECT_BYTES));
+      return new Hdf5File(lib, low, new lib.File(name, 'r'), release, fail, maxObjects);
     } catch (err) {
       release();
       throw fail(`is not a readable HDF5 file (${hdf5Message(err)})`);
@@ -107,10 +143,92 @@ export class Hdf5File {
 
   private entity(path: string): H5Entity {
     try {
-      return path === '/' || path === '' ? this.file : this.file.get(path);
+      if (path === '/' || path === '') return this.file;
+      // An external link would make libhdf5 open another file (of the wasm file system) by name.
+      if (this.externalLink(path))
+        throw this.fail(
+          `HDF5 object '${path}' is an external link (to another file), which Keras never writes`,
+        );
+      return this.file.get(path);
     } catch (err) {
+      if (err instanceof Error && err.name === 'UsageError') throw err;
       throw this.fail(`HDF5 object '${path}' cannot be read (${hdf5Message(err)})`);
     }
+  }
+
+  /** Whether the link at `path` is an external link (false when there is no link there). */
+  private externalLink(path: string): boolean {
+    try {
+      return this.low.get_external_link(this.file.file_id, path).filename !== undefined;
+    } catch {
+      return false; // no such link: file.get says so
+    }
+  }
+
+  /**
+   * Every object under the group at `root` (paths relative to the file, `root/a/b`), walked once by
+   * object identity: a tree of hard links or a refusal (an object linked twice, which covers
+   * cycles and diamonds; a soft or external link; deeper than MAX_HDF5_DEPTH; more objects than
+   * `maxObjects`). Empty when `root` is not a group. Paths below a walked root are then safe to use.
+   */
+  walk(root: string): Map<string, 'group' | 'dataset'> {
+    const out = new Map<string, 'group' | 'dataset'>();
+    if (this.kind(root) !== 'group') return out;
+    const id = this.file.file_id;
+    const seen = new Map<string, string>();
+    const call = <T>(path: string, what: string, f: () => T): T => {
+      try {
+        return f();
+      } catch (err) {
+        throw this.fail(`HDF5 object '${path}' ${what} (${hdf5Message(err)})`);
+      }
+    };
+    const identity = (path: string): string =>
+      Array.from(call(path, 'cannot be identified', () => this.low.create_object_reference(id, path))).join(
+        ',',
+      );
+    seen.set(identity(root), root);
+    // Paths are resolved from the file's root by libhdf5 at each call (h5wasm has no group
+    // handles), so a call costs the path's depth: one listing per group and one identity per
+    // object keep the walk at objects × depth (≈ 0.5 s for a 100-deep chain), where per-link
+    // type and link-kind queries cost depth² each (seconds).
+    const visit = (path: string, depth: number) => {
+      const names = call(path, 'cannot be listed', () => this.low.get_names(id, path, false));
+      // Follows soft links; an external or dangling link makes libhdf5 fail here (refused).
+      const types = call(path, 'has a link that cannot be followed (external or dangling)', () =>
+        this.low.get_types(id, path),
+      );
+      for (const name of names) {
+        const child = `${path}/${name}`;
+        if (depth + 1 > MAX_HDF5_DEPTH)
+          throw this.fail(
+            `HDF5 path '${child}' is nested over ${MAX_HDF5_DEPTH} levels deep (a hostile link graph?)`,
+          );
+        if (seen.size + 1 > this.maxObjects) {
+          throw this.fail(
+            `HDF5 group '${root}' holds over ${this.maxObjects} objects, more than a file of its size can (a hostile link graph?)`,
+          );
+        }
+        // `types` is a plain object keyed by link names: a link named `__proto__` is not in it.
+        const type = Object.hasOwn(types, name)
+          ? types[name]
+          : call(child, 'cannot be read', () => this.low.get_type(id, child));
+        if (type !== this.low.H5O_TYPE_GROUP && type !== this.low.H5O_TYPE_DATASET) continue; // named datatypes
+        const key = identity(child);
+        const before = seen.get(key);
+        if (before !== undefined) {
+          throw this.fail(
+            `HDF5 object '${child}' is the same object as '${before}' (linked twice: a cycle or a shared object, which Keras never writes)`,
+          );
+        }
+        seen.set(key, child);
+        const kind = type === this.low.H5O_TYPE_GROUP ? 'group' : 'dataset';
+        out.set(child, kind);
+        if (kind === 'group') visit(child, depth + 1);
+      }
+    };
+    visit(root, 0);
+    return out;
   }
 
   /** 'group', 'dataset', or null when nothing (or something else) is at `path`. */
@@ -148,7 +266,8 @@ export class Hdf5File {
     const e = this.entity(path);
     if (!e || !('attrs' in e)) return undefined;
     try {
-      if (!e.attrs[name]) return undefined;
+      // Own names only: an attribute called `constructor` is not Object.prototype's.
+      if (!Object.hasOwn(e.attrs, name)) return undefined;
       return e.get_attribute(name, false);
     } catch (err) {
       throw this.fail(

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import { zeroInitializers } from '../../initializers.ts';
 import { type Fail, firstLine, isObject, type Json } from '../common.ts';
 import { explainLoadError } from '../explain-error.ts';
-import { checkTopologyLimits } from '../limits.ts';
+import { checkTopologyLimits, type TopologyBounds } from '../limits.ts';
 import { applyTrainingConfig, type ModelTrainingConfig } from '../training-config.ts';
 import { Hdf5File } from './hdf5.ts';
 import { normalizeTrainingConfig } from './training.ts';
@@ -61,6 +61,29 @@ async function build(make: () => Promise<tf.LayersModel>, fail: Fail): Promise<t
   }
 }
 
+interface Translated {
+  topology: Json;
+  notes: string[];
+  bounds: TopologyBounds;
+}
+
+/** Translates a Keras config to a TF.js topology and bounds its size (before anything is built). */
+function translateBounded(kerasConfig: unknown, kerasVersion: unknown, fail: Fail): Translated {
+  const notes: string[] = [];
+  const topology = translateModel(kerasConfig, { fail, notes, kerasMajor: kerasMajorOf(kerasVersion) });
+  return { topology, notes, bounds: checkTopologyLimits(topology, fail) };
+}
+
+/**
+ * The most bytes a Keras 3 model.weights.h5 needs for a model of these bounds: every parameter in
+ * float64 with three optimizer slots (AMSGrad Adam; 32 bytes), plus HDF5's metadata (groups,
+ * attributes: about 2 KB per layer as Keras writes it; 64 KiB allowed) and 1 MiB. A member that
+ * declares more is refused before it is inflated: a few MB of deflate can honestly hold 1 GiB.
+ */
+export function kerasWeightsCap(bounds: TopologyBounds): number {
+  return Math.min(MAX_WEIGHTS_BYTES, 2 ** 20 + 2 ** 16 * bounds.layers.length + 32 * bounds.params);
+}
+
 /** Translates, bounds, builds and fills a model; compiles it from `rawTraining` when present. */
 async function buildFromKeras(
   kerasConfig: unknown,
@@ -69,11 +92,9 @@ async function buildFromKeras(
   rawTraining: unknown,
   format: string,
   fail: Fail,
+  translated: Translated = translateBounded(kerasConfig, kerasVersion, fail),
 ): Promise<KerasLoad> {
-  const notes: string[] = [];
-  const kerasMajor = kerasMajorOf(kerasVersion);
-  const topology = translateModel(kerasConfig, { fail, notes, kerasMajor });
-  checkTopologyLimits(topology, fail);
+  const { topology, notes } = translated;
   // Built twice: first with zero initializers (fast) to pair each TF.js weight with its stored
   // weight; then by tf.loadLayersModel with those weights, which skips the initializers (an
   // Orthogonal recurrent kernel takes seconds to initialize) and keeps the real ones in the config.
@@ -172,7 +193,11 @@ export async function loadKerasZip(bytes: Uint8Array, fail: Fail): Promise<Keras
     }
     throw fail('has no model.weights.h5 in the archive (weights missing)');
   }
-  const file = await Hdf5File.open(readZipMember(zip, 'model.weights.h5', MAX_WEIGHTS_BYTES, fail), (p) =>
+  // The model is translated and bounded first: its weights member may declare only what it needs.
+  const translated = translateBounded(config, version ?? '3', fail);
+  const cap = kerasWeightsCap(translated.bounds);
+  const why = cap < MAX_WEIGHTS_BYTES ? ` for a model of ${translated.bounds.params} parameters` : '';
+  const file = await Hdf5File.open(readZipMember(zip, 'model.weights.h5', cap, fail, why), (p) =>
     fail(`model.weights.h5 ${p}`),
   );
   try {
@@ -183,6 +208,7 @@ export async function loadKerasZip(bytes: Uint8Array, fail: Fail): Promise<Keras
       config.compile_config,
       `Keras ${typeof version === 'string' ? version : '3'} .keras`,
       fail,
+      translated,
     );
   } finally {
     file.close();

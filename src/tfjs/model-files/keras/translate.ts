@@ -13,6 +13,8 @@
 // - refuses, with one line naming the layer and its class, every layer or argument TF.js cannot
 //   build or would build into another function (Lambda, custom objects, GRU reset_after=True,
 //   grouped convolutions, Keras 3's hard_sigmoid, …).
+
+import { own, setOwn } from '../../../core/own.ts';
 import { type Fail, isObject, type Json } from '../common.ts';
 import {
   ACTIVATIONS,
@@ -118,7 +120,8 @@ function translateActivation(v: unknown, ctx: TranslateContext, name: string, cl
       "Keras 3's hard_sigmoid is relu6(x+3)/6 and TF.js's is clip(0.2x+0.5, 0, 1): the model would compute another function",
     );
   }
-  const mapped = snake in ACTIVATIONS ? ACTIVATIONS[snake] : snake;
+  const known = own(ACTIVATIONS, snake);
+  const mapped = known === undefined ? snake : known;
   if (mapped === null || !TFJS_ACTIVATIONS.has(mapped)) {
     return refuse(ctx, name, cls, `activation '${act}' is not available in TF.js`);
   }
@@ -142,7 +145,7 @@ function translateObject(
   const config = { ...o.config };
   for (const k of DROPPED_ARGS) delete config[k];
   if (kind === 'initializer') {
-    const c = INITIALIZER_RENAMES[o.className] ?? o.className;
+    const c = own(INITIALIZER_RENAMES, o.className) ?? o.className;
     if (!TFJS_INITIALIZERS.has(c)) refuse(ctx, name, cls, `${key} ${o.className} is not available in TF.js`);
     if (c === 'VarianceScaling' && config.distribution === 'untruncated_normal') {
       config.distribution = 'normal';
@@ -167,16 +170,16 @@ function translateObject(
 /** A layer's config with every Keras-only form translated. */
 function translateLayerConfig(cls: string, raw: Json, ctx: TranslateContext, name: string): Json {
   const out: Json = {};
-  const checks = { ...ARG_CHECKS['*'], ...ARG_CHECKS[cls] };
+  const checks = { ...ARG_CHECKS['*'], ...own(ARG_CHECKS, cls) };
   for (const [arg, check] of Object.entries(checks)) {
     const why = check(raw[arg]);
     if (why) refuse(ctx, name, cls, why);
   }
-  const renames = ARG_RENAMES[cls] ?? {};
-  const unused = UNUSED_ARGS[cls] ?? [];
+  const renames = own(ARG_RENAMES, cls) ?? {};
+  const unused = own(UNUSED_ARGS, cls) ?? [];
   for (const [key, value] of Object.entries(raw)) {
     if (DROPPED_ARGS.includes(key) || unused.includes(key)) continue;
-    const k = renames[key] ?? key;
+    const k = own(renames, key) ?? key;
     const kind = objectKind(k);
     if (k === 'dtype') {
       const d = translateDtype(value, ctx, name, cls);
@@ -195,7 +198,7 @@ function translateLayerConfig(cls: string, raw: Json, ctx: TranslateContext, nam
       if (b && b.config.go_backwards !== true)
         refuse(ctx, name, cls, 'a custom backward_layer is not supported');
     } else {
-      out[k] = value;
+      setOwn(out, k, value); // a key `__proto__` stays a key, as JSON.parse gave it
     }
   }
   if (Array.isArray(out.batch_input_shape) && out.batch_input_shape[0] != null) {
@@ -248,20 +251,19 @@ function translateLayer(raw: unknown, ctx: TranslateContext): TranslatedLayer | 
     if (raw.inbound_nodes !== undefined) out.inbound_nodes = raw.inbound_nodes as unknown[];
     return out;
   }
-  if (kerasCls in REMOVED_LAYERS) {
-    note(
-      ctx,
-      `layer '${name}' (${kerasCls}) removed: ${REMOVED_LAYERS[kerasCls]}, the identity at inference`,
-    );
+  const removed = own(REMOVED_LAYERS, kerasCls);
+  if (removed !== undefined) {
+    note(ctx, `layer '${name}' (${kerasCls}) removed: ${removed}, the identity at inference`);
     return null;
   }
-  if (kerasCls in REFUSED_LAYERS) refuse(ctx, name, kerasCls, REFUSED_LAYERS[kerasCls]);
+  const refused = own(REFUSED_LAYERS, kerasCls);
+  if (refused !== undefined) refuse(ctx, name, kerasCls, refused);
   if (KERAS_OPS.has(kerasCls) || (typeof raw.module === 'string' && raw.module.startsWith('keras.src.ops'))) {
     refuse(ctx, name, kerasCls, KERAS_OP_REFUSAL);
   }
   const custom = customObject(raw, kerasCls);
   if (custom) refuse(ctx, name, kerasCls, `${custom}; TF.js cannot run Python code`);
-  const cls = LAYER_RENAMES[kerasCls] ?? kerasCls;
+  const cls = own(LAYER_RENAMES, kerasCls) ?? kerasCls;
   if (!SUPPORTED_LAYERS.has(cls))
     refuse(ctx, name, kerasCls, `TF.js Layers has no ${kerasCls} layer (a custom layer?)`);
   const out: TranslatedLayer = { class_name: cls, config: translateLayerConfig(cls, config, ctx, name) };

@@ -103,6 +103,8 @@ export function legacyH5Source(
   root: string,
   fail: Fail,
 ): { source: LevelSource; claims: Claims } {
+  // Walked first so that every path built below from attribute strings lies in a checked tree.
+  file.walk(root);
   const layerNames = readSplitAttr(file, root, 'layer_names');
   const perLayer = new Map<string, string[]>();
   for (const l of layerNames) perLayer.set(l, readSplitAttr(file, `${root}/${l}`, 'weight_names'));
@@ -187,19 +189,9 @@ export function snakeCase(name: string): string {
     .toLowerCase();
 }
 
-/** All dataset paths under `path`. */
+/** All dataset paths under `path`, walked once by object identity (hdf5.ts: cycles, depth). */
 function datasetsUnder(file: Hdf5File, path: string): string[] {
-  const out: string[] = [];
-  const walk = (p: string) => {
-    for (const k of file.keys(p)) {
-      const child = `${p}/${k}`;
-      const kind = file.kind(child);
-      if (kind === 'dataset') out.push(child);
-      else if (kind === 'group') walk(child);
-    }
-  };
-  if (file.kind(path) === 'group') walk(path);
-  return out;
+  return [...file.walk(path)].filter(([, kind]) => kind === 'dataset').map(([p]) => p);
 }
 
 /** Sub-objects of a Keras 3 layer that hold weights, in TF.js's weight order. */

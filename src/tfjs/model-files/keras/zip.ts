@@ -41,11 +41,18 @@ export function readZipArchive(bytes: Uint8Array, fail: Fail): ZipArchive {
  * Reads one member: its declared size must be ≤ `maxBytes` (checked before inflating), it must
  * inflate to exactly that size, and its CRC-32 must match.
  */
-export function readZipMember(zip: ZipArchive, name: string, maxBytes: number, fail: Fail): Uint8Array {
+export function readZipMember(
+  zip: ZipArchive,
+  name: string,
+  maxBytes: number,
+  fail: Fail,
+  /** What the limit is for, appended to its message (` for a model of 67 parameters`). */
+  limitFor = '',
+): Uint8Array {
   const m = zip.members.get(name);
   if (!m) throw fail(`has no '${name}' in the archive`);
   const bad = (why: string) => fail(`'${name}' in the archive ${why}`);
-  if (m.size > maxBytes) throw bad(`declares ${m.size} bytes, over the ${maxBytes}-byte limit`);
+  if (m.size > maxBytes) throw bad(`declares ${m.size} bytes, over the ${maxBytes}-byte limit${limitFor}`);
   const inflate = (raw: Uint8Array) => {
     try {
       // One byte past the declared size is enough to tell a member that inflates further.
