@@ -8,7 +8,7 @@ import type { Report } from '../core/report.ts';
 import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
 import { maxOf } from '../shared/array.ts';
 import { fmtDuration, fmtNumber } from '../shared/format.ts';
-import { visibleLines } from '../shared/text.ts';
+import { visible } from '../shared/text.ts';
 import { STATUS_LABEL, VERDICT_LABEL } from './format.ts';
 import { type ReportView, type Status, tallyText, viewModel } from './view-model.ts';
 
@@ -20,8 +20,7 @@ const EMOJI: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌'
  * punctuation that could start emphasis, code, links or a table cell is backslash-escaped.
  */
 export function mdEscape(value: unknown): string {
-  return visibleLines(value)
-    .replace(/\s+/g, ' ')
+  return visible(String(value ?? '').replace(/\s+/g, ' '))
     .trim()
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')

@@ -101,15 +101,21 @@ function visibleDeep(value: unknown, multiline: boolean): unknown {
     }
     return copy ?? value;
   }
-  let changed = false;
-  const entries: [string, unknown][] = [];
-  for (const [k, v] of Object.entries(value)) {
+  // Entries are collected only once something changed (most objects are copied by reference);
+  // Object.fromEntries defines keys as own properties, so a `__proto__` key stays a plain key.
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj);
+  let entries: [string, unknown][] | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const k = keys[i];
+    const v = obj[k];
     const key = visible(k);
     const w = visibleDeep(v, MULTILINE.has(k));
-    if (key !== k || w !== v) changed = true;
-    entries.push([key, w]);
+    if (!entries && (key !== k || w !== v))
+      entries = keys.slice(0, i).map((p): [string, unknown] => [p, obj[p]]);
+    entries?.push([key, w]);
   }
-  return changed ? Object.fromEntries(entries) : value;
+  return entries ? Object.fromEntries(entries) : value;
 }
 
 function countsOf(checks: readonly CheckView[]): Record<Status, number> {
