@@ -12,19 +12,8 @@ export function trainingCurve(training: TrainingEvidence): { series: Series; nam
   return { series: training.loss, name: 'loss' };
 }
 
-/** A number for a sentence: 3 significant digits, exponent form when very small or large. */
-export function fmt(x: number | null | undefined, digits = 3): string {
-  if (x === null || x === undefined) return 'n/a';
-  if (!Number.isFinite(x)) return String(x);
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  if (a >= 1e5 || a < 1e-3) return Number(x.toPrecision(digits)).toExponential();
-  return String(Number(x.toPrecision(digits)));
-}
-
-export function pct(x: number): string {
-  return `${(x * 100).toFixed(1)}%`;
-}
+// Numbers for sentences: the project's one formatter (re-exported: the checks import it from here).
+export { fmt, pct } from '../shared/format.ts';
 
 /** `value` when finite, else null (measured values must serialize to JSON). */
 export function finiteOrNull(x: number): number | null {

@@ -8,7 +8,16 @@
 // in a fraction of a second (bench/startup.ts).
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
-import { type InputFile, type OutputFlags, planOutputs, removeTempFiles } from './output.ts';
+import { visible } from '../shared/text.ts';
+import {
+  type InputFile,
+  type OutputFlags,
+  outputsUseStderr,
+  outputsUseStdout,
+  outputsWritten,
+  planOutputs,
+  removeTempFiles,
+} from './output.ts';
 
 async function usage(): Promise<string> {
   const [check, diagnose, watch, report, checks] = await Promise.all([
@@ -47,12 +56,19 @@ async function finish(
   ]);
   // The outputs are planned again inside: the run took a while, a path may have changed.
   await writeReports(report, outputs, inputs);
-  if (!quiet)
-    process.stdout.write(
+  // A report written to standard output (`--json - | jq`) has it to itself: the terminal report
+  // goes to standard error, or nowhere when that carries a report too.
+  const terminal = !outputsUseStdout(outputs)
+    ? process.stdout
+    : !outputsUseStderr(outputs)
+      ? process.stderr
+      : null;
+  if (!quiet && terminal)
+    terminal.write(
       renderTerminal(report, {
-        color: process.stdout.isTTY,
-        truncate: process.stdout.isTTY,
-        width: Math.min(110, process.stdout.columns ?? 100),
+        color: terminal.isTTY,
+        truncate: terminal.isTTY,
+        width: Math.min(110, terminal.columns ?? 100),
       }),
     );
   return exitCode(report);
@@ -127,10 +143,10 @@ export async function main(argv: string[]): Promise<number> {
       const written = fixDir.writeFixDir(cmd.fix, fix.files, inputs, cmd.outputs, cmd.modelPath);
       if (!cmd.quiet)
         process.stderr.write(
-          `nn-doctor: fixed model (${fix.chain.join(' + ')}) written to ${written.join(', ')}\n`,
+          `nn-doctor: fixed model (${fix.chain.join(' + ')}) written to ${visible(written.join(', '))}\n`,
         );
     } else if (!cmd.quiet)
-      process.stderr.write(`nn-doctor: --fix ${cmd.fix}: no verified fix, nothing written\n`);
+      process.stderr.write(`nn-doctor: --fix ${visible(cmd.fix)}: no verified fix, nothing written\n`);
   }
   return finish(report, cmd.outputs, inputs, cmd.quiet);
 }
@@ -155,6 +171,12 @@ for (const [signal, code] of [
       stop();
       return;
     }
+    // Outputs already in place: finish writing and exit as the run says (never a signal status
+    // with a replaced file). Before that, nothing was replaced: exit at once.
+    if (outputsWritten()) {
+      process.stderr.write(`\nnn-doctor: ${signal}: the report is already being written; finishing\n`);
+      return;
+    }
     removeTempFiles();
     process.stderr.write(`\nnn-doctor: interrupted (${signal})\n`);
     process.exit(code);
@@ -166,13 +188,15 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (err: unknown) => {
+    // Messages quote file names, tags and report text: shown with their control characters
+    // escaped, so one message is one line and cannot drive the terminal.
     if (err instanceof UsageError) {
-      process.stderr.write(`nn-doctor: ${err.message}\n`);
+      process.stderr.write(`nn-doctor: ${visible(err.message)}\n`);
       process.exitCode = 2;
       return;
     }
     const message = err instanceof Error ? err.message : String(err);
-    process.stderr.write(`nn-doctor: internal error: ${message.split('\n')[0]}\n`);
+    process.stderr.write(`nn-doctor: internal error: ${visible(message.split('\n')[0])}\n`);
     if (process.env.NN_DOCTOR_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
     process.exitCode = 3;
   },

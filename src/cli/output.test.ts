@@ -103,6 +103,36 @@ describe('planOutputs refuses before any work', () => {
     noTemps(tmp.dir);
   });
 
+  it('a read-only file, by its permission bits: refused for root too (access() says yes to root)', () => {
+    const locked = tmp.file('locked-report.json', 'old');
+    chmodSync(locked, 0o444);
+    refused(
+      { json: locked },
+      [],
+      /--json .*locked-report\.json: the file is read-only; nn-doctor does not replace it/,
+    );
+    const link = at('link-to-locked.json');
+    symlinkSync(locked, link);
+    refused({ md: link }, [], /the file is read-only/);
+    expect(readFileSync(locked, 'utf8')).toBe('old');
+    noTemps(tmp.dir);
+  });
+
+  it('open streams: -, /dev/stdout, /dev/stderr, /dev/fd/N, /proc/self/fd/N; two outputs on one refused', () => {
+    for (const [path, fd] of [
+      ['-', 1],
+      ['/dev/stdout', 1],
+      ['/dev/stderr', 2],
+      ['/dev/fd/2', 2],
+      ['/proc/self/fd/1', 1],
+    ] as const) {
+      const [out] = planOutputs({ json: path });
+      expect(out.fd).toBe(fd);
+    }
+    refused({ json: '-', md: '/proc/self/fd/1' }, [], /--md \/proc\/self\/fd\/1: is also --json -/);
+    refused({ json: '/dev/fd/987654' }, [], /descriptor 987654 is not open/);
+  });
+
   it('a symlink to a missing file (refused: the link would be replaced or written nowhere)', () => {
     symlinkSync(at('nowhere.json'), at('dangling.json'));
     refused({ json: at('dangling.json') }, [], /is a symbolic link to a missing file/);

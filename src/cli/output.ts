@@ -10,13 +10,22 @@
 //   failure while writing (disk full, quota) leaves every output untouched;
 // - a symbolic link given as an output is written through: its target file is replaced and the
 //   link is kept (like the shell's `>`); a link to a missing file is refused;
-// - an existing file keeps its permission bits; a read-only file is refused, not replaced;
-// - temporary files are removed on failure and on SIGINT/SIGTERM (removeTempFiles).
+// - an existing file keeps its permission bits; a read-only file is refused, not replaced — by
+//   its permission bits too, since root may write any file;
+// - temporary files are removed on failure and on SIGINT/SIGTERM (removeTempFiles);
+// - once the first output is in place, the outputs count as written (outputsWritten): the CLI's
+//   signal handlers then let the command finish instead of exiting with a signal status, so a
+//   signal exit never comes with a replaced file.
+//
+// `-`, `/dev/stdout`, `/dev/stderr`, `/dev/fd/N` and `/proc/self/fd/N` name a stream the command
+// already has open (a pipe, a terminal, a file the shell opened): it is written in place, after
+// every file output is renamed (a stream cannot be taken back), and nothing else goes to it.
 import {
   accessSync,
   closeSync,
   constants,
   fchmodSync,
+  fstatSync,
   fsyncSync,
   lstatSync,
   openSync,
@@ -55,6 +64,26 @@ export interface PlannedOutput {
   target: string;
   /** Permission bits to keep when the target exists. */
   mode: number | null;
+  /** A stream the process has open (`-`, `/dev/stdout`, `/proc/self/fd/N`…): written in place. */
+  fd?: number;
+}
+
+/** The descriptor an output path names when it is one of the process' open streams, else null. */
+export function streamFd(path: string): number | null {
+  if (path === '-' || path === '/dev/stdout') return 1;
+  if (path === '/dev/stderr') return 2;
+  const m = /^\/(?:dev\/fd|proc\/self\/fd)\/(\d{1,9})$/.exec(path);
+  return m ? Number(m[1]) : null;
+}
+
+/** Whether an output goes to standard output (the terminal report then goes elsewhere). */
+export function outputsUseStdout(flags: OutputFlags): boolean {
+  return Object.values(flags).some((p) => typeof p === 'string' && streamFd(p) === 1);
+}
+
+/** Whether an output goes to standard error. */
+export function outputsUseStderr(flags: OutputFlags): boolean {
+  return Object.values(flags).some((p) => typeof p === 'string' && streamFd(p) === 2);
 }
 
 interface Identity {
@@ -147,6 +176,11 @@ export function planOutputs(flags: OutputFlags, inputs: readonly InputFile[] = [
     const where = `--${flag} ${path}`;
     if (path === '') throw new UsageError(`--${flag}: needs a file path`);
     if (path.includes('\0')) throw new UsageError(`--${flag}: the path contains a NUL byte`);
+    const fd = streamFd(path);
+    if (fd !== null) {
+      planned.push(planStream(flag, path, fd, inputIds, planned));
+      continue;
+    }
     const { target, st } = resolveTarget(flag, path);
     if (st?.isDirectory()) throw new UsageError(`${where}: is a folder, not a file`);
     if (st && !st.isFile())
@@ -166,24 +200,72 @@ export function planOutputs(flags: OutputFlags, inputs: readonly InputFile[] = [
         `${where}: lies inside ${folder.input.what} ${folder.input.path}, a folder this command reads; choose a file outside it`,
       );
     }
-    const twin = planned.find((p) => p.target === target || (id && p.id && sameFile(p.id, id)));
+    const twin = planned.find(
+      (p) => p.fd === undefined && (p.target === target || (id && p.id && sameFile(p.id, id))),
+    );
     if (twin)
       throw new UsageError(`${where}: is also --${twin.flag} ${twin.path}; give each output its own file`);
     probeWritable(dirname(target), where);
-    if (st) {
-      try {
-        accessSync(target, constants.W_OK);
-      } catch {
-        throw new UsageError(`${where}: the file is read-only; nn-doctor does not replace it`);
-      }
-    }
+    // access() says yes to root for any file: the permission bits are what the user set.
+    if (st && (!canWrite(target) || (st.mode & 0o222) === 0))
+      throw new UsageError(`${where}: the file is read-only; nn-doctor does not replace it`);
     planned.push({ flag, path, target, mode: st ? st.mode & 0o7777 : null, id });
   }
   return planned.map(({ id: _id, ...p }) => p);
 }
 
+function canWrite(path: string): boolean {
+  try {
+    accessSync(path, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** An open stream as an output: it must be open, not an input, and not another output's stream. */
+function planStream(
+  flag: string,
+  path: string,
+  fd: number,
+  inputs: { input: InputFile; id: Identity }[],
+  planned: (PlannedOutput & { id: Identity | null })[],
+): PlannedOutput & { id: Identity | null } {
+  const where = `--${flag} ${path}`;
+  let st: Stats;
+  try {
+    st = fstatSync(fd);
+  } catch {
+    throw new UsageError(`${where}: descriptor ${fd} is not open`);
+  }
+  if (st.isDirectory()) throw new UsageError(`${where}: descriptor ${fd} is a folder, not a file`);
+  // A shell redirection onto an input (`--json - > model.json`) has emptied it already; refused
+  // all the same, so the command fails before its run rather than after.
+  const id = { real: path, dev: st.dev, ino: st.ino };
+  const hit = st.isFile() ? inputs.find((x) => x.id.dev === id.dev && x.id.ino === id.ino) : undefined;
+  if (hit)
+    throw new UsageError(
+      `${where}: is an input of this command (${hit.input.what}); nn-doctor never writes over its inputs — choose another file`,
+    );
+  const twin = planned.find((p) => p.fd === fd);
+  if (twin)
+    throw new UsageError(`${where}: is also --${twin.flag} ${twin.path}; give each output its own file`);
+  return { flag, path, target: path, mode: null, fd, id: null };
+}
+
 // Temporary files being written; removed on failure and by the CLI's signal handlers.
 const pending = new Set<string>();
+// Set once an output is in place: from then on the command finishes rather than dying of a signal.
+let written = false;
+
+/**
+ * Whether an output (a report, a --fix file) has been put in place. The CLI's signal handlers ask:
+ * before, a signal exits at once and every output is untouched; after, the command finishes
+ * writing and exits 0/1 as it would have.
+ */
+export function outputsWritten(): boolean {
+  return written;
+}
 
 /** Removes every temporary output file still on disk (signal handlers call this). */
 export function removeTempFiles(): void {
@@ -225,11 +307,52 @@ function writeTemp(out: PlannedOutput, content: string | Uint8Array): string {
   return tmp;
 }
 
-function writeFailure(out: PlannedOutput, err: unknown, written: PlannedOutput[]): UsageError {
-  const done = written.length ? `; already written: ${written.map((w) => w.path).join(', ')}` : '';
+function writeFailure(out: PlannedOutput, err: unknown, done: PlannedOutput[]): UsageError {
+  const already = done.length ? `; already written: ${done.map((w) => w.path).join(', ')}` : '';
   return new UsageError(
-    `--${out.flag} ${out.path}: cannot be written (${errnoCode(err) ?? (err as Error).message})${done || '; no report file was changed'}`,
+    `--${out.flag} ${out.path}: cannot be written (${errnoCode(err) ?? (err as Error).message})${already || '; no report file was changed'}`,
   );
+}
+
+function ignore(): void {}
+
+/** Sleeps `ms` without the event loop (a non-blocking descriptor that is full: wait, retry). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Writes `content` to an open stream. Standard output and error go through Node's own streams
+ * (which may have made the descriptor non-blocking, and which the terminal report also uses);
+ * another descriptor is written directly, waiting while a pipe is full.
+ */
+async function writeStream(out: PlannedOutput, content: string): Promise<void> {
+  const fd = out.fd as number;
+  const fail = (err: unknown) =>
+    new UsageError(
+      `--${out.flag} ${out.path}: cannot be written (${errnoCode(err) ?? (err as Error).message})`,
+    );
+  written = true;
+  if (fd === 1 || fd === 2) {
+    const stream = fd === 1 ? process.stdout : process.stderr;
+    await new Promise<void>((resolve, reject) => {
+      // A closed pipe (`| head`) is reported to the callback, then as an 'error' event: that one is
+      // kept from crashing the process (the listener stays; the callback has the answer).
+      stream.on('error', ignore);
+      stream.write(content, (err) => (err ? reject(fail(err)) : resolve()));
+    });
+    return;
+  }
+  const bytes = Buffer.from(content, 'utf8');
+  let off = 0;
+  while (off < bytes.length) {
+    try {
+      off += writeSync(fd, bytes, off, bytes.length - off);
+    } catch (err) {
+      if (errnoCode(err) !== 'EAGAIN') throw fail(err);
+      pause(5);
+    }
+  }
 }
 
 /**
@@ -246,15 +369,16 @@ export function writeAll(files: { out: PlannedOutput; content: string | Uint8Arr
         throw writeFailure(f.out, err, []);
       }
     }
-    const written: PlannedOutput[] = [];
+    const done: PlannedOutput[] = [];
     files.forEach((f, i) => {
       try {
         renameSync(temps[i], f.out.target);
       } catch (err) {
-        throw writeFailure(f.out, err, written);
+        throw writeFailure(f.out, err, done);
       }
+      written = true;
       pending.delete(temps[i]);
-      written.push(f.out);
+      done.push(f.out);
     });
   } finally {
     for (const tmp of temps) {
@@ -286,5 +410,7 @@ export async function writeReports(
     html: () => (renderHtml as (r: Report) => string)(report),
     md: () => renderMarkdown(report),
   };
-  writeAll(planned.map((out) => ({ out, content: render[out.flag]() })));
+  const rendered = planned.map((out) => ({ out, content: render[out.flag]() }));
+  writeAll(rendered.filter((r) => r.out.fd === undefined));
+  for (const r of rendered) if (r.out.fd !== undefined) await writeStream(r.out, r.content);
 }

@@ -4,10 +4,11 @@
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
+import { visible } from '../shared/text.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
 import { diagnoseInputFiles, parseMapFlags } from './diagnose.ts';
-import type { InputFile } from './output.ts';
+import { type InputFile, outputsUseStdout } from './output.ts';
 
 export const WATCH_USAGE =
   'usage: nn-doctor watch LOGDIR [--serve [PORT]] [--host ADDR] [--idle-timeout SECONDS] [--poll MS] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
@@ -88,9 +89,12 @@ export async function runWatch(cmd: WatchCommand, stop?: AbortSignal): Promise<R
   const server = cmd.serve
     ? await (await import('../watch/serve/server.ts')).serveLive({ ...cmd.serve, title: cmd.logdir })
     : null;
-  if (server) process.stderr.write(`nn-doctor: live page at ${server.url}\n`);
+  if (server) process.stderr.write(`nn-doctor: live page at ${visible(server.url)}\n`);
+  // Lines quote tags, runs and layer names from the logs: control characters made visible. When a
+  // report goes to standard output (`--json -`), the findings go to standard error.
+  const stream = outputsUseStdout(cmd.outputs) ? process.stderr : process.stdout;
   const out = (line: string) => {
-    if (!cmd.quiet) process.stdout.write(`${line}\n`);
+    if (!cmd.quiet) stream.write(`${visible(line)}\n`);
   };
   try {
     const { report } = await watchLogdir(cmd.logdir, {
@@ -102,7 +106,7 @@ export async function runWatch(cmd: WatchCommand, stop?: AbortSignal): Promise<R
       signal: stop,
       onFinding: (f, experiment) => out(findingLine(f, experiment)),
       onNote: (line) => {
-        if (!cmd.quiet) process.stderr.write(`nn-doctor: ${line}\n`);
+        if (!cmd.quiet) process.stderr.write(`nn-doctor: ${visible(line)}\n`);
       },
       onUpdate: (state) =>
         server?.publish(() => {

@@ -7,6 +7,8 @@
 // others only through a link whose condition reads measured evidence: a learning rate that is
 // merely high does not explain a failing overfit test, but one that sits past the range test's
 // best LR explains ReLUs that were alive at the start and dead at the end of the run.
+
+import { fmt, pct as fmtPct } from '../shared/format.ts';
 import type { CheckId } from './check.ts';
 import type { CheckResult } from './report.ts';
 
@@ -29,14 +31,9 @@ interface LinkRule {
 }
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
-const pct = (x: unknown): string => `${(num(x) * 100).toFixed(0)}%`;
-const sig = (x: unknown): string => {
-  const v = num(x);
-  if (!Number.isFinite(v)) return String(x);
-  return Math.abs(v) >= 1e5 || (v !== 0 && Math.abs(v) < 1e-3)
-    ? v.toExponential(2)
-    : String(Number(v.toPrecision(3)));
-};
+const pct = (x: unknown): string => fmtPct(num(x), 0);
+/** A measured value in a sentence; what is not a finite number is written as it is. */
+const sig = (x: unknown): string => (Number.isFinite(num(x)) ? fmt(num(x)) : String(x));
 const firstSentence = (s: string) => s.split(/(?<=\.)\s/)[0].replace(/\.$/, '');
 
 /** The learning rate is too high or diverges (or leaves the loss flat while another LR works). */

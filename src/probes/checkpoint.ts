@@ -16,6 +16,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import type { CheckpointEvidence, ModelEvidence } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
+import { fmt } from '../shared/format.ts';
 import { activationProbe } from '../tfjs/activations.ts';
 import { cloneModel, reinitializedClone } from '../tfjs/clone.ts';
 import { batchTensors, evaluate } from '../tfjs/trainer.ts';
@@ -32,8 +33,6 @@ export interface CheckpointAssessment {
   /** The model the experiments run on: a re-initialized clone for a checkpoint, else null (the model). */
   reinitialized: tf.LayersModel | null;
 }
-
-const fmt = (x: number) => String(Number(x.toPrecision(3)));
 
 export async function assessCheckpoint(
   ctx: ProbeContext,

@@ -5,6 +5,7 @@ import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
 import { loadMnist, mnistAvailable } from '../data/mnist.ts';
+import { maxOf, minOf } from '../shared/array.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
 import { priorChanceLoss } from './chance.ts';
 import { assessCheckpoint } from './checkpoint.ts';
@@ -210,7 +211,7 @@ async function runExperiments(
       );
     else if (ctx.classWeights)
       unavailable.rebalancing = skip('the setup already trains with class weights: it is rebalanced');
-    else if (Math.max(...counts) <= 3 * Math.min(...counts))
+    else if (maxOf(counts) <= 3 * minOf(counts))
       unavailable.rebalancing = skip('the classes are balanced (largest/smallest ≤ 3): nothing to rebalance');
     else if (!heldOut?.predictions) unavailable.rebalancing = skip(tooFew);
     else {

@@ -14,6 +14,7 @@
 // verdict: a slow learner is not a model that gets no signal.
 import type { LabelArm, LabelSignalEvidence } from '../core/evidence.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
+import { maxOf } from '../shared/array.ts';
 import { recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
@@ -203,5 +204,5 @@ function majorityShare(ctx: ProbeContext): number | null {
   if (!ids || !ctx.heldOut.length) return null;
   const counts = new Map<number, number>();
   for (const i of ctx.heldOut) counts.set(ids[i], (counts.get(ids[i]) ?? 0) + 1);
-  return Math.max(...counts.values()) / ctx.heldOut.length;
+  return maxOf(counts.values()) / ctx.heldOut.length;
 }

@@ -9,6 +9,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { OverfitEvidence } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
+import { maxOf } from '../shared/array.ts';
 import { evaluate } from '../tfjs/trainer.ts';
 import { headsFor, inferenceEvaluation, trainUntil } from './adaptive.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
@@ -44,7 +45,7 @@ export function achievableAccuracy(ctx: ProbeContext, ids: Int32Array): number {
     groups.set(key, counts);
   }
   let best = 0;
-  for (const counts of groups.values()) best += Math.max(...counts.values());
+  for (const counts of groups.values()) best += maxOf(counts.values());
   return best / ids.length;
 }
 

@@ -2,12 +2,13 @@
 // weighting and against oversampling, compared on minority-class recall over held-out records.
 import type { RebalancingEvidence, RecallByClass } from '../core/evidence.ts';
 import { subSeed } from '../core/random.ts';
+import { maxOf } from '../shared/array.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
 /** Classes with at most a third of the largest class's records (the class-balance warn ratio). */
 export function minorityClasses(counts: number[]): number[] {
-  const largest = Math.max(...counts);
+  const largest = maxOf(counts);
   return counts.flatMap((n, c) => (n * 3 <= largest ? [c] : []));
 }
 
@@ -40,7 +41,7 @@ function oversampledPool(ctx: ProbeContext, counts: number[]): Int32Array {
   const ids = ctx.data.classIds as Int32Array;
   const byClass = counts.map(() => [] as number[]);
   for (const i of ctx.pool) byClass[ids[i]].push(i);
-  const largest = Math.max(...byClass.map((b) => b.length));
+  const largest = maxOf(byClass.map((b) => b.length));
   const out: number[] = [];
   for (const members of byClass)
     for (let k = 0; members.length && k < largest; k++) out.push(members[k % members.length]);

@@ -1,6 +1,7 @@
 // Held-out scores the fix experiments compare (higher is better), from the model's outputs.
 // Plain arrays: the TF.js side only predicts.
 import type { RemedyMetric } from '../core/remedies.ts';
+import { pct } from '../shared/format.ts';
 
 /** R² below this is "no better than useless", however far below: a diverged run must not stretch the spread. */
 export const R2_FLOOR = -1;
@@ -77,7 +78,7 @@ export const METRIC_LABEL: Record<RemedyMetric, string> = {
 /** A score for a sentence: accuracies in percent, R² as a number. */
 export function fmtScore(metric: RemedyMetric, x: number): string {
   if (!Number.isFinite(x)) return String(x);
-  return metric === 'r2' ? x.toFixed(3) : `${(x * 100).toFixed(1)}%`;
+  return metric === 'r2' ? x.toFixed(3) : pct(x);
 }
 
 /** A difference of scores: points of accuracy, or R² units. */

@@ -1,9 +1,10 @@
 // A fix in the user's terms: which layer and config field change, as TF.js code, as the change to
 // model.json, and as Keras code. Generated from the recorded changes (ConfigEdits, optimizer,
 // loss, data), so what the report shows is exactly what the verified clone was built with.
-import { fmt } from '../checks/helpers.ts';
 import { own } from '../core/own.ts';
 import type { AppliedFix, ConfigEdit, FixChanges, JsonValue, UserTerms } from '../core/remedies.ts';
+import { maxOf } from '../shared/array.ts';
+import { fmt } from '../shared/format.ts';
 
 const snakeToCamel = (s: string) => s.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
 const json = (v: JsonValue | undefined) => JSON.stringify(v ?? null);
@@ -208,7 +209,7 @@ export function userTerms(fix: AppliedFix, optimizer: string): UserTerms {
     where.push('fit classWeight');
   }
   if (c.oversampledCounts) {
-    const n = Math.max(...c.oversampledCounts);
+    const n = maxOf(c.oversampledCounts);
     tfjs.push(
       `// repeat each class's training records (drawn at random) until every class has about ${n} per epoch, then shuffle`,
     );

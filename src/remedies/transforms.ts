@@ -3,6 +3,7 @@
 
 import { createRng } from '../core/random.ts';
 import type { Standardizer } from '../core/remedies.ts';
+import { maxOf, pushAll } from '../shared/array.ts';
 
 /**
  * A σ below this share of the overall σ is raised to it: a feature that is (nearly) constant on
@@ -109,12 +110,12 @@ export function oversamplePool(
     const c = classIds[id];
     if (c >= 0 && c < classes) byClass[c].push(id);
   }
-  const target = Math.max(...byClass.map((ids) => ids.length));
+  const target = maxOf(byClass.map((ids) => ids.length));
   const rng = createRng(seed);
   const out: number[] = [];
   const counts = byClass.map((ids) => {
     if (!ids.length) return 0;
-    for (let i = 0; i + ids.length <= target; i += ids.length) out.push(...ids);
+    for (let i = 0; i + ids.length <= target; i += ids.length) pushAll(out, ids);
     for (let i = 0; i < target % ids.length; i++) out.push(ids[Math.floor(rng() * ids.length)]);
     return target;
   });

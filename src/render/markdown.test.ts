@@ -111,7 +111,8 @@ describe('renderMarkdown', () => {
     if (evidence.dataset) evidence.dataset.source = 'a|b [x](http://evil) `code` *em*\nnext';
     if (evidence.model) evidence.model.layers[1].name = 'pipe|layer';
     const md = renderMarkdown(buildReport({ evidence, createdAt: new Date(0) }));
-    expect(md).toContain('a\\|b \\[x\\](http://evil) \\`code\\` \\*em\\* next');
+    // The newline is a control character: shown as `\n` (its backslash escaped), never a line break.
+    expect(md).toContain('a\\|b \\[x\\](http://evil) \\`code\\` \\*em\\*\\\\nnext');
     expect(md).toContain('pipe\\|layer');
     expect(md).not.toMatch(/<script|<img/i);
     for (const row of tableRows(md)) expect(cells(row).length).toBe(4);
@@ -123,7 +124,8 @@ describe('renderMarkdown', () => {
     if (flagged) (flagged as { status: string }).status = '<img src=x onerror=alert(1)>';
     const md = renderMarkdown(r);
     expect(md).not.toMatch(/<img/i);
-    expect(md).toContain('&lt;img src=x onerror=alert(1)&gt;');
+    // An unknown status reads as ERROR everywhere (the view model knows five statuses).
+    expect(md).toContain(`${'`'}${flagged?.id}${'`'} (ERROR)`);
   });
 
   it('mdEscape collapses newlines and escapes specials', () => {

@@ -1,24 +1,18 @@
 // The Markdown report, for pull requests and CI summaries: the HTML report's content minus the
 // plots. Verdict and diagnosis, one table of every check, then each non-pass finding with why it
-// matters and what to do, then the subject and timings. Reads only the versioned Report; every
-// string from the report is escaped so it cannot break the table or inject HTML or links.
-import { SECTIONS } from '../core/check.ts';
+// matters and what to do, then the subject and timings. Reads the view model
+// (src/render/view-model.ts: control characters already made visible); every string from the
+// report is escaped here so it cannot break the table or inject HTML or links.
 import type { RemediesReport, Spread, TriedFix } from '../core/remedies.ts';
-import type { CheckResult, Report } from '../core/report.ts';
+import type { Report } from '../core/report.ts';
 import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
-import { fmtDuration, fmtNumber, fmtValue, humanize, STATUS_LABEL, VERDICT_LABEL } from './html/format.ts';
-
-type Status = CheckResult['status'];
+import { maxOf } from '../shared/array.ts';
+import { fmtDuration, fmtNumber } from '../shared/format.ts';
+import { visible } from '../shared/text.ts';
+import { STATUS_LABEL, VERDICT_LABEL } from './format.ts';
+import { type ReportView, type Status, tallyText, viewModel } from './view-model.ts';
 
 const EMOJI: Record<Status, string> = { pass: '✅', warn: '⚠️', fail: '❌', skip: '➖', error: '⛔' };
-const ORDER: Status[] = ['fail', 'warn', 'error', 'pass', 'skip'];
-const WORDS: Record<Status, [string, string]> = {
-  fail: ['failed', 'failed'],
-  warn: ['warning', 'warnings'],
-  error: ['could not run', 'could not run'],
-  pass: ['passed', 'passed'],
-  skip: ['skipped', 'skipped'],
-};
 
 /**
  * Escapes a string from the report for Markdown text and table cells: whitespace (newlines
@@ -26,8 +20,7 @@ const WORDS: Record<Status, [string, string]> = {
  * punctuation that could start emphasis, code, links or a table cell is backslash-escaped.
  */
 export function mdEscape(value: unknown): string {
-  return String(value ?? '')
-    .replace(/\s+/g, ' ')
+  return visible(String(value ?? '').replace(/\s+/g, ' '))
     .trim()
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
@@ -57,34 +50,8 @@ function verdictText(verdict: Report['verdict']): string {
   return `${VERDICT_EMOJI[v]} ${VERDICT_LABEL[v]}`;
 }
 
-function count(checks: CheckResult[], s: Status): number {
-  return checks.filter((c) => c.status === s).length;
-}
-
-function tally(checks: CheckResult[]): string {
-  return ORDER.filter((s) => count(checks, s) > 0)
-    .map((s) => `${count(checks, s)} ${WORDS[s][count(checks, s) === 1 ? 0 : 1]}`)
-    .join(' · ');
-}
-
-function sectionTitle(section: string): string {
-  return (SECTIONS as Record<string, string>)[section] ?? humanize(section);
-}
-
-/** Checks in checklist order: by section (SECTIONS order, unknown sections last), then as reported. */
-function ordered(checks: CheckResult[]): CheckResult[] {
-  const keys = Object.keys(SECTIONS);
-  const rank = (s: string) => {
-    const i = keys.indexOf(s);
-    return i < 0 ? keys.length : i;
-  };
-  return checks
-    .map((c, i) => ({ c, i }))
-    .sort((a, b) => rank(a.c.section) - rank(b.c.section) || a.i - b.i)
-    .map(({ c }) => c);
-}
-
-function verdictBlock(report: Report): string[] {
+function verdictBlock(view: ReportView): string[] {
+  const report = view.report;
   const model = report.subject?.model;
   const data = report.subject?.data;
   const about = [
@@ -93,10 +60,9 @@ function verdictBlock(report: Report): string[] {
   ]
     .filter(Boolean)
     .join(', ');
-  const lines = [`# nn-doctor checkup: ${verdictText(report.verdict)}`, ''];
-  lines.push(`**${tally(report.checks) || 'no check ran'}**${about ? ` — ${about}` : ''}`, '');
-  const byId = new Map(report.checks.map((c) => [c.id as string, c]));
-  const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
+  const lines = [`# nn-doctor checkup: ${verdictText(view.verdict)}`, ''];
+  lines.push(`**${tallyText(view.tally) || 'no check ran'}**${about ? ` — ${about}` : ''}`, '');
+  const primary = view.primary?.check;
   lines.push('## Diagnosis', '');
   if (primary) {
     const label = primary.status === 'fail' ? 'Most likely cause' : 'Strongest warning';
@@ -107,66 +73,44 @@ function verdictBlock(report: Report): string[] {
   }
   lines.push(mdEscape(report.diagnosis.summary), '');
   if (primary?.remedy) lines.push(`**What to do:** ${mdEscape(primary.remedy)}`, '');
-  const others = report.diagnosis.ranked
-    .filter((id) => id !== report.diagnosis.primary)
-    .map((id) => byId.get(id))
-    .filter((c): c is CheckResult => c !== undefined);
-  if (others.length) {
+  if (view.alsoFlagged.length) {
     lines.push(
-      `Also flagged, most likely first: ${others.map((c) => `${mdId(c.id)} (${mdEscape(STATUS_LABEL[c.status] ?? c.status)})`).join(', ')}.`,
+      `Also flagged, most likely first: ${view.alsoFlagged.map((c) => `${mdId(c.id)} (${mdEscape(STATUS_LABEL[c.status])})`).join(', ')}.`,
       '',
     );
   }
   if (report.warnings?.length) {
-    lines.push(
-      '**Notes from gathering the evidence:**',
-      '',
-      ...report.warnings.map((w) => `- ${mdEscape(w)}`),
-      '',
-    );
+    lines.push('**Notes from gathering the evidence:**', '');
+    for (const w of report.warnings) lines.push(`- ${mdEscape(w)}`);
+    lines.push('');
   }
   return lines;
 }
 
-function checksTable(report: Report): string[] {
-  if (report.checks.length === 0) return ['## Checks', '', 'No check ran.', ''];
-  const rows = ordered(report.checks).map(
-    (c) =>
-      `| ${mdEscape(sectionTitle(c.section))} | ${mdEscape(c.title)} (${mdId(c.id)}) | ${status(c.status)} | ${mdEscape(c.summary)} |`,
-  );
-  return [
-    '## Checks',
-    '',
-    '| Section | Check | Status | Summary |',
-    '| --- | --- | --- | --- |',
-    ...rows,
-    '',
-  ];
+function checksTable(view: ReportView): string[] {
+  if (view.checks.length === 0) return ['## Checks', '', 'No check ran.', ''];
+  const lines = ['## Checks', '', '| Section | Check | Status | Summary |', '| --- | --- | --- | --- |'];
+  for (const { check: c, status: s, sectionTitle } of view.checks)
+    lines.push(
+      `| ${mdEscape(sectionTitle)} | ${mdEscape(c.title)} (${mdId(c.id)}) | ${status(s)} | ${mdEscape(c.summary)} |`,
+    );
+  lines.push('');
+  return lines;
 }
 
-function findings(report: Report): string[] {
-  const rank = (s: Status) => ORDER.indexOf(s);
-  const open = ordered(report.checks)
-    .filter((c) => c.status === 'fail' || c.status === 'warn' || c.status === 'error')
-    .sort((a, b) => rank(a.status) - rank(b.status));
-  if (open.length === 0) return [];
+function findings(view: ReportView): string[] {
+  if (view.open.length === 0) return [];
   const lines = ['## Findings', ''];
-  for (const c of open) {
-    lines.push(`### ${status(c.status)}: ${mdEscape(c.title)} (${mdId(c.id)})`, '', mdEscape(c.summary), '');
+  for (const { check: c, status: s, measured, thresholds } of view.open) {
+    lines.push(`### ${status(s)}: ${mdEscape(c.title)} (${mdId(c.id)})`, '', mdEscape(c.summary), '');
     if (c.why) lines.push(`- **Why it matters:** ${mdEscape(c.why)}`);
     if (c.remedy) lines.push(`- **What to do:** ${mdEscape(c.remedy)}`);
-    const measured = Object.entries(c.measured ?? {});
-    if (measured.length) {
+    if (measured.length)
+      lines.push(`- **Measured:** ${measured.map(([k, v]) => `${mdEscape(k)} ${mdEscape(v)}`).join('; ')}`);
+    if (thresholds.length)
       lines.push(
-        `- **Measured:** ${measured.map(([k, v]) => `${mdEscape(humanize(k))} ${mdEscape(fmtValue(v))}`).join('; ')}`,
+        `- **Thresholds:** ${thresholds.map(([k, v]) => `${mdEscape(k)} ${mdEscape(v)}`).join('; ')}`,
       );
-    }
-    const thresholds = Object.entries(c.thresholds ?? {});
-    if (thresholds.length) {
-      lines.push(
-        `- **Thresholds:** ${thresholds.map(([k, v]) => `${mdEscape(humanize(k))} ${mdEscape(fmtValue(v))}`).join('; ')}`,
-      );
-    }
     if (c.details) lines.push(`- **Details:** ${mdEscape(c.details)}`);
     lines.push('');
   }
@@ -284,7 +228,7 @@ function logsBlock(report: Report): string[] {
 
 /** A fenced code block that text from the report cannot close: the fence is longer than any backtick run in it. */
 export function mdFence(code: string, lang: string): string[] {
-  const longest = Math.max(0, ...(code.match(/`+/g) ?? []).map((m) => m.length));
+  const longest = maxOf([0, ...(code.match(/`+/g) ?? []).map((m) => m.length)]);
   const fence = '`'.repeat(Math.max(3, longest + 1));
   return [`${fence}${lang}`, code, fence];
 }
@@ -310,9 +254,9 @@ function remediesBlock(report: Report): string[] {
     '',
     '| Stage | Fix | For | Change | Before | After | Effect | Random-fix baseline | Verdict |',
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-    ...r.tried.map((t) => triedRow(r, t)),
-    '',
   );
+  for (const t of r.tried) lines.push(triedRow(r, t));
+  lines.push('');
   for (const t of r.tried.filter((x) => x.verified)) {
     lines.push(`### ✅ ${mdEscape(t.title)} (${mdEscape(t.fix)})`, '', mdEscape(t.why), '');
     if (t.terms.where.length)
@@ -333,14 +277,20 @@ function remediesBlock(report: Report): string[] {
 }
 
 /** Renders the report as GitHub-flavoured Markdown. */
-export function renderMarkdown(report: Report): string {
+export function renderMarkdown(original: Report): string {
+  const view = viewModel(original);
+  const report = view.report;
+  // Joined block by block, never spread: a block may have millions of lines (a warning, a tag each).
   return [
-    ...verdictBlock(report),
-    ...checksTable(report),
-    ...findings(report),
-    ...watchBlock(report),
-    ...remediesBlock(report),
-    ...logsBlock(report),
-    ...subject(report),
-  ].join('\n');
+    verdictBlock(view),
+    checksTable(view),
+    findings(view),
+    watchBlock(report),
+    remediesBlock(report),
+    logsBlock(report),
+    subject(report),
+  ]
+    .filter((block) => block.length > 0)
+    .map((block) => block.join('\n'))
+    .join('\n');
 }

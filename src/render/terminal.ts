@@ -1,9 +1,11 @@
 // The terminal report: the diagnosis first, then the checklist grouped by section, one line per
-// check with its status and measured value, then the remedies of what failed or warned.
-import { SECTIONS, type Section, type Status } from '../core/check.ts';
+// check with its status and measured value, then the remedies of what failed or warned. Reads the
+// view model (src/render/view-model.ts): every string from the report is already made visible, so
+// nothing here can send a control character to the terminal or break a line in two.
 import type { RemediesReport, TriedFix } from '../core/remedies.ts';
-import type { CheckResult, LogsReport, LogTag, Report } from '../core/report.ts';
+import type { LogsReport, LogTag, Report } from '../core/report.ts';
 import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
+import { type CheckView, type Status, viewModel } from './view-model.ts';
 
 const LABEL: Record<Status, string> = {
   pass: 'PASS',
@@ -40,12 +42,13 @@ function wrap(text: string, width: number, indent: string): string {
   return lines.map((l) => indent + l).join('\n');
 }
 
-function checkLine(c: CheckResult, color: boolean, width: number, truncate: boolean): string {
-  const badge = paint(`[${LABEL[c.status]}]`, COLOR[c.status], color);
+function checkLine(view: CheckView, color: boolean, width: number, truncate: boolean): string {
+  const c = view.check;
+  const badge = paint(`[${LABEL[view.status]}]`, COLOR[view.status], color);
   const head = `  ${badge} ${c.id.padEnd(27)}`;
   const room = Math.max(30, width - 36);
   const summary =
-    truncate && c.summary.length > room && (c.status === 'pass' || c.status === 'skip')
+    truncate && c.summary.length > room && (view.status === 'pass' || view.status === 'skip')
       ? `${c.summary.slice(0, room - 1)}…`
       : c.summary;
   return `${head} ${summary}`;
@@ -85,8 +88,10 @@ function logsLines(logs: LogsReport, width: number, color: boolean): string[] {
       out.push(wrap(`${t.tag}${where(t)} — ${t.as}${t.map ? `; to read it: ${t.map}` : ''}`, width, '    '));
     if (logs.unused.length > UNUSED_SHOWN)
       out.push(`    … and ${logs.unused.length - UNUSED_SHOWN} more (see the JSON report)`);
-    const maps = [...new Set(logs.unused.flatMap((t) => (t.map ? [t.map] : [])))];
-    if (maps.length) out.push(wrap(`To read them: nn-doctor diagnose LOGDIR ${maps.join(' ')}`, width, '  '));
+    const maps = new Set<string>();
+    for (const t of logs.unused) if (t.map) maps.add(t.map);
+    if (maps.size)
+      out.push(wrap(`To read them: nn-doctor diagnose LOGDIR ${[...maps].join(' ')}`, width, '  '));
   }
   return out;
 }
@@ -119,7 +124,7 @@ function triedLines(r: RemediesReport, t: TriedFix, width: number, color: boolea
     ),
   );
   if (t.verified) {
-    out.push(...codeLines('TF.js:', t.terms.tfjs, width));
+    out.push(...codeLines('TF.js:', t.terms.tfjs, width)); // at most CODE_LINES + 1 each
     out.push(...codeLines('Keras:', t.terms.keras, width));
     out.push(...codeLines('model.json:', t.terms.modelJson, width));
   }
@@ -147,13 +152,15 @@ function remediesLines(report: Report, width: number, color: boolean): string[] 
       `  ${r.seeds} seeds × ${r.steps} steps per fix, judged on ${METRIC_LABEL[r.metric]} (${r.heldOut} records)`,
     );
   out.push(wrap(r.summary, width, '  '));
-  for (const t of r.tried) out.push(...triedLines(r, t, width, color));
+  for (const t of r.tried) for (const line of triedLines(r, t, width, color)) out.push(line);
   return out;
 }
 
-export function renderTerminal(report: Report, options: TerminalOptions = {}): string {
+export function renderTerminal(original: Report, options: TerminalOptions = {}): string {
   const color = options.color ?? false;
   const width = options.width ?? 100;
+  const view = viewModel(original);
+  const report = view.report;
   const out: string[] = [];
   const subject = report.subject;
   const model = subject.model
@@ -168,32 +175,21 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
   );
   out.push('');
   const verdictColor =
-    report.verdict === 'pass'
-      ? '32'
-      : report.verdict === 'warn'
-        ? '33'
-        : report.verdict === 'fail'
-          ? '31'
-          : '35';
-  out.push(`${paint(`Verdict: ${report.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
+    view.verdict === 'pass' ? '32' : view.verdict === 'warn' ? '33' : view.verdict === 'fail' ? '31' : '35';
+  out.push(`${paint(`Verdict: ${view.verdict.toUpperCase()}`, `1;${verdictColor}`, color)}`);
   out.push(wrap(report.diagnosis.summary, width, '  '));
 
-  for (const section of Object.keys(SECTIONS) as Section[]) {
-    const checks = report.checks.filter((c) => c.section === section);
-    if (!checks.length) continue;
+  for (const section of view.sections) {
     out.push('');
-    out.push(paint(SECTIONS[section], '1', color));
-    for (const c of checks) out.push(checkLine(c, color, width, options.truncate ?? false));
+    out.push(paint(section.title, '1', color));
+    for (const c of section.checks) out.push(checkLine(c, color, width, options.truncate ?? false));
   }
 
-  const findings = report.diagnosis.ranked
-    .map((id) => report.checks.find((c) => c.id === id))
-    .filter((c): c is CheckResult => c !== undefined);
-  if (findings.length) {
+  if (view.ranked.length) {
     out.push('');
     out.push(paint('What to do', '1', color));
-    for (const c of findings) {
-      out.push(`  ${paint(LABEL[c.status].trim(), COLOR[c.status], color)} ${c.id} — ${c.title}`);
+    for (const { check: c, status } of view.ranked) {
+      out.push(`  ${paint(LABEL[status].trim(), COLOR[status], color)} ${c.id} — ${c.title}`);
       out.push(wrap(c.summary, width, '      '));
       out.push(wrap(`Why: ${c.why}`, width, '      '));
       if (c.remedy) out.push(wrap(`Do: ${c.remedy}`, width, '      '));
@@ -207,13 +203,12 @@ export function renderTerminal(report: Report, options: TerminalOptions = {}): s
     for (const f of report.watch.findings)
       out.push(wrap(`step ${f.step} ${f.status.toUpperCase()} ${f.id}: ${f.summary}`, width, '  '));
   }
-  out.push(...remediesLines(report, width, color));
-  if (report.logs) out.push(...logsLines(report.logs, width, color));
-  const errors = report.checks.filter((c) => c.status === 'error');
-  if (errors.length) {
+  for (const line of remediesLines(report, width, color)) out.push(line);
+  if (report.logs) for (const line of logsLines(report.logs, width, color)) out.push(line);
+  if (view.errors.length) {
     out.push('');
     out.push(paint('Could not run', '1', color));
-    for (const c of errors) out.push(wrap(`${c.id}: ${c.summary}`, width, '  '));
+    for (const { check: c } of view.errors) out.push(wrap(`${c.id}: ${c.summary}`, width, '  '));
   }
   if (report.warnings.length) {
     out.push('');

@@ -12,6 +12,7 @@ import { basename, resolve } from 'node:path';
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LogExperiment, Report } from '../core/report.ts';
+import { pushAll } from '../shared/array.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
 import { type MapEntry, parseMap } from './roles.ts';
@@ -170,7 +171,7 @@ export async function diagnoseLogdir(
       : choice.because;
   const mapMs = performance.now() - mapStarted;
   const unmatched = (entry: MapEntry) => all.every((d) => d.mapped.unmatchedMap.includes(entry));
-  warnings.push(...chosen.mapped.warnings);
+  pushAll(warnings, chosen.mapped.warnings);
   for (const entry of map)
     if (unmatched(entry))
       warnings.push(`--map ${entry.tag}=${entry.role}: no tag '${entry.tag}' in the logs`);

@@ -4,6 +4,7 @@
 // time). Problems are collected per file with byte offsets; reading never throws for bad data.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
+import { pushAll } from '../shared/array.ts';
 import { EventDecoder } from './event.ts';
 import { type ByteSource, fileSource, type ProblemKind, type ReadOptions, readRecords } from './records.ts';
 import { emptyRun, RunAccumulator, type RunData } from './run-data.ts';
@@ -156,7 +157,7 @@ export function readLogdir(root: string, options: ReadOptions = {}): LogdirData 
     }));
     const result = readRun(name, inputs, options);
     data.runs.push(result.run);
-    data.problems.push(...result.problems);
+    pushAll(data.problems, result.problems);
     data.files += paths.length;
     data.bytes += result.bytes;
     data.records += result.records;

@@ -2,6 +2,7 @@
 // step, layer list, parameter count. What histograms cannot tell stays unknown: the initializer
 // (so no expected std), the architecture family, whether the weights were freshly initialized.
 import type { BiasStats, KernelStats, LayerInfo, ModelEvidence } from '../core/evidence.ts';
+import { minOf } from '../shared/array.ts';
 import { meanVariance } from './histogram.ts';
 import { firstMoments, firstStep, type LayerTable, NORM_LIKE } from './layers.ts';
 import type { ParamKind } from './tags.ts';
@@ -83,7 +84,7 @@ export function modelEvidence(
     );
   return {
     name,
-    loggedAtStep: steps.length ? Math.min(...steps) : 0,
+    loggedAtStep: steps.length ? minOf(steps) : 0,
     params,
     trainableParams: params,
     layers,

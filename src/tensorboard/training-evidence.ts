@@ -17,6 +17,7 @@
 // they bound ‖ΔW‖ only from below, which would read as "learning too slowly". noGradient stays
 // empty: a parameter without a gradient histogram may be frozen, or simply not logged.
 import type { ActivationStats, Series, TrainingEvidence, WeightTelemetry } from '../core/evidence.ts';
+import { minOf } from '../shared/array.ts';
 import { type Collected, markUsed, type ScalarCandidate, scalarsOf } from './collect.ts';
 import { meanVariance } from './histogram.ts';
 import type { LayerTable } from './layers.ts';
@@ -235,7 +236,7 @@ export function trainingEvidence(
   if (rlLosses.length > 0) {
     // RL objectives are not learning curves, but a NaN in them is still a NaN.
     const steps = rlLosses.map((c) => firstNonFinite(toSeries(c.logged))).filter((s) => s !== null);
-    if (steps.length > 0) training.nonFiniteStep = Math.min(...(steps as number[]));
+    if (steps.length > 0) training.nonFiniteStep = minOf(steps as number[]);
     for (const c of rlLosses) markUsed(collected, c);
   }
   if (trainLoss && trainDataLoss && trainDataLoss !== trainLoss) {

@@ -1,6 +1,7 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import { normalizeActivation } from '../../core/names.ts';
+import { minOf } from '../../shared/array.ts';
 import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
 // Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
@@ -46,7 +47,7 @@ export default defineCheck({
     );
     if (!found) return { status: 'skip', measured: {}, reason: 'no-relu-layers' };
     const { layers, top } = found;
-    const records = Math.min(...layers.map((l) => l.stats.records));
+    const records = minOf(layers.map((l) => l.stats.records));
     // From a histogram the fraction is inferred, not observed per unit (histogram-stats.ts).
     const histogramValues = top.stats.histogramValues;
     const fewRecords = records < t.minRecords;

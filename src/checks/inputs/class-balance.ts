@@ -1,4 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
+import { maxOf, minOf } from '../../shared/array.ts';
+import { pct } from '../../shared/format.ts';
 
 export default defineCheck({
   id: 'inputs/class-balance',
@@ -29,7 +31,7 @@ export default defineCheck({
         const small = Math.min(pos, dataset.records - pos);
         return small === 0 ? Number.POSITIVE_INFINITY : Math.max(pos, dataset.records - pos) / small;
       });
-      const worst = ratios.indexOf(Math.max(...ratios));
+      const worst = ratios.indexOf(maxOf(ratios));
       const constant = counts.filter((pos) => pos === 0 || pos === dataset.records).length;
       const measured = {
         ratio: ratios[worst],
@@ -43,8 +45,8 @@ export default defineCheck({
       if (ratios[worst] > t.failRatio) return { status: 'warn', measured, reason: 'rare-label' };
       return { status: 'pass', measured };
     }
-    const largest = Math.max(...counts);
-    const smallest = Math.min(...counts);
+    const largest = maxOf(counts);
+    const smallest = minOf(counts);
     const missing = counts.filter((n) => n === 0).length;
     const ratio = smallest === 0 ? Number.POSITIVE_INFINITY : largest / smallest;
     const majorityShare = largest / Math.max(1, dataset.records);
@@ -52,11 +54,7 @@ export default defineCheck({
     const weights = task?.classWeights;
     const mass = weights ? counts.map((n, c) => n * (weights[c] ?? 1)) : null;
     const weightedRatio =
-      mass && Math.min(...mass) > 0
-        ? Math.max(...mass) / Math.min(...mass)
-        : mass
-          ? Number.POSITIVE_INFINITY
-          : null;
+      mass && minOf(mass) > 0 ? maxOf(mass) / minOf(mass) : mass ? Number.POSITIVE_INFINITY : null;
     const measured = { ratio, largest, smallest, missingClasses: missing, majorityShare, weightedRatio };
     if (missing > 0) return { status: 'fail', measured, reason: 'missing-class' };
     const effective = weightedRatio ?? ratio;
@@ -88,7 +86,7 @@ export default defineCheck({
     }
     const counts = dataset.classCounts ?? [];
     const ratio = Number(measured.ratio);
-    const share = `${(Number(measured.majorityShare) * 100).toFixed(1)}%`;
+    const share = pct(Number(measured.majorityShare));
     if (reason === 'missing-class') {
       const absent = counts.flatMap((n, i) => (n === 0 ? [i] : []));
       return {

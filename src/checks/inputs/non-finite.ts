@@ -1,6 +1,8 @@
 import { defineCheck } from '../../core/check.ts';
+import { pct } from '../../shared/format.ts';
 
-const pct = (x: number): string => `${(x * 100).toPrecision(2)}%`;
+/** Shares may be tiny (one NaN in a million values): two significant digits, not decimals. */
+const share = (x: number): string => pct(x, { significant: 2 });
 
 export default defineCheck({
   id: 'inputs/non-finite',
@@ -37,7 +39,7 @@ export default defineCheck({
   explain({ status, measured }, { dataset }, t) {
     const features = Number(measured.nonFiniteFeatures);
     const labels = Number(measured.nonFiniteLabels);
-    const summary = `${features} NaN/Inf value${features === 1 ? '' : 's'} in the features (${pct(Number(measured.featureFraction))}) and ${labels} in the labels (${pct(Number(measured.labelFraction))}), over ${dataset.records} records (fail > ${t.maxNonFinite}).`;
+    const summary = `${features} NaN/Inf value${features === 1 ? '' : 's'} in the features (${share(Number(measured.featureFraction))}) and ${labels} in the labels (${share(Number(measured.labelFraction))}), over ${dataset.records} records (fail > ${t.maxNonFinite}).`;
     if (status === 'pass') return { summary, remedy: null };
     const where = [features > t.maxNonFinite ? 'features' : null, labels > t.maxNonFinite ? 'labels' : null]
       .filter(Boolean)

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
 import type { OverfitEvidence } from '../../core/evidence.ts';
+import { fmt as num } from '../../shared/format.ts';
 
 /** Relative fall of the loss per 100 steps over the run's last stretch, else null. */
 function progressPer100Steps(overfit: OverfitEvidence): number | null {
@@ -10,13 +11,6 @@ function progressPer100Steps(overfit: OverfitEvidence): number | null {
   if (b.step <= a.step || !(a.loss > 0) || !Number.isFinite(b.loss)) return null;
   return ((a.loss - b.loss) / a.loss) * (100 / (b.step - a.step));
 }
-
-/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(3)));
-};
 
 export default defineCheck({
   id: 'inputs/overfit-small',

@@ -1,6 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
-
-const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+import { pct } from '../../shared/format.ts';
 
 export default defineCheck({
   id: 'inputs/rebalancing',

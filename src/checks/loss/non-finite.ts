@@ -1,6 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
+import { minOf } from '../../shared/array.ts';
 
 /** Step of the first non-finite value, the last finite value before it, and how many there are. */
 function scan(series: Series | undefined): { step: number | null; lastFinite: number | null; count: number } {
@@ -32,7 +33,7 @@ export default defineCheck({
     const total = scan(training.loss);
     const data = scan(training.dataLoss);
     const steps = [training.nonFiniteStep, total.step, data.step].filter((s): s is number => s !== null);
-    const firstStep = steps.length ? Math.min(...steps) : null;
+    const firstStep = steps.length ? minOf(steps) : null;
     const measured = {
       firstStep,
       nonFiniteValues: total.count + data.count,

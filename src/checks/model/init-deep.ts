@@ -1,12 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
-
-/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(3)));
-};
+import { fmt as num } from '../../shared/format.ts';
 
 /**
  * The hidden layers among the measured activations: entries at or after the output layer (the
@@ -157,7 +151,7 @@ export default defineCheck({
     switch (reason) {
       case 'non-finite':
         return {
-          summary: `Activation std at initialization is not finite (${(measured.stds as number[]).map(num).join(', ')}) across ${n} hidden layers.`,
+          summary: `Activation std at initialization is not finite (${(measured.stds as number[]).map((x) => num(x)).join(', ')}) across ${n} hidden layers.`,
           remedy:
             'Look for NaN/Inf in the inputs (inputs/non-finite) and in the initial weights (model/init-shallow); activations at initialization must be finite before anything can be learned.',
           details,

@@ -1,12 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
-
-/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(3)));
-};
+import { fmt as num } from '../../shared/format.ts';
 
 type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
 

@@ -1,11 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
-
-/** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
-const num = (x: number): string => {
-  if (!Number.isFinite(x)) return String(x);
-  if (x !== 0 && (Math.abs(x) < 1e-3 || Math.abs(x) >= 1e6)) return x.toExponential(2).replace(/\.?0+e/, 'e');
-  return String(Number(x.toPrecision(3)));
-};
+import { fmt as num } from '../../shared/format.ts';
 
 export default defineCheck({
   id: 'model/simplify',

@@ -2,6 +2,7 @@ import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { mean, windowSize } from '../../core/stats.ts';
+import { maxOf } from '../../shared/array.ts';
 
 /** Global gradient norm per step: recorded, or the L2 combination of the per-weight norms. */
 function globalNorm(training: TrainingEvidence): { series: Series; source: 'global' | 'per-layer' } | null {
@@ -89,7 +90,7 @@ export default defineCheck({
     // The first window with any gradient is the baseline (an all-zero start is gradient-flow's finding).
     const initial = windows.find((m) => m > 0);
     if (initial === undefined) return { status: 'skip', measured: { source }, reason: 'all-zero' };
-    const max = Math.max(...values);
+    const max = maxOf(values);
     const maxStep = series.steps[values.indexOf(max)] ?? values.indexOf(max);
     const growthFactor = max / initial;
     const doublingRun = longestDoublingRun(windows);

@@ -1,6 +1,6 @@
 // Gradient clipping: rescale each step's gradients so that their global L2 norm stays under a
 // cap. A step that would blow the weights up moves them by a bounded amount instead.
-import { fmt } from '../../checks/helpers.ts';
+import { fmt } from '../../shared/format.ts';
 import type { Fix, FixContext } from '../types.ts';
 import { round2 } from './shared.ts';
 

@@ -1,6 +1,8 @@
 // Imbalanced classes: weight each class's loss by the inverse of its frequency, or oversample the
 // minority classes, so the majority class stops being the easy minimum.
-import { fmt } from '../../checks/helpers.ts';
+
+import { maxOf, minOf } from '../../shared/array.ts';
+import { fmt } from '../../shared/format.ts';
 import type { Fix, FixContext } from '../types.ts';
 import { round2 } from './shared.ts';
 
@@ -14,7 +16,7 @@ function applicability(ctx: FixContext): string | null {
   const present = (ctx.dataset?.classCounts ?? []).filter((c) => c > 0);
   if (present.length < 2) return 'fewer than two classes have records';
   // Rebalancing classes that are nearly balanced changes nothing worth measuring.
-  if (Math.max(...present) < NEARLY_BALANCED * Math.min(...present)) return 'the classes are nearly balanced';
+  if (maxOf(present) < NEARLY_BALANCED * minOf(present)) return 'the classes are nearly balanced';
   return null;
 }
 
@@ -37,7 +39,7 @@ export const classWeights = {
   }),
   describe: (changes) => {
     const w = changes.classWeights ?? [];
-    return `class weights ${fmt(Math.min(...w))}–${fmt(Math.max(...w))} (inverse class frequency)`;
+    return `class weights ${fmt(minOf(w))}–${fmt(maxOf(w))} (inverse class frequency)`;
   },
 } as const satisfies Fix;
 
@@ -50,5 +52,5 @@ export const oversample = {
   params: () => ({}),
   apply: () => ({ changes: { edits: [], reinitialized: [] }, fit: ['oversample'] }),
   describe: (changes) =>
-    `minority classes repeated up to ${fmt(Math.max(...(changes.oversampledCounts ?? [0])))} records each per epoch`,
+    `minority classes repeated up to ${fmt(maxOf(changes.oversampledCounts ?? [0]))} records each per epoch`,
 } as const satisfies Fix;

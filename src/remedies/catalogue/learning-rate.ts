@@ -1,7 +1,8 @@
 // Learning-rate fixes: the LR range test's suggestion, or one decade down or up from the
 // configured rate (the log steps an engineer tries first).
-import { fmt } from '../../checks/helpers.ts';
+
 import type { CheckResult } from '../../core/report.ts';
+import { fmt } from '../../shared/format.ts';
 import type { Fix, FixContext, Params, Setup } from '../types.ts';
 import { measured, round2 } from './shared.ts';
 

@@ -1,7 +1,8 @@
 // Regularization that dominates the loss: scale the weight penalties down (to about a third of
 // the data loss), or remove them.
-import { fmt } from '../../checks/helpers.ts';
+
 import type { ConfigEdit, JsonValue } from '../../core/remedies.ts';
+import { fmt } from '../../shared/format.ts';
 import { type Json, layerList, layerName, setField } from '../topology.ts';
 import type { Fix, FixContext } from '../types.ts';
 import { kept, measured } from './shared.ts';

@@ -1,7 +1,7 @@
 // Standardizing the data: inputs (x − μ) / σ per feature (per channel for images), regression
 // targets (y − μ) / σ per output with predictions mapped back. μ and σ are fitted on the training
 // records only and reused unchanged for validation and test data (they are written with --fix).
-import { fmt } from '../../checks/helpers.ts';
+import { fmt } from '../../shared/format.ts';
 import type { Fix } from '../types.ts';
 
 export const standardizeInputs = {

@@ -5,6 +5,8 @@ import { SECTIONS } from '../../core/check.ts';
 import type { Evidence, WeightTelemetry } from '../../core/evidence.ts';
 import { PLOT_IDS } from '../../core/plots.ts';
 import type { Report } from '../../core/report.ts';
+import { fmtNumber } from '../../shared/format.ts';
+import { fmtValue, humanize } from '../format.ts';
 import {
   faultyEvidence,
   faultyReport,
@@ -16,7 +18,6 @@ import {
   viaJson,
 } from '../testing/fixtures.ts';
 import { esc } from './escape.ts';
-import { fmtNumber, fmtValue, humanize } from './format.ts';
 import { checkAnchor, plotAnchor, plotIds, renderHtml } from './index.ts';
 
 type Dom = { window: { document: Document; close(): void } };

@@ -1,26 +1,18 @@
 // The HTML report: one self-contained file (inline CSS, inline static SVG plots, no scripts, no
 // network requests) that reads only the versioned Report. It leads with the verdict and the primary
 // diagnosis, then the checklist by section (failing checks expanded), the evidence plots, and
-// the subject, settings and timings at the end. Every string taken from the report is escaped.
-import { SECTIONS } from '../../core/check.ts';
+// the subject, settings and timings at the end. Reads the view model (src/render/view-model.ts:
+// control characters already made visible); every string taken from the report is escaped here.
 import type { EvidenceKey } from '../../core/evidence.ts';
 import type { PlotId } from '../../core/plots.ts';
 import type { CheckResult, Report } from '../../core/report.ts';
+import { maxOf } from '../../shared/array.ts';
+import { fmtDuration, fmtNumber, pct } from '../../shared/format.ts';
+import { STATUS_ICON, STATUS_LABEL, VERDICT_ICON, VERDICT_LABEL } from '../format.ts';
+import { type CheckView, type ReportView, type Status, tallyText, viewModel } from '../view-model.ts';
 import { esc, slug } from './escape.ts';
-import {
-  fmtDuration,
-  fmtNumber,
-  fmtValue,
-  humanize,
-  STATUS_ICON,
-  STATUS_LABEL,
-  VERDICT_ICON,
-  VERDICT_LABEL,
-} from './format.ts';
 import { buildPlots, createDocument, type PlotFigure } from './plots/index.ts';
 import { STYLES } from './styles.ts';
-
-type Status = CheckResult['status'];
 
 /** Content-Security-Policy of the page: nothing may load or run; inline styles only. */
 export const CSP =
@@ -32,7 +24,6 @@ export const checkAnchor = (id: string): string => `check-${slug(id)}`;
 export const plotAnchor = (id: string): string => slug(id);
 
 const OPEN: ReadonlySet<Status> = new Set<Status>(['fail', 'warn', 'error']);
-const STATUS_ORDER: Status[] = ['fail', 'warn', 'error', 'pass', 'skip'];
 
 function badge(status: Status, extraClass = ''): string {
   const s = STATUS_LABEL[status] ? status : 'error';
@@ -45,37 +36,24 @@ function verdictBadge(verdict: Report['verdict']): string {
   return `<span class="badge s-${v} verdict-badge"><span class="glyph" aria-hidden="true">${VERDICT_ICON[v]}</span>${VERDICT_LABEL[v]}</span>`;
 }
 
-function count(checks: CheckResult[], status: Status): number {
-  return checks.filter((c) => c.status === status).length;
-}
-
-const STATUS_WORDS: Record<Status, [string, string]> = {
-  fail: ['failed', 'failed'],
-  warn: ['warning', 'warnings'],
-  error: ['could not run', 'could not run'],
-  pass: ['passed', 'passed'],
-  skip: ['skipped', 'skipped'],
-};
-
-function tally(checks: CheckResult[]): string {
-  const items = STATUS_ORDER.filter((s) => count(checks, s) > 0).map((s) => {
-    const n = count(checks, s);
-    const [one, many] = STATUS_WORDS[s];
-    return `<li><span class="badge s-${s}"><span class="glyph" aria-hidden="true">${STATUS_ICON[s]}</span>${n} ${n === 1 ? one : many}</span></li>`;
-  });
+function tally(view: ReportView): string {
+  const items = view.tally.map(
+    (t) =>
+      `<li><span class="badge s-${t.status}"><span class="glyph" aria-hidden="true">${STATUS_ICON[t.status]}</span>${t.text}</span></li>`,
+  );
   return `<ul class="tally" aria-label="Checks by status">${items.join('')}</ul>`;
 }
 
-function headline(report: Report): string {
-  const fails = count(report.checks, 'fail');
-  const warns = count(report.checks, 'warn');
-  if (report.verdict === 'fail') {
+function headline(view: ReportView): string {
+  const fails = view.counts.fail;
+  const warns = view.counts.warn;
+  if (view.verdict === 'fail') {
     return `${fails} check${fails === 1 ? '' : 's'} failed: this network is unlikely to learn as set up`;
   }
-  if (report.verdict === 'warn') {
+  if (view.verdict === 'warn') {
     return `No check failed, but ${warns} warning${warns === 1 ? '' : 's'} deserve${warns === 1 ? 's' : ''} a look`;
   }
-  if (report.verdict === 'inconclusive' || report.checks.length === 0)
+  if (view.verdict === 'inconclusive' || view.checks.length === 0)
     return 'Inconclusive: nothing could be judged, so this is not a pass';
   return 'Healthy: nothing found that keeps this network from learning';
 }
@@ -91,31 +69,30 @@ function plotLink(c: CheckResult, drawn: Map<string, PlotFigure>, cls = 'plot-li
   return `<p><a class="${cls}" href="#${plotAnchor(fig.id)}">See the plot: ${esc(fig.title)} ↓</a></p>`;
 }
 
-function hero(report: Report, drawn: Map<string, PlotFigure>): string {
-  const byId = new Map(report.checks.map((c) => [c.id as string, c]));
-  const primary = report.diagnosis.primary ? byId.get(report.diagnosis.primary) : undefined;
-  const ranked = report.diagnosis.ranked.filter((id) => id !== report.diagnosis.primary);
-  const verdict = VERDICT_LABEL[report.verdict] ? report.verdict : 'inconclusive';
+function hero(view: ReportView, drawn: Map<string, PlotFigure>): string {
+  const report = view.report;
+  const primary = view.primary;
+  const verdict = view.verdict;
   let cause: string;
   if (primary) {
+    const c = primary.check;
     const label = primary.status === 'fail' ? 'Most likely cause' : 'Strongest warning';
-    const todo = primary.remedy
-      ? `<div class="todo"><p class="eyebrow">What to do</p><p>${esc(primary.remedy)}</p></div>`
+    const todo = c.remedy
+      ? `<div class="todo"><p class="eyebrow">What to do</p><p>${esc(c.remedy)}</p></div>`
       : '';
-    const plot = primary.plot && drawn.has(primary.plot) ? plotLink(primary, drawn) : '';
+    const plot = c.plot && drawn.has(c.plot) ? plotLink(c, drawn) : '';
     cause = `<div class="cause"><p class="eyebrow">${label}</p>
-<p class="title"><a href="#${checkAnchor(primary.id)}">${esc(primary.title)}</a> ${badge(primary.status)}</p>
+<p class="title"><a href="#${checkAnchor(c.id)}">${esc(c.title)}</a> ${badge(primary.status)}</p>
 <p>${esc(report.diagnosis.summary)}</p>${todo}${plot}</div>`;
   } else {
     cause = `<div class="cause"><p class="eyebrow">Diagnosis</p><p>${esc(report.diagnosis.summary)}</p></div>`;
   }
-  const alsoItems = ranked.map((id) => byId.get(id)).filter((c): c is CheckResult => c !== undefined);
-  const errors = report.checks.filter((c) => c.status === 'error' && !ranked.includes(c.id));
-  const listed = [...alsoItems, ...errors];
+  const ranked = new Set(view.alsoFlagged.map((c) => c.id));
+  const listed = [...view.alsoFlagged, ...view.errors.filter((c) => !ranked.has(c.id))];
   const shown = listed.slice(0, 7);
   const also = listed.length
     ? `<div class="also"><p class="eyebrow">${primary ? 'Also flagged, most likely first' : 'Could not run'}</p><ol>${shown
-        .map((c) => `<li>${badge(c.status)}${checkLink(c)}</li>`)
+        .map((c) => `<li>${badge(c.status)}${checkLink(c.check)}</li>`)
         .join(
           '',
         )}</ol>${listed.length > shown.length ? `<p class="more">and ${listed.length - shown.length} more below</p>` : ''}</div>`
@@ -126,8 +103,8 @@ function hero(report: Report, drawn: Map<string, PlotFigure>): string {
         .join('')}</ul></div>`
     : '';
   return `<section class="hero v-${verdict}" aria-labelledby="verdict">
-<div class="verdict-line">${verdictBadge(verdict)}<h1 id="verdict">${esc(headline(report))}</h1></div>
-${tally(report.checks)}
+<div class="verdict-line">${verdictBadge(verdict)}<h1 id="verdict">${esc(headline(view))}</h1></div>
+${tally(view)}
 <div class="diagnosis${also ? '' : ' single'}">${cause}${also}</div>
 ${vitals(report, drawn)}
 ${warnings}
@@ -142,7 +119,7 @@ function firstLast(values: unknown): [number, number] | null {
   return ok.length ? [ok[0], ok[ok.length - 1]] : null;
 }
 
-const pct = (x: number): string => `${fmtNumber(x * 100)}%`;
+const pctOf = (x: number): string => pct(x, 'table');
 
 /** Headline numbers from the evidence, each linking to the plot that shows it (no verdicts: the checks judge). */
 function vitals(report: Report, drawn: Map<string, PlotFigure>): string {
@@ -172,7 +149,7 @@ function vitals(report: Report, drawn: Map<string, PlotFigure>): string {
   const o = e.overfit;
   if (o) {
     const value = finiteNum(o.finalAccuracy)
-      ? `${pct(o.finalAccuracy)} train acc.`
+      ? `${pctOf(o.finalAccuracy)} train acc.`
       : `loss ${fmtNumber(o.finalLoss)}`;
     tiles.push({
       label: `Overfit ${o.records} records`,
@@ -184,10 +161,10 @@ function vitals(report: Report, drawn: Map<string, PlotFigure>): string {
   const c = e.control;
   if (c) {
     const value = finiteNum(c.finalAccuracy)
-      ? `${pct(c.finalAccuracy)} held-out`
+      ? `${pctOf(c.finalAccuracy)} held-out`
       : `loss ${fmtNumber(c.finalLoss)}`;
     const chance = finiteNum(c.chanceAccuracy)
-      ? `chance ${pct(c.chanceAccuracy)}`
+      ? `chance ${pctOf(c.chanceAccuracy)}`
       : `chance loss ${fmtNumber(c.chanceLoss)}`;
     tiles.push({
       label: `Control corpus (${c.corpus === 'mnist' ? 'MNIST' : 'synthetic'})`,
@@ -233,23 +210,11 @@ function vitals(report: Report, drawn: Map<string, PlotFigure>): string {
   return `<div class="vitals"><p class="eyebrow">Vital signs</p><ul>${items.join('')}</ul></div>`;
 }
 
-function sectionsOf(report: Report): [string, string, CheckResult[]][] {
-  const known = Object.entries(SECTIONS) as [string, string][];
-  const out: [string, string, CheckResult[]][] = known.map(([key, title]) => [
-    key,
-    title,
-    report.checks.filter((c) => c.section === key),
-  ]);
-  const extra = [...new Set(report.checks.map((c) => c.section as string))].filter((s) => !(s in SECTIONS));
-  for (const key of extra) out.push([key, humanize(key), report.checks.filter((c) => c.section === key)]);
-  return out.filter(([, , checks]) => checks.length > 0);
-}
-
-function toc(report: Report, figures: PlotFigure[]): string {
-  const links = sectionsOf(report).map(([key, title, checks]) => {
-    const f = count(checks, 'fail');
-    const w = count(checks, 'warn');
-    const ok = count(checks, 'pass');
+function toc(view: ReportView, figures: PlotFigure[]): string {
+  const links = view.sections.map(({ key, title, counts }) => {
+    const f = counts.fail;
+    const w = counts.warn;
+    const ok = counts.pass;
     const marks = [
       f ? `<span class="n fail">${f} ✕</span>` : '',
       w ? `<span class="n warn">${w} !</span>` : '',
@@ -270,16 +235,8 @@ function kvTable(caption: string, rows: [string, string][]): string {
     .join('')}</tbody></table></div>`;
 }
 
-function checkItem(c: CheckResult, drawn: Map<string, PlotFigure>): string {
-  const status: Status = STATUS_LABEL[c.status] ? c.status : 'error';
-  const measured = Object.entries(c.measured ?? {}).map(([k, v]): [string, string] => [
-    humanize(k),
-    fmtValue(v),
-  ]);
-  const thresholds = Object.entries(c.thresholds ?? {}).map(([k, v]): [string, string] => [
-    humanize(k),
-    fmtValue(v),
-  ]);
+function checkItem(view: CheckView, drawn: Map<string, PlotFigure>): string {
+  const { check: c, status, measured, thresholds } = view;
   const numbers =
     measured.length || thresholds.length
       ? `<div class="numbers">${kvTable('Measured', measured)}${kvTable('Thresholds', thresholds)}</div>`
@@ -295,15 +252,13 @@ function checkItem(c: CheckResult, drawn: Map<string, PlotFigure>): string {
 </details>`;
 }
 
-function checklist(report: Report, drawn: Map<string, PlotFigure>): string {
-  if (report.checks.length === 0) {
+function checklist(view: ReportView, drawn: Map<string, PlotFigure>): string {
+  if (view.checks.length === 0) {
     return '<section class="block" id="checklist"><h2>Checklist</h2><p>No check ran.</p></section>';
   }
-  return sectionsOf(report)
-    .map(([key, title, checks]) => {
-      const sub = STATUS_ORDER.filter((s) => count(checks, s) > 0)
-        .map((s) => `${count(checks, s)} ${STATUS_WORDS[s][count(checks, s) === 1 ? 0 : 1]}`)
-        .join(' · ');
+  return view.sections
+    .map(({ key, title, checks, tally }) => {
+      const sub = tallyText(tally);
       return `<section class="block" id="section-${slug(key)}" aria-labelledby="h-${slug(key)}">
 <h2 id="h-${slug(key)}">${esc(title)}<span class="sub">${esc(sub)}</span></h2>
 <div class="checks">${checks.map((c) => checkItem(c, drawn)).join('\n')}</div>
@@ -327,12 +282,13 @@ const EVIDENCE_NAMES: Record<EvidenceKey, string> = {
   remedies: 'fix experiments',
 };
 
-function plotsSection(report: Report, figures: PlotFigure[], failures: string[]): string {
-  const usedBy = (id: PlotId) => report.checks.filter((c) => c.plot === id);
+function plotsSection(view: ReportView, figures: PlotFigure[], failures: string[]): string {
+  const report = view.report;
+  const usedBy = (id: PlotId) => view.checks.filter((c) => c.check.plot === id);
   const cards = figures.map((f) => {
     const users = usedBy(f.id);
     const by = users.length
-      ? `<p class="used-by"><span>Judged by:</span>${users.map((c) => `<span>${badge(c.status)} ${checkLink(c)}</span>`).join('')}</p>`
+      ? `<p class="used-by"><span>Judged by:</span>${users.map((c) => `<span>${badge(c.status)} ${checkLink(c.check)}</span>`).join('')}</p>`
       : '';
     const notes = f.notes.length
       ? `<ul class="plot-notes">${f.notes.map((n) => `<li>${esc(n)}</li>`).join('')}</ul>`
@@ -410,7 +366,7 @@ function subjectSection(report: Report): string {
     ])}</div>`,
   );
   const probes = Object.entries(report.timings?.probes ?? {}).filter(([, ms]) => typeof ms === 'number');
-  const longest = Math.max(1, ...probes.map(([, ms]) => ms));
+  const longest = maxOf([1, ...probes.map(([, ms]) => ms)]);
   const total = report.timings?.totalMs;
   const probeRows = probes
     .map(
@@ -495,7 +451,9 @@ function masthead(report: Report): string {
 }
 
 /** Renders the report as one self-contained HTML document. */
-export function renderHtml(report: Report): string {
+export function renderHtml(original: Report): string {
+  const view = viewModel(original);
+  const report = view.report;
   const dom = createDocument();
   let plots: { figures: PlotFigure[]; failures: string[] };
   try {
@@ -505,7 +463,7 @@ export function renderHtml(report: Report): string {
   }
   const drawn = new Map<string, PlotFigure>(plots.figures.map((f) => [f.id, f]));
   const model = report.subject?.model?.name;
-  const title = `nn-doctor: ${VERDICT_LABEL[report.verdict] ?? report.verdict}${model ? ` · ${model}` : ''}`;
+  const title = `nn-doctor: ${VERDICT_LABEL[view.verdict]}${model ? ` · ${model}` : ''}`;
   const version = report.tool ? `${report.tool.name} ${report.tool.version}` : 'nn-doctor';
   return `<!doctype html>
 <html lang="en">
@@ -521,10 +479,10 @@ export function renderHtml(report: Report): string {
 <div class="page">
 ${masthead(report)}
 <main>
-${hero(report, drawn)}
-${toc(report, plots.figures)}
-${checklist(report, drawn)}
-${plotsSection(report, plots.figures, plots.failures)}
+${hero(view, drawn)}
+${toc(view, plots.figures)}
+${checklist(view, drawn)}
+${plotsSection(view, plots.figures, plots.failures)}
 ${watchSection(report)}
 ${logsSection(report)}
 ${subjectSection(report)}

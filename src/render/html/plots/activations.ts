@@ -1,6 +1,6 @@
 // Plot `activations`: dead/saturated fractions and activation std per layer, start and end of run.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { type Builder, C, finite, isNum, logScale, renderPanel, threshold, truncate } from './shared.ts';
 
 const RELU = /relu|elu|selu|gelu|swish|silu/i;

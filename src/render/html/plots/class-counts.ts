@@ -1,6 +1,6 @@
 // Plot `class-counts`: records per class, and held-out recall with and without rebalancing.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { type Builder, C, finite, isNum, renderPanel } from './shared.ts';
 
 export const classCounts: Builder = (report, document) => {

@@ -1,6 +1,6 @@
 // Plot `control-curve`: loss on the control corpus, and your model against a simple one.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { type Builder, C, finite, isNum, lineLabel, lossLabel, renderPanel, seriesPoints } from './shared.ts';
 
 export const controlCurve: Builder = (report, document) => {

@@ -2,7 +2,7 @@
 // depth order, their points, and the median/range summary drawn when there are too many layers.
 import * as Plot from '@observablehq/plot';
 import type { Report } from '../../../core/report.ts';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { isNum, positive, quantile, thin, truncate } from './shared.ts';
 
 export interface LayerSeries {

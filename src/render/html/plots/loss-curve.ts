@@ -1,6 +1,6 @@
 // Plot `loss-curve`: total, data, regularization (and validation) loss per training step.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import {
   type Builder,
   C,

@@ -1,6 +1,6 @@
 // Plot `lr-sweep`: the learning-rate range test, configured and suggested LR marked.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import {
   type Builder,
   C,

@@ -1,6 +1,6 @@
 // Plot `overfit-curve`: loss while overfitting a few records, against the target ratio.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import {
   type Builder,
   C,

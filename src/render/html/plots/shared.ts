@@ -7,7 +7,7 @@ import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
 import type { PlotId } from '../../../core/plots.ts';
 import type { CheckResult, Report } from '../../../core/report.ts';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 
 /** One drawn plot: one or more SVG panels under a title and a caption (both plain text). */
 export interface PlotFigure {

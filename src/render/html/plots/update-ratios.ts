@@ -1,6 +1,6 @@
 // Plot `update-ratios`: update-to-weight ratio per layer, against the check's bounds.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { layerPoints, MAX_LINES, summaryMarks, telemetry, uniqueNames } from './layers.ts';
 import {
   type Builder,

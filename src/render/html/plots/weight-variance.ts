@@ -1,6 +1,6 @@
 // Plot `weight-variance`: kernel weight variance by depth, measured against fan-based expectation.
 import * as Plot from '@observablehq/plot';
-import { fmtNumber } from '../format.ts';
+import { fmtNumber } from '../../../shared/format.ts';
 import { type Builder, C, isNum, logScale, positive, renderPanel, truncate } from './shared.ts';
 
 export const weightVariance: Builder = (report, document) => {

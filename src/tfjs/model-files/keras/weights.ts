@@ -13,6 +13,7 @@
 // - tensorflowjs_converter model.json: manifest entries grouped by the first path component that
 //   names a layer at that level (a leading model-name component is skipped), in manifest order.
 import * as tf from '@tensorflow/tfjs';
+import { pushAll } from '../../../shared/array.ts';
 import { type Fail, isObject, type Json } from '../common.ts';
 import type { Hdf5File } from './hdf5.ts';
 
@@ -57,7 +58,7 @@ export function readSplitAttr(file: Hdf5File, path: string, name: string): strin
   for (let i = 0; ; i++) {
     const chunk = file.attr(path, `${name}${i}`);
     if (chunk === undefined) break;
-    parts.push(...stringList(chunk));
+    pushAll(parts, stringList(chunk));
   }
   return parts;
 }

@@ -1,31 +1,5 @@
-// Number and value formatting shared by the HTML and Markdown renderers.
-
-/** A number for people: 3 significant digits, exponent notation when tiny or huge. */
-export function fmtNumber(n: number | null | undefined): string {
-  if (n === null || n === undefined) return '—';
-  if (Number.isNaN(n)) return 'NaN';
-  if (n === Number.POSITIVE_INFINITY) return '∞';
-  if (n === Number.NEGATIVE_INFINITY) return '−∞';
-  if (n === 0) return '0';
-  const abs = Math.abs(n);
-  if (abs >= 1e6 || abs < 1e-3) {
-    const [mantissa, exponent] = n.toExponential(2).split('e');
-    return `${trimZeros(mantissa)}e${exponent.replace('+', '')}`;
-  }
-  if (Number.isInteger(n)) return groupThousands(n);
-  if (abs >= 100) return groupThousands(Math.round(n * 10) / 10);
-  return trimZeros(n.toPrecision(3));
-}
-
-function trimZeros(s: string): string {
-  return s.includes('.') ? s.replace(/\.?0+$/, '') : s;
-}
-
-function groupThousands(n: number): string {
-  const [int, frac] = String(n).split('.');
-  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
-  return frac ? `${grouped}.${frac}` : grouped;
-}
+// Values and labels shared by the renderers (numbers themselves: src/shared/format.ts).
+import { fmtNumber } from '../shared/format.ts';
 
 /** Any measured value (number, string, boolean, null, number[]) as short text. */
 export function fmtValue(value: unknown, maxItems = 8): string {
@@ -48,16 +22,6 @@ export function humanize(key: string): string {
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
     .toLowerCase();
-}
-
-/** Milliseconds as `850 ms`, `4.8 s` or `2 min 05 s`. */
-export function fmtDuration(ms: number | null | undefined): string {
-  if (ms === null || ms === undefined || !Number.isFinite(ms)) return '—';
-  if (ms < 1000) return `${Math.round(ms)} ms`;
-  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
-  const min = Math.floor(ms / 60_000);
-  const s = Math.round((ms % 60_000) / 1000);
-  return `${min} min ${String(s).padStart(2, '0')} s`;
 }
 
 export const STATUS_LABEL = {
