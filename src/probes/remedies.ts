@@ -38,7 +38,7 @@ import { describeModel } from '../tfjs/model-info.ts';
 import { buildFixedSetup, type FixBase, type FixedSetup, type FixStep } from '../tfjs/patch.ts';
 import { outputActivations } from '../tfjs/task.ts';
 import { lossFunctionOf, type TrainingData } from '../tfjs/trainer.ts';
-import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, taskEvidence, trainableClone } from './context.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
 import { runTrainingProbe } from './training-run.ts';
 
@@ -230,7 +230,7 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
           data: fixed.data,
           pool: fixed.pool,
           seed,
-          task: { ...ctx.task, learningRate: fixed.setup.learningRate, loss: fixed.setup.loss },
+          task: { ...ctx.task, loss: fixed.setup.loss },
           progress: (done, total) => input.progress(`${label} ${k + 1}/${armSeeds.length}`, done, total),
         };
         const curve = { steps: [] as number[], values: [] as number[] };
@@ -377,11 +377,7 @@ function fixedEvidence(
   training: NonNullable<Evidence['training']>,
 ): Evidence {
   const { evidence } = input;
-  const task = {
-    ...armCtx.task,
-    outputActivations: outputActivations(fixed.model),
-    ...(fixed.setup.classWeights ? { classWeights: fixed.setup.classWeights } : {}),
-  };
+  const task = { ...taskEvidence(armCtx), outputActivations: outputActivations(fixed.model) };
   const model = { ...describeModel(fixed.model), name: evidence.model?.name ?? fixed.model.name };
   return {
     source: 'tfjs',
