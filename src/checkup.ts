@@ -1,5 +1,6 @@
 // The library entry point: runs the probes a selection of checks needs on clones of the user's
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
+import { availableParallelism } from 'node:os';
 import type * as tf from '@tensorflow/tfjs';
 import { ALL_CHECKS } from './checks/index.ts';
 import { buildReport } from './core/build-report.ts';
@@ -13,7 +14,9 @@ import { validateRunOptions } from './core/options.ts';
 import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
 import type { DataFlags } from './data/validate.ts';
-import type { ExperimentOptions } from './experiments/catalogue.ts';
+import { EXPERIMENTS, type ExperimentOptions } from './experiments/catalogue.ts';
+import { WORKER_BACKENDS, WorkerPool } from './experiments/pool.ts';
+import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, ProbeContext } from './probes/context.ts';
 import { gatherEvidence } from './probes/gather.ts';
@@ -59,6 +62,13 @@ export interface CheckupOptions {
    * Default: your active backend, never switched.
    */
   backend?: string;
+  /**
+   * Experiments run side by side in this many worker threads, each with its own TF.js engine
+   * (default: the number of cores, \`os.availableParallelism()\`; 1 runs them one after the other in
+   * the calling thread). The same seed gives the same report whatever the number. On a backend
+   * other than wasm or cpu (tensorflow, webgl) the experiments run in the calling thread.
+   */
+  jobs?: number;
   only?: string[];
   skip?: string[];
   thresholds?: Partial<Record<CheckId, Record<string, number>>>;
@@ -115,6 +125,8 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
       throw new UsageError(
         `options.remedyBudget.${key}: must be a whole number from 1 to 20, got ${String(value)}`,
       );
+  if (options.jobs !== undefined && !(Number.isSafeInteger(options.jobs) && options.jobs >= 1))
+    throw new UsageError(`options.jobs: must be a positive whole number, got ${String(options.jobs)}`);
   const backend = await backendForCall(options.backend);
   try {
     return await runCheckup(options, backend.name);
@@ -178,13 +190,22 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   const checks: readonly AnyCheck[] = ALL_CHECKS;
   const setup = await prepareCheckup(options);
   const { ctx, training, labels } = setup;
+  const wanted = wantedEvidence(checks, options);
+  // Worker threads start their own engine on the caller's backend: wasm and cpu can; the others
+  // run here. No more workers than experiments: each costs a TF.js start-up.
+  const asked = WORKER_BACKENDS.includes(backend) ? (options.jobs ?? availableParallelism()) : 1;
+  const jobs = Math.max(1, Math.min(asked, plan(EXPERIMENTS, wanted).length));
+  const pool = jobs > 1 ? new WorkerPool(jobs, backend) : null;
+  pool?.start();
   try {
     const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
-      wanted: wantedEvidence(checks, options),
+      wanted,
       training,
       labels,
       options: experimentOptions(checks, options),
+      jobs,
+      ...(pool ? { runExperiment: pool.run } : {}),
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
       afterExperiments: (c, evidence) =>
         verifyRemedies(checks, options, c, evidence, {
@@ -214,6 +235,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
       startedAt,
     });
   } finally {
+    await pool?.close();
     setup.dispose();
   }
 }
