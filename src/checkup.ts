@@ -15,7 +15,7 @@ import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
 import type { DataFlags } from './data/validate.ts';
 import { EXPERIMENTS, type ExperimentOptions } from './experiments/catalogue.ts';
-import { WORKER_BACKENDS, WorkerPool } from './experiments/pool.ts';
+import { WORKER_BACKENDS, WorkerPool, workersAvailable } from './experiments/pool.ts';
 import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, ProbeContext } from './probes/context.ts';
@@ -193,7 +193,8 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   const wanted = wantedEvidence(checks, options);
   // Worker threads start their own engine on the caller's backend: wasm and cpu can; the others
   // run here. No more workers than experiments: each costs a TF.js start-up.
-  const asked = WORKER_BACKENDS.includes(backend) ? (options.jobs ?? availableParallelism()) : 1;
+  const asked =
+    WORKER_BACKENDS.includes(backend) && workersAvailable() ? (options.jobs ?? availableParallelism()) : 1;
   const jobs = Math.max(1, Math.min(asked, plan(EXPERIMENTS, wanted).length));
   const pool = jobs > 1 ? new WorkerPool(jobs, backend) : null;
   pool?.start();

@@ -69,6 +69,39 @@ describe('--jobs', () => {
     expect(comparable(two.report)).toEqual(comparable(one.report));
   });
 
+  it('a layer class registered only in this thread: its experiments run here, same report', async () => {
+    class Doubling extends tf.layers.Layer {
+      static className = 'NnDoctorTestDoubling';
+      override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
+        return tf.mul(Array.isArray(inputs) ? inputs[0] : inputs, 2);
+      }
+    }
+    tf.serialization.registerClass(Doubling);
+    const model = tf.sequential({
+      layers: [
+        tf.layers.flatten({ inputShape: [28, 28, 1] }),
+        new Doubling({}),
+        tf.layers.dense({
+          units: 10,
+          activation: 'softmax',
+          kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        }),
+      ],
+    });
+    model.compile({ optimizer: tf.train.adam(1e-3), loss: 'categoricalCrossentropy' });
+    const options = {
+      model,
+      data: exampleData(600),
+      budget: BUDGET,
+      only: ['inputs/overfit-small', 'inputs/standard-corpus'],
+    };
+    const one = await run({ ...options, jobs: 1 });
+    const two = await run({ ...options, jobs: 2 });
+    expect(comparable(two.report)).toEqual(comparable(one.report));
+    expect(two.report.evidence.overfit).toBeDefined();
+    expect(two.report.evidence.control).toBeDefined();
+  });
+
   it.each([0, -1, 1.5, Number.NaN])('options.jobs %s is a usage error', async (jobs) => {
     await expect(checkup({ model: exampleModel(), data: exampleData(200), jobs })).rejects.toThrow(
       new UsageError(`options.jobs: must be a positive whole number, got ${jobs}`),

@@ -2,9 +2,11 @@
 // a serializable unit of work (unit.ts) whose data lies in shared memory. Started on first use, at
 // most `size`, terminated by `close()` (the checkup calls it at the end, also on error; Ctrl-C
 // exits the process, which ends them with it). An idle worker never keeps the process alive.
+
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
 import type { ProbeContext } from '../probes/context.ts';
@@ -28,13 +30,32 @@ export type FromWorker =
 /** Backends a worker can start on its own (tfjs-node runs its own thread pool; webgl has no worker here). */
 export const WORKER_BACKENDS: readonly string[] = ['wasm', 'cpu'];
 
-/** Raised when a worker could not rebuild the unit: the experiment runs in the caller's thread instead. */
-class UnitNotPortable extends Error {}
+/**
+ * Raised when a worker could not rebuild the unit (a layer or optimizer class registered only in
+ * the caller's thread) or the worker itself failed (it could not start, or died): the experiment
+ * runs in the caller's thread instead, with the same result.
+ */
+class NotInWorker extends Error {}
 
 interface Pending {
   resolve(outcome: Outcome): void;
   reject(err: Error): void;
   progress: ProbeContext['progress'];
+}
+
+const fromSources = () => import.meta.url.endsWith('.ts');
+const workerScript = () => new URL('./worker.js', import.meta.url);
+
+/**
+ * Whether worker threads can start here: the compiled worker.js lies beside this file (it does
+ * not when nn-doctor is bundled into one file), or tsx is there to load the sources.
+ */
+export function workersAvailable(): boolean {
+  try {
+    return fromSources() ? tsxApi() !== '' : existsSync(fileURLToPath(workerScript()));
+  } catch {
+    return false;
+  }
 }
 
 /** tsx's ESM API (a devDependency: only the sources need it). */
@@ -83,7 +104,7 @@ export class WorkerPool {
     try {
       return await this.send(experiment.name, unit, inputs, ctx.progress);
     } catch (err) {
-      if (err instanceof UnitNotPortable) return runHere(experiment, ctx, inputs);
+      if (err instanceof NotInWorker && !this.closed) return runHere(experiment, ctx, inputs);
       throw err;
     }
   };
@@ -155,10 +176,11 @@ export class WorkerPool {
   }
 
   private release(worker: Worker): void {
-    if (!this.workers.includes(worker)) return;
+    const alive = this.workers.includes(worker);
     const next = this.waiting.shift();
-    if (next) next(worker);
-    else {
+    // A worker that died is replaced for whoever waits.
+    if (next) next(alive ? worker : this.spawn());
+    else if (alive) {
       worker.unref();
       this.idle.push(worker);
     }
@@ -168,13 +190,15 @@ export class WorkerPool {
     const worker = startWorker({ backend: this.backend });
     worker.on('message', (message: FromWorker) => this.receive(message));
     const fail = (err: Error) => {
-      // A worker that died takes its experiment with it; the pool starts another when needed.
+      // A worker that died hands its experiment back to the caller's thread; the pool starts another when needed.
+      if (!this.workers.includes(worker)) return;
       this.workers.splice(this.workers.indexOf(worker), 1);
+      if (this.idle.includes(worker)) this.idle.splice(this.idle.indexOf(worker), 1);
       const id = this.busy.get(worker);
       const p = id === undefined ? undefined : this.pending.get(id);
       if (id !== undefined && p) {
         this.pending.delete(id);
-        p.reject(err);
+        p.reject(new NotInWorker(err.message));
       }
     };
     worker.on('error', fail);
@@ -195,7 +219,7 @@ export class WorkerPool {
     }
     this.pending.delete(message.id);
     if (message.type === 'done') p.resolve(message.outcome);
-    else if (message.stage === 'unit') p.reject(new UnitNotPortable(message.message));
+    else if (message.stage === 'unit') p.reject(new NotInWorker(message.message));
     else p.reject(message.usage ? new UsageError(message.message) : new Error(message.message));
   }
 }
