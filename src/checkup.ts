@@ -15,7 +15,7 @@ import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
 import type { DataFlags } from './data/validate.ts';
 import { EXPERIMENTS, type ExperimentOptions } from './experiments/catalogue.ts';
-import { WORKER_BACKENDS, WorkerPool, workersAvailable } from './experiments/pool.ts';
+import { hereFirst, WORKER_BACKENDS, WorkerPool, workersAvailable } from './experiments/pool.ts';
 import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, ProbeContext } from './probes/context.ts';
@@ -63,10 +63,11 @@ export interface CheckupOptions {
    */
   backend?: string;
   /**
-   * Experiments run side by side in this many worker threads, each with its own TF.js engine
-   * (default: the number of cores, \`os.availableParallelism()\`; 1 runs them one after the other in
-   * the calling thread). The same seed gives the same report whatever the number. On a backend
-   * other than wasm or cpu (tensorflow, webgl) the experiments run in the calling thread.
+   * Up to this many experiments run side by side: one in the calling thread, the others in
+   * `jobs` − 1 worker threads, each with its own TF.js engine (default: the number of cores,
+   * `os.availableParallelism()`; 1 runs them one after the other in the calling thread). The same
+   * seed gives the same report whatever the number. On a backend other than wasm or cpu
+   * (tensorflow, webgl) the experiments run in the calling thread.
    */
   jobs?: number;
   only?: string[];
@@ -196,7 +197,8 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   const asked =
     WORKER_BACKENDS.includes(backend) && workersAvailable() ? (options.jobs ?? availableParallelism()) : 1;
   const jobs = Math.max(1, Math.min(asked, plan(EXPERIMENTS, wanted).length));
-  const pool = jobs > 1 ? new WorkerPool(jobs, backend) : null;
+  // The calling thread runs experiments too: jobs − 1 workers.
+  const pool = jobs > 1 ? new WorkerPool(jobs - 1, backend) : null;
   pool?.start();
   try {
     const { evidence, probeTimings, warnings } = await gatherEvidence({
@@ -206,7 +208,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
       labels,
       options: experimentOptions(checks, options),
       jobs,
-      ...(pool ? { runExperiment: pool.run } : {}),
+      ...(pool ? { runExperiment: hereFirst(pool) } : {}),
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
       afterExperiments: (c, evidence) =>
         verifyRemedies(checks, options, c, evidence, {

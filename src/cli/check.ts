@@ -27,8 +27,8 @@ export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.ker
   the setup as it is and to fixes drawn at random) and report which verifiably help; a chain of up
   to 3 fixes. Costs several times the checkup (progress shows the extra runs). thorough: also for
   warnings, 5 seeds, 5 random fixes, 4 candidates. Default off.
---jobs N: experiments run side by side in N worker threads (default: the number of cores; 1 runs
-  them one after the other in this thread). The same seed gives the same report whatever N.
+--jobs N: up to N experiments run side by side, N − 1 of them in worker threads (default: the
+  number of cores; 1 runs them one after the other). The same seed gives the same report whatever N.
 --fix DIR: write the model with the verified fix(es) there (model.json, weights, fix.json with the
   changes and any data transform's parameters); implies --verify on. DIR must be new or empty and
   not the model's folder. Nothing is written when no fix verified.`;

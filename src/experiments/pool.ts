@@ -81,6 +81,24 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+/**
+ * Runs experiments in the caller's thread while it is free, else in the pool's workers: with
+ * `jobs` N, the caller's thread and N − 1 workers. The caller's thread starts the first experiment
+ * at once, while the workers are still starting (a TF.js start-up each).
+ */
+export function hereFirst(pool: WorkerPool): RunExperiment {
+  let busy = false;
+  return async (experiment, ctx, inputs) => {
+    if (busy) return pool.run(experiment, ctx, inputs);
+    busy = true;
+    try {
+      return await runHere(experiment, ctx, inputs);
+    } finally {
+      busy = false;
+    }
+  };
+}
+
 export class WorkerPool {
   private readonly workers: Worker[] = [];
   private readonly idle: Worker[] = [];
