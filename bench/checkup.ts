@@ -1,16 +1,26 @@
 // Wall time of the full checkup of the built-in example (MNIST MLP, ~235k params), total and
 // per probe, next to plain model.fit throughput on the same machine and backend in the same run
 // (the machine is shared and noisy: compare figures from one run only).
-// Usage: npx tsx bench/checkup.ts [--runs N] [--backend wasm|cpu|tensorflow]
+// With --jobs 1,2 the checkups run with each worker count in turn, side by side in one run; with
+// --model cnn it checks the small CNN (test/e2e/small-cnn.ts) instead of the MLP.
+// Usage: npx tsx bench/checkup.ts [--runs N] [--backend wasm|cpu|tensorflow] [--jobs N,M,…] [--model mlp|cnn]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
 import { checkup } from '../src/checkup.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
+import { smallCnn } from '../test/e2e/small-cnn.ts';
 
 const { values } = parseArgs({
-  options: { runs: { type: 'string', default: '3' }, backend: { type: 'string' } },
+  options: {
+    runs: { type: 'string', default: '3' },
+    backend: { type: 'string' },
+    jobs: { type: 'string' },
+    model: { type: 'string', default: 'mlp' },
+  },
 });
+const jobsList = values.jobs ? values.jobs.split(',').map(Number) : [undefined];
+const userModel = values.model === 'cnn' ? () => smallCnn() : () => exampleModel();
 const runs = Number(values.runs);
 const backend = await selectBackend(values.backend);
 const data = exampleData();
@@ -29,25 +39,32 @@ async function fitThroughput(): Promise<number> {
   return n / seconds;
 }
 
-const totals: number[] = [];
-const probes: Record<string, number[]> = {};
+const totals = new Map<number | undefined, number[]>();
+const probes = new Map<number | undefined, Record<string, number[]>>();
 for (let i = 0; i < runs; i++) {
-  const report = await checkup({ model: exampleModel(), data });
-  totals.push(report.timings.totalMs);
-  for (const [name, ms] of Object.entries(report.timings.probes)) {
-    probes[name] ??= [];
-    probes[name].push(ms);
+  for (const jobs of jobsList) {
+    const report = await checkup({ model: userModel(), data, ...(jobs ? { jobs } : {}) });
+    totals.set(jobs, [...(totals.get(jobs) ?? []), report.timings.totalMs]);
+    const byProbe = probes.get(jobs) ?? {};
+    for (const [name, ms] of Object.entries(report.timings.probes)) {
+      byProbe[name] ??= [];
+      byProbe[name].push(ms);
+    }
+    probes.set(jobs, byProbe);
+    if (report.verdict === 'fail') console.warn('warning: the checked model failed a check');
   }
-  if (report.verdict === 'fail') console.warn('warning: the built-in example failed a check');
 }
 const fitRate = await fitThroughput();
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 console.log(`backend: ${backend}; runs: ${runs}; node ${process.version}`);
 console.log(`plain model.fit on the same MLP: ${fitRate.toFixed(0)} samples/s (batch 64)`);
-console.log(
-  `full checkup: median ${(median(totals) / 1000).toFixed(2)} s  (runs: ${totals.map((t) => (t / 1000).toFixed(2)).join(', ')} s)`,
-);
-console.log(`target: <= 10 s -> ratio to target ${(median(totals) / 10000).toFixed(2)}`);
-for (const [name, ms] of Object.entries(probes))
-  console.log(`  ${name.padEnd(18)} ${(median(ms) / 1000).toFixed(2)} s`);
+for (const jobs of jobsList) {
+  const t = totals.get(jobs) ?? [];
+  console.log(
+    `full checkup of the ${values.model} (jobs ${jobs ?? 'default'}): median ${(median(t) / 1000).toFixed(2)} s  (runs: ${t.map((x) => (x / 1000).toFixed(2)).join(', ')} s)`,
+  );
+  console.log(`target: <= 10 s -> ratio to target ${(median(t) / 10000).toFixed(2)}`);
+  for (const [name, ms] of Object.entries(probes.get(jobs) ?? {}))
+    console.log(`  ${name.padEnd(18)} ${(median(ms) / 1000).toFixed(2)} s`);
+}

