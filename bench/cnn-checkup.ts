@@ -10,7 +10,9 @@
 // `--jobs N` is passed only when the CLI supports it (read from `check --help`); otherwise the run
 // says so and measures the CLI as it is. Each checkup is a fresh process, as a user runs it.
 // Usage: npx tsx bench/cnn-checkup.ts [--models mlp,small-cnn,keras-cnn] [--jobs 1,2] [--runs 1]
-//        [--backend wasm|cpu|tensorflow] [--cli tsx|dist] [--json FILE]
+//        [--backend wasm|cpu|tensorflow] [--cli tsx|dist] [--json FILE] [--pytorch]
+// `--pytorch` also runs bench/pytorch-checkup.py (the same experiments at the same budgets, by hand
+// in PyTorch on the CPU, 1 and 2 threads) for each model right after nn-doctor's runs of it.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     backend: { type: 'string' },
     cli: { type: 'string', default: 'tsx' },
     json: { type: 'string' },
+    pytorch: { type: 'boolean', default: false },
   },
 });
 
@@ -187,6 +190,15 @@ try {
         console.log(`    per experiment (s): ${parts.join(', ')}`);
         results.push({ model: m, jobs: jobsSupported ? jobs : null, wallS: run.seconds, probes, load });
       }
+    }
+    if (values.pytorch) {
+      const py = spawnSync(
+        '/usr/bin/python3',
+        [join(root, 'bench', 'pytorch-checkup.py'), '--models', m, '--threads', '1,2'],
+        { cwd: root, encoding: 'utf8' },
+      );
+      const lines = `${py.stdout}${py.status === 0 ? '' : py.stderr}`.trim().split('\n');
+      for (const line of lines) console.log(`  ${line} (load ${loadAverage()})`);
     }
   }
 } finally {
