@@ -10,11 +10,11 @@
 // `--jobs N` is passed only when the CLI supports it (read from `check --help`); otherwise the run
 // says so and measures the CLI as it is. Each checkup is a fresh process, as a user runs it.
 // Usage: npx tsx bench/cnn-checkup.ts [--models mlp,small-cnn,keras-cnn] [--jobs 1,2] [--runs 1]
-//        [--backend wasm|cpu|tensorflow] [--cli tsx|dist] [--json FILE] [--pytorch]
+//        [--backend wasm|cpu|tensorflow] [--cli tsx|dist] [--json FILE] [--pytorch] [--extra "ARGS"]
 // `--pytorch` also runs bench/pytorch-checkup.py (the same experiments at the same budgets, by hand
 // in PyTorch on the CPU, 1 and 2 threads) for each model right after nn-doctor's runs of it.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -34,6 +34,8 @@ const { values } = parseArgs({
     cli: { type: 'string', default: 'tsx' },
     json: { type: 'string' },
     pytorch: { type: 'boolean', default: false },
+    /** More CLI arguments for every run, e.g. `--extra "--only inputs/standard-corpus"`. */
+    extra: { type: 'string', default: '' },
   },
 });
 
@@ -93,14 +95,41 @@ function cliSupportsJobs(): boolean {
   return /--jobs\b/.test(help.stdout + help.stderr);
 }
 
-function runCli(args: string[]): { status: number | null; stdout: string; stderr: string; seconds: number } {
+function runCli(args: string[]): {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+  seconds: number;
+  cpuSeconds: number | null;
+} {
   const entry =
     values.cli === 'dist'
       ? [join(root, 'bin', 'nn-doctor.js')]
       : ['--import', 'tsx', join(root, 'src', 'cli', 'main.ts')];
+  // CPU seconds (user + sys) through GNU time where installed: on a loaded machine they move far
+  // less than wall time.
+  const timed = existsSync('/usr/bin/time');
+  const command = timed ? '/usr/bin/time' : process.execPath;
+  const prefix = timed ? ['-f', 'NN_DOCTOR_CPU %U %S', process.execPath] : [];
   const t0 = performance.now();
-  const r = spawnSync(process.execPath, [...entry, ...args], { cwd: root, encoding: 'utf8' });
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, seconds: (performance.now() - t0) / 1000 };
+  const r = spawnSync(command, [...prefix, ...entry, ...args], { cwd: root, encoding: 'utf8' });
+  const cpu = /NN_DOCTOR_CPU ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    seconds: (performance.now() - t0) / 1000,
+    cpuSeconds: cpu ? Number(cpu[1]) + Number(cpu[2]) : null,
+  };
+}
+
+/** Steps an adaptive experiment took, from the report's measured values. */
+function steps(
+  report: { checks?: { id: string; measured?: Record<string, unknown> }[] },
+  id: string,
+): string {
+  const value = report.checks?.find((c) => c.id === id)?.measured?.steps;
+  return typeof value === 'number' ? String(value) : '-';
 }
 
 await selectBackend('cpu');
@@ -166,6 +195,7 @@ try {
           ...setup.args,
           ...(jobsSupported ? ['--jobs', String(jobs)] : []),
           ...(values.backend ? ['--backend', values.backend] : []),
+          ...values.extra.split(' ').filter(Boolean),
           '--json',
           out,
           '--quiet',
@@ -180,15 +210,23 @@ try {
         const probes = report.timings?.probes as Record<string, number>;
         const label = jobsSupported ? `--jobs ${jobs}` : 'as is';
         console.log(
-          `  ${label}: wall ${run.seconds.toFixed(1)} s (checkup ${(report.timings.totalMs / 1000).toFixed(1)} s; ` +
-            `target ≤ ${TARGET_S[m]} s) verdict ${report.verdict}; load ${load}`,
+          `  ${label}: wall ${run.seconds.toFixed(1)} s, CPU ${run.cpuSeconds?.toFixed(1) ?? 'n/a'} s ` +
+            `(checkup ${(report.timings.totalMs / 1000).toFixed(1)} s; target ≤ ${TARGET_S[m]} s) verdict ${report.verdict}; ` +
+            `steps: control ${steps(report, 'inputs/standard-corpus')}, overfit ${steps(report, 'inputs/overfit-small')}; load ${load}`,
         );
         const parts = Object.entries(probes)
           .filter(([, ms]) => ms >= 50)
           .sort((a, b) => b[1] - a[1])
           .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(1)}`);
         console.log(`    per experiment (s): ${parts.join(', ')}`);
-        results.push({ model: m, jobs: jobsSupported ? jobs : null, wallS: run.seconds, probes, load });
+        results.push({
+          model: m,
+          jobs: jobsSupported ? jobs : null,
+          wallS: run.seconds,
+          cpuS: run.cpuSeconds,
+          probes,
+          load,
+        });
       }
     }
     if (values.pytorch) {

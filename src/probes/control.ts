@@ -50,6 +50,12 @@ export const REFERENCE_LR = 1e-3;
  */
 const PROBE_WINDOW = 5;
 const PROBE_GAP = 10;
+/**
+ * Training-mode loss runs above the held-out one where dropout is on (measured on a Keras-style
+ * CNN with dropout 0.25/0.5: evaluating only once the training loss itself was at the target
+ * stopped at step 27 where 15–20 would do); a wasted evaluation costs 2–3 steps.
+ */
+const PROBE_SLACK = 1.25;
 
 function fitsMnist(ctx: ProbeContext): boolean {
   const f = ctx.data.featureShape.reduce((a, b) => a * b, 1);
@@ -170,12 +176,14 @@ async function runOn(
       progressed: (a, b) =>
         a.loss - b.loss >= MIN_CHUNK_PROGRESS * chance &&
         headsFor(a, b, target, 0, HORIZON_FACTOR * maxSteps),
-      // Training-mode loss (dropout on) is no lower than the held-out one of a setup that learns:
-      // at the target, the held-out evaluation decides.
+      // Near the target by the training loss: the held-out evaluation decides.
       probeWhen: (r) => {
         recent.push(r.dataLoss);
         if (recent.length > PROBE_WINDOW) recent.shift();
-        return recent.length === PROBE_WINDOW && recent.reduce((a, b) => a + b, 0) / PROBE_WINDOW <= target;
+        return (
+          recent.length === PROBE_WINDOW &&
+          recent.reduce((a, b) => a + b, 0) / PROBE_WINDOW <= PROBE_SLACK * target
+        );
       },
       probeGap: PROBE_GAP,
       onStep: (s) => ctx.progress(progressFrom + s + 1, (reference ? 2 : 1) * maxSteps),
