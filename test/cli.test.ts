@@ -278,6 +278,11 @@ describe('nn-doctor check (bad input: exit 2, one line naming the culprit, nothi
       /--threshold.*warnRatio, failRatio/,
     ],
     ['unknown backend', () => ['--backend', 'gpu'], /--backend/],
+    [
+      'tensorflow backend not installed',
+      () => ['--backend', 'tensorflow'],
+      /--backend tensorflow: neither @tensorflow\/tfjs-node-gpu nor @tensorflow\/tfjs-node is installed/,
+    ],
     ['output folder missing', () => ['--json', f('no/such/dir/r.json')], /--json/],
     ['unknown --verify level', () => ['--verify', 'maybe'], /--verify: 'maybe'/],
     ['--fix with --verify off', () => ['--verify', 'off', '--fix', f('fix-off')], /--fix/],

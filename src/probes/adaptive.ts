@@ -4,7 +4,9 @@
 // recalibrated). It stops as soon as the target is met; after its base budget it goes on only
 // while the last chunk still made progress, up to a cap. So a setup that learns fast costs less
 // than a fixed budget, a setup that learns slowly gets more steps, and one that has stopped
-// learning is not trained further. The checkpoints record the progress rate a check reports.
+// learning is not trained further. Within a chunk, a probe may ask for an evaluation as soon as
+// the training loss says the target may be met (`probeWhen`), so a run stops within a few steps
+// of learning instead of at the end of its chunk. The checkpoints record the progress rate a check reports.
 import type * as tf from '@tensorflow/tfjs';
 import { subSeed } from '../core/random.ts';
 import { recalibrateBatchNorm } from '../tfjs/batch-norm.ts';
@@ -35,6 +37,15 @@ export interface UntilOptions {
   progressed: (previous: Checkpoint, current: Checkpoint) => boolean;
   /** Ends a chunk early (e.g. the training batch already shows the target); evaluation follows. */
   stopWhen?: (record: StepRecord) => boolean;
+  /**
+   * A hint that the target may already be met (e.g. the training loss reached it): evaluate now,
+   * between two steps, at most once every `probeGap` steps. When the evaluation meets the target
+   * the run stops there; otherwise it is discarded and the chunk goes on with the same batches, so
+   * the run is the one it would have been without the hint, only stopped sooner.
+   */
+  probeWhen?: (record: StepRecord) => boolean;
+  /** Steps between two evaluations, at least (default 1). */
+  probeGap?: number;
   onStep?: (step: number) => void;
 }
 
@@ -62,20 +73,39 @@ export async function trainUntil(
   if (options.reached(checkpoints[0])) {
     return { checkpoints, steps, reachedAt: 0, stopped: 'target', records };
   }
+  const probeGap = Math.max(1, options.probeGap ?? 1);
+  let sinceEvaluation = 0;
   for (let k = 0; steps < options.maxSteps; k++) {
     const n = Math.min(options.chunk, options.maxSteps - steps);
     const at = steps;
+    let early = null as Checkpoint | null;
     const result = await train(model, optimizer, data, {
       steps: n,
       batchSize: options.batchSize,
       seed: subSeed(options.seed, `chunk-${k}`),
       pool: options.pool,
       classWeights: options.classWeights,
-      stopWhen: options.stopWhen,
+      stopWhen: (r) => {
+        if (options.stopWhen?.(r)) return true;
+        sinceEvaluation++;
+        // Called every step: a hint may keep a window of recent losses.
+        const hint = options.probeWhen?.(r) ?? false;
+        if (!hint || sinceEvaluation < probeGap) return false;
+        sinceEvaluation = 0;
+        const c = { ...options.evaluate(), step: at + r.step + 1 };
+        if (!options.reached(c)) return false;
+        early = c;
+        return true;
+      },
       onStep: (s) => options.onStep?.(at + s),
     });
     for (const r of result.records) records.push({ ...r, step: at + r.step });
     steps += result.records.length;
+    if (early) {
+      checkpoints.push(early);
+      return { checkpoints, steps, reachedAt: steps, stopped: 'target', records };
+    }
+    sinceEvaluation = 0;
     if (result.records.some((r) => !Number.isFinite(r.loss))) {
       stopped = 'non-finite';
       checkpoints.push({ step: steps, loss: Number.NaN, accuracy: null });

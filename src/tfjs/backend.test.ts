@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../core/errors.ts';
-import { BACKEND_NAMES, selectBackend } from './backend.ts';
+import { BACKEND_NAMES, selectBackend, TENSORFLOW_PACKAGES } from './backend.ts';
 import { WASM_TRAINING_KERNELS } from './wasm-kernels/index.ts';
 
 describe('selectBackend', () => {
@@ -35,10 +35,14 @@ describe('selectBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it('rejects tensorflow when @tensorflow/tfjs-node is not installed', async () => {
+  it('rejects tensorflow when neither tfjs-node package is installed, naming both and what to install', async () => {
     const error = await selectBackend('tensorflow').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UsageError);
-    expect((error as Error).message).toMatch(/--backend tensorflow.*tfjs-node/);
+    expect((error as Error).message).toBe(
+      '--backend tensorflow: neither @tensorflow/tfjs-node-gpu nor @tensorflow/tfjs-node is installed ' +
+        '(npm install @tensorflow/tfjs-node).',
+    );
+    expect(TENSORFLOW_PACKAGES).toEqual(['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']);
     expect(tf.getBackend()).toBe('wasm');
   });
 

@@ -1,36 +1,67 @@
 /**
  * Picks the TF.js backend every probe runs on.
  *
- * The CLI (`selectBackend`): '@tensorflow/tfjs-node' ('tensorflow') when it is installed and loads —
- * an optional dependency this project never requires — else 'wasm' (SIMD, with the training kernels
- * of ./wasm-kernels registered so CNNs and Embedding layers train), else the pure-JS 'cpu'.
+ * The CLI (`selectBackend`): TensorFlow's native library ('tensorflow', from
+ * '@tensorflow/tfjs-node-gpu' or '@tensorflow/tfjs-node') when one of them is installed and loads —
+ * optional packages this project never requires, loaded only when resolvable — else 'wasm' (SIMD,
+ * with the training kernels of ./wasm-kernels registered so CNNs and Embedding layers train), else
+ * the pure-JS 'cpu'.
  * `--backend NAME` (the `requested` argument) overrides the order.
  *
  * The library (`backendForCall`): the caller's active backend, never switched; or, when a checkup
  * names one, that backend for the call and the caller's restored afterwards.
  */
+import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../core/errors.ts';
 
 export const BACKEND_NAMES = ['tensorflow', 'wasm', 'cpu'] as const;
 export type BackendName = (typeof BACKEND_NAMES)[number];
 
-/** Kept in a variable so that neither TypeScript nor a bundler tries to resolve the optional package. */
-const TFJS_NODE = '@tensorflow/tfjs-node';
+/**
+ * The packages that bring the 'tensorflow' backend, the GPU build first (it also runs on the CPU).
+ * Kept in a variable so that neither TypeScript nor a bundler tries to resolve these optional packages.
+ */
+export const TENSORFLOW_PACKAGES = ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'] as const;
 
 const availability = new Map<BackendName, Promise<boolean>>();
+/** Why 'tensorflow' cannot start, for the usage error (set when loading it failed). */
+let tensorflowProblem = `neither ${TENSORFLOW_PACKAGES.join(' nor ')} is installed (npm install @tensorflow/tfjs-node)`;
 
 function isBackendName(name: string): name is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(name);
 }
 
-async function loadTensorflow(): Promise<boolean> {
+/** Whether `pkg` resolves from here (installed), without loading it. */
+function resolvable(pkg: string): boolean {
   try {
-    await import(TFJS_NODE);
+    createRequire(import.meta.url).resolve(pkg);
+    return true;
   } catch {
     return false;
   }
-  return tf.findBackendFactory('tensorflow') != null;
+}
+
+async function loadTensorflow(): Promise<boolean> {
+  const installed = TENSORFLOW_PACKAGES.filter(resolvable);
+  const problems: string[] = [];
+  for (const pkg of installed) {
+    try {
+      await import(pkg);
+    } catch (err) {
+      // An installed package that does not load: its native library is missing or does not fit.
+      const first = (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 200);
+      problems.push(`${pkg} is installed but failed to load (${first})`);
+      continue;
+    }
+    if (tf.findBackendFactory('tensorflow') != null) return true;
+    // It loaded, but registered its backend with its own copy of TF.js, not the one nn-doctor runs on.
+    problems.push(
+      `${pkg} loaded but registered no backend with this @tensorflow/tfjs (${tf.version_core}): install the ${pkg} version that matches it`,
+    );
+  }
+  if (problems.length) tensorflowProblem = problems.join('; ');
+  return false;
 }
 
 async function loadWasm(): Promise<boolean> {
@@ -66,10 +97,12 @@ async function activate(name: BackendName): Promise<boolean> {
 }
 
 function unavailable(where: string, name: string, why: string): UsageError {
-  return new UsageError(
-    `${where} ${name}: ${why}. Valid names: ${BACKEND_NAMES.join(', ')} ` +
-      `('tensorflow' needs @tensorflow/tfjs-node installed).`,
-  );
+  // The names only help when the name was the problem; 'tensorflow' says what to install instead.
+  const valid =
+    name === 'tensorflow'
+      ? ''
+      : ` Valid names: ${BACKEND_NAMES.join(', ')} ('tensorflow' needs @tensorflow/tfjs-node or @tensorflow/tfjs-node-gpu installed).`;
+  return new UsageError(`${where} ${name}: ${why}.${valid}`);
 }
 
 function backendName(requested: string, where: string): BackendName {
@@ -87,13 +120,7 @@ export async function selectBackend(requested?: string, where = '--backend'): Pr
   if (requested != null) {
     const name = backendName(requested, where);
     if (!(await activate(name))) {
-      throw unavailable(
-        where,
-        name,
-        name === 'tensorflow'
-          ? '@tensorflow/tfjs-node is not installed or failed to load'
-          : 'it failed to start',
-      );
+      throw unavailable(where, name, name === 'tensorflow' ? tensorflowProblem : 'it failed to start');
     }
     return name;
   }
