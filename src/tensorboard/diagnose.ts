@@ -14,6 +14,7 @@ import { UsageError } from '../core/errors.ts';
 import type { LogExperiment, Report } from '../core/report.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
+import { attachDistributed, splitRankTags } from './ranks.ts';
 import { type MapEntry, parseMap } from './roles.ts';
 import { explainSkips } from './skip-reasons.ts';
 import { type MappingResult, toEvidence } from './to-evidence.ts';
@@ -59,17 +60,17 @@ interface Diagnosed {
   report: Report;
 }
 
-function diagnoseOne(
-  experiment: Experiment,
-  logdir: string,
-  map: MapEntry[],
-  options: DiagnoseOptions,
-): Diagnosed {
+function mapOne(experiment: Experiment, logdir: string, map: MapEntry[]): MappingResult {
   const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
-  const mapped = toEvidence(experiment, { map, name });
+  return toEvidence(experiment, { map, name });
+}
+
+function diagnoseOne(experiment: Experiment, mapped: MappingResult, options: DiagnoseOptions): Diagnosed {
+  // A rank's own verdict is its own checks; the cross-rank ones judge the job, in the detailed report.
+  const skip = mapped.evidence.distributed ? [...(options.skip ?? []), 'distributed/'] : options.skip;
   const report = buildReport({
     evidence: mapped.evidence,
-    options: { only: options.only, skip: options.skip },
+    options: { only: options.only, skip },
     backend: null,
     createdAt: options.createdAt,
   });
@@ -149,7 +150,8 @@ export async function diagnoseLogdir(
       );
     }
   }
-  const experiments = groupExperiments(data.runs);
+  // Rank-tagged tags become one run per rank, so each rank is an experiment of its own.
+  const experiments = groupExperiments(splitRankTags(data.runs));
   const candidates = withValues(experiments);
   if (candidates.length === 0) {
     const first = warnings[0] ? `; ${warnings[0]}` : '';
@@ -160,7 +162,10 @@ export async function diagnoseLogdir(
 
   const mapStarted = performance.now();
   // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
-  const all = candidates.map((e) => diagnoseOne(e, logdir, map, options));
+  const mappedAll = candidates.map((experiment) => ({ experiment, value: mapOne(experiment, logdir, map) }));
+  // The ranks of a data-parallel job, side by side on each rank's evidence (ranks.ts).
+  attachDistributed(mappedAll);
+  const all = mappedAll.map(({ experiment, value }) => diagnoseOne(experiment, value, options));
   const choice = choose(all);
   const { chosen } = choice;
   const emptyCount = experiments.length - candidates.length;
