@@ -172,7 +172,8 @@ export function ruleFor(id: CheckId, detection: Detection): Rule {
         minPoints: 10,
         fresh: 2,
         span: spanOf(50, 0.25),
-        words: 'compared across ranks on ≥ 10 loss points, held for max(50 steps, 25% of the step where it was first seen)',
+        words:
+          'compared across ranks on ≥ 10 loss points, held for max(50 steps, 25% of the step where it was first seen)',
       };
     default:
       return {
