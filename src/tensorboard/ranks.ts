@@ -191,7 +191,10 @@ export function rankTelemetry(
     for (const [tag, s] of run.scalars) {
       for (let i = 0; i < s.values.length; i++) {
         if (Number.isFinite(s.values[i])) continue;
-        if (!nonFinite || s.steps[i] < nonFinite.step) nonFinite = { step: s.steps[i], tag };
+        // At a tie the loss is named: it is what the rank's own data made non-finite.
+        const isLoss = lossCand !== undefined && s === lossCand.logged;
+        if (!nonFinite || s.steps[i] < nonFinite.step || (s.steps[i] === nonFinite.step && isLoss))
+          nonFinite = { step: s.steps[i], tag };
         break;
       }
       const w = WEIGHT_NORM.exec(tag);

@@ -35,5 +35,19 @@ testCheck(check, {
       status: 'fail',
       measured: { rank: 2, step: 12, nonFiniteRanks: 2 },
     },
+    {
+      name: 'both ranks non-finite at step 20 (an all-reduce spread it): the rank whose loss was NaN is named',
+      evidence: (() => {
+        const e = ranks(
+          { nonFinite: { step: 20, tag: 'weight_norm/fc1.weight' } },
+          { nonFinite: { step: 20, tag: 'train/loss' } },
+        );
+        const r1 = e.distributed?.ranks[1];
+        if (r1?.loss) r1.loss.values[20] = Number.NaN;
+        return e;
+      })(),
+      status: 'fail',
+      measured: { rank: 1, step: 20, tag: 'train/loss', nonFiniteRanks: 2 },
+    },
   ],
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import type { RankTelemetry } from '../../core/evidence.ts';
 import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
 export default defineCheck({
@@ -14,7 +15,14 @@ export default defineCheck({
     const bad = distributed.ranks.filter((r) => r.nonFinite !== null);
     const measured = { ranks: distributed.ranks.length, nonFiniteRanks: bad.length };
     if (bad.length === 0) return { status: 'pass', measured };
-    const first = bad.reduce((a, b) => ((b.nonFinite?.step ?? 0) < (a.nonFinite?.step ?? 0) ? b : a));
+    // The earliest step; at a tie the rank whose own loss was non-finite there is the origin (an
+    // all-reduce spreads one rank's NaN gradient into every replica's weights within that step).
+    const order = (r: RankTelemetry) => {
+      const step = r.nonFinite?.step ?? 0;
+      const i = r.loss?.steps.indexOf(step) ?? -1;
+      return 2 * step + (i >= 0 && !Number.isFinite(r.loss?.values[i]) ? 0 : 1);
+    };
+    const first = bad.reduce((a, b) => (order(b) < order(a) ? b : a));
     return {
       status: 'fail',
       measured: {
