@@ -13,7 +13,9 @@ import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LogExperiment, Report } from '../core/report.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
-import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
+import { type FileProblem, findRuns, type LogdirData, readLogdir } from './logdir.ts';
+import { readObjectLogdir } from './object-logdir.ts';
+import { isObjectUrl, openObjectStore } from './object-store.ts';
 import { attachDistributed, splitRankTags } from './ranks.ts';
 import { type MapEntry, parseMap } from './roles.ts';
 import { explainSkips } from './skip-reasons.ts';
@@ -27,6 +29,8 @@ export interface DiagnoseOptions {
   skip?: string[];
   /** Report creation time (for reproducible tests). */
   createdAt?: Date;
+  /** S3-compatible endpoint for an `s3://` log directory (object-store.ts). */
+  endpoint?: string;
 }
 
 /** Detailed problem lines per file before the rest are summed up in one line. */
@@ -121,12 +125,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
   };
 }
 
-export async function diagnoseLogdir(
-  logdir: string,
-  options: DiagnoseOptions = {},
-): Promise<{ report: Report }> {
-  const startedAt = performance.now();
-  const map = parseMap(options.map);
+function readLocal(logdir: string): LogdirData {
   let isDir: boolean;
   try {
     isDir = statSync(logdir).isDirectory();
@@ -139,8 +138,25 @@ export async function diagnoseLogdir(
       `${logdir}: no TensorBoard event files (events.out.tfevents.*) in it or its subfolders`,
     );
   }
+  return readLogdir(logdir);
+}
 
-  const data = readLogdir(logdir);
+/** `s3://bucket/prefix` (object-store.ts): the same LogdirData, read one run at a time. */
+async function readStored(url: string, options: DiagnoseOptions): Promise<LogdirData> {
+  const store = await openObjectStore(url, { endpoint: options.endpoint });
+  const runs = await store.listRuns();
+  if (runs.size === 0)
+    throw new UsageError(`${url}: no TensorBoard event files (events.out.tfevents.*) under this prefix`);
+  return readObjectLogdir(store, runs);
+}
+
+export async function diagnoseLogdir(
+  logdir: string,
+  options: DiagnoseOptions = {},
+): Promise<{ report: Report }> {
+  const startedAt = performance.now();
+  const map = parseMap(options.map);
+  const data = isObjectUrl(logdir) ? await readStored(logdir, options) : readLocal(logdir);
   const readMs = performance.now() - startedAt;
   const warnings = problemWarnings(data.problems);
   for (const run of data.runs) {
