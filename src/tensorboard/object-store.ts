@@ -25,7 +25,7 @@ export function isObjectUrl(path: string): boolean {
 
 export function parseObjectUrl(url: string): ObjectUrl {
   const m = /^(s3|gs):\/\/([^/]+)\/?(.*)$/i.exec(url);
-  if (!m || !m[2]) throw new UsageError(`${url}: not an object-storage path (s3://BUCKET/PREFIX)`);
+  if (!m?.[2]) throw new UsageError(`${url}: not an object-storage path (s3://BUCKET/PREFIX)`);
   const scheme = m[1].toLowerCase() as 's3' | 'gs';
   const prefix = m[3] === '' || m[3].endsWith('/') ? m[3] : `${m[3]}/`;
   return { scheme, bucket: m[2], prefix };
@@ -110,7 +110,7 @@ export async function openObjectStore(url: string, options: ObjectStoreOptions =
           )
           .catch(fail);
         for (const o of page.Contents ?? []) {
-          if (!o.Key || !o.Key.startsWith(where.prefix)) continue;
+          if (!o.Key?.startsWith(where.prefix)) continue;
           const name = o.Key.slice(where.prefix.length);
           const slash = name.lastIndexOf('/');
           if (!isEventFile(name.slice(slash + 1))) continue;
