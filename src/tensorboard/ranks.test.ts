@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Report } from '../core/report.ts';
+import { renderHtml } from '../render/html/index.ts';
 import { diagnoseLogdir } from './diagnose.ts';
 import { rankOfSegment, splitRankPath, splitRankTag } from './ranks.ts';
 import { EventFileWriter, fakeClock } from './testing/writers.ts';
@@ -95,13 +96,17 @@ describe('diagnose: the ranks of a data-parallel job', () => {
     expect(verdicts.rank_1).toBe('fail');
   });
 
-  it('replicas drifting apart: divergence fails and names the layer', async () => {
+  it('replicas drifting apart: divergence fails and names the layer; the HTML report draws the ranks side by side', async () => {
     const dir = join(root, `h${n++}`);
     writeJob(dir, [{}, { drift: 0.002 }], (r) => `rank_${r}`);
     const { report } = await diagnoseLogdir(dir);
     const c = status(report, 'distributed/replica-divergence');
     expect(c?.status).toBe('fail');
     expect(c?.measured).toMatchObject({ layer: 'fc2', weight: 'fc2.weight' });
+    const html = renderHtml(report);
+    const figure = /<figure[^>]*data-plot="ranks"[\s\S]*?<\/figure>/.exec(html)?.[0] ?? '';
+    expect(figure).toContain('Ranks side by side (2)');
+    expect(figure.match(/<svg/g)?.length).toBeGreaterThanOrEqual(2);
   });
 
   it('one skewed rank: loss skew names it', async () => {

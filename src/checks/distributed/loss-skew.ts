@@ -9,6 +9,7 @@ export default defineCheck({
   title: 'Ranks see the same loss',
   why: 'Data-parallel shards are drawn from one distribution, so each rank’s loss agrees with the others’ within batch noise; one rank far off reads a different (corrupt, unshuffled, mislabeled) shard or runs with a different learning rate or seed.',
   needs: ['distributed'],
+  plot: 'ranks',
   thresholds: {
     warnSkew: {
       value: 0.5,

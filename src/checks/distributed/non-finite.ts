@@ -8,6 +8,7 @@ export default defineCheck({
   title: 'Every rank stays finite',
   why: 'One rank with a corrupt data shard turns NaN while rank 0 — often the only one logged or watched — looks fine; the all-reduce then spreads its NaN gradients to every replica.',
   needs: ['distributed'],
+  plot: 'ranks',
   thresholds: {},
   evaluate({ distributed }) {
     const one = oneRank(distributed);

@@ -24,6 +24,7 @@ export default defineCheck({
   title: 'Ranks advance in step',
   why: 'Synchronous data parallelism waits for every rank at each gradient all-reduce, so at any moment the ranks are at the same step; ranks far apart at the same wall time are not averaging gradients with each other (or a rank restarted from an older checkpoint).',
   needs: ['distributed'],
+  plot: 'ranks',
   thresholds: {
     warnIntervals: {
       value: 3,

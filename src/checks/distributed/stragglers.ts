@@ -20,6 +20,7 @@ export default defineCheck({
   title: 'No rank is a straggler',
   why: 'In synchronous data parallelism every step waits for the slowest rank: one slow rank (a throttled GPU, a slow data loader, a busy host) sets the pace of the whole job.',
   needs: ['distributed'],
+  plot: 'ranks',
   thresholds: {
     warnRatio: {
       value: 1.5,
