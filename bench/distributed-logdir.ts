@@ -9,7 +9,7 @@
 // Each run is one rank of a 2-rank job (`job_<i>/rank_<r>`): per step a loss and 8 weight norms
 // as PyTorch's add_scalar writes them (simple_value), so every run is an experiment with its own
 // checks and every pair a job with the cross-rank checks.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,15 +58,25 @@ function eventFile(mb: number, rank: number): Uint8Array {
   return frameRecords(records).bytes;
 }
 
-function runChild(args: string[]): { s: number; maxRssMiB: number; experiments: number; verdict: string } {
+/** A fresh child process per reading (asynchronous: the S3 server runs in this process). */
+function runChild(
+  args: string[],
+): Promise<{ s: number; maxRssMiB: number; experiments: number; verdict: string }> {
   const self = fileURLToPath(import.meta.url);
-  const out = spawnSync(process.execPath, ['--import', 'tsx', self, 'child', ...args], {
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    env: process.env,
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', self, 'child', ...args], { env: process.env });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+    });
+    child.on('close', (code) =>
+      code === 0 ? done(JSON.parse(out.trim().split('\n').pop() ?? '{}')) : fail(new Error(err)),
+    );
   });
-  if (out.status !== 0) throw new Error(out.stderr);
-  return JSON.parse(out.stdout.trim().split('\n').pop() ?? '{}');
 }
 
 const TB_LOADER = `
@@ -122,11 +132,11 @@ async function main() {
   }
   client.destroy();
 
-  const local = runChild([logdir]);
+  const local = await runChild([logdir]);
   console.log(
     `diagnose, local:      ${local.s.toFixed(1)} s, peak RSS ${local.maxRssMiB.toFixed(0)} MiB (${local.experiments} experiments)`,
   );
-  const s3 = runChild(['s3://bench/logs', endpoint]);
+  const s3 = await runChild(['s3://bench/logs', endpoint]);
   console.log(
     `diagnose, s3 (s3rver): ${s3.s.toFixed(1)} s, peak RSS ${s3.maxRssMiB.toFixed(0)} MiB (${s3.experiments} experiments)`,
   );
