@@ -8,6 +8,8 @@ import { join, relative, sep } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseDiagnoseArgs } from '../src/cli/diagnose.ts';
+import { parseWatchArgs } from '../src/cli/watch.ts';
 import { UsageError } from '../src/core/errors.ts';
 import type { Report } from '../src/core/report.ts';
 import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
@@ -100,6 +102,19 @@ describe('s3:// through an S3-compatible server over HTTP', () => {
     });
     expect(comparable(inBucket)).toEqual(comparable(onDisk));
     expect(inBucket.settings).toMatchObject({ logdir: `s3://${BUCKET}/runs/job` });
+  });
+
+  it('--endpoint only with an s3:// log directory', () => {
+    expect(() => parseDiagnoseArgs(['logs', '--endpoint', 'http://127.0.0.1:9000'])).toThrow(
+      /--endpoint: only with an s3:\/\//,
+    );
+    expect(parseDiagnoseArgs(['s3://b/p', '--endpoint', 'http://127.0.0.1:9000'])).toMatchObject({
+      logdir: 's3://b/p',
+      endpoint: 'http://127.0.0.1:9000',
+    });
+    expect(parseWatchArgs(['s3://b/p', '--endpoint', 'http://h:1'])).toMatchObject({
+      endpoint: 'http://h:1',
+    });
   });
 
   it('bad input is a UsageError: an empty prefix, a missing bucket, a bad --endpoint, gs://', async () => {

@@ -11,7 +11,7 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
-import type { LogExperiment, Report } from '../core/report.ts';
+import type { LogExperiment, LogTag, Report } from '../core/report.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, type LogdirData, readLogdir } from './logdir.ts';
 import { readObjectLogdir } from './object-logdir.ts';
@@ -150,6 +150,23 @@ async function readStored(url: string, options: DiagnoseOptions): Promise<Logdir
   return readObjectLogdir(store, runs);
 }
 
+/** The experiment's tags; on a rank of a job, its `weight_norm/<param>` scalars are used (replica divergence reads them). */
+function rankTags(mapped: MappingResult): { used: LogTag[]; unused: LogTag[] } {
+  const { used, unused } = mapped.tags;
+  if (!mapped.evidence.distributed) return { used, unused };
+  const isNorm = (t: LogTag) => t.kind === 'scalar' && t.tag.startsWith('weight_norm/');
+  return {
+    used: [
+      ...used,
+      ...unused.filter(isNorm).map(({ map: _map, ...t }) => ({
+        ...t,
+        as: `weight norm of ${t.tag.slice('weight_norm/'.length)} (compared across ranks)`,
+      })),
+    ],
+    unused: unused.filter((t) => !isNorm(t)),
+  };
+}
+
 export async function diagnoseLogdir(
   logdir: string,
   options: DiagnoseOptions = {},
@@ -234,8 +251,7 @@ export async function diagnoseLogdir(
         diagnosed: false,
       })),
     ],
-    used: chosen.mapped.tags.used,
-    unused: chosen.mapped.tags.unused,
+    ...rankTags(chosen.mapped),
     notes: chosen.mapped.summary.notes,
   };
   const unused = chosen.mapped.tags.unused;

@@ -80,6 +80,9 @@ describe('diagnose: the ranks of a data-parallel job', () => {
       ])
         expect(status(report, id)?.status, `${id}: ${status(report, id)?.summary}`).toBe('pass');
       expect(report.logs?.experiments).toHaveLength(3);
+      // The weight norms are read (by replica divergence), not listed as tags not used.
+      expect(report.logs?.unused.filter((t) => t.tag.startsWith('weight_norm/'))).toEqual([]);
+      expect(report.logs?.used.filter((t) => t.tag.startsWith('weight_norm/'))).toHaveLength(2);
     });
   }
 

@@ -121,7 +121,7 @@ export async function watchLogdir(
     attachDistributed(entries);
     const firstRanks = new Set([...rankJobs(entries).values()].map((m) => m[0].experiment.name));
     for (const { experiment, value: mapped } of entries) {
-      if (!isChanged(experiment)) continue;
+      // A rank that did not change is evaluated too: the other ranks' new values are its evidence.
       let checks = live.get(experiment.name);
       if (!checks) {
         // The cross-rank checks are raised once per job, on its first rank.
