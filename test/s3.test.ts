@@ -17,6 +17,7 @@ import type { ObjectStore } from '../src/tensorboard/object-store.ts';
 import { EventFileWriter, fakeClock } from '../src/tensorboard/testing/writers.ts';
 import { ObjectTailIO } from '../src/watch/logdir/object-tail.ts';
 import { watchLogdir } from '../src/watch/logdir/watch-logdir.ts';
+import { cli } from './run-cli.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'nn-doctor-s3-'));
 const BUCKET = 'logs';
@@ -103,6 +104,22 @@ describe('s3:// through an S3-compatible server over HTTP', () => {
     expect(comparable(inBucket)).toEqual(comparable(onDisk));
     expect(inBucket.settings).toMatchObject({ logdir: `s3://${BUCKET}/runs/job` });
   });
+
+  it('the CLI: diagnose s3://… --endpoint exits 1 on the NaN rank and writes the JSON report', async () => {
+    const out = join(root, 'report.json');
+    const r = await cli([
+      'diagnose',
+      `s3://${BUCKET}/runs/job`,
+      '--endpoint',
+      endpoint,
+      '--json',
+      out,
+      '--quiet',
+    ]);
+    expect(r.code, r.stderr).toBe(1);
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.checks.find((c) => c.id === 'distributed/non-finite')?.measured).toMatchObject({ rank: 1 });
+  }, 120_000);
 
   it('--endpoint only with an s3:// log directory', () => {
     expect(() => parseDiagnoseArgs(['logs', '--endpoint', 'http://127.0.0.1:9000'])).toThrow(
