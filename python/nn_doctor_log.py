@@ -16,7 +16,15 @@ tag                                what                                       wh
                                                                               ``weights_every``
 ``activations/<module>/<fn>``      histogram of an activation module's        every
                                    output (``fn``: relu, tanh, sigmoid, …)    ``activations_every``
+``weight_norm/<param>``            L2 norm of each parameter after the step   every ``every`` steps
+                                   (distributed jobs only)
 =================================  =========================================  =====================
+
+Distributed jobs (DDP, FSDP, a hand-written all_reduce): when ``torch.distributed`` is initialized
+with more than one process (or ``rank=`` is given), each rank writes to its own sub-run
+``<logdir>/rank_<N>`` and logs its weight norms, which ``nn-doctor diagnose`` compares across ranks
+(``distributed/replica-divergence``, ``distributed/non-finite``…). Parameter names are logged
+without DDP's ``module.`` prefix, so that wrapped and plain models name their layers alike.
 
 Usage::
 
@@ -200,6 +208,18 @@ class EventFileWriter:
         self._file.close()
 
 
+def _distributed_rank() -> Optional[int]:
+    """This process's rank when torch.distributed runs more than one process, else None."""
+    dist = getattr(torch, "distributed", None)
+    if dist is None or not dist.is_available() or not dist.is_initialized():
+        return None
+    return dist.get_rank() if dist.get_world_size() > 1 else None
+
+
+def _plain_name(name: str) -> str:
+    return name[len("module."):] if name.startswith("module.") else name
+
+
 # --- the logger --------------------------------------------------------------------------------
 
 class NNDoctorLogger:
@@ -214,6 +234,9 @@ class NNDoctorLogger:
         weights_every: weight histograms every this many steps (default: as activations).
         activations: ``{module name: function}`` for models without activation modules; default
             every activation module (``nn.ReLU``, ``nn.Tanh``, …) of the model.
+        rank: this process's rank in a distributed job (default: ``torch.distributed``'s when it
+            is initialized with more than one process, else none). With a rank, a log directory
+            gets a ``rank_<rank>`` sub-run and weight norms are logged.
     """
 
     def __init__(
@@ -224,18 +247,27 @@ class NNDoctorLogger:
         activations_every: int = 256,
         weights_every: Optional[int] = None,
         activations: Optional[Dict[str, str]] = None,
+        rank: Optional[int] = None,
     ):
         for name, value in (("every", every), ("activations_every", activations_every)):
             if not isinstance(value, int) or value < 1:
                 raise ValueError("%s must be a positive whole number, got %r" % (name, value))
         self.model = model
+        self.rank = _distributed_rank() if rank is None else rank
         self.owns_writer = isinstance(writer, (str, os.PathLike))
-        self.writer = EventFileWriter(os.fspath(writer)) if self.owns_writer else writer
+        if self.owns_writer:
+            path = os.fspath(writer)
+            if self.rank is not None:
+                path = os.path.join(path, "rank_%d" % self.rank)
+            self.writer = EventFileWriter(path)
+        else:
+            self.writer = writer
         self.every = every
         self.activations_every = activations_every
         self.weights_every = weights_every or activations_every
         self.global_step = 0
-        self.params = [(n, p) for n, p in model.named_parameters() if p.requires_grad]
+        # DDP names its parameters `module.<name>`: logged without it, so ranks and runs compare.
+        self.params = [(_plain_name(n), p) for n, p in model.named_parameters() if p.requires_grad]
         self._grad_sq: Dict[str, torch.Tensor] = {}
         self._before: Dict[str, torch.Tensor] = {}
         self._handles = []
@@ -325,6 +357,10 @@ class NNDoctorLogger:
                     ratio = d / w if w > 0 else (math.inf if d > 0 else 0.0)
                     self.writer.add_scalar("update_ratio/%s" % name, ratio, s)
             self.writer.add_scalar("grad_norm", math.sqrt(total), s)
+        if self.rank is not None and self._due():
+            # What replica divergence compares across ranks: identical replicas, identical norms.
+            for name, p in self.params:
+                self.writer.add_scalar("weight_norm/%s" % name, float(p.detach().float().norm()), s)
         self._grad_sq.clear()
         self._before.clear()
         self.global_step += 1

@@ -1,6 +1,7 @@
 // Every check, grouped by section in checklist order.
 import type { AnyCheck } from '../core/check.ts';
 import { activationsChecks } from './activations/index.ts';
+import { distributedChecks } from './distributed/index.ts';
 import { inputsChecks } from './inputs/index.ts';
 import { lossChecks } from './loss/index.ts';
 import { modelChecks } from './model/index.ts';
@@ -11,4 +12,5 @@ export const ALL_CHECKS: AnyCheck[] = [
   ...lossChecks,
   ...activationsChecks,
   ...otherChecks,
+  ...distributedChecks,
 ];

@@ -4,14 +4,16 @@ import { setOwn } from '../core/own.ts';
 import type { Report } from '../core/report.ts';
 import { diagnoseLogdir } from '../tensorboard/diagnose.ts';
 import { findRuns } from '../tensorboard/logdir.ts';
+import { isObjectUrl } from '../tensorboard/object-store.ts';
 import { idList, OUTPUT_FLAGS, parse } from './args.ts';
 import type { InputFile } from './output.ts';
 
 export const DIAGNOSE_USAGE =
-  'usage: nn-doctor diagnose LOGDIR [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
+  'usage: nn-doctor diagnose LOGDIR|s3://BUCKET/PREFIX [--endpoint URL] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
 
 const FLAGS = {
   map: { type: 'string', multiple: true },
+  endpoint: { type: 'string' },
   only: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
   ...OUTPUT_FLAGS,
@@ -28,6 +30,13 @@ export function parseMapFlags(flags: readonly string[] | undefined): Record<stri
   return map;
 }
 
+/** `--endpoint URL`: only for an s3:// log directory. */
+export function endpointFlag(logdir: string, endpoint: string | undefined): string | undefined {
+  if (endpoint !== undefined && !isObjectUrl(logdir))
+    throw new UsageError('--endpoint: only with an s3:// log directory');
+  return endpoint;
+}
+
 export function parseDiagnoseArgs(args: string[]) {
   const { values, positionals } = parse(args, FLAGS, true);
   if (values.help) return { help: true as const, outputs: {}, quiet: true };
@@ -36,6 +45,7 @@ export function parseDiagnoseArgs(args: string[]) {
   return {
     help: false as const,
     logdir: positionals[0],
+    endpoint: endpointFlag(positionals[0], values.endpoint),
     map,
     only: idList('only', values.only),
     skip: idList('skip', values.skip),
@@ -47,11 +57,17 @@ export function parseDiagnoseArgs(args: string[]) {
 export async function runDiagnose(
   cmd: Exclude<ReturnType<typeof parseDiagnoseArgs>, { help: true }>,
 ): Promise<Report> {
-  const { report } = await diagnoseLogdir(cmd.logdir, { map: cmd.map, only: cmd.only, skip: cmd.skip });
+  const { report } = await diagnoseLogdir(cmd.logdir, {
+    map: cmd.map,
+    only: cmd.only,
+    skip: cmd.skip,
+    endpoint: cmd.endpoint,
+  });
   return report;
 }
 
 /** The event files `diagnose` reads (for checking that no output path is one of them). */
 export function diagnoseInputFiles(logdir: string): InputFile[] {
+  if (isObjectUrl(logdir)) return []; // objects in a bucket are never a local output path
   return [...findRuns(logdir).values()].flat().map((path) => ({ path, what: `event file of ${logdir}` }));
 }

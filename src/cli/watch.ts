@@ -7,17 +7,18 @@ import type { LiveFinding, Report } from '../core/report.ts';
 import { visible } from '../shared/text.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
-import { diagnoseInputFiles, parseMapFlags } from './diagnose.ts';
+import { diagnoseInputFiles, endpointFlag, parseMapFlags } from './diagnose.ts';
 import { type InputFile, outputsUseStdout } from './output.ts';
 
 export const WATCH_USAGE =
-  'usage: nn-doctor watch LOGDIR [--serve [PORT]] [--host ADDR] [--idle-timeout SECONDS] [--poll MS] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
+  'usage: nn-doctor watch LOGDIR|s3://BUCKET/PREFIX [--endpoint URL] [--serve [PORT]] [--host ADDR] [--idle-timeout SECONDS] [--poll MS] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
 
 /** Port of the live page when --serve names none. */
 export const DEFAULT_PORT = 6070;
 
 const FLAGS = {
   map: { type: 'string', multiple: true },
+  endpoint: { type: 'string' },
   only: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
   serve: { type: 'boolean' },
@@ -56,6 +57,7 @@ export function parseWatchArgs(args: string[]) {
   return {
     help: false as const,
     logdir: positionals[0],
+    endpoint: endpointFlag(positionals[0], values.endpoint),
     map,
     only: idList('only', values.only),
     skip: idList('skip', values.skip),
@@ -101,6 +103,7 @@ export async function runWatch(cmd: WatchCommand, stop?: AbortSignal): Promise<R
       map: cmd.map,
       only: cmd.only,
       skip: cmd.skip,
+      endpoint: cmd.endpoint,
       pollMs: cmd.pollMs,
       idleTimeoutS: cmd.idleTimeoutS,
       signal: stop,

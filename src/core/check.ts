@@ -9,6 +9,7 @@ export const SECTIONS = {
   loss: 'Loss',
   activations: 'Activation functions',
   other: 'Other',
+  distributed: 'Distributed training (ranks compared)',
 } as const;
 export type Section = keyof typeof SECTIONS;
 
@@ -39,6 +40,11 @@ export const CHECK_IDS = [
   'other/gradient-flow',
   'other/update-ratio',
   'other/weight-variance',
+  'distributed/non-finite',
+  'distributed/loss-skew',
+  'distributed/replica-divergence',
+  'distributed/step-sync',
+  'distributed/stragglers',
 ] as const;
 export type CheckId = (typeof CHECK_IDS)[number];
 

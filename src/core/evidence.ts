@@ -399,6 +399,29 @@ export interface CheckpointEvidence {
   kernels?: KernelStats[];
 }
 
+/** One rank of a data-parallel job, as its logs show it (logs only). */
+export interface RankTelemetry {
+  rank: number;
+  /** The rank's run folder or tag label as logged (`rank_1`, `worker-2`, `node0_gpu3`). */
+  label: string;
+  /** Training loss per step, as logged (NaN/Inf kept). */
+  loss?: Series;
+  /** Wall time (seconds since the epoch) at which each point of `loss` was written. */
+  lossWallTimes?: number[];
+  /** First NaN/Inf among the rank's scalars: the step and the tag; null when every value is finite. */
+  nonFinite: { step: number; tag: string } | null;
+  /** L2 norm of each parameter's values per step (logged `weight_norm/<param>`, else √Σx² of its weight histograms). */
+  weightNorms: { weight: string; layer: string; steps: number[]; values: number[] }[];
+}
+
+/** The ranks of a data-parallel job (several sub-runs or rank-tagged tags of one experiment). */
+export interface DistributedEvidence {
+  /** One sub-run per rank (`rank_0/`, `worker-1/`…) or the rank in the tag names (`loss/rank_1`). */
+  layout: 'runs' | 'tags';
+  /** Ordered by rank. */
+  ranks: RankTelemetry[];
+}
+
 /** Everything a checkup gathered. Each key is filled by one probe (or one log mapping). */
 export interface Evidence {
   source: 'tfjs' | 'tensorboard' | 'replay';
@@ -416,6 +439,8 @@ export interface Evidence {
   labelSignal?: LabelSignalEvidence;
   /** The fix experiments (verified remedies), when a check failed and verification ran. */
   remedies?: RemedyEvidence;
+  /** Logs only: the ranks of a data-parallel job, side by side (present when the logs hold ≥ 2 ranks). */
+  distributed?: DistributedEvidence;
   /** Why an evidence key is absent: `skip` (does not apply / not logged — say what to log) or `error` (its probe failed). */
   unavailable?: Partial<Record<EvidenceKey, { status: 'skip' | 'error'; reason: string }>>;
 }

@@ -11,5 +11,6 @@ export const PLOT_IDS = [
   'activations', // training.activations dead/saturated fractions and std per layer
   'class-counts', // dataset.classCounts
   'remedy-curves', // remedies: held-out score per step with and without each fix tried
+  'ranks', // distributed.ranks: loss per rank, replica spread of weight norms per step
 ] as const;
 export type PlotId = (typeof PLOT_IDS)[number];

@@ -11,10 +11,13 @@ import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
-import type { LogExperiment, Report } from '../core/report.ts';
+import type { LogExperiment, LogTag, Report } from '../core/report.ts';
 import { pushAll } from '../shared/array.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
-import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
+import { type FileProblem, findRuns, type LogdirData, readLogdir } from './logdir.ts';
+import { readObjectLogdir } from './object-logdir.ts';
+import { isObjectUrl, openObjectStore } from './object-store.ts';
+import { attachDistributed, splitRankTags } from './ranks.ts';
 import { type MapEntry, parseMap } from './roles.ts';
 import { explainSkips } from './skip-reasons.ts';
 import { type MappingResult, toEvidence } from './to-evidence.ts';
@@ -27,6 +30,8 @@ export interface DiagnoseOptions {
   skip?: string[];
   /** Report creation time (for reproducible tests). */
   createdAt?: Date;
+  /** S3-compatible endpoint for an `s3://` log directory (object-store.ts). */
+  endpoint?: string;
 }
 
 /** Detailed problem lines per file before the rest are summed up in one line. */
@@ -60,17 +65,17 @@ interface Diagnosed {
   report: Report;
 }
 
-function diagnoseOne(
-  experiment: Experiment,
-  logdir: string,
-  map: MapEntry[],
-  options: DiagnoseOptions,
-): Diagnosed {
+function mapOne(experiment: Experiment, logdir: string, map: MapEntry[]): MappingResult {
   const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
-  const mapped = toEvidence(experiment, { map, name });
+  return toEvidence(experiment, { map, name });
+}
+
+function diagnoseOne(experiment: Experiment, mapped: MappingResult, options: DiagnoseOptions): Diagnosed {
+  // A rank's own verdict is its own checks; the cross-rank ones judge the job, in the detailed report.
+  const skip = mapped.evidence.distributed ? [...(options.skip ?? []), 'distributed/'] : options.skip;
   const report = buildReport({
     evidence: mapped.evidence,
-    options: { only: options.only, skip: options.skip },
+    options: { only: options.only, skip },
     backend: null,
     createdAt: options.createdAt,
   });
@@ -121,12 +126,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
   };
 }
 
-export async function diagnoseLogdir(
-  logdir: string,
-  options: DiagnoseOptions = {},
-): Promise<{ report: Report }> {
-  const startedAt = performance.now();
-  const map = parseMap(options.map);
+function readLocal(logdir: string): LogdirData {
   let isDir: boolean;
   try {
     isDir = statSync(logdir).isDirectory();
@@ -139,8 +139,42 @@ export async function diagnoseLogdir(
       `${logdir}: no TensorBoard event files (events.out.tfevents.*) in it or its subfolders`,
     );
   }
+  return readLogdir(logdir);
+}
 
-  const data = readLogdir(logdir);
+/** `s3://bucket/prefix` (object-store.ts): the same LogdirData, read one run at a time. */
+async function readStored(url: string, options: DiagnoseOptions): Promise<LogdirData> {
+  const store = await openObjectStore(url, { endpoint: options.endpoint });
+  const runs = await store.listRuns();
+  if (runs.size === 0)
+    throw new UsageError(`${url}: no TensorBoard event files (events.out.tfevents.*) under this prefix`);
+  return readObjectLogdir(store, runs);
+}
+
+/** The experiment's tags; on a rank of a job, its `weight_norm/<param>` scalars are used (replica divergence reads them). */
+function rankTags(mapped: MappingResult): { used: LogTag[]; unused: LogTag[] } {
+  const { used, unused } = mapped.tags;
+  if (!mapped.evidence.distributed) return { used, unused };
+  const isNorm = (t: LogTag) => t.kind === 'scalar' && t.tag.startsWith('weight_norm/');
+  return {
+    used: [
+      ...used,
+      ...unused.filter(isNorm).map(({ map: _map, ...t }) => ({
+        ...t,
+        as: `weight norm of ${t.tag.slice('weight_norm/'.length)} (compared across ranks)`,
+      })),
+    ],
+    unused: unused.filter((t) => !isNorm(t)),
+  };
+}
+
+export async function diagnoseLogdir(
+  logdir: string,
+  options: DiagnoseOptions = {},
+): Promise<{ report: Report }> {
+  const startedAt = performance.now();
+  const map = parseMap(options.map);
+  const data = isObjectUrl(logdir) ? await readStored(logdir, options) : readLocal(logdir);
   const readMs = performance.now() - startedAt;
   const warnings = problemWarnings(data.problems);
   for (const run of data.runs) {
@@ -150,7 +184,8 @@ export async function diagnoseLogdir(
       );
     }
   }
-  const experiments = groupExperiments(data.runs);
+  // Rank-tagged tags become one run per rank, so each rank is an experiment of its own.
+  const experiments = groupExperiments(splitRankTags(data.runs));
   const candidates = withValues(experiments);
   if (candidates.length === 0) {
     const first = warnings[0] ? `; ${warnings[0]}` : '';
@@ -161,7 +196,10 @@ export async function diagnoseLogdir(
 
   const mapStarted = performance.now();
   // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
-  const all = candidates.map((e) => diagnoseOne(e, logdir, map, options));
+  const mappedAll = candidates.map((experiment) => ({ experiment, value: mapOne(experiment, logdir, map) }));
+  // The ranks of a data-parallel job, side by side on each rank's evidence (ranks.ts).
+  attachDistributed(mappedAll);
+  const all = mappedAll.map(({ experiment, value }) => diagnoseOne(experiment, value, options));
   const choice = choose(all);
   const { chosen } = choice;
   const emptyCount = experiments.length - candidates.length;
@@ -214,8 +252,7 @@ export async function diagnoseLogdir(
         diagnosed: false,
       })),
     ],
-    used: chosen.mapped.tags.used,
-    unused: chosen.mapped.tags.unused,
+    ...rankTags(chosen.mapped),
     notes: chosen.mapped.summary.notes,
   };
   const unused = chosen.mapped.tags.unused;

@@ -28,6 +28,10 @@ export interface MappingResult {
   unmatchedMap: MapEntry[];
 }
 
+/** Skip reason of the distributed checks on the logs of one process (ranks.ts replaces it when there are several). */
+export const ONE_RANK =
+  'the logs hold one rank: the distributed checks compare the ranks of a data-parallel job, logged one sub-run per rank (rank_0/, rank_1/, worker_2/, node0_gpu3/) or with the rank in the tag (loss/rank_1)';
+
 const RUN_CHECK = 'run `nn-doctor check --model model.json --data …`';
 
 /** Why an evidence key is absent from a log, and what to do (shown as the skip reason). */
@@ -43,6 +47,7 @@ export const NOT_IN_LOGS: Record<Exclude<EvidenceKey, 'model' | 'training' | 're
   simplified: `this is an experiment nn-doctor runs on the model itself (a simplified model on the same data); ${RUN_CHECK}`,
   rebalancing: `this is an experiment nn-doctor runs on the model itself (class weighting vs oversampling); ${RUN_CHECK}`,
   labelSignal: `this is an experiment nn-doctor runs on the model itself (real vs shuffled labels); ${RUN_CHECK}`,
+  distributed: ONE_RANK,
 };
 
 export const LOG_WEIGHTS =

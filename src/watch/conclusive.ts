@@ -160,6 +160,21 @@ export function ruleFor(id: CheckId, detection: Detection): Rule {
       return TREND;
     case 'other/update-ratio':
       return TREND;
+    case 'distributed/non-finite':
+      return immediate('a non-finite value on a rank is a fact: raised at once');
+    case 'distributed/loss-skew':
+    case 'distributed/replica-divergence':
+    case 'distributed/step-sync':
+    case 'distributed/stragglers':
+      return {
+        kind: 'confirmed',
+        counter: 'lossPoints',
+        minPoints: 10,
+        fresh: 2,
+        span: spanOf(50, 0.25),
+        words:
+          'compared across ranks on ≥ 10 loss points, held for max(50 steps, 25% of the step where it was first seen)',
+      };
     default:
       return {
         kind: 'final',

@@ -280,6 +280,7 @@ const EVIDENCE_NAMES: Record<EvidenceKey, string> = {
   rebalancing: 'rebalancing A/B',
   labelSignal: 'label-signal run',
   remedies: 'fix experiments',
+  distributed: 'ranks of a distributed job',
 };
 
 function plotsSection(view: ReportView, figures: PlotFigure[], failures: string[]): string {

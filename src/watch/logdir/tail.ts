@@ -48,10 +48,43 @@ function from(source: ByteSource, start: number): ByteSource {
   };
 }
 
+/** Where a tail finds runs and reads files: the local folder, or object storage (object-tail.ts). */
+export interface TailIO {
+  /** Run name → its files (paths or object keys), sorted by name. */
+  findRuns(): Map<string, string[]>;
+  /** A file's bytes; throws when it cannot be read now (tried again at the next poll). */
+  open(path: string): ByteSource;
+  /** The file's name relative to the log directory, '/'-separated. */
+  name(path: string): string;
+}
+
+function localIO(root: string): TailIO {
+  return {
+    findRuns: () => findRuns(root),
+    open: fileSource,
+    name: (path) => relative(root, path).split(sep).join('/'),
+  };
+}
+
 export class LogdirTail {
   private readonly runs = new Map<string, RunState>();
+  private readonly io: TailIO;
 
-  constructor(readonly root: string) {}
+  constructor(
+    readonly root: string,
+    io?: TailIO,
+  ) {
+    this.io = io ?? localIO(root);
+  }
+
+  /** Bytes of a file consumed so far (0 for a file not seen yet): where the next read starts. */
+  offsetOf(path: string): number {
+    for (const state of this.runs.values()) {
+      const file = state.files.get(path);
+      if (file) return file.offset;
+    }
+    return 0;
+  }
 
   /** Every run read so far, in name order. */
   get runData(): RunData[] {
@@ -67,7 +100,7 @@ export class LogdirTail {
       problems: [],
       restarts: [],
     };
-    for (const [name, paths] of findRuns(this.root)) {
+    for (const [name, paths] of this.io.findRuns()) {
       let state = this.runs.get(name);
       if (!state) {
         const run = emptyRun(name);
@@ -91,7 +124,7 @@ export class LogdirTail {
     let file = state.files.get(path);
     if (!file) {
       file = {
-        name: relative(this.root, path).split(sep).join('/'),
+        name: this.io.name(path),
         offset: 0,
         version: 0,
         reported: new Set(),
@@ -104,7 +137,7 @@ export class LogdirTail {
     }
     let source: ByteSource;
     try {
-      source = fileSource(path);
+      source = this.io.open(path);
     } catch {
       return; // vanished or unreadable for now: tried again at the next poll
     }

@@ -11,11 +11,20 @@ import type { Evidence } from '../../core/evidence.ts';
 import type { LiveFinding, Report } from '../../core/report.ts';
 import { diagnoseLogdir } from '../../tensorboard/diagnose.ts';
 import { type Experiment, groupExperiments, withValues } from '../../tensorboard/experiments.ts';
+import { isObjectUrl, openObjectStore } from '../../tensorboard/object-store.ts';
+import {
+  attachDistributed,
+  rankJobs,
+  sourceRunOf,
+  splitRankPath,
+  splitRankTags,
+} from '../../tensorboard/ranks.ts';
 import { parseMap } from '../../tensorboard/roles.ts';
 import type { RunData } from '../../tensorboard/run-data.ts';
 import { toEvidence } from '../../tensorboard/to-evidence.ts';
 import { progressOf } from '../conclusive.ts';
 import { LiveChecks } from '../live-checks.ts';
+import { ObjectTailIO } from './object-tail.ts';
 import { LogdirTail } from './tail.ts';
 
 export interface WatchLogdirOptions {
@@ -26,6 +35,8 @@ export interface WatchLogdirOptions {
   pollMs?: number;
   /** Stop after this many seconds without a new record (default: never). */
   idleTimeoutS?: number;
+  /** S3-compatible endpoint for an `s3://` log directory. */
+  endpoint?: string;
   /** Stops watching (the report is still written). */
   signal?: AbortSignal;
   onFinding?: (finding: LiveFinding, experiment: string) => void;
@@ -72,16 +83,22 @@ export async function watchLogdir(
   logdir: string,
   options: WatchLogdirOptions = {},
 ): Promise<{ report: Report }> {
-  let isDir: boolean;
-  try {
-    isDir = statSync(logdir).isDirectory();
-  } catch {
-    throw new UsageError(`${logdir}: no such directory (create it, or start the training job first)`);
+  // s3://bucket/prefix: the tail reads what each poll's ranged GETs fetched (object-tail.ts).
+  const objects = isObjectUrl(logdir)
+    ? new ObjectTailIO(await openObjectStore(logdir, { endpoint: options.endpoint }))
+    : null;
+  if (!objects) {
+    let isDir: boolean;
+    try {
+      isDir = statSync(logdir).isDirectory();
+    } catch {
+      throw new UsageError(`${logdir}: no such directory (create it, or start the training job first)`);
+    }
+    if (!isDir) throw new UsageError(`${logdir}: not a directory (watch takes a TensorBoard log directory)`);
   }
-  if (!isDir) throw new UsageError(`${logdir}: not a directory (watch takes a TensorBoard log directory)`);
   const map = parseMap(options.map);
   const runOptions = { only: options.only, skip: options.skip };
-  const tail = new LogdirTail(logdir);
+  const tail = new LogdirTail(logdir, objects ?? undefined);
   const live = new Map<string, LiveChecks>();
   const findings: { finding: LiveFinding; experiment: string }[] = [];
   const startedAt = Date.now();
@@ -90,14 +107,30 @@ export async function watchLogdir(
   let sawFiles = false;
 
   const evaluate = (runs: RunData[], changed: Set<string>) => {
-    const experiments = withValues(groupExperiments(runs));
-    for (const experiment of experiments) {
-      if (!experiment.runs.some(({ run }) => changed.has(run.name))) continue;
-      const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
-      const mapped = toEvidence(experiment, { map, name });
+    const experiments = withValues(groupExperiments(splitRankTags(runs)));
+    // The experiments that changed, with the other ranks of their jobs (ranks.ts compares them).
+    const isChanged = (e: Experiment) => e.runs.some(({ run }) => changed.has(sourceRunOf(run)));
+    const jobOf = (e: Experiment) => splitRankPath(e.name)?.job;
+    const jobs = new Set(experiments.filter(isChanged).map(jobOf));
+    const entries = experiments
+      .filter((e) => isChanged(e) || (jobOf(e) !== undefined && jobs.has(jobOf(e))))
+      .map((experiment) => {
+        const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
+        return { experiment, value: toEvidence(experiment, { map, name }) };
+      });
+    attachDistributed(entries);
+    const firstRanks = new Set([...rankJobs(entries).values()].map((m) => m[0].experiment.name));
+    for (const { experiment, value: mapped } of entries) {
+      // A rank that did not change is evaluated too: the other ranks' new values are its evidence.
       let checks = live.get(experiment.name);
       if (!checks) {
-        checks = new LiveChecks({ ...runOptions, startedAt });
+        // The cross-rank checks are raised once per job, on its first rank.
+        const others = mapped.evidence.distributed && !firstRanks.has(experiment.name);
+        checks = new LiveChecks({
+          ...runOptions,
+          skip: others ? [...(runOptions.skip ?? []), 'distributed/'] : runOptions.skip,
+          startedAt,
+        });
         live.set(experiment.name, checks);
       }
       const probes = Math.max(0, ...mapped.collected.activations.map((a) => a.hist.steps.length));
@@ -118,6 +151,7 @@ export async function watchLogdir(
   };
 
   for (;;) {
+    if (objects) await objects.prefetch((key) => tail.offsetOf(key));
     const polled = tail.poll();
     if (polled.newFiles.length) sawFiles = true;
     for (const run of polled.newRuns) options.onNote?.(`new run: ${run}`);
@@ -147,9 +181,18 @@ export async function watchLogdir(
     map: options.map,
     only: options.only,
     skip: options.skip,
+    endpoint: options.endpoint,
   });
   const chosen = report.logs?.experiment;
-  const mine = findings.filter((f) => f.experiment === chosen);
+  // The cross-rank findings were raised on the job's first rank: they belong to every rank's report.
+  const job = chosen === undefined ? undefined : splitRankPath(chosen)?.job;
+  const mine = findings.filter(
+    (f) =>
+      f.experiment === chosen ||
+      (job !== undefined &&
+        f.finding.id.startsWith('distributed/') &&
+        splitRankPath(f.experiment)?.job === job),
+  );
   report.settings = {
     ...report.settings,
     command: 'watch',

@@ -10,6 +10,7 @@ import { gradientNorms } from './gradient-norms.ts';
 import { lossCurve } from './loss-curve.ts';
 import { lrSweep } from './lr-sweep.ts';
 import { overfitCurve } from './overfit-curve.ts';
+import { ranks } from './ranks.ts';
 import { remedyCurves } from './remedy-curves.ts';
 import type { Builder, PlotFigure } from './shared.ts';
 import { updateRatios } from './update-ratios.ts';
@@ -28,6 +29,7 @@ const BUILDERS: [PlotId, Builder][] = [
   ['activations', activations],
   ['class-counts', classCounts],
   ['remedy-curves', remedyCurves],
+  ['ranks', ranks],
 ];
 
 /** Every plot the report's evidence supports, in report order. A plot that fails to draw is left out, with a note. */
