@@ -19,7 +19,9 @@ const { values } = parseArgs({
     model: { type: 'string', default: 'mlp' },
   },
 });
-const jobsList = values.jobs ? values.jobs.split(',').map(Number) : [undefined];
+const jobsList = values.jobs
+  ? values.jobs.split(',').map((j) => (j === 'auto' ? undefined : Number(j)))
+  : [undefined];
 const userModel = values.model === 'cnn' ? () => smallCnn() : () => exampleModel();
 const runs = Number(values.runs);
 const backend = await selectBackend(values.backend);

@@ -65,8 +65,9 @@ export interface CheckupOptions {
   /**
    * Up to this many experiments run side by side: one in the calling thread, the others in
    * `jobs` − 1 worker threads, each with its own TF.js engine (default: the number of cores,
-   * `os.availableParallelism()`; 1 runs them one after the other in the calling thread). The same
-   * seed gives the same report whatever the number. On a backend other than wasm or cpu
+   * `os.availableParallelism()`, with workers started only once an experiment has waited 2 s for
+   * the calling thread, so that small models do not pay a worker's start-up; 1 runs them one after
+   * the other in the calling thread). The same seed gives the same report whatever the number. On a backend other than wasm or cpu
    * (tensorflow, webgl) the experiments run in the calling thread.
    */
   jobs?: number;
@@ -89,6 +90,9 @@ export interface CheckupOptions {
   notes?: string[];
   validationFlags?: DataFlags;
 }
+
+/** By default, workers start once an experiment has waited this long for the calling thread. */
+export const AUTO_WORKER_DELAY_MS = 2000;
 
 export const VERIFY_MODES = ['auto', 'always', 'never'] as const;
 export type VerifyMode = (typeof VERIFY_MODES)[number];
@@ -199,7 +203,9 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
   const jobs = Math.max(1, Math.min(asked, plan(EXPERIMENTS, wanted).length));
   // The calling thread runs experiments too: jobs − 1 workers.
   const pool = jobs > 1 ? new WorkerPool(jobs - 1, backend) : null;
-  pool?.start();
+  // `jobs` given: its workers start now. By default they start only once an experiment has waited
+  // AUTO_WORKER_DELAY_MS for the caller's thread (on the built-in MLP none ever does).
+  const startAfterMs = options.jobs === undefined ? AUTO_WORKER_DELAY_MS : 0;
   try {
     const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
@@ -208,7 +214,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
       labels,
       options: experimentOptions(checks, options),
       jobs,
-      ...(pool ? { runExperiment: hereFirst(pool) } : {}),
+      ...(pool ? { runExperiment: hereFirst(pool, startAfterMs) } : {}),
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
       afterExperiments: (c, evidence) =>
         verifyRemedies(checks, options, c, evidence, {

@@ -23,6 +23,7 @@ export type ToWorker = {
   inputs: ExperimentInputs;
 };
 export type FromWorker =
+  | { type: 'ready' }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; outcome: Outcome }
   | { type: 'error'; id: number; stage: 'unit' | 'run'; usage: boolean; message: string };
@@ -81,22 +82,62 @@ function startWorker(workerData: unknown): Worker {
   return new Worker(boot, { eval: true, workerData });
 }
 
+interface Waiting {
+  run(where: RunExperiment): void;
+}
+
 /**
  * Runs experiments in the caller's thread while it is free, else in the pool's workers: with
- * `jobs` N, the caller's thread and N − 1 workers. The caller's thread starts the first experiment
- * at once, while the workers are still starting (a TF.js start-up each).
+ * `jobs` N, the caller's thread and N − 1 workers. An experiment goes to whichever is free first
+ * (the caller's thread, or a worker whose TF.js has started), so a worker still starting never
+ * delays an experiment the caller's thread could run: on a small model, where a worker's start-up
+ * costs more than the experiments, the checkup is no slower than with `jobs` 1. Where an
+ * experiment runs does not change its outcome (each is seeded on its own).
  */
-export function hereFirst(pool: WorkerPool): RunExperiment {
+export function hereFirst(pool: WorkerPool, startAfterMs = 0): RunExperiment {
   let busy = false;
-  return async (experiment, ctx, inputs) => {
-    if (busy) return pool.run(experiment, ctx, inputs);
+  let timer: ReturnType<typeof setTimeout> | null = null;
+  const queue: Waiting[] = [];
+  // Workers start once an experiment has waited `startAfterMs` for the caller's thread: a worker's
+  // start-up (a TF.js engine, seconds) then overlaps work long enough to repay it. On a small model
+  // the caller's thread has run everything before then, and no worker starts at all.
+  const startLater = () => {
+    if (startAfterMs <= 0) pool.start();
+    else if (timer === null) {
+      timer = setTimeout(() => queue.length > 0 && pool.start(), startAfterMs);
+      timer.unref();
+    }
+  };
+  const drain = () => {
+    while (queue.length > 0) {
+      if (!busy) (queue.shift() as Waiting).run(local);
+      else if (pool.hasReadyWorker()) (queue.shift() as Waiting).run(remote);
+      else return;
+    }
+  };
+  const local: RunExperiment = async (experiment, ctx, inputs) => {
     busy = true;
     try {
       return await runHere(experiment, ctx, inputs);
     } finally {
       busy = false;
+      drain();
     }
   };
+  const remote: RunExperiment = async (experiment, ctx, inputs) => {
+    try {
+      return await pool.run(experiment, ctx, inputs);
+    } finally {
+      drain();
+    }
+  };
+  pool.onReady(drain);
+  return (experiment, ctx, inputs) =>
+    new Promise<Outcome>((resolve, reject) => {
+      queue.push({ run: (where) => where(experiment, ctx, inputs).then(resolve, reject) });
+      drain();
+      if (queue.length > 0) startLater();
+    });
 }
 
 export class WorkerPool {
@@ -107,6 +148,9 @@ export class WorkerPool {
   private readonly busy = new Map<Worker, number>();
   private readonly units = new WeakMap<object, ExperimentUnit | null>();
   private readonly shared = new WeakMap<TrainingData, TrainingData>();
+  /** Workers whose TF.js engine has started (they said 'ready'). */
+  private readonly booted = new WeakSet<Worker>();
+  private readonly readyListeners: (() => void)[] = [];
   private nextId = 0;
   private closed = false;
 
@@ -137,6 +181,16 @@ export class WorkerPool {
       worker.unref();
       this.idle.push(worker);
     }
+  }
+
+  /** Whether a worker is idle and its engine started: an experiment sent now starts at once. */
+  hasReadyWorker(): boolean {
+    return !this.closed && this.idle.some((w) => this.booted.has(w));
+  }
+
+  /** Called whenever a worker becomes ready (its engine started) or idle again. */
+  onReady(listener: () => void): void {
+    this.readyListeners.push(listener);
   }
 
   async close(): Promise<void> {
@@ -184,7 +238,9 @@ export class WorkerPool {
 
   private acquire(): Promise<Worker> {
     if (this.closed) return Promise.reject(new Error('the worker pool was closed'));
-    const free = this.idle.pop();
+    // A started worker first: one still loading TF.js would keep the experiment waiting.
+    const at = this.idle.findIndex((w) => this.booted.has(w));
+    const free = at >= 0 ? this.idle.splice(at, 1)[0] : this.idle.pop();
     if (free) {
       free.ref();
       return Promise.resolve(free);
@@ -201,12 +257,17 @@ export class WorkerPool {
     else if (alive) {
       worker.unref();
       this.idle.push(worker);
+      for (const listener of this.readyListeners) listener();
     }
   }
 
   private spawn(): Worker {
     const worker = startWorker({ backend: this.backend });
-    worker.on('message', (message: FromWorker) => this.receive(message));
+    worker.on('message', (message: FromWorker) => {
+      if (message.type !== 'ready') return this.receive(message);
+      this.booted.add(worker);
+      for (const listener of this.readyListeners) listener();
+    });
     const fail = (err: Error) => {
       // A worker that died hands its experiment back to the caller's thread; the pool starts another when needed.
       if (!this.workers.includes(worker)) return;
@@ -228,7 +289,7 @@ export class WorkerPool {
     return worker;
   }
 
-  private receive(message: FromWorker): void {
+  private receive(message: Exclude<FromWorker, { type: 'ready' }>): void {
     const p = this.pending.get(message.id);
     if (!p) return;
     if (message.type === 'progress') {

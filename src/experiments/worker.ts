@@ -11,8 +11,12 @@ import { contextOf } from './unit.ts';
 const port = parentPort;
 if (!port) throw new Error('experiments/worker.ts runs as a worker thread');
 const ready = selectBackend((workerData as { backend: string }).backend);
-// A failed start is reported with the first request.
-ready.catch(() => {});
+// The pool sends experiments to a started worker first (the caller's thread takes those no worker
+// is ready for); a failed start is reported with the first request instead.
+ready.then(
+  () => port.postMessage({ type: 'ready' } satisfies FromWorker),
+  () => {},
+);
 
 const post = (message: FromWorker) => port.postMessage(message);
 
