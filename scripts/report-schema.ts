@@ -42,7 +42,7 @@ export function generateReportSchema(): Schema {
     path: fileURLToPath(new URL('src/core/report.ts', ROOT)),
     tsconfig: fileURLToPath(new URL('tsconfig.json', ROOT)),
     type: 'Report',
-    additionalProperties: true, // adding a field is allowed by the contract (DESIGN.md §4)
+    additionalProperties: true, // adding a field is allowed by the contract (docs/design.md §4)
     expose: 'export',
     jsDoc: 'extended',
     skipTypeCheck: true, // `npm run typecheck` does that
@@ -52,7 +52,7 @@ export function generateReportSchema(): Schema {
     $schema,
     title: 'nn-doctor report, schemaVersion 1',
     description:
-      'The JSON report nn-doctor writes (`--json`) and reads back (`nn-doctor report`, `parseReport`), generated from the Report type in src/core/report.ts by scripts/report-schema.ts. Contract: DESIGN.md §4. Adding a field is allowed (additional properties are accepted everywhere); renaming or removing one bumps schemaVersion. JSON has no NaN or Infinity: those numbers are written as the strings "NaN", "Infinity", "-Infinity".',
+      'The JSON report nn-doctor writes (`--json`) and reads back (`nn-doctor report`, `parseReport`), generated from the Report type in src/core/report.ts by scripts/report-schema.ts. Contract: docs/design.md §4. Adding a field is allowed (additional properties are accepted everywhere); renaming or removing one bumps schemaVersion. JSON has no NaN or Infinity: those numbers are written as the strings "NaN", "Infinity", "-Infinity".',
     ...rest,
     definitions: {
       number: {

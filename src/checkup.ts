@@ -1,9 +1,7 @@
 // The library entry point: runs the probes a selection of checks needs on clones of the user's
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
 import * as tf from '@tensorflow/tfjs';
-import { ALL_CHECKS } from './checks/index.ts';
-import { buildReport } from './core/build-report.ts';
-import type { CheckId } from './core/check.ts';
+import type { AnyCheck, CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
@@ -21,6 +19,7 @@ import {
   type RemedyProbeInput,
   runRemedyProbe,
 } from './probes/remedies.ts';
+import { buildReport, checksWith, type ExtraCheck } from './registry.ts';
 import { backendForCall } from './tfjs/backend.ts';
 import { learningRateOf, optimizerByName } from './tfjs/clone.ts';
 import { outputUnits, prepareLabels } from './tfjs/task.ts';
@@ -62,6 +61,8 @@ export interface CheckupOptions {
   only?: string[];
   skip?: string[];
   thresholds?: Partial<Record<CheckId, Record<string, number>>>;
+  /** Checks of your own, run after the built-in ones (docs/library.md, "Checks of your own"). */
+  extraChecks?: ExtraCheck[];
   budget?: Partial<Budget>;
   /**
    * Verified remedies: try candidate fixes on clones and keep those that verifiably help (report
@@ -118,9 +119,9 @@ async function toDataset(data: DataInput): Promise<Dataset> {
 }
 
 /** Evidence keys the selected checks need or use. */
-function wantedEvidence(options: CheckupOptions): Set<EvidenceKey> {
+function wantedEvidence(options: CheckupOptions, checks: readonly AnyCheck[]): Set<EvidenceKey> {
   const keys = new Set<EvidenceKey>();
-  for (const check of ALL_CHECKS) {
+  for (const check of checks) {
     if (!isSelected(check.id, options)) continue;
     for (const k of [...check.needs, ...(check.uses ?? [])]) keys.add(k as EvidenceKey);
   }
@@ -144,7 +145,8 @@ function concatDatasets(a: Dataset, b: Dataset): Dataset {
  * replaced while other code can run, and the caller's TF.js backend is the active one afterwards.
  */
 export async function checkup(options: CheckupOptions): Promise<Report> {
-  validateRunOptions(options);
+  const checks = checksWith(options.extraChecks);
+  validateRunOptions(options, checks);
   if (options.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(options.verify))
     throw new UsageError(`options.verify: must be one of ${VERIFY_MODES.join(', ')}`);
   for (const [key, value] of Object.entries(options.remedyBudget ?? {}))
@@ -158,7 +160,7 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
       );
   const backend = await backendForCall(options.backend);
   try {
-    return await runCheckup(options, backend.name);
+    return await runCheckup(options, checks, backend.name);
   } finally {
     await backend.restore();
   }
@@ -218,6 +220,7 @@ function trainingSetup(options: CheckupOptions) {
  */
 async function verifyRemedies(
   options: CheckupOptions,
+  checks: readonly AnyCheck[],
   ctx: ProbeContext,
   evidence: Evidence,
   data: Pick<RemedyProbeInput, 'training' | 'labels'>,
@@ -229,7 +232,7 @@ async function verifyRemedies(
     unavailable.remedies = { status: 'skip', reason };
   };
   const runOptions = { only: options.only, skip: options.skip, thresholds: options.thresholds };
-  const results = runChecks(ALL_CHECKS, evidence, runOptions);
+  const results = runChecks(checks, evidence, runOptions);
   const open = results.filter((r) => r.status === 'fail' || (mode === 'always' && r.status === 'warn'));
   if (!open.length)
     return notRun(
@@ -244,14 +247,18 @@ async function verifyRemedies(
     evidence,
     results,
     diagnosis: diagnose(results),
-    runOptions,
+    recheck: (fixed) => runChecks(checks, fixed, runOptions),
     ...data,
     budget: options.remedyBudget,
     progress: (label, done, total) => options.onProgress?.({ probe: label, done, total }),
   });
 }
 
-async function runCheckup(options: CheckupOptions, backend: string): Promise<Report> {
+async function runCheckup(
+  options: CheckupOptions,
+  checks: readonly AnyCheck[],
+  backend: string,
+): Promise<Report> {
   const startedAt = performance.now();
   const seed = options.seed ?? DEFAULT_SEED;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
@@ -332,17 +339,18 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
     };
     const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
-      wanted: wantedEvidence(options),
+      wanted: wantedEvidence(options, checks),
       training,
       labels: trainingLabels,
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
       afterExperiments: (c, evidence) =>
-        verifyRemedies(options, c, evidence, {
+        verifyRemedies(options, checks, c, evidence, {
           training: { records, source: training.source, y: training.y, yShape: training.yShape },
           labels: trainingLabels,
         }),
     });
     return buildReport({
+      checks,
       evidence,
       options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
       settings: {

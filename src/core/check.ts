@@ -12,16 +12,16 @@ export const SECTIONS = {
 } as const;
 export type Section = keyof typeof SECTIONS;
 
-/** Stable, public check ids (DESIGN.md §1). */
+/** Stable, public check ids (docs/design.md §1). */
 export const CHECK_IDS = [
   'inputs/non-finite',
   'inputs/overfit-small',
   'inputs/standard-corpus',
   'inputs/mean-centering',
+  'inputs/target-scale',
   'inputs/class-balance',
   'inputs/rebalancing',
   'inputs/label-signal',
-  'inputs/target-scale',
   'model/simplify',
   'model/init-shallow',
   'model/init-deep',

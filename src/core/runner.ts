@@ -100,6 +100,10 @@ export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOption
     };
   }
 }
-export function runChecks(checks: AnyCheck[], evidence: Evidence, options: RunOptions = {}): CheckResult[] {
+export function runChecks(
+  checks: readonly AnyCheck[],
+  evidence: Evidence,
+  options: RunOptions = {},
+): CheckResult[] {
   return checks.filter((c) => isSelected(c.id, options)).map((c) => runCheck(c, evidence, options));
 }

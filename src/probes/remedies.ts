@@ -6,7 +6,6 @@
 // (remedies/verdict.ts). When a verified fix leaves another check failing (the checks re-run on
 // the fixed setup's evidence), the next fix is tried on top of it, up to a bound.
 import * as tf from '@tensorflow/tfjs';
-import { ALL_CHECKS } from '../checks/index.ts';
 import { diagnose } from '../core/diagnosis.ts';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
@@ -20,7 +19,6 @@ import type {
   RemedyStage,
 } from '../core/remedies.ts';
 import type { CheckResult } from '../core/report.ts';
-import { type RunOptions, runChecks } from '../core/runner.ts';
 import {
   applicableFixes,
   type Candidate,
@@ -66,8 +64,11 @@ export interface RemedyProbeInput {
   /** The checkup's check results and diagnosis (from the gathered evidence). */
   results: CheckResult[];
   diagnosis: ReturnType<typeof diagnose>;
-  /** The checkup's check selection and thresholds, for re-checking a fixed setup. */
-  runOptions: RunOptions;
+  /**
+   * The checkup's checks, with its selection and thresholds, run again on a fixed setup's evidence
+   * (the entry point passes it: probes/ does not import the registry).
+   */
+  recheck: (evidence: Evidence) => CheckResult[];
   /** The training records (before any validation records) and their label view, for re-checking the data. */
   training: { records: number; source: string; y: Float32Array; yShape: number[] };
   labels: LabelView;
@@ -295,7 +296,7 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
     let verifiedCandidate: Candidate | null = null;
     for (const c of candidates) {
       const outcome = await runArm([...chain, { fix: c.fix, params: c.params }], seeds, c.fix.id, true);
-      const recheck = outcome.evidence ? failingAfter(outcome.evidence, input.runOptions) : null;
+      const recheck = outcome.evidence ? failingAfter(outcome.evidence, input.recheck) : null;
       tried.push({
         finding: c.finding,
         arm: outcome.arm,
@@ -363,9 +364,9 @@ async function userLossFunction(ctx: ProbeContext): Promise<LossFn> {
 /** The checks that fail on a fixed setup's evidence (experiments other than its training run are not re-run). */
 function failingAfter(
   evidence: Evidence,
-  options: RunOptions,
+  recheck: RemedyProbeInput['recheck'],
 ): { results: CheckResult[]; failing: CheckResult[] } {
-  const results = runChecks(ALL_CHECKS, evidence, options);
+  const results = recheck(evidence);
   return { results, failing: results.filter((r) => r.status === 'fail') };
 }
 

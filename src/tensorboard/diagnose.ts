@@ -9,9 +9,9 @@
 // experiment with its own verdict and the reason for the choice (report.logs).
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LogExperiment, Report } from '../core/report.ts';
+import { buildReport, checksWith, type ExtraCheck } from '../registry.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, readLogdir } from './logdir.ts';
 import { type MapEntry, parseMap } from './roles.ts';
@@ -24,6 +24,8 @@ export interface DiagnoseOptions {
   /** Run only / skip these check ids or section prefixes. */
   only?: string[];
   skip?: string[];
+  /** Checks of your own, run after the built-in ones (docs/library.md, "Checks of your own"). */
+  extraChecks?: ExtraCheck[];
   /** Report creation time (for reproducible tests). */
   createdAt?: Date;
 }
@@ -68,6 +70,7 @@ function diagnoseOne(
   const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
   const mapped = toEvidence(experiment, { map, name });
   const report = buildReport({
+    checks: checksWith(options.extraChecks),
     evidence: mapped.evidence,
     options: { only: options.only, skip: options.skip },
     backend: null,
@@ -126,6 +129,7 @@ export async function diagnoseLogdir(
 ): Promise<{ report: Report }> {
   const startedAt = performance.now();
   const map = parseMap(options.map);
+  checksWith(options.extraChecks); // a bad extra check is a usage error before anything is read
   let isDir: boolean;
   try {
     isDir = statSync(logdir).isDirectory();
@@ -177,6 +181,7 @@ export async function diagnoseLogdir(
   const empty = experiments.filter((e) => !candidates.includes(e));
 
   const report = buildReport({
+    checks: checksWith(options.extraChecks),
     evidence: chosen.mapped.evidence,
     options: { only: options.only, skip: options.skip },
     settings: {

@@ -13,13 +13,13 @@
 //   wrapper someone else installs on top of it after `watch()` is theirs to remove first.
 // - `model.stopTraining` is set to true when `stopOnFail` is on and a check fails.
 import * as tf from '@tensorflow/tfjs';
-import { buildReport } from '../../core/build-report.ts';
 import type { CheckId } from '../../core/check.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Evidence, EvidenceKey, ModelEvidence, TaskEvidence } from '../../core/evidence.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import type { Report } from '../../core/report.ts';
 import type { RunOptions } from '../../core/runner.ts';
+import { buildReport } from '../../registry.ts';
 import { hiddenOutputs } from '../../tfjs/activations.ts';
 import { learningRateOf } from '../../tfjs/clone.ts';
 import { describeModel, kernelWeightName } from '../../tfjs/model-info.ts';
