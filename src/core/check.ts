@@ -56,11 +56,14 @@ export interface Threshold {
 export type Measured = Record<string, number | string | boolean | null | number[]>;
 
 /** What `evaluate` decides: status and the numbers behind it. No prose. */
-export interface Detection {
+export interface Detection<R extends string = string> {
   status: Exclude<Status, 'error'>;
   measured: Measured;
-  /** Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`, `diverged`). */
-  reason?: string;
+  /**
+   * Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`,
+   * `diverged`): one of the check's declared `reasons`, which its table test asserts.
+   */
+  reason?: R;
 }
 
 /** The words for a detection: what is wrong (measured vs threshold) and what to do. */
@@ -74,7 +77,7 @@ export interface Explanation {
 
 export type Thresholds<K extends string> = Record<K, number>;
 
-export interface Check<K extends string = string, N extends EvidenceKey = EvidenceKey> {
+export interface Check<K extends string = string, N extends EvidenceKey = EvidenceKey, R extends string = string> {
   id: CheckId;
   section: Section;
   title: string;
@@ -85,6 +88,11 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
   /** Evidence keys used when present. */
   uses?: readonly EvidenceKey[];
   thresholds: Record<K, Threshold>;
+  /**
+   * Every reason `evaluate` may give (as ESLint rules declare their message ids): `explain` and the
+   * table test (checks/testing.ts) match on these, and a reason not declared is a compile error.
+   */
+  reasons: readonly R[];
   /** Id of the report plot that shows this check's evidence. */
   plot?: PlotId;
   /**
@@ -93,9 +101,9 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
    */
   atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
-  evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
+  evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection<NoInfer<R>>;
   explain(
-    detection: Detection,
+    detection: Detection<NoInfer<R>>,
     evidence: Evidence & Required<Pick<Evidence, N>>,
     thresholds: Thresholds<K>,
   ): Explanation;
@@ -103,10 +111,12 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
 
 /** Any check, whatever its threshold and evidence keys (for lists of checks). */
 // biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export type AnyCheck = Check<any, any>;
+export type AnyCheck = Check<any, any, any>;
 
 /** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
-export function defineCheck<K extends string, N extends EvidenceKey>(check: Check<K, N>): Check<K, N> {
+export function defineCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
+  check: Check<K, N, R>,
+): Check<K, N, R> {
   return check;
 }
 

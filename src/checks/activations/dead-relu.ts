@@ -14,6 +14,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['checkpoint'],
   plot: 'activations',
+  reasons: ['not-logged', 'no-relu-layers', 'few-records'],
   thresholds: {
     warnFraction: {
       value: 0.2,

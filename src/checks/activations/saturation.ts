@@ -20,6 +20,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['model', 'checkpoint'],
   plot: 'activations',
+  reasons: ['not-logged', 'no-saturating-layers'],
   thresholds: {
     warnFraction: {
       value: 0.1,

@@ -8,6 +8,7 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task'],
   plot: 'class-counts',
+  reasons: ['regression', 'constant-label', 'rare-label', 'missing-class', 'weighted'],
   thresholds: {
     warnRatio: {
       value: 3,

@@ -14,6 +14,7 @@ export default defineCheck({
   title: 'The model learns more from the real labels than from shuffled ones',
   why: 'If real labels give no better held-out results than shuffled labels, the features carry no signal the model can use about the labels: usually labels misaligned with their records, or the wrong label column.',
   needs: ['labelSignal'],
+  reasons: ['non-finite', 'inconclusive', 'accuracy', 'loss'],
   thresholds: {
     minAccuracyMargin: {
       value: 0.05,

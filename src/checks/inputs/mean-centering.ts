@@ -13,6 +13,7 @@ export default defineCheck({
   title: 'Inputs are zero-mean and sanely scaled',
   why: 'Off-center or large inputs push units into saturation and make the gradients of the first layer all share one sign; tiny inputs give the first layer almost nothing to learn from.',
   needs: ['dataset'],
+  reasons: ['tokens', 'no-finite-values', 'raw-scale', 'tiny-scale', 'off-center'],
   thresholds: {
     warnMeanAbs: {
       value: 0.2,

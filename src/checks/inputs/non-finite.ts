@@ -9,6 +9,7 @@ export default defineCheck({
   why: 'A single NaN or Inf in a batch turns the loss and every gradient into NaN, and the weights with them.',
   needs: ['dataset'],
   uses: ['task'],
+  reasons: [],
   thresholds: {
     maxNonFinite: {
       value: 0,

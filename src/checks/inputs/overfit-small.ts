@@ -25,6 +25,7 @@ export default defineCheck({
   why: 'Any working model can memorize ~50 records when regularization is off; if it cannot, no amount of data or tuning will help, because the model, loss or training code is broken.',
   needs: ['overfit', 'task'],
   plot: 'overfit-curve',
+  reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
   thresholds: {
     maxLossRatio: {
       value: 0.05,

@@ -9,6 +9,7 @@ export default defineCheck({
   why: 'On an imbalanced set plain training under-serves the minority classes; class weighting or oversampling often recovers their recall at little cost.',
   needs: ['rebalancing', 'dataset'],
   plot: 'class-counts',
+  reasons: ['oversampled', 'weighted'],
   thresholds: {
     minGain: {
       value: 0.05,

@@ -22,6 +22,7 @@ export default defineCheck({
   why: 'If the same architecture and training code cannot learn a corpus that is known to be learnable, the fault is in the model or training code, not in your data.',
   needs: ['control'],
   plot: 'control-curve',
+  reasons: ['non-finite', 'slow', 'not-learned'],
   thresholds: {
     maxLossRatio: {
       value: 0.5,

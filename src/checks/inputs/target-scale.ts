@@ -17,6 +17,7 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task', 'training'],
   plot: 'loss-curve',
+  reasons: ['classification', 'no-targets', 'non-finite', 'too-large', 'too-large-stuck', 'large', 'tiny'],
   thresholds: {
     warnScale: {
       value: 10,

@@ -41,6 +41,20 @@ function atChance(
   return { classes, chanceLoss, accuracy };
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'too-few-steps',
+  'too-high',
+  'flat-at-chance',
+  'diverged-no-sweep',
+  'flat-no-sweep',
+  'slow',
+  'diverged',
+  'flat',
+  'no-lr-works',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'loss/learning-rate',
   section: 'loss',
@@ -51,6 +65,7 @@ export default defineCheck({
   // not listed here, so that --only loss/learning-rate does not run the overfit experiment.
   uses: ['lrSweep', 'task'],
   plot: 'lr-sweep',
+  reasons: REASONS,
   thresholds: {
     windowFraction: {
       value: 0.1,
@@ -84,7 +99,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task, overfit }, t): Detection {
+  evaluate({ training, lrSweep, task, overfit }, t): Detection<Reason> {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -143,14 +158,19 @@ export default defineCheck({
         reason: 'flat-at-chance',
       };
     }
-    if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
+    if (!lrSweep)
+      return {
+        status: diverged ? 'fail' : 'warn',
+        measured,
+        reason: diverged ? 'diverged-no-sweep' : 'flat-no-sweep',
+      };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
     // Flat over this short run, but the same setup fits the 50-record set (or still is when its
     // budget ran out): the LR is slow for this data, not broken — a warn with the sweep's LR.
     const learnsElsewhere =
       overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
     if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
-    if (sweepWorks) return { status: 'fail', measured, reason: trend };
+    if (sweepWorks) return { status: 'fail', measured, reason: diverged ? 'diverged' : 'flat' };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
   explain({ measured, reason }, { training, overfit }, t) {

@@ -27,6 +27,7 @@ export default defineCheck({
   why: 'Once the loss is NaN or Infinity every gradient is too, the weights are destroyed and training cannot recover.',
   needs: ['training'],
   plot: 'loss-curve',
+  reasons: ['no-loss'],
   thresholds: {},
   evaluate({ training }) {
     const total = scan(training.loss);

@@ -11,6 +11,15 @@ export default defineCheck({
   why: 'TF.js cross-entropy losses expect probabilities: on a linear output the loss is meaningless, and a softmax applied twice squashes every prediction toward uniform so the gradient nearly vanishes.',
   needs: ['task'],
   plot: 'loss-curve',
+  reasons: [
+    'softmax-one-unit',
+    'double-softmax',
+    'double-sigmoid',
+    'no-softmax',
+    'softmax-binary',
+    'no-sigmoid',
+    'mse-classification',
+  ],
   thresholds: {},
   evaluate({ task }) {
     const loss = normalizeLossName(task.loss);
@@ -27,7 +36,12 @@ export default defineCheck({
     // no gradient flows back, under any loss.
     if (last === 'softmax' && units === 1) return { status: 'fail', measured, reason: 'softmax-one-unit' };
     const repeated = acts.findIndex((a, i) => SQUASHING.has(a) && acts[i + 1] === a);
-    if (repeated >= 0) return { status: 'fail', measured, reason: `double-${acts[repeated]}` };
+    if (repeated >= 0)
+      return {
+        status: 'fail',
+        measured,
+        reason: acts[repeated] === 'softmax' ? 'double-softmax' : 'double-sigmoid',
+      };
     if (CATEGORICAL.has(loss)) {
       return last === 'softmax'
         ? { status: 'pass', measured }

@@ -22,6 +22,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['model'],
   plot: 'loss-curve',
+  reasons: ['not-logged', 'no-regularization', 'no-data-loss'],
   thresholds: {
     warnRatio: {
       value: 1,

@@ -39,6 +39,18 @@ const RELU_LIKE = new Set([
   'gelu',
 ]);
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'no-activations',
+  'too-shallow',
+  'non-finite',
+  'vanished',
+  'shrinking',
+  'growing',
+  'small-batch',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'model/init-deep',
   section: 'model',
@@ -47,6 +59,7 @@ export default defineCheck({
   needs: ['training', 'model'],
   atInitialization: true,
   plot: 'activations',
+  reasons: REASONS,
   thresholds: {
     failRatio: {
       value: 10,
@@ -78,7 +91,7 @@ export default defineCheck({
       source: 'checklist (batch-norm statistics and gradients get noisy on tiny batches)',
     },
   },
-  evaluate({ training, model }, t): Detection {
+  evaluate({ training, model }, t): Detection<Reason> {
     const batchSize = training.batchSize;
     const start = training.activations?.start;
     if (!start || start.length === 0) {

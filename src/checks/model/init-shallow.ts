@@ -18,6 +18,18 @@ interface Judged {
   badness: number;
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'no-kernels',
+  'checkpoint-constant',
+  'checkpoint-identical-units',
+  'constant',
+  'identical-units',
+  'too-large',
+  'too-small',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'model/init-shallow',
   section: 'model',
@@ -27,6 +39,7 @@ export default defineCheck({
   uses: ['checkpoint'],
   atInitialization: true,
   plot: 'weight-variance',
+  reasons: REASONS,
   thresholds: {
     minStd: {
       value: 1e-8,
@@ -44,7 +57,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ model, checkpoint }, t): Detection {
+  evaluate({ model, checkpoint }, t): Detection<Reason> {
     if (model.kernels.length === 0) return { status: 'skip', measured: { kernels: 0 }, reason: 'no-kernels' };
     // A trained checkpoint is judged at initialization on a re-initialized clone (model.kernels),
     // but constant kernels or identical units are broken in any weights: its own are checked too.

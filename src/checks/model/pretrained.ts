@@ -33,6 +33,7 @@ export default defineCheck({
   title: 'A standard architecture starts from a public checkpoint',
   why: 'Standard architectures trained from scratch need far more data and time than the same network fine-tuned from public ImageNet weights, and are much harder to get learning at all.',
   needs: ['model'],
+  reasons: ['no-family', 'fresh-init'],
   thresholds: {},
   evaluate({ model }) {
     const measured = { family: model.family, freshInit: model.freshInit, params: model.params };

@@ -14,6 +14,7 @@ export default defineCheck({
   why: 'When Flatten → Dense 64 relu → output beats your model on the same data and budget, the extra complexity (depth, init, normalization) is getting in the way of learning.',
   needs: ['simplified'],
   plot: 'control-curve',
+  reasons: ['already-simple', 'user-non-finite', 'slower'],
   thresholds: {
     maxSimpleLayers: {
       value: 2,

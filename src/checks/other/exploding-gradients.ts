@@ -34,6 +34,17 @@ function longestDoublingRun(windows: number[]): number {
   return longest;
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'not-logged',
+  'non-finite',
+  'all-zero',
+  'growth-while-learning',
+  'growth',
+  'doubling',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'other/exploding-gradients',
   section: 'other',
@@ -41,6 +52,7 @@ export default defineCheck({
   why: 'Exploding gradients throw the weights far off in one step: the loss spikes or turns NaN and training never settles.',
   needs: ['training'],
   plot: 'gradient-norms',
+  reasons: REASONS,
   thresholds: {
     warnGrowth: {
       value: 1e2,
@@ -70,7 +82,7 @@ export default defineCheck({
         'nn-doctor calibration: a healthy Embedding+LSTM grew its gradient norm 913× from 0.06 while its loss fell from 0.69 to 0.1',
     },
   },
-  evaluate({ training }, t): Detection {
+  evaluate({ training }, t): Detection<Reason> {
     const norms = globalNorm(training);
     if (!norms) return { status: 'skip', measured: {}, reason: 'not-logged' };
     const { series, source } = norms;

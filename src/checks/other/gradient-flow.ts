@@ -15,6 +15,7 @@ export default defineCheck({
   why: "A layer that receives no gradient never changes; a first-layer gradient orders of magnitude below the last layer's means the signal vanishes on its way back and the early layers barely learn.",
   needs: ['training'],
   plot: 'gradient-norms',
+  reasons: ['no-gradient', 'not-logged', 'single-kernel', 'vanishing'],
   thresholds: {
     warnRatio: {
       value: 1e-2,

@@ -10,6 +10,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['lrSweep'],
   plot: 'update-ratios',
+  reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
   thresholds: {
     failBelow: {
       value: 1e-4,

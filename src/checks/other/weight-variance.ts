@@ -26,6 +26,7 @@ export default defineCheck({
   needs: ['model'],
   atInitialization: true,
   plot: 'weight-variance',
+  reasons: ['too-few-kernels', 'trained'],
   thresholds: {
     warnSkew: {
       value: 10,
