@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import { EXTRA_CHECK_ID_PATTERN } from '../src/core/registry.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -37,6 +38,19 @@ function admitNonFinite(node: unknown): unknown {
   return out;
 }
 
+/**
+ * A check id is a built-in one (the enum, docs/design.md §1) or an extra check's SECTION/NAME (a
+ * library user's own check, core/registry.ts): a report holding one reads back too.
+ */
+function extraIdsAllowed(builtin: Schema): Schema {
+  const { description, ...ids } = builtin;
+  return {
+    description:
+      `${description ?? ''} Built-in ids are listed; an extra check (options.extraChecks) has any SECTION/NAME id.`.trim(),
+    anyOf: [ids, { type: 'string', pattern: EXTRA_CHECK_ID_PATTERN }],
+  };
+}
+
 export function generateReportSchema(): Schema {
   const generated = createGenerator({
     path: fileURLToPath(new URL('src/core/report.ts', ROOT)),
@@ -60,6 +74,7 @@ export function generateReportSchema(): Schema {
         anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }],
       },
       ...(admitNonFinite(definitions) as Schema),
+      CheckId: extraIdsAllowed(definitions.CheckId as Schema),
     },
   };
 }

@@ -32,6 +32,7 @@ export {
   ALL_CHECKS,
   buildReport,
   checksWith,
+  defineExtraCheck,
   type ExtraCheck,
   type ReportInput,
 } from './registry.ts';

@@ -5,11 +5,11 @@
 import { ALL_CHECKS } from './checks/index.ts';
 import { type BuildReportInput, buildReport as buildReportFrom } from './core/build-report.ts';
 import type { AnyCheck } from './core/check.ts';
-import { type ExtraCheck, withExtraChecks } from './core/registry.ts';
+import { defineExtraCheck, type ExtraCheck, withExtraChecks } from './core/registry.ts';
 import type { Report } from './core/report.ts';
 import { judgeRemedies } from './remedies/judge.ts';
 
-export { ALL_CHECKS, type ExtraCheck, withExtraChecks };
+export { ALL_CHECKS, defineExtraCheck, type ExtraCheck, withExtraChecks };
 
 /** The built-in checks followed by `extra` (validated; `where` names the option in errors). */
 export function checksWith(extra?: readonly ExtraCheck[], where?: string): readonly AnyCheck[] {

@@ -5,9 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { buildReport } from '../core/build-report.ts';
 import { type AnyCheck, CHECK_IDS, SECTIONS } from '../core/check.ts';
 import { withExtraChecks } from '../core/registry.ts';
+import { renderJson } from '../core/report-json.ts';
+import { parseReport } from '../core/report-parse.ts';
 import { activationsChecks } from './activations/index.ts';
+import { dataset } from './fixtures.ts';
 import { ALL_CHECKS } from './index.ts';
 import { inputsChecks } from './inputs/index.ts';
 import { lossChecks } from './loss/index.ts';
@@ -76,7 +80,7 @@ describe('the check registry', () => {
 
   it('the published schema names exactly these ids (run `npm run schema` after adding one)', () => {
     const schema = JSON.parse(readFileSync(SCHEMA, 'utf8'));
-    expect(schema.definitions.CheckId.enum).toEqual([...CHECK_IDS]);
+    expect(schema.definitions.CheckId.anyOf[0].enum).toEqual([...CHECK_IDS]);
   });
 });
 
@@ -99,8 +103,20 @@ describe('extra checks (the plugin point)', () => {
     [{ ...extra, section: 'misc' }, /section 'misc' is not one of/],
     [{ ...extra, needs: ['weights'] }, /unknown evidence 'weights'/],
     [{ ...extra, evaluate: undefined }, /needs an evaluate and an explain function/],
+    [{ ...extra, live: undefined }, /needs a live rule/],
+    [{ ...extra, reasons: undefined }, /needs a reasons list/],
   ])('are refused with a usage error naming the option: %#', (bad, message) => {
     expect(() => withExtraChecks(ALL_CHECKS, [bad as never], 'options.extraChecks')).toThrow(message);
+  });
+
+  it('report like built-in ones, and the report reads back (the schema admits their ids)', () => {
+    const evidence = { source: 'replay' as const, dataset: dataset() };
+    const report = buildReport({ checks: withExtraChecks(ALL_CHECKS, [extra]), evidence });
+    const mine = report.checks.find((c) => c.id === ('inputs/my-check' as string));
+    expect(mine?.status).toBe(report.checks.find((c) => c.id === ALL_CHECKS[0].id)?.status);
+    expect(parseReport(renderJson(report), 'report.json').checks.map((c) => c.id)).toContain(
+      'inputs/my-check',
+    );
   });
 
   it('may not repeat each other', () => {

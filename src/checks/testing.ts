@@ -26,7 +26,7 @@ export type FaultyCase<R extends string = string> = CheckCase<R> & { reason: R |
 
 /** The reason `evaluate` gives for a case, null for none; undefined when it does not run. */
 // biome-ignore lint/suspicious/noExplicitAny: any check, whatever its threshold and evidence keys
-function reasonOf(check: Check<any, any, string>, c: CheckCase<string>): string | null | undefined {
+function reasonOf(check: Check<any, any, any>, c: CheckCase<string>): string | null | undefined {
   if (check.needs.some((key: keyof Evidence) => c.evidence[key] === undefined)) return undefined;
   try {
     return check.evaluate(c.evidence, effectiveThresholds(check, c.thresholds)).reason ?? null;

@@ -1,6 +1,7 @@
 // The shape every check has: metadata beside a pure evaluation (detection) and a
 // separate wording step (what is wrong, why it matters, what to do).
 import type { Evidence, EvidenceKey } from './evidence.ts';
+import type { LiveRule } from './live.ts';
 import type { PlotId } from './plots.ts';
 
 export const SECTIONS = {
@@ -77,7 +78,11 @@ export interface Explanation {
 
 export type Thresholds<K extends string> = Record<K, number>;
 
-export interface Check<K extends string = string, N extends EvidenceKey = EvidenceKey, R extends string = string> {
+export interface Check<
+  K extends string = string,
+  N extends EvidenceKey = EvidenceKey,
+  R extends string = string,
+> {
   id: CheckId;
   section: Section;
   title: string;
@@ -93,6 +98,12 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
    * table test (checks/testing.ts) match on these, and a reason not declared is a compile error.
    */
   reasons: readonly R[];
+  /**
+   * When a verdict on a run in progress (`watch`) is conclusive: a rule (core/live.ts), or one per
+   * detection. `NEEDS_EXPERIMENT` for checks that judge an experiment on the model itself.
+   */
+  // (A method's type: its parameter is bivariant, so a check fits the list type AnyCheck.)
+  live: LiveRule | { rule(detection: Detection<NoInfer<R>>): LiveRule }['rule'];
   /** Id of the report plot that shows this check's evidence. */
   plot?: PlotId;
   /**
@@ -101,7 +112,10 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
    */
   atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
-  evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection<NoInfer<R>>;
+  evaluate(
+    evidence: Evidence & Required<Pick<Evidence, N>>,
+    thresholds: Thresholds<K>,
+  ): Detection<NoInfer<R>>;
   explain(
     detection: Detection<NoInfer<R>>,
     evidence: Evidence & Required<Pick<Evidence, N>>,

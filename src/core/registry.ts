@@ -2,9 +2,9 @@
 // the entry points) and any extra checks a library user adds (the plugin point, docs/library.md).
 // An extra check is checked here once, at the boundary, so that nothing downstream meets a
 // duplicate id or a check without the parts every check has.
-import { type AnyCheck, SECTIONS } from './check.ts';
+import { type AnyCheck, type Check, SECTIONS } from './check.ts';
 import { UsageError } from './errors.ts';
-import { EVIDENCE_KEYS } from './evidence.ts';
+import { EVIDENCE_KEYS, type EvidenceKey } from './evidence.ts';
 
 /**
  * A check from outside the package: a built-in check's shape with any `section/name` id
@@ -12,8 +12,16 @@ import { EVIDENCE_KEYS } from './evidence.ts';
  */
 export type ExtraCheck = Omit<AnyCheck, 'id'> & { id: string };
 
+/** `defineCheck` for an extra check: any SECTION/NAME id, the same inference for the rest. */
+export function defineExtraCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
+  check: Omit<Check<K, N, R>, 'id'> & { id: string },
+): ExtraCheck {
+  return check as ExtraCheck;
+}
+
 /** What an extra check's id looks like: a section and a name, in lower case. */
-export const EXTRA_CHECK_ID = /^[a-z][a-z0-9-]*\/[a-z0-9][a-z0-9-]*$/;
+export const EXTRA_CHECK_ID_PATTERN = '^[a-z][a-z0-9-]*/[a-z0-9][a-z0-9-]*$';
+const EXTRA_CHECK_ID = new RegExp(EXTRA_CHECK_ID_PATTERN);
 
 function problemWith(check: ExtraCheck, known: Set<string>): string | null {
   if (typeof check !== 'object' || check === null) return 'is not a check object';
@@ -27,6 +35,10 @@ function problemWith(check: ExtraCheck, known: Set<string>): string | null {
   if (typeof check.evaluate !== 'function' || typeof check.explain !== 'function')
     return 'needs an evaluate and an explain function';
   if (typeof check.title !== 'string' || typeof check.why !== 'string') return 'needs a title and a why';
+  if (!Array.isArray(check.reasons))
+    return 'needs a reasons list (the reasons evaluate may give; may be empty)';
+  if (check.live === undefined || check.live === null)
+    return 'needs a live rule (core/live.ts; NEEDS_EXPERIMENT when it judges an experiment on the model)';
   for (const key of [...(check.needs ?? []), ...(check.uses ?? [])])
     if (!(EVIDENCE_KEYS as readonly string[]).includes(key)) return `names unknown evidence '${String(key)}'`;
   if (!Array.isArray(check.needs)) return 'needs a needs list (evidence keys; may be empty)';

@@ -68,7 +68,7 @@ export class LiveChecks {
         }
         // The same verdict must hold: a change of rule (a divergence that became a flat loss)
         // starts the wait again.
-        const rule = ruleFor(check.id, detection);
+        const rule = ruleFor(check, detection);
         let seen = this.pending.get(key);
         if (!seen || seen.rule !== rule.words) {
           seen = { step: progress.step, progress, rule: rule.words };

@@ -1,6 +1,7 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { ModelEvidence } from '../../core/evidence.ts';
+import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
@@ -21,6 +22,7 @@ export default defineCheck({
   uses: ['model', 'checkpoint'],
   plot: 'activations',
   reasons: ['not-logged', 'no-saturating-layers'],
+  live: NEXT_PROBE,
   thresholds: {
     warnFraction: {
       value: 0.1,

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 export default defineCheck({
   id: 'inputs/class-balance',
@@ -9,6 +10,7 @@ export default defineCheck({
   uses: ['task'],
   plot: 'class-counts',
   reasons: ['regression', 'constant-label', 'rare-label', 'missing-class', 'weighted'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnRatio: {
       value: 3,

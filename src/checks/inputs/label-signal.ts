@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -15,6 +16,7 @@ export default defineCheck({
   why: 'If real labels give no better held-out results than shuffled labels, the features carry no signal the model can use about the labels: usually labels misaligned with their records, or the wrong label column.',
   needs: ['labelSignal'],
   reasons: ['non-finite', 'inconclusive', 'accuracy', 'loss'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     minAccuracyMargin: {
       value: 0.05,

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -14,6 +15,7 @@ export default defineCheck({
   why: 'Off-center or large inputs push units into saturation and make the gradients of the first layer all share one sign; tiny inputs give the first layer almost nothing to learn from.',
   needs: ['dataset'],
   reasons: ['tokens', 'no-finite-values', 'raw-scale', 'tiny-scale', 'off-center'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnMeanAbs: {
       value: 0.2,

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { immediate } from '../../core/live.ts';
 
 const pct = (x: number): string => `${(x * 100).toPrecision(2)}%`;
 
@@ -10,6 +11,7 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task'],
   reasons: [],
+  live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {
     maxNonFinite: {
       value: 0,

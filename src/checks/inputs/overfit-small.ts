@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
 import type { OverfitEvidence } from '../../core/evidence.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 /** Relative fall of the loss per 100 steps over the run's last stretch, else null. */
 function progressPer100Steps(overfit: OverfitEvidence): number | null {
@@ -26,6 +27,7 @@ export default defineCheck({
   needs: ['overfit', 'task'],
   plot: 'overfit-curve',
   reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxLossRatio: {
       value: 0.05,

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
@@ -10,6 +11,7 @@ export default defineCheck({
   needs: ['rebalancing', 'dataset'],
   plot: 'class-counts',
   reasons: ['oversampled', 'weighted'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     minGain: {
       value: 0.05,

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
 import type { ControlEvidence } from '../../core/evidence.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt, pct } from '../helpers.ts';
 
 /**
@@ -23,6 +24,7 @@ export default defineCheck({
   needs: ['control'],
   plot: 'control-curve',
   reasons: ['non-finite', 'slow', 'not-learned'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxLossRatio: {
       value: 0.5,

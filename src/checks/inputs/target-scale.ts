@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { edgeMeans } from '../../core/stats.ts';
 import { fmt, pct, trainingCurve } from '../helpers.ts';
 
@@ -18,6 +19,7 @@ export default defineCheck({
   uses: ['task', 'training'],
   plot: 'loss-curve',
   reasons: ['classification', 'no-targets', 'non-finite', 'too-large', 'too-large-stuck', 'large', 'tiny'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnScale: {
       value: 10,

@@ -1,5 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
+import { AT_START } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
@@ -26,6 +27,7 @@ export default defineCheck({
   atInitialization: true,
   plot: 'loss-curve',
   reasons: REASONS,
+  live: AT_START,
   thresholds: {
     warnTolerance: {
       value: 0.25,

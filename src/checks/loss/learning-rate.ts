@@ -1,6 +1,7 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
 
@@ -66,6 +67,30 @@ export default defineCheck({
   uses: ['lrSweep', 'task'],
   plot: 'lr-sweep',
   reasons: REASONS,
+  live: ({ measured: m }) => {
+    if (m.nonFiniteStep !== null && m.nonFiniteStep !== undefined)
+      return immediate('the loss became NaN/Inf: raised at once');
+    if (m.trend === 'diverged')
+      return {
+        kind: 'confirmed',
+        counter: 'lossPoints',
+        minPoints: 50,
+        fresh: 10,
+        span: spanOf(20, 0.1),
+        words:
+          'the loss stayed above 1.5× its start for max(20 steps, 10% of the run) after it was first seen',
+      };
+    // Flat: every run is flat for a while; only a loss flat for half again as long counts.
+    return {
+      kind: 'confirmed',
+      counter: 'lossPoints',
+      minPoints: 200,
+      fresh: 50,
+      span: spanOf(200, 0.5),
+      words:
+        'the loss stayed flat on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
+    };
+  },
   thresholds: {
     windowFraction: {
       value: 0.1,

@@ -1,6 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
+import { immediate } from '../../core/live.ts';
 
 /** Step of the first non-finite value, the last finite value before it, and how many there are. */
 function scan(series: Series | undefined): { step: number | null; lastFinite: number | null; count: number } {
@@ -28,6 +29,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: ['no-loss'],
+  live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {},
   evaluate({ training }) {
     const total = scan(training.loss);

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { AT_START } from '../../core/live.ts';
 import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
@@ -20,6 +21,7 @@ export default defineCheck({
     'no-sigmoid',
     'mse-classification',
   ],
+  live: AT_START,
   thresholds: {},
   evaluate({ task }) {
     const loss = normalizeLossName(task.loss);

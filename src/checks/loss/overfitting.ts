@@ -1,5 +1,6 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
+import { spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
@@ -14,6 +15,14 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: REASONS,
+  live: {
+    kind: 'confirmed',
+    counter: 'valPoints',
+    minPoints: 4,
+    fresh: 2,
+    span: spanOf(0, 0),
+    words: 'the validation loss stayed above its minimum at the next 2 validation measurements too',
+  },
   thresholds: {
     riseRatio: {
       value: 0.1,

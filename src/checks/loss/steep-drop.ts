@@ -14,6 +14,10 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: REASONS,
+  live: {
+    kind: 'final',
+    words: 'judged on the whole run only: mid-run every healthy curve has just dropped steeply',
+  },
   thresholds: {
     minPoints: {
       value: 20,

@@ -1,5 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
+import { AT_START } from '../../core/live.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -60,6 +61,7 @@ export default defineCheck({
   atInitialization: true,
   plot: 'activations',
   reasons: REASONS,
+  live: AT_START,
   thresholds: {
     failRatio: {
       value: 10,

@@ -1,5 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
+import { AT_START } from '../../core/live.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -40,6 +41,7 @@ export default defineCheck({
   atInitialization: true,
   plot: 'weight-variance',
   reasons: REASONS,
+  live: AT_START,
   thresholds: {
     minStd: {
       value: 1e-8,

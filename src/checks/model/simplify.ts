@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 
 /** Three significant digits, trailing zeros dropped; exponent notation for tiny or huge values. */
 const num = (x: number): string => {
@@ -15,6 +16,7 @@ export default defineCheck({
   needs: ['simplified'],
   plot: 'control-curve',
   reasons: ['already-simple', 'user-non-finite', 'slower'],
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxSimpleLayers: {
       value: 2,

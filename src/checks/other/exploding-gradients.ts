@@ -1,6 +1,7 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
+import { immediate, spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** Global gradient norm per step: recorded, or the L2 combination of the per-weight norms. */
@@ -53,6 +54,17 @@ export default defineCheck({
   needs: ['training'],
   plot: 'gradient-norms',
   reasons: REASONS,
+  live: (detection) =>
+    detection.reason === 'non-finite'
+      ? immediate('a non-finite gradient is a fact: raised at once')
+      : {
+          kind: 'confirmed',
+          counter: 'telemetryPoints',
+          minPoints: 10,
+          fresh: 2,
+          span: spanOf(0, 0),
+          words: 'held on ≥ 10 gradient measurements and on 2 more taken after it was first seen',
+        },
   thresholds: {
     warnGrowth: {
       value: 1e2,
