@@ -78,6 +78,12 @@ describe('the check registry', () => {
     expect(ALL_CHECKS.map((c) => c.id)).toEqual([...CHECK_IDS]);
   });
 
+  it('ranks every check among causes once (no two share a rank: the tie-break must decide)', () => {
+    const ranks = ALL_CHECKS.map((c) => c.causeRank);
+    expect(ranks.every((r) => Number.isFinite(r))).toBe(true);
+    expect(new Set(ranks).size).toBe(ranks.length);
+  });
+
   it('the published schema names exactly these ids (run `npm run schema` after adding one)', () => {
     const schema = JSON.parse(readFileSync(SCHEMA, 'utf8'));
     expect(schema.definitions.CheckId.anyOf[0].enum).toEqual([...CHECK_IDS]);
@@ -104,6 +110,7 @@ describe('extra checks (the plugin point)', () => {
     [{ ...extra, needs: ['weights'] }, /unknown evidence 'weights'/],
     [{ ...extra, evaluate: undefined }, /needs an evaluate and an explain function/],
     [{ ...extra, live: undefined }, /needs a live rule/],
+    [{ ...extra, causeRank: Number.NaN }, /causeRank must be a finite number/],
     [{ ...extra, reasons: undefined }, /needs a reasons list/],
   ])('are refused with a usage error naming the option: %#', (bad, message) => {
     expect(() => withExtraChecks(ALL_CHECKS, [bad as never], 'options.extraChecks')).toThrow(message);

@@ -69,7 +69,7 @@ export function buildReport(input: BuildReportInput): Report {
         : null,
     },
     verdict: overallVerdict(checks),
-    diagnosis: diagnose(checks),
+    diagnosis: diagnose(checks, input.checks),
     checks,
     ...(remedies ? { remedies } : {}),
     evidence,

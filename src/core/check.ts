@@ -99,6 +99,12 @@ export interface Check<
    */
   reasons: readonly R[];
   /**
+   * Its place among causes (core/diagnosis.ts), lower for root causes, higher for symptoms: it
+   * breaks ties between findings no causal link orders, and keeps the direction of a link that
+   * points both ways. The built-in checks use distinct multiples of 10.
+   */
+  causeRank: number;
+  /**
    * When a verdict on a run in progress (`watch`) is conclusive: a rule (core/live.ts), or one per
    * detection. `NEEDS_EXPERIMENT` for checks that judge an experiment on the model itself.
    */

@@ -10,11 +10,15 @@ import { EVIDENCE_KEYS, type EvidenceKey } from './evidence.ts';
  * A check from outside the package: a built-in check's shape with any `section/name` id
  * (`defineCheck` types it; its id need not be one of CHECK_IDS).
  */
-export type ExtraCheck = Omit<AnyCheck, 'id'> & { id: string };
+export type ExtraCheck = Omit<AnyCheck, 'id' | 'causeRank'> & {
+  id: string;
+  /** Its place among causes (Check.causeRank); default: after every built-in check. */
+  causeRank?: number;
+};
 
 /** `defineCheck` for an extra check: any SECTION/NAME id, the same inference for the rest. */
 export function defineExtraCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
-  check: Omit<Check<K, N, R>, 'id'> & { id: string },
+  check: Omit<Check<K, N, R>, 'id' | 'causeRank'> & { id: string; causeRank?: number },
 ): ExtraCheck {
   return check as ExtraCheck;
 }
@@ -37,6 +41,8 @@ function problemWith(check: ExtraCheck, known: Set<string>): string | null {
   if (typeof check.title !== 'string' || typeof check.why !== 'string') return 'needs a title and a why';
   if (!Array.isArray(check.reasons))
     return 'needs a reasons list (the reasons evaluate may give; may be empty)';
+  if (check.causeRank !== undefined && !Number.isFinite(check.causeRank))
+    return 'causeRank must be a finite number (or left out: after every built-in check)';
   if (check.live === undefined || check.live === null)
     return 'needs a live rule (core/live.ts; NEEDS_EXPERIMENT when it judges an experiment on the model)';
   for (const key of [...(check.needs ?? []), ...(check.uses ?? [])])

@@ -6,7 +6,6 @@
 // (remedies/verdict.ts). When a verified fix leaves another check failing (the checks re-run on
 // the fixed setup's evidence), the next fix is tried on top of it, up to a bound.
 import * as tf from '@tensorflow/tfjs';
-import { diagnose } from '../core/diagnosis.ts';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
 import { createRng, subSeed } from '../core/random.ts';
@@ -18,7 +17,7 @@ import type {
   RemedyRun,
   RemedyStage,
 } from '../core/remedies.ts';
-import type { CheckResult } from '../core/report.ts';
+import type { CheckResult, Report } from '../core/report.ts';
 import {
   applicableFixes,
   type Candidate,
@@ -63,7 +62,9 @@ export interface RemedyProbeInput {
   evidence: Evidence;
   /** The checkup's check results and diagnosis (from the gathered evidence). */
   results: CheckResult[];
-  diagnosis: ReturnType<typeof diagnose>;
+  diagnosis: Report['diagnosis'];
+  /** The diagnosis of re-checked results, with the checkup's checks' cause ranks. */
+  diagnose: (results: CheckResult[]) => Report['diagnosis'];
   /**
    * The checkup's checks, with its selection and thresholds, run again on a fixed setup's evidence
    * (the entry point passes it: probes/ does not import the registry).
@@ -312,7 +313,10 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
         verifiedCandidate = c;
         if (recheck) {
           stageResults = recheck.results;
-          findings = findingsToFix(diagnose(recheck.results), new Map(recheck.results.map((r) => [r.id, r])));
+          findings = findingsToFix(
+            input.diagnose(recheck.results),
+            new Map(recheck.results.map((r) => [r.id, r])),
+          );
           findings = findings.filter((id) => recheck.failing.some((r) => r.id === id));
         }
         break;

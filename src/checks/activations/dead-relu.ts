@@ -16,6 +16,8 @@ export default defineCheck({
   uses: ['checkpoint'],
   plot: 'activations',
   reasons: ['not-logged', 'no-relu-layers', 'few-records'],
+  // Among causes (core/diagnosis.ts): dead units pass no gradient
+  causeRank: 100,
   live: NEXT_PROBE,
   thresholds: {
     warnFraction: {

@@ -22,6 +22,8 @@ export default defineCheck({
   uses: ['model', 'checkpoint'],
   plot: 'activations',
   reasons: ['not-logged', 'no-saturating-layers'],
+  // Among causes (core/diagnosis.ts): saturated units pass no gradient
+  causeRank: 90,
   live: NEXT_PROBE,
   thresholds: {
     warnFraction: {

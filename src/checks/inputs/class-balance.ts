@@ -10,6 +10,8 @@ export default defineCheck({
   uses: ['task'],
   plot: 'class-counts',
   reasons: ['regression', 'constant-label', 'rare-label', 'missing-class', 'weighted'],
+  // Among causes (core/diagnosis.ts): the majority class is the easy minimum
+  causeRank: 60,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     warnRatio: {

@@ -16,6 +16,10 @@ export default defineCheck({
   why: 'If real labels give no better held-out results than shuffled labels, the features carry no signal the model can use about the labels: usually labels misaligned with their records, or the wrong label column.',
   needs: ['labelSignal'],
   reasons: ['non-finite', 'inconclusive', 'accuracy', 'loss'],
+  // Among causes (core/diagnosis.ts): Below everything that stops learning altogether: a model that
+  // learns nothing learns no more from real labels than from shuffled ones, so this failure alone
+  // points at the labels.
+  causeRank: 210,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     minAccuracyMargin: {

@@ -15,6 +15,8 @@ export default defineCheck({
   why: 'Off-center or large inputs push units into saturation and make the gradients of the first layer all share one sign; tiny inputs give the first layer almost nothing to learn from.',
   needs: ['dataset'],
   reasons: ['tokens', 'no-finite-values', 'raw-scale', 'tiny-scale', 'off-center'],
+  // Among causes (core/diagnosis.ts): raw pixels saturate units and blow up gradients
+  causeRank: 50,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     warnMeanAbs: {

@@ -11,6 +11,8 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task'],
   reasons: [],
+  // Among causes (core/diagnosis.ts): NaN in the data poisons everything downstream
+  causeRank: 10,
   live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {
     maxNonFinite: {

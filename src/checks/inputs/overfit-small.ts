@@ -27,6 +27,7 @@ export default defineCheck({
   needs: ['overfit', 'task'],
   plot: 'overfit-curve',
   reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
+  causeRank: 200,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     maxLossRatio: {

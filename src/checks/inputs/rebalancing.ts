@@ -11,6 +11,7 @@ export default defineCheck({
   needs: ['rebalancing', 'dataset'],
   plot: 'class-counts',
   reasons: ['oversampled', 'weighted'],
+  causeRank: 230,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     minGain: {

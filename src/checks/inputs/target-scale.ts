@@ -19,6 +19,8 @@ export default defineCheck({
   uses: ['task', 'training'],
   plot: 'loss-curve',
   reasons: ['classification', 'no-targets', 'non-finite', 'too-large', 'too-large-stuck', 'large', 'tiny'],
+  // Among causes (core/diagnosis.ts): targets in raw units: loss and gradients on their scale
+  causeRank: 30,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     warnScale: {

@@ -27,6 +27,8 @@ export default defineCheck({
   atInitialization: true,
   plot: 'loss-curve',
   reasons: REASONS,
+  // Among causes (core/diagnosis.ts): a symptom of output scale / init
+  causeRank: 110,
   live: AT_START,
   thresholds: {
     warnTolerance: {

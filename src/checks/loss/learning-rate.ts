@@ -67,6 +67,10 @@ export default defineCheck({
   uses: ['lrSweep', 'task'],
   plot: 'lr-sweep',
   reasons: REASONS,
+  // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
+  // saturates units during training, while units that are dead from the start leave no LR working
+  // (learning-rate then only warns).
+  causeRank: 80,
   live: ({ measured: m }) => {
     if (m.nonFiniteStep !== null && m.nonFiniteStep !== undefined)
       return immediate('the loss became NaN/Inf: raised at once');

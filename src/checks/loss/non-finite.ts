@@ -29,6 +29,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: ['no-loss'],
+  causeRank: 140,
   live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {},
   evaluate({ training }) {

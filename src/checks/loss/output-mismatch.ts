@@ -21,6 +21,8 @@ export default defineCheck({
     'no-sigmoid',
     'mse-classification',
   ],
+  // Among causes (core/diagnosis.ts): the loss is computed on the wrong kind of output
+  causeRank: 20,
   live: AT_START,
   thresholds: {},
   evaluate({ task }) {

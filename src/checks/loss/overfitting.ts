@@ -15,6 +15,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: REASONS,
+  causeRank: 220,
   live: {
     kind: 'confirmed',
     counter: 'valPoints',

@@ -24,6 +24,8 @@ export default defineCheck({
   uses: ['model'],
   plot: 'loss-curve',
   reasons: ['not-logged', 'no-regularization', 'no-data-loss'],
+  // Among causes (core/diagnosis.ts): the penalty, not the data, is being minimized
+  causeRank: 70,
   live: {
     kind: 'confirmed',
     counter: 'regPoints',

@@ -14,6 +14,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'loss-curve',
   reasons: REASONS,
+  causeRank: 240,
   live: {
     kind: 'final',
     words: 'judged on the whole run only: mid-run every healthy curve has just dropped steeply',

@@ -61,6 +61,8 @@ export default defineCheck({
   atInitialization: true,
   plot: 'activations',
   reasons: REASONS,
+  // Among causes (core/diagnosis.ts): activations vanish with depth
+  causeRank: 120,
   live: AT_START,
   thresholds: {
     failRatio: {

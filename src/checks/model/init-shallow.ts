@@ -41,6 +41,8 @@ export default defineCheck({
   atInitialization: true,
   plot: 'weight-variance',
   reasons: REASONS,
+  // Among causes (core/diagnosis.ts): symmetric/zero weights: no gradient, no learning
+  causeRank: 40,
   live: AT_START,
   thresholds: {
     minStd: {

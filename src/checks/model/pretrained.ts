@@ -35,6 +35,7 @@ export default defineCheck({
   why: 'Standard architectures trained from scratch need far more data and time than the same network fine-tuned from public ImageNet weights, and are much harder to get learning at all.',
   needs: ['model'],
   reasons: ['no-family', 'fresh-init'],
+  causeRank: 250,
   live: AT_START,
   thresholds: {},
   evaluate({ model }) {

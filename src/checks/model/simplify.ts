@@ -16,6 +16,7 @@ export default defineCheck({
   needs: ['simplified'],
   plot: 'control-curve',
   reasons: ['already-simple', 'user-non-finite', 'slower'],
+  causeRank: 190,
   live: NEEDS_EXPERIMENT,
   thresholds: {
     maxSimpleLayers: {

@@ -54,6 +54,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'gradient-norms',
   reasons: REASONS,
+  causeRank: 130,
   live: (detection) =>
     detection.reason === 'non-finite'
       ? immediate('a non-finite gradient is a fact: raised at once')

@@ -17,6 +17,7 @@ export default defineCheck({
   needs: ['training'],
   plot: 'gradient-norms',
   reasons: ['no-gradient', 'not-logged', 'single-kernel', 'vanishing'],
+  causeRank: 150,
   live: (detection) =>
     detection.reason === 'no-gradient'
       ? {

@@ -12,6 +12,7 @@ export default defineCheck({
   uses: ['lrSweep'],
   plot: 'update-ratios',
   reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
+  causeRank: 160,
   live: TREND,
   thresholds: {
     failBelow: {

@@ -28,6 +28,7 @@ export default defineCheck({
   atInitialization: true,
   plot: 'weight-variance',
   reasons: ['too-few-kernels', 'trained'],
+  causeRank: 170,
   live: AT_START,
   thresholds: {
     warnSkew: {
