@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type Check, effectiveThresholds, type Status } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
-import { runCheck } from '../core/runner.ts';
+import { givenTo, runCheck } from '../core/runner.ts';
 
 export interface CheckCase<R extends string = string> {
   name: string;
@@ -29,7 +29,9 @@ export type FaultyCase<R extends string = string> = CheckCase<R> & { reason: R |
 function reasonOf(check: Check<any, any, any>, c: CheckCase<string>): string | null | undefined {
   if (check.needs.some((key: keyof Evidence) => c.evidence[key] === undefined)) return undefined;
   try {
-    return check.evaluate(c.evidence, effectiveThresholds(check, c.thresholds)).reason ?? null;
+    return (
+      check.evaluate(givenTo(check, c.evidence), effectiveThresholds(check, c.thresholds)).reason ?? null
+    );
   } catch {
     return undefined; // the runner turns it into `error`, which the case's status asserts
   }

@@ -78,10 +78,19 @@ export interface Explanation {
 
 export type Thresholds<K extends string> = Record<K, number>;
 
+/**
+ * What `evaluate` and `explain` receive: the evidence a check needs (present) and uses (maybe
+ * present), and nothing else — reading an undeclared key is a compile error.
+ */
+export type Given<N extends EvidenceKey, U extends EvidenceKey> = Pick<Evidence, 'source' | 'unavailable'> &
+  Required<Pick<Evidence, N>> &
+  Pick<Evidence, U>;
+
 export interface Check<
   K extends string = string,
   N extends EvidenceKey = EvidenceKey,
   R extends string = string,
+  U extends EvidenceKey = EvidenceKey,
 > {
   id: CheckId;
   section: Section;
@@ -91,7 +100,7 @@ export interface Check<
   /** Evidence keys the check cannot do without. The runner turns their absence into skip/error. */
   needs: readonly N[];
   /** Evidence keys used when present. */
-  uses?: readonly EvidenceKey[];
+  uses?: readonly U[];
   thresholds: Record<K, Threshold>;
   /**
    * Every reason `evaluate` may give (as ESLint rules declare their message ids): `explain` and the
@@ -118,25 +127,21 @@ export interface Check<
    */
   atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
-  evaluate(
-    evidence: Evidence & Required<Pick<Evidence, N>>,
-    thresholds: Thresholds<K>,
-  ): Detection<NoInfer<R>>;
-  explain(
-    detection: Detection<NoInfer<R>>,
-    evidence: Evidence & Required<Pick<Evidence, N>>,
-    thresholds: Thresholds<K>,
-  ): Explanation;
+  evaluate(evidence: Given<N, U>, thresholds: Thresholds<K>): Detection<NoInfer<R>>;
+  explain(detection: Detection<NoInfer<R>>, evidence: Given<N, U>, thresholds: Thresholds<K>): Explanation;
 }
 
 /** Any check, whatever its threshold and evidence keys (for lists of checks). */
 // biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export type AnyCheck = Check<any, any, any>;
+export type AnyCheck = Check<any, any, any, any>;
 
 /** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
-export function defineCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
-  check: Check<K, N, R>,
-): Check<K, N, R> {
+export function defineCheck<
+  K extends string,
+  N extends EvidenceKey,
+  const R extends string = never,
+  U extends EvidenceKey = never,
+>(check: Check<K, N, R, U>): Check<K, N, R, U> {
   return check;
 }
 

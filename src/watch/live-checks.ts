@@ -6,7 +6,7 @@ import { type AnyCheck, type CheckId, effectiveThresholds } from '../core/check.
 import type { Evidence } from '../core/evidence.ts';
 import { validateRunOptions } from '../core/options.ts';
 import type { LiveFinding } from '../core/report.ts';
-import { isSelected, type RunOptions } from '../core/runner.ts';
+import { givenTo, isSelected, type RunOptions } from '../core/runner.ts';
 import { ALL_CHECKS } from '../registry.ts';
 import { type Progress, type Rule, ruleFor } from './conclusive.ts';
 
@@ -54,7 +54,7 @@ export class LiveChecks {
       const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
       let detection: ReturnType<AnyCheck['evaluate']>;
       try {
-        detection = check.evaluate(evidence, thresholds);
+        detection = check.evaluate(givenTo(check, evidence), thresholds);
       } catch {
         continue; // the report at the end shows the error; nothing to raise live
       }
@@ -75,7 +75,7 @@ export class LiveChecks {
           this.pending.set(key, seen);
         }
         if (!conclusive(rule, seen, progress)) continue;
-        const words = check.explain(detection, evidence, thresholds);
+        const words = check.explain(detection, givenTo(check, evidence), thresholds);
         const finding: LiveFinding = {
           id: check.id,
           title: check.title,

@@ -64,7 +64,7 @@ export default defineCheck({
   needs: ['training'],
   // Also reads `overfit` when gathered (a flat run whose setup fits 50 records is slow, not broken);
   // not listed here, so that --only loss/learning-rate does not run the overfit experiment.
-  uses: ['lrSweep', 'task'],
+  uses: ['lrSweep', 'task', 'overfit'],
   plot: 'lr-sweep',
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
