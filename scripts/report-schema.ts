@@ -10,6 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createGenerator } from 'ts-json-schema-generator';
+import { EXTRA_CHECK_ID_PATTERN } from '../src/core/registry.ts';
 
 type Schema = Record<string, unknown>;
 
@@ -37,12 +38,25 @@ function admitNonFinite(node: unknown): unknown {
   return out;
 }
 
+/**
+ * A check id is a built-in one (the enum, docs/design.md §1) or an extra check's SECTION/NAME (a
+ * library user's own check, core/registry.ts): a report holding one reads back too.
+ */
+function extraIdsAllowed(builtin: Schema): Schema {
+  const { description, ...ids } = builtin;
+  return {
+    description:
+      `${description ?? ''} Built-in ids are listed; an extra check (options.extraChecks) has any SECTION/NAME id.`.trim(),
+    anyOf: [ids, { type: 'string', pattern: EXTRA_CHECK_ID_PATTERN }],
+  };
+}
+
 export function generateReportSchema(): Schema {
   const generated = createGenerator({
     path: fileURLToPath(new URL('src/core/report.ts', ROOT)),
     tsconfig: fileURLToPath(new URL('tsconfig.json', ROOT)),
     type: 'Report',
-    additionalProperties: true, // adding a field is allowed by the contract (DESIGN.md §4)
+    additionalProperties: true, // adding a field is allowed by the contract (docs/design.md §4)
     expose: 'export',
     jsDoc: 'extended',
     skipTypeCheck: true, // `npm run typecheck` does that
@@ -52,7 +66,7 @@ export function generateReportSchema(): Schema {
     $schema,
     title: 'nn-doctor report, schemaVersion 1',
     description:
-      'The JSON report nn-doctor writes (`--json`) and reads back (`nn-doctor report`, `parseReport`), generated from the Report type in src/core/report.ts by scripts/report-schema.ts. Contract: DESIGN.md §4. Adding a field is allowed (additional properties are accepted everywhere); renaming or removing one bumps schemaVersion. JSON has no NaN or Infinity: those numbers are written as the strings "NaN", "Infinity", "-Infinity".',
+      'The JSON report nn-doctor writes (`--json`) and reads back (`nn-doctor report`, `parseReport`), generated from the Report type in src/core/report.ts by scripts/report-schema.ts. Contract: docs/design.md §4. Adding a field is allowed (additional properties are accepted everywhere); renaming or removing one bumps schemaVersion. JSON has no NaN or Infinity: those numbers are written as the strings "NaN", "Infinity", "-Infinity".',
     ...rest,
     definitions: {
       number: {
@@ -60,6 +74,7 @@ export function generateReportSchema(): Schema {
         anyOf: [{ type: 'number' }, { enum: ['NaN', 'Infinity', '-Infinity'] }],
       },
       ...(admitNonFinite(definitions) as Schema),
+      CheckId: extraIdsAllowed(definitions.CheckId as Schema),
     },
   };
 }

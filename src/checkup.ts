@@ -2,10 +2,7 @@
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
 import { availableParallelism } from 'node:os';
 import type * as tf from '@tensorflow/tfjs';
-import { ALL_CHECKS } from './checks/index.ts';
-import { buildReport } from './core/build-report.ts';
-import type { CheckId } from './core/check.ts';
-import { type AnyCheck, effectiveThresholds } from './core/check.ts';
+import { type AnyCheck, type CheckId, effectiveThresholds } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
@@ -19,13 +16,14 @@ import { hereFirst, WORKER_BACKENDS, WorkerPool, workersAvailable } from './expe
 import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, ProbeContext } from './probes/context.ts';
-import { gatherEvidence } from './probes/gather.ts';
+import { gatherEvidence } from './experiments/gather.ts';
 import {
   DEFAULT_REMEDY_BUDGET,
   type RemedyBudget,
   type RemedyProbeInput,
   runRemedyProbe,
 } from './probes/remedies.ts';
+import { buildReport, checksWith, type ExtraCheck } from './registry.ts';
 import { backendForCall } from './tfjs/backend.ts';
 
 export interface ProgressEvent {
@@ -74,6 +72,8 @@ export interface CheckupOptions {
   only?: string[];
   skip?: string[];
   thresholds?: Partial<Record<CheckId, Record<string, number>>>;
+  /** Checks of your own, run after the built-in ones (docs/library.md, "Checks of your own"). */
+  extraChecks?: ExtraCheck[];
   budget?: Partial<Budget>;
   /**
    * Verified remedies: try candidate fixes on clones and keep those that verifiably help (report
@@ -118,7 +118,8 @@ function wantedEvidence(checks: readonly AnyCheck[], options: CheckupOptions): S
  * replaced while other code can run, and the caller's TF.js backend is the active one afterwards.
  */
 export async function checkup(options: CheckupOptions): Promise<Report> {
-  validateRunOptions(options);
+  const checks = checksWith(options.extraChecks);
+  validateRunOptions(options, checks);
   if (options.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(options.verify))
     throw new UsageError(`options.verify: must be one of ${VERIFY_MODES.join(', ')}`);
   for (const [key, value] of Object.entries(options.remedyBudget ?? {}))
@@ -134,7 +135,7 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     throw new UsageError(`options.jobs: must be a positive whole number, got ${String(options.jobs)}`);
   const backend = await backendForCall(options.backend);
   try {
-    return await runCheckup(options, backend.name);
+    return await runCheckup(options, checks, backend.name);
   } finally {
     await backend.restore();
   }
@@ -167,7 +168,7 @@ async function verifyRemedies(
     unavailable.remedies = { status: 'skip', reason };
   };
   const runOptions = { only: options.only, skip: options.skip, thresholds: options.thresholds };
-  const results = runChecks([...checks], evidence, runOptions);
+  const results = runChecks(checks, evidence, runOptions);
   const open = results.filter((r) => r.status === 'fail' || (mode === 'always' && r.status === 'warn'));
   if (!open.length)
     return notRun(
@@ -181,18 +182,21 @@ async function verifyRemedies(
     ctx,
     evidence,
     results,
-    diagnosis: diagnose(results),
-    runOptions,
+    diagnosis: diagnose(results, checks),
+    diagnose: (rechecked) => diagnose(rechecked, checks),
+    recheck: (fixed) => runChecks(checks, fixed, runOptions),
     ...data,
     budget: options.remedyBudget,
     progress: (label, done, total) => options.onProgress?.({ probe: label, done, total }),
   });
 }
 
-async function runCheckup(options: CheckupOptions, backend: string): Promise<Report> {
+async function runCheckup(
+  options: CheckupOptions,
+  checks: readonly AnyCheck[],
+  backend: string,
+): Promise<Report> {
   const startedAt = performance.now();
-  // The check registry is read here only; everything below gets it passed.
-  const checks: readonly AnyCheck[] = ALL_CHECKS;
   const setup = await prepareCheckup(options);
   const { ctx, training, labels } = setup;
   const wanted = wantedEvidence(checks, options);
@@ -228,6 +232,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
         }),
     });
     return buildReport({
+      checks,
       evidence,
       options: { only: options.only, skip: options.skip, thresholds: options.thresholds },
       settings: {

@@ -2,7 +2,6 @@
 // TF.js is a peer dependency: everything here works on the caller's @tensorflow/tfjs instance and
 // active backend.
 
-export { ALL_CHECKS } from './checks/index.ts';
 export {
   type CheckupOptions,
   checkup,
@@ -10,8 +9,8 @@ export {
   type ProgressEvent,
   type VerifyMode,
 } from './checkup.ts';
-export { type BuildReportInput, buildReport } from './core/build-report.ts';
-export { CHECK_IDS, type CheckId, SECTIONS, type Status } from './core/check.ts';
+export type { BuildReportInput } from './core/build-report.ts';
+export { CHECK_IDS, type CheckId, defineCheck, SECTIONS, type Status } from './core/check.ts';
 export type { Dataset } from './core/dataset.ts';
 export { UsageError } from './core/errors.ts';
 export type * from './core/evidence.ts';
@@ -29,6 +28,14 @@ export { parseReport } from './core/report-parse.ts';
 export { TOOL_VERSION } from './core/version.ts';
 export { loadDataset } from './data/index.ts';
 export { loadMnist, mnistAvailable } from './data/mnist.ts';
+export {
+  ALL_CHECKS,
+  buildReport,
+  checksWith,
+  defineExtraCheck,
+  type ExtraCheck,
+  type ReportInput,
+} from './registry.ts';
 export { renderHtml } from './render/html/index.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { renderTerminal } from './render/terminal.ts';

@@ -6,11 +6,11 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkup } from '../src/checkup.ts';
-import { buildReport } from '../src/core/build-report.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { createRng, gaussian } from '../src/core/random.ts';
 import type { Report } from '../src/core/report.ts';
+import { buildReport } from '../src/registry.ts';
 import { healthyEvidence } from '../src/render/testing/fixtures.ts';
 
 const BUDGET = {

@@ -16,7 +16,7 @@ const { checkup } = await import(dist + '/index.js');
 const { WorkerPool, workersAvailable } = await import(dist + '/experiments/pool.js');
 const { prepareCheckup } = await import(dist + '/experiments/setup.js');
 const { experimentNamed } = await import(dist + '/experiments/catalogue.js');
-const { runHere } = await import(dist + '/probes/gather.js');
+const { runHere } = await import(dist + '/experiments/gather.js');
 await tf.setBackend('cpu');
 const model = tf.sequential({
   layers: [

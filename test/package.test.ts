@@ -249,6 +249,7 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
       'checkup.mjs',
       'render.mjs',
       'replay.mjs',
+      'own-check.mjs',
       'diagnose.mjs',
       'watch.mjs',
     ]);

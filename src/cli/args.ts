@@ -1,10 +1,10 @@
 // Flag parsing on node:util parseArgs (strict: unknown flags are errors), turned into
 // one-line UsageErrors that name the flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
-import { CHECK_IDS } from '../core/check.ts';
 import { parseDecimal } from '../core/decimal.ts';
 import { UsageError } from '../core/errors.ts';
 import { type ThresholdOverrides, unknownThreshold, validateSelection } from '../core/options.ts';
+import { ALL_CHECKS } from '../registry.ts';
 
 export const OUTPUT_FLAGS = {
   json: { type: 'string' },
@@ -92,7 +92,7 @@ export function idList(name: string, values: string[] | undefined): string[] | u
     .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
-  validateSelection(`--${name}`, ids);
+  validateSelection(`--${name}`, ids, ALL_CHECKS);
   return ids;
 }
 
@@ -102,12 +102,12 @@ export function thresholdOverrides(values: string[] | undefined): ThresholdOverr
   const out: Record<string, Record<string, number>> = {};
   for (const v of values) {
     const m = /^([a-z]+\/[a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(v);
-    if (!m || !(CHECK_IDS as readonly string[]).includes(m[1])) {
+    if (!m || !ALL_CHECKS.some((c) => c.id === m[1])) {
       throw new UsageError(
         `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`,
       );
     }
-    const problem = unknownThreshold(m[1], m[2]);
+    const problem = unknownThreshold(m[1], m[2], ALL_CHECKS);
     if (problem) throw new UsageError(`--threshold: ${problem}`);
     const value = numberFlag('threshold', m[3]) as number;
     // Every threshold is a count, fraction, ratio or factor: a negative one means nothing.

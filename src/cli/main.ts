@@ -74,7 +74,7 @@ async function finish(
   return exitCode(report);
 }
 
-/** 1 when a check failed, 4 when nothing could be judged (DESIGN.md §3), else 0. */
+/** 1 when a check failed, 4 when nothing could be judged (docs/design.md §3), else 0. */
 function exitCode(report: Report): number {
   if (report.checks.some((c) => c.status === 'fail')) return 1;
   return report.verdict === 'inconclusive' ? 4 : 0;

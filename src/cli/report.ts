@@ -1,11 +1,12 @@
 // `nn-doctor report REPORT.json`: re-render a saved report without re-running anything, or
 // (--replay) run the checks again on its saved evidence — e.g. with other thresholds — without
 // re-training.
-import { buildReport } from '../core/build-report.ts';
+
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { parseReport } from '../core/report-parse.ts';
 import { readInputFile } from '../data/common.ts';
+import { buildReport } from '../registry.ts';
 import { idList, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 
 export const REPORT_USAGE =

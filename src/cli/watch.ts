@@ -1,10 +1,11 @@
 // `nn-doctor watch LOGDIR`: diagnose's checks, run live on TensorBoard logs as a job writes them.
 // Findings are printed once, when they become conclusive; Ctrl-C (SIGINT), SIGTERM (main.ts turns
 // the first into `stop`) or --idle-timeout end the watch, and the report is written as diagnose writes it.
-import { buildReport } from '../core/build-report.ts';
+
 import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
 import { visible } from '../shared/text.ts';
+import { buildReport } from '../registry.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
 import { diagnoseInputFiles, endpointFlag, parseMapFlags } from './diagnose.ts';

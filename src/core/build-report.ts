@@ -1,15 +1,21 @@
 // Evidence in, report out: runs the checks, ranks the diagnosis and assembles the versioned report.
 // Shared by `check` (TF.js probes), `diagnose` (TensorBoard logs) and replays of saved evidence.
-import { ALL_CHECKS } from '../checks/index.ts';
-import { judgeRemedies } from '../remedies/judge.ts';
+// The checks to run and the remedy judge come in with the input (the entry points pass the
+// registry, src/registry.ts): core/ imports no other folder of src/.
+import type { AnyCheck } from './check.ts';
 import { diagnose, overallVerdict } from './diagnosis.ts';
 import type { Evidence } from './evidence.ts';
 import { validateRunOptions } from './options.ts';
+import type { RemediesReport } from './remedies.ts';
 import { type Report, SCHEMA_VERSION } from './report.ts';
 import { type RunOptions, runChecks } from './runner.ts';
 import { TOOL_NAME, TOOL_VERSION } from './version.ts';
 
 export interface BuildReportInput {
+  /** The checks to run, in report order (the registry's list). */
+  checks: readonly AnyCheck[];
+  /** Turns the fix experiments' evidence into the report's `remedies` section (remedies/judge.ts). */
+  judgeRemedies?: (evidence: Evidence) => RemediesReport | undefined;
   evidence: Evidence;
   options?: RunOptions;
   settings?: Record<string, unknown>;
@@ -25,11 +31,11 @@ export interface BuildReportInput {
 
 export function buildReport(input: BuildReportInput): Report {
   const { evidence } = input;
-  validateRunOptions(input.options ?? {});
-  const checks = runChecks(ALL_CHECKS, evidence, input.options);
+  validateRunOptions(input.options ?? {}, input.checks);
+  const checks = runChecks(input.checks, evidence, input.options);
   const model = evidence.model;
   const data = evidence.dataset;
-  const remedies = judgeRemedies(evidence);
+  const remedies = input.judgeRemedies?.(evidence);
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: TOOL_NAME, version: TOOL_VERSION },
@@ -63,7 +69,7 @@ export function buildReport(input: BuildReportInput): Report {
         : null,
     },
     verdict: overallVerdict(checks),
-    diagnosis: diagnose(checks),
+    diagnosis: diagnose(checks, input.checks),
     checks,
     ...(remedies ? { remedies } : {}),
     evidence,

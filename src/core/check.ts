@@ -1,6 +1,7 @@
 // The shape every check has: metadata beside a pure evaluation (detection) and a
 // separate wording step (what is wrong, why it matters, what to do).
 import type { Evidence, EvidenceKey } from './evidence.ts';
+import type { LiveRule } from './live.ts';
 import type { PlotId } from './plots.ts';
 
 export const SECTIONS = {
@@ -13,16 +14,16 @@ export const SECTIONS = {
 } as const;
 export type Section = keyof typeof SECTIONS;
 
-/** Stable, public check ids (DESIGN.md §1). */
+/** Stable, public check ids (docs/design.md §1). */
 export const CHECK_IDS = [
   'inputs/non-finite',
   'inputs/overfit-small',
   'inputs/standard-corpus',
   'inputs/mean-centering',
+  'inputs/target-scale',
   'inputs/class-balance',
   'inputs/rebalancing',
   'inputs/label-signal',
-  'inputs/target-scale',
   'model/simplify',
   'model/init-shallow',
   'model/init-deep',
@@ -62,11 +63,14 @@ export interface Threshold {
 export type Measured = Record<string, number | string | boolean | null | number[]>;
 
 /** What `evaluate` decides: status and the numbers behind it. No prose. */
-export interface Detection {
+export interface Detection<R extends string = string> {
   status: Exclude<Status, 'error'>;
   measured: Measured;
-  /** Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`, `diverged`). */
-  reason?: string;
+  /**
+   * Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`,
+   * `diverged`): one of the check's declared `reasons`, which its table test asserts.
+   */
+  reason?: R;
 }
 
 /** The words for a detection: what is wrong (measured vs threshold) and what to do. */
@@ -80,7 +84,20 @@ export interface Explanation {
 
 export type Thresholds<K extends string> = Record<K, number>;
 
-export interface Check<K extends string = string, N extends EvidenceKey = EvidenceKey> {
+/**
+ * What `evaluate` and `explain` receive: the evidence a check needs (present) and uses (maybe
+ * present), and nothing else — reading an undeclared key is a compile error.
+ */
+export type Given<N extends EvidenceKey, U extends EvidenceKey> = Pick<Evidence, 'source' | 'unavailable'> &
+  Required<Pick<Evidence, N>> &
+  Pick<Evidence, U>;
+
+export interface Check<
+  K extends string = string,
+  N extends EvidenceKey = EvidenceKey,
+  R extends string = string,
+  U extends EvidenceKey = EvidenceKey,
+> {
   id: CheckId;
   section: Section;
   title: string;
@@ -89,8 +106,25 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
   /** Evidence keys the check cannot do without. The runner turns their absence into skip/error. */
   needs: readonly N[];
   /** Evidence keys used when present. */
-  uses?: readonly EvidenceKey[];
+  uses?: readonly U[];
   thresholds: Record<K, Threshold>;
+  /**
+   * Every reason `evaluate` may give (as ESLint rules declare their message ids): `explain` and the
+   * table test (checks/testing.ts) match on these, and a reason not declared is a compile error.
+   */
+  reasons: readonly R[];
+  /**
+   * Its place among causes (core/diagnosis.ts), lower for root causes, higher for symptoms: it
+   * breaks ties between findings no causal link orders, and keeps the direction of a link that
+   * points both ways. The built-in checks use distinct multiples of 10.
+   */
+  causeRank: number;
+  /**
+   * When a verdict on a run in progress (`watch`) is conclusive: a rule (core/live.ts), or one per
+   * detection. `NEEDS_EXPERIMENT` for checks that judge an experiment on the model itself.
+   */
+  // (A method's type: its parameter is bivariant, so a check fits the list type AnyCheck.)
+  live: LiveRule | { rule(detection: Detection<NoInfer<R>>): LiveRule }['rule'];
   /** Id of the report plot that shows this check's evidence. */
   plot?: PlotId;
   /**
@@ -99,20 +133,21 @@ export interface Check<K extends string = string, N extends EvidenceKey = Eviden
    */
   atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
-  evaluate(evidence: Evidence & Required<Pick<Evidence, N>>, thresholds: Thresholds<K>): Detection;
-  explain(
-    detection: Detection,
-    evidence: Evidence & Required<Pick<Evidence, N>>,
-    thresholds: Thresholds<K>,
-  ): Explanation;
+  evaluate(evidence: Given<N, U>, thresholds: Thresholds<K>): Detection<NoInfer<R>>;
+  explain(detection: Detection<NoInfer<R>>, evidence: Given<N, U>, thresholds: Thresholds<K>): Explanation;
 }
 
 /** Any check, whatever its threshold and evidence keys (for lists of checks). */
 // biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export type AnyCheck = Check<any, any>;
+export type AnyCheck = Check<any, any, any, any>;
 
 /** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
-export function defineCheck<K extends string, N extends EvidenceKey>(check: Check<K, N>): Check<K, N> {
+export function defineCheck<
+  K extends string,
+  N extends EvidenceKey,
+  const R extends string = never,
+  U extends EvidenceKey = never,
+>(check: Check<K, N, R, U>): Check<K, N, R, U> {
   return check;
 }
 

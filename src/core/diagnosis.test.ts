@@ -1,7 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.ts';
 import type { CheckId, Measured, Status } from './check.ts';
-import { diagnose, overallVerdict } from './diagnosis.ts';
+import { diagnose as diagnoseWith, overallVerdict } from './diagnosis.ts';
 import type { CheckResult } from './report.ts';
+
+/** The diagnosis with the built-in checks' cause ranks. */
+const diagnose = (results: CheckResult[]) => diagnoseWith(results, ALL_CHECKS);
 
 function result(
   id: CheckId,

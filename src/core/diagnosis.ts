@@ -8,46 +8,19 @@ import { type CausalLink, causalLinks } from './causes.ts';
 import type { CheckId } from './check.ts';
 import type { CheckResult, Report } from './report.ts';
 
-/**
- * Root causes first, symptoms last: the tie-break between findings no causal link orders, and
- * the direction kept when links point both ways.
- */
-export const CAUSE_ORDER: readonly CheckId[] = [
-  'inputs/non-finite', // NaN in the data poisons everything downstream
-  'loss/output-mismatch', // the loss is computed on the wrong kind of output
-  'inputs/target-scale', // targets in raw units: loss and gradients on their scale
-  'model/init-shallow', // symmetric/zero weights: no gradient, no learning
-  'inputs/mean-centering', // raw pixels saturate units and blow up gradients
-  'inputs/class-balance', // the majority class is the easy minimum
-  'loss/regularization', // the penalty, not the data, is being minimized
-  // Above the unit checks: a diverging LR also kills ReLUs and saturates units during training,
-  // while units that are dead from the start leave no LR working (learning-rate then only warns).
-  'loss/learning-rate',
-  'activations/saturation', // saturated units pass no gradient
-  'activations/dead-relu', // dead units pass no gradient
-  'loss/initial-loss', // a symptom of output scale / init
-  'model/init-deep', // activations vanish with depth
-  'other/exploding-gradients',
-  'loss/non-finite',
-  'other/gradient-flow',
-  'other/update-ratio',
-  'other/weight-variance',
-  'inputs/standard-corpus', // the setup can't learn even a known corpus: see the causes above
-  'model/simplify',
-  'inputs/overfit-small',
-  // Below everything that stops learning altogether: a model that learns nothing learns no
-  // more from real labels than from shuffled ones, so this failure alone points at the labels.
-  'inputs/label-signal',
-  'loss/overfitting',
-  'inputs/rebalancing',
-  'loss/steep-drop',
-  'model/pretrained',
-];
+/** What diagnose needs of each check: its id and its place among causes (Check.causeRank). */
+export type CauseRanks = readonly { id: string; causeRank?: number }[];
 
-const rank = (id: CheckId): number => {
-  const i = CAUSE_ORDER.indexOf(id);
-  return i < 0 ? CAUSE_ORDER.length : i;
-};
+/**
+ * Root causes first, symptoms last (each check's `causeRank`): the tie-break between findings no
+ * causal link orders, and the direction kept when links point both ways. A check without a rank
+ * (an extra check) comes after every ranked one.
+ */
+function rankerOf(checks: CauseRanks): (id: CheckId) => number {
+  const last = Number.MAX_SAFE_INTEGER; // finite: two unranked checks compare equal
+  const ranks = new Map(checks.map((c) => [c.id, c.causeRank ?? last]));
+  return (id) => ranks.get(id) ?? last;
+}
 
 const severity = { fail: 0, warn: 1 } as const;
 type Finding = CheckResult & { status: 'fail' | 'warn' };
@@ -112,9 +85,9 @@ function inconclusiveSummary(results: CheckResult[]): string {
 
 /**
  * The links kept: each effect keeps the causes that do not close a cycle, taken in cause order
- * (a link pointing both ways keeps the direction of the check higher in CAUSE_ORDER).
+ * (a link pointing both ways keeps the direction of the check with the lower cause rank).
  */
-function acyclic(links: CausalLink[]): CausalLink[] {
+function acyclic(links: CausalLink[], rank: (id: CheckId) => number): CausalLink[] {
   const kept: CausalLink[] = [];
   const reaches = (from: CheckId, to: CheckId): boolean => {
     const seen = new Set<CheckId>();
@@ -150,7 +123,8 @@ function descendants(root: CheckId, links: CausalLink[]): CheckId[] {
   return out;
 }
 
-export function diagnose(results: CheckResult[]): Report['diagnosis'] {
+export function diagnose(results: CheckResult[], checks: CauseRanks): Report['diagnosis'] {
+  const rank = rankerOf(checks);
   const findings = results.filter((r): r is Finding => r.status === 'fail' || r.status === 'warn');
   const all = byId(results);
   if (!findings.length) {
@@ -167,7 +141,7 @@ export function diagnose(results: CheckResult[]): Report['diagnosis'] {
       chain: [],
     };
   }
-  const links = acyclic(causalLinks(findings));
+  const links = acyclic(causalLinks(findings), rank);
   const explained = new Set(links.map((l) => l.effect));
   const roots = findings.filter((f) => !explained.has(f.id));
   const chainOf = new Map(roots.map((r) => [r.id, descendants(r.id, links)]));

@@ -446,3 +446,21 @@ export interface Evidence {
 }
 
 export type EvidenceKey = Exclude<keyof Evidence, 'source' | 'unavailable'>;
+
+/** Every evidence key, for checks from outside the package (core/registry.ts); complete by type. */
+const KEYS: Record<EvidenceKey, true> = {
+  task: true,
+  dataset: true,
+  model: true,
+  checkpoint: true,
+  training: true,
+  overfit: true,
+  control: true,
+  lrSweep: true,
+  simplified: true,
+  rebalancing: true,
+  labelSignal: true,
+  remedies: true,
+  distributed: true,
+};
+export const EVIDENCE_KEYS = Object.keys(KEYS) as EvidenceKey[];

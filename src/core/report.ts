@@ -1,4 +1,4 @@
-// The one versioned report type (DESIGN.md §4). Every renderer reads only this.
+// The one versioned report type (docs/design.md §4). Every renderer reads only this.
 // Adding a field is fine; renaming or removing one bumps SCHEMA_VERSION.
 import type { CheckId, Measured, Section, Status } from './check.ts';
 import type { Evidence } from './evidence.ts';

@@ -59,6 +59,19 @@ function reinitializedNote(check: AnyCheck, evidence: Evidence): string | undefi
   return `Judged on a re-initialized clone of your architecture (its layers' own initializers): your model's weights are trained${why ? ` (${why})` : ''}, and trained weights say nothing about initialization.`;
 }
 
+/**
+ * The evidence a check declared (`needs` and `uses`, with `source` and `unavailable`), and nothing
+ * else: what `evaluate` and `explain` receive (the type says the same; this holds for checks
+ * written in JavaScript too).
+ */
+export function givenTo(check: AnyCheck, evidence: Evidence): Evidence {
+  const out: Evidence = { source: evidence.source };
+  if (evidence.unavailable) out.unavailable = evidence.unavailable;
+  for (const key of [...check.needs, ...(check.uses ?? [])] as EvidenceKey[])
+    if (evidence[key] !== undefined) Object.assign(out, { [key]: evidence[key] });
+  return out;
+}
+
 export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOptions = {}): CheckResult {
   const started = performance.now();
   const thresholds = effectiveThresholds(check, options.thresholds?.[check.id]);
@@ -75,8 +88,9 @@ export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOption
     };
   }
   try {
-    const detection = check.evaluate(evidence, thresholds);
-    const words = check.explain(detection, evidence, thresholds);
+    const given = givenTo(check, evidence);
+    const detection = check.evaluate(given, thresholds);
+    const words = check.explain(detection, given, thresholds);
     const note = reinitializedNote(check, evidence);
     const details = [words.details, note].filter(Boolean).join(' ') || undefined;
     return {
@@ -100,6 +114,10 @@ export function runCheck(check: AnyCheck, evidence: Evidence, options: RunOption
     };
   }
 }
-export function runChecks(checks: AnyCheck[], evidence: Evidence, options: RunOptions = {}): CheckResult[] {
+export function runChecks(
+  checks: readonly AnyCheck[],
+  evidence: Evidence,
+  options: RunOptions = {},
+): CheckResult[] {
   return checks.filter((c) => isSelected(c.id, options)).map((c) => runCheck(c, evidence, options));
 }

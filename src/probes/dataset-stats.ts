@@ -1,15 +1,9 @@
 // Dataset statistics: framework-free, one pass over the records.
+import type { LabelView } from '../core/dataset.ts';
 import type { DatasetEvidence } from '../core/evidence.ts';
 
-export interface LabelView {
-  /** Class id per record (classification), else null. */
-  classIds: Int32Array | null;
-  classes: number | null;
-  /** Regression targets (record-major, [records, width]), else null. */
-  targets: Float32Array | null;
-  /** Multi-label targets (record-major, [records, classes], 0/1 or soft), else null. */
-  multiHot?: Float32Array | null;
-}
+// The type lives in core/ (tfjs/ reads labels too, and does not import probes/).
+export type { LabelView };
 
 export function datasetStats(
   x: Float32Array,

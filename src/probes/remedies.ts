@@ -5,14 +5,11 @@
 // first run's evidence of a fixed setup is kept for re-checking. Whether a fix counts as verified
 // is a pure function of those scores (remedies/verdict.ts).
 import * as tf from '@tensorflow/tfjs';
-import { ALL_CHECKS } from '../checks/index.ts';
-import type { diagnose } from '../core/diagnosis.ts';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
 import { subSeed } from '../core/random.ts';
 import type { AppliedFix, RemedyEvidence, RemedyMetric, RemedyRun } from '../core/remedies.ts';
-import type { CheckResult } from '../core/report.ts';
-import { type RunOptions, runChecks } from '../core/runner.ts';
+import type { CheckResult, Report } from '../core/report.ts';
 import { fixById } from '../remedies/catalogue/index.ts';
 import { accuracy, balancedAccuracy, labelAccuracy, predictedClasses, rSquared } from '../remedies/score.ts';
 import {
@@ -44,9 +41,14 @@ export interface RemedyProbeInput {
   evidence: Evidence;
   /** The checkup's check results and diagnosis (from the gathered evidence). */
   results: CheckResult[];
-  diagnosis: ReturnType<typeof diagnose>;
-  /** The checkup's check selection and thresholds, for re-checking a fixed setup. */
-  runOptions: RunOptions;
+  diagnosis: Report['diagnosis'];
+  /** The diagnosis of re-checked results, with the checkup's checks' cause ranks. */
+  diagnose: (results: CheckResult[]) => Report['diagnosis'];
+  /**
+   * The checkup's checks, with its selection and thresholds, run again on a fixed setup's evidence
+   * (the entry point passes it: probes/ does not import the registry).
+   */
+  recheck: (evidence: Evidence) => CheckResult[];
   /** The training records (before any validation records) and their label view, for re-checking the data. */
   training: { records: number; source: string; y: Float32Array; yShape: number[] };
   labels: LabelView;
@@ -262,7 +264,8 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
       results: input.results,
       diagnosis: input.diagnosis,
       // The checks on a fixed setup's evidence (experiments other than its training run are not re-run).
-      recheck: (evidence) => runChecks(ALL_CHECKS, evidence, input.runOptions),
+      recheck: input.recheck,
+      diagnose: input.diagnose,
     },
     tfjsExecutor({ input, base, scorer, curveIds }),
   );

@@ -3,7 +3,9 @@
 // next, how many seeds, verified or rejected against the random-fix baseline, when to stop — is
 // one row.
 import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.ts';
 import type { CheckId } from '../core/check.ts';
+import { diagnose } from '../core/diagnosis.ts';
 import type { Evidence } from '../core/evidence.ts';
 import type { AppliedFix } from '../core/remedies.ts';
 import type { CheckResult, Report } from '../core/report.ts';
@@ -135,6 +137,7 @@ async function search(w: World): Promise<{ out: SearchOutcome; jobs: ArmJob[]; s
         const resolved = new Set(fixed.flatMap((id) => w.resolves?.[id] ?? []));
         return w.failing.map((id) => result(id, resolved.has(id) ? 'pass' : 'fail'));
       },
+      diagnose: (rechecked) => diagnose(rechecked, ALL_CHECKS),
       catalogue: CATALOGUE,
     },
     executor,

@@ -14,7 +14,6 @@
 // Everything the executor is handed is plain data (fix ids and parameters, seeds, a label), so a
 // later change can run arms in worker threads.
 import type { CheckId } from '../core/check.ts';
-import { diagnose } from '../core/diagnosis.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { createRng, subSeed } from '../core/random.ts';
 import type { AppliedFix, RemedyArm, RemedyEvidence, RemedyStage } from '../core/remedies.ts';
@@ -81,6 +80,8 @@ export interface SearchInput {
   diagnosis: Report['diagnosis'];
   /** The checks, run on a fixed setup's evidence. */
   recheck(evidence: Evidence): CheckResult[];
+  /** The diagnosis of re-checked results (with the checks' cause ranks). */
+  diagnose(results: CheckResult[]): Report['diagnosis'];
   /** The fixes to choose from (default: the catalogue). */
   catalogue?: readonly Fix[];
 }
@@ -191,7 +192,10 @@ async function tryCandidate(
 }
 
 /** The findings left open after a verified fix: those its re-check still fails, in diagnosis order. */
-export function findingsAfter(recheck: CheckResult[]): CheckId[] {
+export function findingsAfter(
+  recheck: CheckResult[],
+  diagnose: SearchInput['diagnose'],
+): CheckId[] {
   const failing = new Set(recheck.filter((r) => r.status === 'fail').map((r) => r.id));
   return findingsToFix(diagnose(recheck), byId(recheck)).filter((id) => failing.has(id));
 }
@@ -232,7 +236,7 @@ async function runStage(
 function advance(input: SearchInput, state: SearchState, v: CandidateOutcome): void {
   if (v.recheck) {
     state.results = v.recheck;
-    state.findings = findingsAfter(v.recheck);
+    state.findings = findingsAfter(v.recheck, input.diagnose);
   }
   state.chain.push(v.result.arm.fixes[v.result.arm.fixes.length - 1]);
   state.baseline = v.result.arm;

@@ -2,6 +2,7 @@
 // line of nn-doctor's own) come out of every renderer made visible, and reports with arrays of
 // millions of entries render without a stack overflow.
 import { describe, expect, it } from 'vitest';
+import { ALL_CHECKS } from '../checks/index.ts';
 import { buildReport } from '../core/build-report.ts';
 import type { Report } from '../core/report.ts';
 import { renderMarkdown } from './markdown.ts';
@@ -23,7 +24,7 @@ function hostileReport(): Report {
     evidence.model.name = `model${HOSTILE}`;
     evidence.model.layers[1].name = `dense${HOSTILE}`;
   }
-  const report = buildReport({ evidence, createdAt: new Date(0) });
+  const report = buildReport({ checks: ALL_CHECKS, evidence, createdAt: new Date(0) });
   report.warnings.push(`class folder ${HOSTILE} has no images`);
   report.logs = {
     experiment: `run${HOSTILE}`,

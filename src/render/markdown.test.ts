@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../core/build-report.ts';
 import { SECTIONS } from '../core/check.ts';
 import type { Report } from '../core/report.ts';
+import { buildReport } from '../registry.ts';
 import { mdEscape, renderMarkdown } from './markdown.ts';
 import {
   faultyReport,

@@ -9,9 +9,9 @@
 // experiment with its own verdict and the reason for the choice (report.logs).
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
-import { buildReport } from '../core/build-report.ts';
 import { UsageError } from '../core/errors.ts';
 import type { LogExperiment, LogTag, Report } from '../core/report.ts';
+import { buildReport, checksWith, type ExtraCheck } from '../registry.ts';
 import { pushAll } from '../shared/array.ts';
 import { type Experiment, groupExperiments, withValues } from './experiments.ts';
 import { type FileProblem, findRuns, type LogdirData, readLogdir } from './logdir.ts';
@@ -28,6 +28,8 @@ export interface DiagnoseOptions {
   /** Run only / skip these check ids or section prefixes. */
   only?: string[];
   skip?: string[];
+  /** Checks of your own, run after the built-in ones (docs/library.md, "Checks of your own"). */
+  extraChecks?: ExtraCheck[];
   /** Report creation time (for reproducible tests). */
   createdAt?: Date;
   /** S3-compatible endpoint for an `s3://` log directory (object-store.ts). */
@@ -74,6 +76,7 @@ function diagnoseOne(experiment: Experiment, mapped: MappingResult, options: Dia
   // A rank's own verdict is its own checks; the cross-rank ones judge the job, in the detailed report.
   const skip = mapped.evidence.distributed ? [...(options.skip ?? []), 'distributed/'] : options.skip;
   const report = buildReport({
+    checks: checksWith(options.extraChecks),
     evidence: mapped.evidence,
     options: { only: options.only, skip },
     backend: null,
@@ -174,6 +177,7 @@ export async function diagnoseLogdir(
 ): Promise<{ report: Report }> {
   const startedAt = performance.now();
   const map = parseMap(options.map);
+  checksWith(options.extraChecks); // a bad extra check is a usage error before anything is read
   const data = isObjectUrl(logdir) ? await readStored(logdir, options) : readLocal(logdir);
   const readMs = performance.now() - startedAt;
   const warnings = problemWarnings(data.problems);
@@ -216,6 +220,7 @@ export async function diagnoseLogdir(
   const empty = experiments.filter((e) => !candidates.includes(e));
 
   const report = buildReport({
+    checks: checksWith(options.extraChecks),
     evidence: chosen.mapped.evidence,
     options: { only: options.only, skip: options.skip },
     settings: {

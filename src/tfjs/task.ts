@@ -1,11 +1,10 @@
 // What the model is trained to do, read from its compiled loss and output layer, and the
 // labels converted to what that loss expects.
 import type * as tf from '@tensorflow/tfjs';
-import type { Dataset } from '../core/dataset.ts';
+import type { Dataset, LabelView } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { TaskEvidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
-import type { LabelView } from '../probes/dataset-stats.ts';
 import { layerActivation } from './model-info.ts';
 
 export const CLASSIFICATION_LOSSES = new Set([

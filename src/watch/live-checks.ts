@@ -2,12 +2,12 @@
 // in progress. A finding is raised once per check and severity (a warning, then maybe a failure),
 // at the step where its verdict became conclusive (conclusive.ts), with the measured numbers and
 // the thresholds. Framework-free: the TF.js watcher and the log-directory watcher both feed it.
-import { ALL_CHECKS } from '../checks/index.ts';
 import { type AnyCheck, type CheckId, effectiveThresholds } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { validateRunOptions } from '../core/options.ts';
 import type { LiveFinding } from '../core/report.ts';
-import { isSelected, type RunOptions } from '../core/runner.ts';
+import { givenTo, isSelected, type RunOptions } from '../core/runner.ts';
+import { ALL_CHECKS } from '../registry.ts';
 import { type Progress, type Rule, ruleFor } from './conclusive.ts';
 
 export type { LiveFinding };
@@ -24,11 +24,13 @@ interface Pending {
 export interface LiveChecksOptions extends RunOptions {
   /** Time origin of `elapsedMs` (Date.now() clock); default: when the LiveChecks was made. */
   startedAt?: number;
+  /** The checks to evaluate (the built-in ones and any extra ones); default: the built-in ones. */
+  checks?: readonly AnyCheck[];
 }
 
 export class LiveChecks {
   readonly findings: LiveFinding[] = [];
-  private readonly checks: AnyCheck[];
+  private readonly checks: readonly AnyCheck[];
   private readonly pending = new Map<string, Pending>();
   private readonly raised = new Map<CheckId, number>();
   private readonly startedAt: number;
@@ -37,8 +39,9 @@ export class LiveChecks {
   evaluationMs = 0;
 
   constructor(private readonly options: LiveChecksOptions = {}) {
-    validateRunOptions(options);
-    this.checks = ALL_CHECKS.filter((c) => isSelected(c.id, options));
+    const checks = options.checks ?? ALL_CHECKS;
+    validateRunOptions(options, checks);
+    this.checks = checks.filter((c) => isSelected(c.id, options));
     this.startedAt = options.startedAt ?? Date.now();
   }
 
@@ -51,7 +54,7 @@ export class LiveChecks {
       const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
       let detection: ReturnType<AnyCheck['evaluate']>;
       try {
-        detection = check.evaluate(evidence, thresholds);
+        detection = check.evaluate(givenTo(check, evidence), thresholds);
       } catch {
         continue; // the report at the end shows the error; nothing to raise live
       }
@@ -65,14 +68,14 @@ export class LiveChecks {
         }
         // The same verdict must hold: a change of rule (a divergence that became a flat loss)
         // starts the wait again.
-        const rule = ruleFor(check.id, detection);
+        const rule = ruleFor(check, detection);
         let seen = this.pending.get(key);
         if (!seen || seen.rule !== rule.words) {
           seen = { step: progress.step, progress, rule: rule.words };
           this.pending.set(key, seen);
         }
         if (!conclusive(rule, seen, progress)) continue;
-        const words = check.explain(detection, evidence, thresholds);
+        const words = check.explain(detection, givenTo(check, evidence), thresholds);
         const finding: LiveFinding = {
           id: check.id,
           title: check.title,

@@ -1,5 +1,6 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
+import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import { minOf } from '../../shared/array.ts';
 import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
@@ -15,6 +16,10 @@ export default defineCheck({
   needs: ['training'],
   uses: ['checkpoint'],
   plot: 'activations',
+  reasons: ['not-logged', 'no-relu-layers', 'few-records'],
+  // Among causes (core/diagnosis.ts): dead units pass no gradient
+  causeRank: 100,
+  live: NEXT_PROBE,
   thresholds: {
     warnFraction: {
       value: 0.2,

@@ -70,11 +70,13 @@ testCheck(check, {
         }),
       }),
       status: 'skip',
+      reason: 'no-saturating-layers',
     },
     {
       name: 'activations not logged (TensorBoard)',
       evidence: evidence({ training: training() }),
       status: 'skip',
+      reason: 'not-logged',
     },
   ],
   invalid: [
@@ -82,18 +84,21 @@ testCheck(check, {
       name: 'a third of a tanh layer saturated by the end',
       evidence: tanhNet([0.02, 0.02], [0.33, 0.05]),
       status: 'warn',
+      reason: null,
       measured: { worstLayer: 'dense_1', worstFraction: 0.33, worstSnapshot: 'end', activation: 'tanh' },
     },
     {
       name: 'most units saturated from the start (raw 0–255 inputs)',
       evidence: tanhNet([0.8, 0.6], [0.7, 0.4]),
       status: 'fail',
+      reason: null,
       measured: { worstLayer: 'dense_1', worstFraction: 0.8, worstSnapshot: 'start', fractions: [0.8, 0.6] },
     },
     {
       name: 'sigmoid output saturated before training',
       evidence: tanhNet([0, 0], [0, 0], { activation: 'sigmoid', start: 0.9, end: 0.9 }),
       status: 'fail',
+      reason: null,
       measured: { worstLayer: 'output', worstSnapshot: 'start', worstFraction: 0.9 },
     },
     {
@@ -107,6 +112,7 @@ testCheck(check, {
         }),
       }),
       status: 'warn',
+      reason: null,
       measured: { worstLayer: 'gate', worstFraction: 0.2 },
     },
     {
@@ -114,6 +120,7 @@ testCheck(check, {
       evidence: tanhNet([0.3, 0], [0.3, 0]),
       thresholds: { failFraction: 0.25 },
       status: 'fail',
+      reason: null,
       measured: { worstFraction: 0.3 },
     },
   ],

@@ -1,6 +1,7 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { ModelEvidence } from '../../core/evidence.ts';
+import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
@@ -20,6 +21,10 @@ export default defineCheck({
   needs: ['training'],
   uses: ['model', 'checkpoint'],
   plot: 'activations',
+  reasons: ['not-logged', 'no-saturating-layers'],
+  // Among causes (core/diagnosis.ts): saturated units pass no gradient
+  causeRank: 90,
+  live: NEXT_PROBE,
   thresholds: {
     warnFraction: {
       value: 0.1,

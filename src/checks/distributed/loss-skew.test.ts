@@ -1,6 +1,6 @@
 import { testCheck } from '../testing.ts';
 import check from './loss-skew.ts';
-import { ranks } from './testing.ts';
+import { ranks, ranksWithoutLoss } from './testing.ts';
 
 const curve = (scale: number, noise = 0.02, phase = 0) =>
   Array.from(
@@ -10,6 +10,12 @@ const curve = (scale: number, noise = 0.02, phase = 0) =>
 
 testCheck(check, {
   valid: [
+    {
+      name: 'ranks that logged no loss: skip',
+      evidence: ranksWithoutLoss(2),
+      status: 'skip',
+      reason: 'not-logged',
+    },
     {
       name: 'four ranks on one distribution, batch noise apart',
       evidence: ranks(
@@ -39,12 +45,14 @@ testCheck(check, {
       name: 'rank 2 of 4 reads a corrupt shard: its loss stays 3× the others’',
       evidence: ranks({ loss: curve(1) }, { loss: curve(1) }, { loss: curve(3) }, { loss: curve(1) }),
       status: 'fail',
+      reason: 'skew',
       measured: { rank: 2, skew: 2, step: 0 },
     },
     {
       name: 'two ranks, one at 1.7×: warn, the higher-loss rank named',
       evidence: ranks({ loss: curve(1, 0) }, { loss: curve(1.7, 0) }),
       status: 'warn',
+      reason: 'skew',
       measured: { rank: 1 },
     },
     {
@@ -52,6 +60,7 @@ testCheck(check, {
       evidence: ranks({ loss: curve(1, 0) }, { loss: curve(1.3, 0) }, { loss: curve(1, 0) }),
       thresholds: { warnSkew: 0.2 },
       status: 'warn',
+      reason: 'skew',
       measured: { rank: 1 },
     },
   ],

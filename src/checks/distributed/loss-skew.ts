@@ -1,7 +1,9 @@
 import { fmt, pct } from '../../checks/helpers.ts';
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import { mean, median, windowSize } from '../../core/stats.ts';
-import { finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+
+const REASONS = ['one-rank', 'not-logged', 'few-steps', 'skew'] as const;
 
 export default defineCheck({
   id: 'distributed/loss-skew',
@@ -10,6 +12,10 @@ export default defineCheck({
   why: 'Data-parallel shards are drawn from one distribution, so each rank’s loss agrees with the others’ within batch noise; one rank far off reads a different (corrupt, unshuffled, mislabeled) shard or runs with a different learning rate or seed.',
   needs: ['distributed'],
   plot: 'ranks',
+  reasons: REASONS,
+  // Among causes: with the data checks — one rank's shard differs (corrupt, unshuffled, mislabeled).
+  causeRank: 55,
+  live: ACROSS_RANKS,
   thresholds: {
     warnSkew: {
       value: 0.5,
@@ -34,7 +40,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t) {
+  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.loss.steps.length > 0);

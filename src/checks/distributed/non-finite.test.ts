@@ -22,6 +22,7 @@ testCheck(check, {
       name: 'rank 1 of 4 turns NaN at step 17: named with its step and tag',
       evidence: ranks({}, { nonFinite: { step: 17, tag: 'train/loss' } }, {}, {}),
       status: 'fail',
+      reason: 'non-finite',
       measured: { rank: 1, step: 17, tag: 'train/loss', nonFiniteRanks: 1, finiteRanks: [0, 2, 3] },
       exact: true,
     },
@@ -33,6 +34,7 @@ testCheck(check, {
         { nonFinite: { step: 12, tag: 'train/loss' } },
       ),
       status: 'fail',
+      reason: 'non-finite',
       measured: { rank: 2, step: 12, nonFiniteRanks: 2 },
     },
     {
@@ -47,6 +49,7 @@ testCheck(check, {
         return e;
       })(),
       status: 'fail',
+      reason: 'non-finite',
       measured: { rank: 1, step: 20, tag: 'train/loss', nonFiniteRanks: 2 },
     },
   ],

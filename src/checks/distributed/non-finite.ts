@@ -1,6 +1,9 @@
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import type { RankTelemetry } from '../../core/evidence.ts';
+import { immediate } from '../../core/live.ts';
 import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+
+const REASONS = ['one-rank', 'non-finite'] as const;
 
 export default defineCheck({
   id: 'distributed/non-finite',
@@ -9,8 +12,13 @@ export default defineCheck({
   why: 'One rank with a corrupt data shard turns NaN while rank 0 — often the only one logged or watched — looks fine; the all-reduce then spreads its NaN gradients to every replica.',
   needs: ['distributed'],
   plot: 'ranks',
+  reasons: REASONS,
+  // Among causes: right after non-finite inputs — the rank whose shard or step went NaN is where
+  // to look, before the loss/gradient findings it spreads to through the all-reduce.
+  causeRank: 12,
+  live: immediate('a non-finite value on a rank is a fact: raised at once'),
   thresholds: {},
-  evaluate({ distributed }) {
+  evaluate({ distributed }): Detection<(typeof REASONS)[number]> {
     const one = oneRank(distributed);
     if (one) return one;
     const bad = distributed.ranks.filter((r) => r.nonFinite !== null);

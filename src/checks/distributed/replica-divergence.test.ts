@@ -28,6 +28,7 @@ testCheck(check, {
         { norms: { 'fc1.weight': [5, 5.1, 5.2, 5.3], 'fc2.weight': [2, 2.08, 2.2, 2.4] } },
       ),
       status: 'fail',
+      reason: 'diverged',
       measured: {
         layer: 'fc2',
         weight: 'fc2.weight',
@@ -41,6 +42,7 @@ testCheck(check, {
       name: 'a 5e-4 spread warns',
       evidence: ranks({ norms: same }, { norms: { ...same, 'fc1.weight': [5, 5.1, 5.2, 5.3 * (1 + 5e-4)] } }),
       status: 'warn',
+      reason: 'diverged',
       measured: { layer: 'fc1', step: 12 },
     },
   ],

@@ -1,7 +1,9 @@
 import { fmt } from '../../checks/helpers.ts';
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
-import { finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+
+const REASONS = ['one-rank', 'not-logged', 'diverged'] as const;
 
 export default defineCheck({
   id: 'distributed/replica-divergence',
@@ -10,6 +12,11 @@ export default defineCheck({
   why: 'Data-parallel replicas start from the same weights and apply the same averaged gradient, so they stay identical; when they drift apart the gradients are not averaged (no DDP wrapper, a missing all_reduce, a model wrapped after its optimizer was built) and each rank trains its own model on a fraction of the data.',
   needs: ['distributed'],
   plot: 'ranks',
+  reasons: REASONS,
+  // Among causes: near the top — replicas that drift apart are a setup bug (gradients not
+  // averaged) that every per-rank finding downstream inherits.
+  causeRank: 15,
+  live: ACROSS_RANKS,
   thresholds: {
     warnSpread: {
       value: 1e-4,
@@ -25,7 +32,7 @@ export default defineCheck({
         'nn-doctor default: 10× the warn margin; replicas without gradient averaging drift by 1e-2 or more within tens of steps (test/distributed.test.ts)',
     },
   },
-  evaluate({ distributed }, t) {
+  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
     const one = oneRank(distributed);
     if (one) return one;
     const weights = new Map<

@@ -1,9 +1,15 @@
 import { testCheck } from '../testing.ts';
 import check from './step-sync.ts';
-import { ranks } from './testing.ts';
+import { ranks, ranksWithoutLoss } from './testing.ts';
 
 testCheck(check, {
   valid: [
+    {
+      name: 'ranks that logged no loss: skip',
+      evidence: ranksWithoutLoss(2),
+      status: 'skip',
+      reason: 'not-logged',
+    },
     {
       name: 'synchronous ranks, 20 ms apart in writing',
       evidence: ranks({}, { startS: 0.02 }, { startS: 0.01 }),
@@ -22,12 +28,14 @@ testCheck(check, {
       name: 'rank 1 runs twice as fast (no collective holds it back): 20 steps ahead by the end',
       evidence: ranks({}, { pace: 0.05 }),
       status: 'warn',
+      reason: 'desync',
       measured: { ahead: 'rank 1', behind: 'rank 0', lagSteps: 20 },
     },
     {
       name: 'rank 1 resumed 500 steps ahead',
       evidence: ranks({}, { stepOffset: 500 }),
       status: 'fail',
+      reason: 'desync',
       measured: { ahead: 'rank 1', lagSteps: 500 },
     },
   ],

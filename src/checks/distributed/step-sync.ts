@@ -1,7 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
-import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
 /** The step a rank had logged last at wall time t (−Infinity before its first point). */
 function stepAt(times: readonly number[], steps: readonly number[], t: number): number {
@@ -18,6 +18,8 @@ function stepAt(times: readonly number[], steps: readonly number[], t: number): 
   return found < 0 ? Number.NEGATIVE_INFINITY : steps[found];
 }
 
+const REASONS = ['one-rank', 'not-logged', 'no-overlap', 'desync'] as const;
+
 export default defineCheck({
   id: 'distributed/step-sync',
   section: 'distributed',
@@ -25,6 +27,10 @@ export default defineCheck({
   why: 'Synchronous data parallelism waits for every rank at each gradient all-reduce, so at any moment the ranks are at the same step; ranks far apart at the same wall time are not averaging gradients with each other (or a rank restarted from an older checkpoint).',
   needs: ['distributed'],
   plot: 'ranks',
+  reasons: REASONS,
+  // Among causes: near the end — ranks out of step waste time more than they stop learning.
+  causeRank: 245,
+  live: ACROSS_RANKS,
   thresholds: {
     warnIntervals: {
       value: 3,
@@ -39,7 +45,7 @@ export default defineCheck({
       source: 'nn-doctor default: well beyond host clock skew at usual step times',
     },
   },
-  evaluate({ distributed }, t) {
+  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.lossWallTimes && r.loss.steps.length > 1);

@@ -1,9 +1,15 @@
 import { testCheck } from '../testing.ts';
 import check from './stragglers.ts';
-import { ranks } from './testing.ts';
+import { ranks, ranksWithoutLoss } from './testing.ts';
 
 testCheck(check, {
   valid: [
+    {
+      name: 'ranks that logged no loss: skip',
+      evidence: ranksWithoutLoss(2),
+      status: 'skip',
+      reason: 'not-logged',
+    },
     {
       name: 'four ranks at 0.1 s per step',
       evidence: ranks({}, {}, {}, {}),
@@ -23,12 +29,14 @@ testCheck(check, {
       name: 'rank 3 (node1_gpu1) at 0.4 s per step against 0.1 s',
       evidence: ranks({}, {}, {}, { pace: 0.4, label: 'node1_gpu1' }),
       status: 'fail',
+      reason: 'straggler',
       measured: { rank: 3, label: 'node1_gpu1', ratio: 4, secondsPerStep: 0.4 },
     },
     {
       name: 'rank 0 at 2× the others: warn',
       evidence: ranks({ pace: 0.2 }, {}, {}),
       status: 'warn',
+      reason: 'straggler',
       measured: { rank: 0, ratio: 2 },
     },
   ],

@@ -1,7 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
-import { defineCheck } from '../../core/check.ts';
+import { type Detection, defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
-import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
+import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
 /** Median wall seconds per step between a rank's consecutive logged points (the first gap, start-up, left out). */
 function secondsPerStep(steps: readonly number[], times: readonly number[]): number | null {
@@ -14,6 +14,8 @@ function secondsPerStep(steps: readonly number[], times: readonly number[]): num
   return rates.length ? median(rates) : null;
 }
 
+const REASONS = ['one-rank', 'not-logged', 'straggler'] as const;
+
 export default defineCheck({
   id: 'distributed/stragglers',
   section: 'distributed',
@@ -21,6 +23,10 @@ export default defineCheck({
   why: 'In synchronous data parallelism every step waits for the slowest rank: one slow rank (a throttled GPU, a slow data loader, a busy host) sets the pace of the whole job.',
   needs: ['distributed'],
   plot: 'ranks',
+  reasons: REASONS,
+  // Among causes: last of the distributed ones — a straggler slows the job, it does not stop learning.
+  causeRank: 248,
+  live: ACROSS_RANKS,
   thresholds: {
     warnRatio: {
       value: 1.5,
@@ -35,7 +41,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t) {
+  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
     const one = oneRank(distributed);
     if (one) return one;
     const timed = distributed.ranks

@@ -40,3 +40,12 @@ export function rank(i: number, spec: RankSpec = {}): RankTelemetry {
 export function ranks(...specs: RankSpec[]): Evidence {
   return { source: 'tensorboard', distributed: { layout: 'runs', ranks: specs.map((s, i) => rank(i, s)) } };
 }
+
+/** Ranks that logged no loss (only weights or histograms): nothing to compare step by step. */
+export function ranksWithoutLoss(n: number): Evidence {
+  const all = Array.from({ length: n }, (_, i) => {
+    const { loss: _loss, lossWallTimes: _times, ...rest } = rank(i);
+    return rest;
+  });
+  return { source: 'tensorboard', distributed: { layout: 'runs', ranks: all } };
+}

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { maxOf, minOf } from '../../shared/array.ts';
 import { pct } from '../../shared/format.ts';
 
@@ -10,6 +11,10 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task'],
   plot: 'class-counts',
+  reasons: ['regression', 'constant-label', 'rare-label', 'missing-class', 'weighted'],
+  // Among causes (core/diagnosis.ts): the majority class is the easy minimum
+  causeRank: 60,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnRatio: {
       value: 3,

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num, pct } from '../../shared/format.ts';
 
 export default defineCheck({
@@ -7,6 +8,12 @@ export default defineCheck({
   title: 'The model learns more from the real labels than from shuffled ones',
   why: 'If real labels give no better held-out results than shuffled labels, the features carry no signal the model can use about the labels: usually labels misaligned with their records, or the wrong label column.',
   needs: ['labelSignal'],
+  reasons: ['non-finite', 'inconclusive', 'accuracy', 'loss'],
+  // Among causes (core/diagnosis.ts): Below everything that stops learning altogether: a model that
+  // learns nothing learns no more from real labels than from shuffled ones, so this failure alone
+  // points at the labels.
+  causeRank: 210,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     minAccuracyMargin: {
       value: 0.05,

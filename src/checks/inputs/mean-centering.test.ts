@@ -40,6 +40,7 @@ testCheck(check, {
         meanAbsFeatureMean: 99.5,
       }),
       status: 'skip',
+      reason: 'tokens',
     },
     {
       name: 'mean |μ| exactly at the warn threshold',
@@ -57,6 +58,7 @@ testCheck(check, {
       name: 'no finite values to measure',
       evidence: tabular({ mean: Number.NaN, std: Number.NaN, meanAbsFeatureMean: Number.NaN }),
       status: 'skip',
+      reason: 'no-finite-values',
     },
   ],
   invalid: [
@@ -64,6 +66,7 @@ testCheck(check, {
       name: 'raw 0–255 MNIST pixels',
       evidence: data({ mean: 33.3, std: 78.6, min: 0, max: 255, meanAbsFeatureMean: 33.3 }),
       status: 'fail',
+      reason: 'raw-scale',
       measured: { std: 78.6, meanAbsFeatureMean: 33.3, max: 255 },
     },
     {
@@ -75,30 +78,35 @@ testCheck(check, {
         meanAbsFeatureMean: 0.1307 / 255,
       }),
       status: 'fail',
+      reason: 'tiny-scale',
       measured: { std: 0.3081 / 255, max: 1 / 255 },
     },
     {
       name: 'constant features',
       evidence: tabular({ mean: 3, std: 0, min: 3, max: 3, meanAbsFeatureMean: 3 }),
       status: 'fail',
+      reason: 'tiny-scale',
       measured: { std: 0 },
     },
     {
       name: 'unscaled tabular features (prices in the thousands)',
       evidence: tabular({ mean: 1800, std: 5200, min: 0, max: 90000, meanAbsFeatureMean: 1800 }),
       status: 'fail',
+      reason: 'raw-scale',
       measured: { std: 5200, meanAbsFeatureMean: 1800 },
     },
     {
       name: 'off-center features of sane scale',
       evidence: tabular({ mean: 2.5, std: 1.5, min: 0, max: 9, meanAbsFeatureMean: 2.5 }),
       status: 'fail',
+      reason: 'off-center',
       measured: { meanAbsFeatureMean: 2.5, std: 1.5 },
     },
     {
       name: 'mildly off-center: [0,1] features with mean 0.45',
       evidence: tabular({ mean: 0.45, std: 0.28, min: 0, max: 1, meanAbsFeatureMean: 0.45 }),
       status: 'warn',
+      reason: 'off-center',
       measured: { meanAbsFeatureMean: 0.45, min: 0, max: 1 },
     },
     {
@@ -106,6 +114,7 @@ testCheck(check, {
       evidence: data({}),
       thresholds: { warnMeanAbs: 0.1 },
       status: 'warn',
+      reason: 'off-center',
       measured: { meanAbsFeatureMean: 0.1307 },
     },
   ],

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
 
 export default defineCheck({
@@ -7,6 +8,10 @@ export default defineCheck({
   title: 'Inputs are zero-mean and sanely scaled',
   why: 'Off-center or large inputs push units into saturation and make the gradients of the first layer all share one sign; tiny inputs give the first layer almost nothing to learn from.',
   needs: ['dataset'],
+  reasons: ['tokens', 'no-finite-values', 'raw-scale', 'tiny-scale', 'off-center'],
+  // Among causes (core/diagnosis.ts): raw pixels saturate units and blow up gradients
+  causeRank: 50,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnMeanAbs: {
       value: 0.2,

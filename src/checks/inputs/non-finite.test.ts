@@ -30,6 +30,7 @@ testCheck(check, {
       name: 'one NaN pixel in 1000 images',
       evidence: evidence({ dataset: dataset({ nonFiniteFeatures: 1 }), task: task() }),
       status: 'fail',
+      reason: null,
       measured: { nonFiniteFeatures: 1, featureFraction: 1 / 784000 },
     },
     {
@@ -39,6 +40,7 @@ testCheck(check, {
         task: task(),
       }),
       status: 'fail',
+      reason: null,
       measured: { nonFiniteFeatures: 5, nonFiniteLabels: 0, featureFraction: 5 / 1000, labelFraction: 0 },
     },
     {
@@ -54,6 +56,7 @@ testCheck(check, {
         task: regressionTask(),
       }),
       status: 'fail',
+      reason: null,
       measured: {
         nonFiniteFeatures: 0,
         nonFiniteLabels: 4,
@@ -65,12 +68,14 @@ testCheck(check, {
       name: 'one-hot labels: fraction over label values',
       evidence: evidence({ dataset: dataset({ records: 1000, nonFiniteLabels: 20 }), task: task() }),
       status: 'fail',
+      reason: null,
       measured: { nonFiniteLabels: 20, labelFraction: 20 / 10000 },
     },
     {
       name: 'both features and labels',
       evidence: evidence({ dataset: dataset({ nonFiniteFeatures: 784, nonFiniteLabels: 10 }), task: task() }),
       status: 'fail',
+      reason: null,
       measured: { featureFraction: 784 / 784000, fraction: 794 / (784000 + 10000) },
     },
   ],

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { immediate } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
 
 /** Shares may be tiny (one NaN in a million values): two significant digits, not decimals. */
@@ -11,6 +12,10 @@ export default defineCheck({
   why: 'A single NaN or Inf in a batch turns the loss and every gradient into NaN, and the weights with them.',
   needs: ['dataset'],
   uses: ['task'],
+  reasons: [],
+  // Among causes (core/diagnosis.ts): NaN in the data poisons everything downstream
+  causeRank: 10,
+  live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {
     maxNonFinite: {
       value: 0,

@@ -82,6 +82,7 @@ testCheck(check, {
         ],
       }),
       status: 'warn',
+      reason: 'slow',
       measured: { stopped: 'cap', progressPer100Steps: (0.07 / 1.2) * 4 },
     },
     {
@@ -102,6 +103,7 @@ testCheck(check, {
         },
       }),
       status: 'warn',
+      reason: 'slow-optimizer',
       measured: { referenceFitted: true },
     },
     {
@@ -122,6 +124,7 @@ testCheck(check, {
         },
       }),
       status: 'fail',
+      reason: 'accuracy',
       measured: { referenceFitted: false },
     },
     {
@@ -134,12 +137,14 @@ testCheck(check, {
         stopped: 'plateau',
       }),
       status: 'fail',
+      reason: 'accuracy',
       measured: { stopped: 'plateau' },
     },
     {
       name: 'classifier stuck at 49/50',
       evidence: classifier({ finalAccuracy: 0.98, finalLoss: 0.2 }),
       status: 'fail',
+      reason: 'accuracy',
       measured: { finalAccuracy: 0.98, lossRatio: 0.2 / Math.log(10) },
     },
     {
@@ -150,24 +155,28 @@ testCheck(check, {
         removed: ['dropout_1 (rate 0.5)', 'dense_1 kernel l2'],
       }),
       status: 'fail',
+      reason: 'accuracy',
       measured: { finalAccuracy: 0.1, lossRatio: 2.3 / Math.log(10), records: 50 },
     },
     {
       name: 'classifier without accuracy falls back to the loss ratio',
       evidence: classifier({ finalAccuracy: null, finalLoss: 1 }),
       status: 'fail',
+      reason: 'loss',
       measured: { lossRatio: 1 / Math.log(10), finalAccuracy: null },
     },
     {
       name: 'regression stalls at 30% of initial loss',
       evidence: regressor({ finalLoss: 0.6 }),
       status: 'fail',
+      reason: 'loss',
       measured: { lossRatio: 0.3, initialLoss: 2, finalLoss: 0.6 },
     },
     {
       name: 'loss turned NaN',
       evidence: regressor({ finalLoss: Number.NaN }),
       status: 'fail',
+      reason: 'non-finite',
       measured: { finalLoss: Number.NaN },
     },
     {
@@ -175,6 +184,7 @@ testCheck(check, {
       evidence: regressor({ finalLoss: 0.04 }),
       thresholds: { maxLossRatio: 0.01 },
       status: 'fail',
+      reason: 'loss',
       measured: { lossRatio: 0.02 },
     },
   ],

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
 import type { OverfitEvidence } from '../../core/evidence.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
 
 /** Relative fall of the loss per 100 steps over the run's last stretch, else null. */
@@ -19,6 +20,9 @@ export default defineCheck({
   why: 'Any working model can memorize ~50 records when regularization is off; if it cannot, no amount of data or tuning will help, because the model, loss or training code is broken.',
   needs: ['overfit', 'task'],
   plot: 'overfit-curve',
+  reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
+  causeRank: 200,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxLossRatio: {
       value: 0.05,

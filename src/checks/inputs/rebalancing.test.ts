@@ -60,6 +60,7 @@ testCheck(check, {
       name: 'class weighting recovers the minority class',
       evidence: run(0.2, 0.65, 0.6),
       status: 'warn',
+      reason: 'weighted',
       measured: {
         gain: 0.45,
         best: 'weighted',
@@ -72,18 +73,21 @@ testCheck(check, {
       name: 'oversampling wins',
       evidence: run(0.3, 0.4, 0.55),
       status: 'warn',
+      reason: 'oversampled',
       measured: { gain: 0.25, best: 'oversampled', bestAccuracy: 0.9 * 0.94 + 0.1 * 0.55 },
     },
     {
       name: 'tie goes to class weighting',
       evidence: run(0.5, 0.6, 0.6),
       status: 'warn',
+      reason: 'weighted',
       measured: { gain: 0.1, best: 'weighted' },
     },
     {
       name: 'gain exactly at the threshold',
       evidence: run(0.65, 0.7, 0.6),
       status: 'warn',
+      reason: 'weighted',
       measured: { gain: 0.05, best: 'weighted' },
     },
     {
@@ -91,6 +95,7 @@ testCheck(check, {
       evidence: run(0.6, 0.63, 0.6),
       thresholds: { minGain: 0.02 },
       status: 'warn',
+      reason: 'weighted',
       measured: { gain: 0.03 },
     },
   ],

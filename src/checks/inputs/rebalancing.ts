@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
 
 export default defineCheck({
@@ -8,6 +9,9 @@ export default defineCheck({
   why: 'On an imbalanced set plain training under-serves the minority classes; class weighting or oversampling often recovers their recall at little cost.',
   needs: ['rebalancing', 'dataset'],
   plot: 'class-counts',
+  reasons: ['oversampled', 'weighted'],
+  causeRank: 230,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     minGain: {
       value: 0.05,

@@ -66,6 +66,7 @@ testCheck(check, {
       name: 'MNIST not learned: loss stays at chance',
       evidence: evidence({ control: control({ finalLoss: 2.28, finalAccuracy: 0.11 }) }),
       status: 'fail',
+      reason: 'not-learned',
       measured: { lossRatio: 2.28 / LN10, finalAccuracy: 0.11, chanceLoss: LN10 },
     },
     {
@@ -85,6 +86,7 @@ testCheck(check, {
         },
       }),
       status: 'warn',
+      reason: 'slow',
       measured: { lossRatio: 0.7, finalLoss: 0.7, progressPer100Steps: 0.125 },
     },
     {
@@ -107,18 +109,21 @@ testCheck(check, {
         }),
       }),
       status: 'warn',
+      reason: 'slow',
       measured: { referenceLearnedAtStep: 40 },
     },
     {
       name: 'synthetic control not learned: 95% of chance',
       evidence: evidence({ control: synthetic(0.95) }),
       status: 'fail',
+      reason: 'not-learned',
       measured: { lossRatio: 0.95, finalLoss: 0.95 },
     },
     {
       name: 'control diverged to NaN',
       evidence: evidence({ control: control({ finalLoss: Number.NaN, finalAccuracy: 0.1 }) }),
       status: 'fail',
+      reason: 'non-finite',
       measured: { finalLoss: Number.NaN },
     },
     {
@@ -126,6 +131,7 @@ testCheck(check, {
       evidence: evidence({ control: synthetic(0.3) }),
       thresholds: { maxLossRatio: 0.2, minDrop: 0.8 },
       status: 'fail',
+      reason: 'not-learned',
       measured: { lossRatio: 0.3 },
     },
   ],

@@ -1,5 +1,6 @@
 import { defineCheck } from '../../core/check.ts';
 import type { ControlEvidence } from '../../core/evidence.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt, pct } from '../helpers.ts';
 
 /**
@@ -22,6 +23,11 @@ export default defineCheck({
   why: 'If the same architecture and training code cannot learn a corpus that is known to be learnable, the fault is in the model or training code, not in your data.',
   needs: ['control'],
   plot: 'control-curve',
+  reasons: ['non-finite', 'slow', 'not-learned'],
+  // Among causes (core/diagnosis.ts): the setup can't learn even a known corpus: see the causes
+  // above
+  causeRank: 180,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxLossRatio: {
       value: 0.5,

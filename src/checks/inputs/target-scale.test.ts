@@ -49,6 +49,7 @@ testCheck(check, {
       name: 'classification labels: nothing to scale',
       evidence: evidence({ task: task(), dataset: dataset() }),
       status: 'skip',
+      reason: 'classification',
     },
     {
       name: 'no target statistics (older evidence)',
@@ -57,6 +58,7 @@ testCheck(check, {
         dataset: dataset({ classCounts: null, targetVariance: 1 }),
       }),
       status: 'skip',
+      reason: 'no-targets',
     },
   ],
   invalid: [
@@ -64,31 +66,41 @@ testCheck(check, {
       name: 'raw prices: mean ≈ 22,500',
       evidence: targets({ mean: 22_500, std: 1440 }),
       status: 'fail',
+      reason: 'too-large',
       measured: { mean: 22_500, rms: Math.hypot(22_500, 1440) },
     },
     {
       name: 'mean 14 (Friedman #1) while the loss falls: warn only',
       evidence: targets({ mean: 14.4, std: 5 }, 0.2),
       status: 'warn',
+      reason: 'large',
       measured: { runDrop: 0.7595 },
     },
     {
       name: 'scale 50 and the loss stays flat: the scale stops learning',
       evidence: targets({ mean: 50, std: 10 }, 0.97),
       status: 'fail',
+      reason: 'too-large-stuck',
     },
     {
       name: 'NaN targets',
       evidence: targets({}, 0.3, { nonFiniteLabels: 3 }),
       status: 'fail',
+      reason: 'non-finite',
       measured: { nonFiniteTargets: 3 },
     },
-    { name: 'tiny units (1e-5)', evidence: targets({ mean: 1e-5, std: 5e-6 }), status: 'warn' },
+    {
+      name: 'tiny units (1e-5)',
+      evidence: targets({ mean: 1e-5, std: 5e-6 }),
+      status: 'warn',
+      reason: 'tiny',
+    },
     {
       name: 'override: stricter warn scale',
       evidence: targets({ mean: 4.5, std: 2.9 }),
       thresholds: { warnScale: 2 },
       status: 'warn',
+      reason: 'large',
     },
   ],
 });

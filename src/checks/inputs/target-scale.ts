@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { edgeMeans } from '../../core/stats.ts';
 import { fmt, pct, trainingCurve } from '../helpers.ts';
 
@@ -17,6 +18,10 @@ export default defineCheck({
   needs: ['dataset'],
   uses: ['task', 'training'],
   plot: 'loss-curve',
+  reasons: ['classification', 'no-targets', 'non-finite', 'too-large', 'too-large-stuck', 'large', 'tiny'],
+  // Among causes (core/diagnosis.ts): targets in raw units: loss and gradients on their scale
+  causeRank: 30,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     warnScale: {
       value: 10,

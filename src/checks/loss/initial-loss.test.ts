@@ -24,6 +24,12 @@ function regressor(
 testCheck(check, {
   valid: [
     {
+      name: 'categorical cross-entropy with no class count known',
+      evidence: classifier(LN10, { classes: null }),
+      status: 'skip',
+      reason: 'unknown-classes',
+    },
+    {
       name: '10 classes start at ln 10',
       evidence: classifier(LN10),
       status: 'pass',
@@ -47,13 +53,24 @@ testCheck(check, {
       status: 'pass',
       measured: { expectedLoss: 4, ratio: 1.1 },
     },
-    { name: 'initial loss not recorded (TensorBoard log)', evidence: classifier(undefined), status: 'skip' },
+    {
+      name: 'initial loss not recorded (TensorBoard log)',
+      evidence: classifier(undefined),
+      status: 'skip',
+      reason: 'no-initial-loss',
+    },
     {
       name: 'regression MAE has no chance reference',
       evidence: regressor(1, 4, { loss: 'mean_absolute_error' }),
       status: 'skip',
+      reason: 'unsupported-loss',
     },
-    { name: 'regression without a target variance', evidence: regressor(1, null), status: 'skip' },
+    {
+      name: 'regression without a target variance',
+      evidence: regressor(1, null),
+      status: 'skip',
+      reason: 'no-target-variance',
+    },
     {
       name: 'uncentered targets (digits 0–9): a fresh model scores variance + mean²',
       evidence: evidence({
@@ -68,6 +85,7 @@ testCheck(check, {
       name: 'regression without dataset evidence',
       evidence: evidence({ task: regressionTask(), training: training({ initialLoss: 1 }) }),
       status: 'skip',
+      reason: 'no-target-variance',
     },
   ],
   invalid: [
@@ -75,36 +93,42 @@ testCheck(check, {
       name: '10 classes, 39% above ln 10',
       evidence: classifier(3.2),
       status: 'warn',
+      reason: 'too-high',
       measured: { ratio: 3.2 / LN10 },
     },
     {
       name: '10 classes, 30% below ln 10',
       evidence: classifier(1.6),
       status: 'warn',
+      reason: 'too-low',
       measured: { ratio: 1.6 / LN10 },
     },
     {
       name: 'confidently wrong start: 4× ln 10',
       evidence: classifier(4 * LN10),
       status: 'fail',
+      reason: 'too-high',
       measured: { initialLoss: 4 * LN10, ratio: 4 },
     },
     {
       name: 'far below chance: 0.5 vs ln 10',
       evidence: classifier(0.5),
       status: 'fail',
+      reason: 'too-low',
       measured: { ratio: 0.5 / LN10 },
     },
     {
       name: 'non-finite initial loss',
       evidence: classifier(Number.POSITIVE_INFINITY),
       status: 'fail',
+      reason: 'non-finite',
       measured: { ratio: Number.POSITIVE_INFINITY },
     },
     {
       name: 'unscaled regression targets: MSE 100× the variance',
       evidence: regressor(100, 1),
       status: 'fail',
+      reason: 'too-high',
       measured: { ratio: 100 },
     },
     {
@@ -112,6 +136,7 @@ testCheck(check, {
       evidence: classifier(2.6),
       thresholds: { warnTolerance: 0.1 },
       status: 'warn',
+      reason: 'too-high',
       measured: { ratio: 2.6 / LN10 },
     },
   ],

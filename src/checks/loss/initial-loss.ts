@@ -1,8 +1,21 @@
 import { fmt } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
+import { AT_START } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
+
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'no-initial-loss',
+  'unknown-classes',
+  'no-target-variance',
+  'unsupported-loss',
+  'non-finite',
+  'too-high',
+  'too-low',
+] as const;
+type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/initial-loss',
@@ -13,6 +26,10 @@ export default defineCheck({
   uses: ['dataset', 'model', 'checkpoint'],
   atInitialization: true,
   plot: 'loss-curve',
+  reasons: REASONS,
+  // Among causes (core/diagnosis.ts): a symptom of output scale / init
+  causeRank: 110,
+  live: AT_START,
   thresholds: {
     warnTolerance: {
       value: 0.25,
@@ -25,7 +42,7 @@ export default defineCheck({
       source: 'checklist; TheDeepChecker |L0 − ln C| check',
     },
   },
-  evaluate({ training, task, dataset }, t): Detection {
+  evaluate({ training, task, dataset }, t): Detection<Reason> {
     const initialLoss = training.initialLoss;
     if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
     const loss = normalizeLossName(task.loss);

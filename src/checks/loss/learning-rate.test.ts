@@ -84,7 +84,7 @@ testCheck(check, {
       status: 'pass',
       measured: { configuredLr: null, relativeDrop: 2 / 3 },
     },
-    { name: 'a single loss value', evidence: run([2.3]), status: 'skip' },
+    { name: 'a single loss value', evidence: run([2.3]), status: 'skip', reason: 'too-few-steps' },
     {
       name: 'flat near ln 4 but accuracy well above chance: not at chance, only flat',
       evidence: {
@@ -92,6 +92,7 @@ testCheck(check, {
         training: training({ loss: series(curve(1.4, 1.38)), accuracy: series(Array(100).fill(0.6)) }),
       },
       status: 'warn',
+      reason: 'flat-no-sweep',
       measured: { trend: 'flat' },
     },
     {
@@ -101,12 +102,14 @@ testCheck(check, {
         training: training({ loss: series(curve(0.7, 0.69)) }),
       }),
       status: 'warn',
+      reason: 'flat-no-sweep',
       measured: { trend: 'flat' },
     },
     {
       name: 'a flat loss near ln k without an accuracy to confirm it (log): only flat',
       evidence: { source: 'tensorboard', training: training({ loss: series(curve(0.7, Math.LN2)) }) },
       status: 'warn',
+      reason: 'flat-no-sweep',
       measured: { trend: 'flat' },
     },
     {
@@ -118,6 +121,25 @@ testCheck(check, {
   ],
   invalid: [
     {
+      name: 'flat while the sweep finds a working LR, but the same setup fits 50 records: slow',
+      evidence: {
+        ...run(curve(2.3, 2.25), { learningRate: 1e-6 }, sweep()),
+        overfit: {
+          records: 50,
+          steps: 120,
+          loss: series([2.3, 0.01]),
+          initialLoss: 2.3,
+          finalLoss: 0.01,
+          finalAccuracy: 1,
+          removed: [],
+          stopped: 'target',
+        },
+      },
+      status: 'warn',
+      reason: 'slow',
+      measured: { trend: 'flat', suggestedLr: 3e-3 },
+    },
+    {
       name: 'loss falls, but the LR (SGD 1) is past the sweep’s best 0.855: too high',
       evidence: run(
         curve(2.3, 0.8),
@@ -125,24 +147,28 @@ testCheck(check, {
         sweep({ configuredLr: 1, suggestedLr: 0.0855, divergedAtLr: 2 }),
       ),
       status: 'warn',
+      reason: 'too-high',
       measured: { trend: 'decreasing', sweepBestLr: 0.855, sweepDivergedAtLr: 2 },
     },
     {
       name: 'diverges while the sweep finds a working LR',
       evidence: run(curve(2.3, 6), { learningRate: 1 }, sweep({ configuredLr: 1 })),
       status: 'fail',
+      reason: 'diverged',
       measured: { trend: 'diverged', configuredLr: 1, suggestedLr: 3e-3, lastLoss: 6 },
     },
     {
       name: 'flat while the sweep finds a working LR',
       evidence: run(curve(2.3, 2.25), { learningRate: 1e-6 }, sweep()),
       status: 'fail',
+      reason: 'flat',
       measured: { trend: 'flat', relativeDrop: 0.05 / 2.3, suggestedLr: 3e-3 },
     },
     {
       name: 'flat without a sweep (TensorBoard log)',
       evidence: run(curve(2.3, 2.25)),
       status: 'warn',
+      reason: 'flat-no-sweep',
       measured: { trend: 'flat', suggestedLr: null, sweepMinRatio: null },
     },
     {
@@ -156,6 +182,7 @@ testCheck(check, {
         }),
       },
       status: 'fail',
+      reason: 'flat-at-chance',
       measured: { trend: 'flat', classes: 4, chanceLoss: Math.log(4), finalAccuracy: 0.29 },
     },
     {
@@ -165,12 +192,14 @@ testCheck(check, {
         training: training({ loss: series(curve(0.6969, 0.6966)), accuracy: series([0.4975, 0.49, 0.4875]) }),
       },
       status: 'fail',
+      reason: 'flat-at-chance',
       measured: { classes: 2 },
     },
     {
       name: 'check: 10-class cross-entropy flat at ln 10, no accuracy recorded, no sweep',
       evidence: evidence({ task: task(), training: training({ loss: series(curve(2.31, 2.3)) }) }),
       status: 'fail',
+      reason: 'flat-at-chance',
       measured: { classes: 10 },
     },
     {
@@ -181,6 +210,7 @@ testCheck(check, {
         lrSweep: sweep({ minLoss: 2.25, startLoss: 2.3 }),
       }),
       status: 'warn',
+      reason: 'no-lr-works',
       measured: { trend: 'flat' },
     },
     {
@@ -191,30 +221,35 @@ testCheck(check, {
         lrSweep: sweep(),
       }),
       status: 'fail',
+      reason: 'flat',
       measured: { trend: 'flat', suggestedLr: 3e-3 },
     },
     {
       name: 'loss doubles without a sweep',
       evidence: run(curve(2, 4)),
       status: 'fail',
+      reason: 'diverged-no-sweep',
       measured: { trend: 'diverged', relativeDrop: -1 },
     },
     {
       name: 'loss turns NaN without a sweep',
       evidence: run([...curve(2, 1).slice(0, 50), ...Array(50).fill(Number.NaN)], { nonFiniteStep: 50 }),
       status: 'fail',
+      reason: 'diverged-no-sweep',
       measured: { trend: 'diverged', nonFiniteStep: 50, relativeDrop: null },
     },
     {
       name: 'flat, and no LR in the sweep works either',
       evidence: run(curve(2.3, 2.25), {}, sweep({ minLoss: 2.2, suggestedLr: 1e-4 })),
       status: 'warn',
+      reason: 'no-lr-works',
       measured: { trend: 'flat', sweepMinRatio: 2.2 / 2.3 },
     },
     {
       name: 'diverges, and the sweep has no suggestion',
       evidence: run(curve(2.3, 6), {}, sweep({ suggestedLr: null })),
       status: 'warn',
+      reason: 'no-lr-works',
       measured: { trend: 'diverged' },
     },
     {
@@ -222,6 +257,7 @@ testCheck(check, {
       evidence: run(curve(2, 1.6)),
       thresholds: { flatDrop: 0.3 },
       status: 'warn',
+      reason: 'flat-no-sweep',
       measured: { relativeDrop: 0.2 },
     },
   ],

@@ -1,6 +1,7 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
 
@@ -41,6 +42,20 @@ function atChance(
   return { classes, chanceLoss, accuracy };
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'too-few-steps',
+  'too-high',
+  'flat-at-chance',
+  'diverged-no-sweep',
+  'flat-no-sweep',
+  'slow',
+  'diverged',
+  'flat',
+  'no-lr-works',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'loss/learning-rate',
   section: 'loss',
@@ -51,6 +66,35 @@ export default defineCheck({
   // that --only loss/learning-rate judges on the same evidence as the full checkup.
   uses: ['lrSweep', 'task', 'overfit'],
   plot: 'lr-sweep',
+  reasons: REASONS,
+  // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
+  // saturates units during training, while units that are dead from the start leave no LR working
+  // (learning-rate then only warns).
+  causeRank: 80,
+  live: ({ measured: m }) => {
+    if (m.nonFiniteStep !== null && m.nonFiniteStep !== undefined)
+      return immediate('the loss became NaN/Inf: raised at once');
+    if (m.trend === 'diverged')
+      return {
+        kind: 'confirmed',
+        counter: 'lossPoints',
+        minPoints: 50,
+        fresh: 10,
+        span: spanOf(20, 0.1),
+        words:
+          'the loss stayed above 1.5× its start for max(20 steps, 10% of the run) after it was first seen',
+      };
+    // Flat: every run is flat for a while; only a loss flat for half again as long counts.
+    return {
+      kind: 'confirmed',
+      counter: 'lossPoints',
+      minPoints: 200,
+      fresh: 50,
+      span: spanOf(200, 0.5),
+      words:
+        'the loss stayed flat on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
+    };
+  },
   thresholds: {
     windowFraction: {
       value: 0.1,
@@ -84,7 +128,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task, overfit }, t): Detection {
+  evaluate({ training, lrSweep, task, overfit }, t): Detection<Reason> {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -143,14 +187,19 @@ export default defineCheck({
         reason: 'flat-at-chance',
       };
     }
-    if (!lrSweep) return { status: diverged ? 'fail' : 'warn', measured, reason: `${trend}-no-sweep` };
+    if (!lrSweep)
+      return {
+        status: diverged ? 'fail' : 'warn',
+        measured,
+        reason: diverged ? 'diverged-no-sweep' : 'flat-no-sweep',
+      };
     const sweepWorks = suggestedLr !== null && lrSweep.minLoss < t.workingLossRatio * lrSweep.startLoss;
     // Flat over this short run, but the same setup fits the 50-record set (or still is when its
     // budget ran out): the LR is slow for this data, not broken — a warn with the sweep's LR.
     const learnsElsewhere =
       overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
     if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
-    if (sweepWorks) return { status: 'fail', measured, reason: trend };
+    if (sweepWorks) return { status: 'fail', measured, reason: diverged ? 'diverged' : 'flat' };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
   explain({ measured, reason }, { training, overfit }, t) {

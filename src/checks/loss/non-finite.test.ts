@@ -16,6 +16,12 @@ function withValue(values: number[], at: number, value: number): number[] {
 testCheck(check, {
   valid: [
     {
+      name: 'no loss value logged',
+      evidence: run({ loss: series([]) }),
+      status: 'skip',
+      reason: 'no-loss',
+    },
+    {
       name: 'finite loss throughout',
       evidence: run(),
       status: 'pass',
@@ -33,18 +39,21 @@ testCheck(check, {
       name: 'loss turns NaN at step 37',
       evidence: run({ loss: series(withValue(falling, 37, Number.NaN)), nonFiniteStep: 37 }),
       status: 'fail',
+      reason: null,
       measured: { firstStep: 37, nonFiniteValues: 23, lastFiniteLoss: 2.3 - 36 / 60 },
     },
     {
       name: 'NaN in the series although nonFiniteStep was not set',
       evidence: run({ loss: series(withValue(falling, 10, Number.POSITIVE_INFINITY)) }),
       status: 'fail',
+      reason: null,
       measured: { firstStep: 10, nonFiniteValues: 50 },
     },
     {
       name: 'only nonFiniteStep recorded (the run stopped there)',
       evidence: run({ loss: series(falling.slice(0, 12)), nonFiniteStep: 12 }),
       status: 'fail',
+      reason: null,
       measured: { firstStep: 12, nonFiniteValues: 0 },
     },
     {
@@ -54,12 +63,14 @@ testCheck(check, {
         dataLoss: series(withValue(falling, 5, Number.POSITIVE_INFINITY), 100),
       }),
       status: 'fail',
+      reason: null,
       measured: { firstStep: 105 },
     },
     {
       name: 'diverged to a huge loss before NaN',
       evidence: run({ loss: series([2, 50, 1e4, 1e8, Number.NaN]), nonFiniteStep: 4 }),
       status: 'fail',
+      reason: null,
       measured: { firstStep: 4, lastFiniteLoss: 1e8 },
     },
   ],

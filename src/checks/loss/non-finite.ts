@@ -1,6 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
+import { immediate } from '../../core/live.ts';
 import { minOf } from '../../shared/array.ts';
 
 /** Step of the first non-finite value, the last finite value before it, and how many there are. */
@@ -28,6 +29,9 @@ export default defineCheck({
   why: 'Once the loss is NaN or Infinity every gradient is too, the weights are destroyed and training cannot recover.',
   needs: ['training'],
   plot: 'loss-curve',
+  reasons: ['no-loss'],
+  causeRank: 140,
+  live: immediate('a non-finite value is a fact: raised at once'),
   thresholds: {},
   evaluate({ training }) {
     const total = scan(training.loss);

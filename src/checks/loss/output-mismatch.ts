@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { AT_START } from '../../core/live.ts';
 import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
@@ -11,6 +12,18 @@ export default defineCheck({
   why: 'TF.js cross-entropy losses expect probabilities: on a linear output the loss is meaningless, and a softmax applied twice squashes every prediction toward uniform so the gradient nearly vanishes.',
   needs: ['task'],
   plot: 'loss-curve',
+  reasons: [
+    'softmax-one-unit',
+    'double-softmax',
+    'double-sigmoid',
+    'no-softmax',
+    'softmax-binary',
+    'no-sigmoid',
+    'mse-classification',
+  ],
+  // Among causes (core/diagnosis.ts): the loss is computed on the wrong kind of output
+  causeRank: 20,
+  live: AT_START,
   thresholds: {},
   evaluate({ task }) {
     const loss = normalizeLossName(task.loss);
@@ -27,7 +40,12 @@ export default defineCheck({
     // no gradient flows back, under any loss.
     if (last === 'softmax' && units === 1) return { status: 'fail', measured, reason: 'softmax-one-unit' };
     const repeated = acts.findIndex((a, i) => SQUASHING.has(a) && acts[i + 1] === a);
-    if (repeated >= 0) return { status: 'fail', measured, reason: `double-${acts[repeated]}` };
+    if (repeated >= 0)
+      return {
+        status: 'fail',
+        measured,
+        reason: acts[repeated] === 'softmax' ? 'double-softmax' : 'double-sigmoid',
+      };
     if (CATEGORICAL.has(loss)) {
       return last === 'softmax'
         ? { status: 'pass', measured }

@@ -24,6 +24,7 @@ testCheck(check, {
         Array.from({ length: 100 }, (_, i) => 0.69 * Math.exp(-i / 10)),
       ),
       status: 'pass',
+      reason: 'negligible',
       measured: { valMin: 0.0015, valEnd: 0.0054 },
     },
     {
@@ -45,17 +46,20 @@ testCheck(check, {
         Array.from({ length: 100 }, (_, i) => (i < 30 ? 2 - i / 30 : 1 + (i - 30) / 20)),
       ),
       status: 'pass',
+      reason: 'both-rose',
       measured: { valMinStep: 30, trainFalling: false },
     },
     {
       name: 'no validation loss (TensorBoard log without a val run)',
       evidence: run(undefined),
       status: 'skip',
+      reason: 'no-validation',
     },
     {
       name: 'a single validation point',
       evidence: run(val([1.2])),
       status: 'skip',
+      reason: 'too-few-points',
       measured: { valPoints: 1 },
     },
   ],
@@ -64,6 +68,7 @@ testCheck(check, {
       name: 'validation turns up at step 40 while training keeps falling',
       evidence: run(val([1.5, 1.0, 0.7, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8])),
       status: 'warn',
+      reason: null,
       measured: {
         rise: 0.6,
         valMin: 0.5,
@@ -77,6 +82,7 @@ testCheck(check, {
       name: 'NaN validation points are ignored',
       evidence: run(val([1.5, 1.0, 0.7, 0.5, Number.NaN, 0.6, 0.65, 0.7, 0.75, 0.8])),
       status: 'warn',
+      reason: null,
       measured: { rise: 0.6 },
     },
     {
@@ -84,6 +90,7 @@ testCheck(check, {
       evidence: run(val([1.5, 1.0, 0.8, 0.6, 0.6, 0.61, 0.61, 0.62, 0.62, 0.62])),
       thresholds: { riseRatio: 0.03, minAbsoluteRise: 0 },
       status: 'warn',
+      reason: null,
       measured: { rise: 0.02 / 0.6 },
     },
   ],

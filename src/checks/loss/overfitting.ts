@@ -1,6 +1,11 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
+import { spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
+
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = ['no-validation', 'too-few-points', 'negligible', 'both-rose'] as const;
+type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/overfitting',
@@ -9,6 +14,16 @@ export default defineCheck({
   why: 'When the validation loss climbs while the training loss keeps falling, the model memorizes the training records instead of learning what generalizes.',
   needs: ['training'],
   plot: 'loss-curve',
+  reasons: REASONS,
+  causeRank: 220,
+  live: {
+    kind: 'confirmed',
+    counter: 'valPoints',
+    minPoints: 4,
+    fresh: 2,
+    span: spanOf(0, 0),
+    words: 'the validation loss stayed above its minimum at the next 2 validation measurements too',
+  },
   thresholds: {
     riseRatio: {
       value: 0.1,
@@ -28,7 +43,7 @@ export default defineCheck({
       source: 'nn-doctor calibration: healthy recurrent models fitted to ~0.003 showed +250% rises of 0.004',
     },
   },
-  evaluate({ training }, t): Detection {
+  evaluate({ training }, t): Detection<Reason> {
     const val = training.valLoss;
     if (!val) return { status: 'skip', measured: {}, reason: 'no-validation' };
     const points = val.values.flatMap((v, i) =>

@@ -21,6 +21,12 @@ function run(data: number, reg: number, over: Partial<TrainingEvidence> = {}): E
 testCheck(check, {
   valid: [
     {
+      name: 'a penalty logged beside a data loss that is never finite',
+      evidence: run(Number.NaN, 0.5),
+      status: 'skip',
+      reason: 'no-data-loss',
+    },
+    {
       name: 'small L2 penalty',
       evidence: run(1, 0.05),
       status: 'pass',
@@ -33,16 +39,39 @@ testCheck(check, {
       status: 'pass',
       measured: { ratio: 0.2, meanDataLoss: 1 },
     },
-    { name: 'no regularization loss recorded', evidence: evidence({ training: training() }), status: 'skip' },
-    { name: 'regularization loss zero throughout', evidence: run(1, 0), status: 'skip' },
+    {
+      name: 'no regularization loss recorded',
+      evidence: evidence({ training: training() }),
+      status: 'skip',
+      reason: 'not-logged',
+    },
+    {
+      name: 'regularization loss zero throughout',
+      evidence: run(1, 0),
+      status: 'skip',
+      reason: 'no-regularization',
+    },
   ],
   invalid: [
-    { name: 'penalty twice the data loss', evidence: run(1, 2), status: 'warn', measured: { ratio: 2 } },
-    { name: 'penalty 15× the data loss', evidence: run(0.2, 3), status: 'fail', measured: { ratio: 15 } },
+    {
+      name: 'penalty twice the data loss',
+      evidence: run(1, 2),
+      status: 'warn',
+      reason: null,
+      measured: { ratio: 2 },
+    },
+    {
+      name: 'penalty 15× the data loss',
+      evidence: run(0.2, 3),
+      status: 'fail',
+      reason: null,
+      measured: { ratio: 15 },
+    },
     {
       name: 'derived data loss, penalty 11×',
       evidence: run(1, 11, { dataLoss: undefined }),
       status: 'fail',
+      reason: null,
       measured: { ratio: 11, meanDataLoss: 1 },
     },
     {
@@ -51,6 +80,7 @@ testCheck(check, {
         regLoss: series(Array.from({ length: steps }, (_, i) => (4 * i) / (steps - 1))),
       }),
       status: 'warn',
+      reason: null,
       measured: { ratio: 2, meanRegLoss: 2 },
     },
     {
@@ -58,6 +88,7 @@ testCheck(check, {
       evidence: run(1, 0.6),
       thresholds: { warnRatio: 0.5 },
       status: 'warn',
+      reason: null,
       measured: { ratio: 0.6 },
     },
   ],

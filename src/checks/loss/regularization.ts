@@ -1,6 +1,7 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { TrainingEvidence } from '../../core/evidence.ts';
+import { spanOf } from '../../core/live.ts';
 import { mean } from '../../core/stats.ts';
 
 /** Data loss per step: recorded, or total loss minus regularization loss at the same steps. */
@@ -22,6 +23,17 @@ export default defineCheck({
   needs: ['training'],
   uses: ['model'],
   plot: 'loss-curve',
+  reasons: ['not-logged', 'no-regularization', 'no-data-loss'],
+  // Among causes (core/diagnosis.ts): the penalty, not the data, is being minimized
+  causeRank: 70,
+  live: {
+    kind: 'confirmed',
+    counter: 'regPoints',
+    minPoints: 5,
+    fresh: 2,
+    span: spanOf(50, 0.25),
+    words: 'held on ≥ 5 measurements for max(50 steps, 25% of the run)',
+  },
   thresholds: {
     warnRatio: {
       value: 1,

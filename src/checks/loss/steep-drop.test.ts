@@ -17,6 +17,12 @@ const plateau = steps(100, (s) => 1.5 + 0.8 * Math.exp(-s / 2) + 0.005 * Math.si
 testCheck(check, {
   valid: [
     {
+      name: 'a curve with a NaN is left to loss/non-finite',
+      evidence: run(mnistAdam.map((v, i) => (i === 50 ? Number.NaN : v))),
+      status: 'skip',
+      reason: 'non-finite',
+    },
+    {
       name: 'healthy MNIST MLP with Adam: steep start, keeps falling',
       evidence: run(mnistAdam),
       status: 'pass',
@@ -38,9 +44,15 @@ testCheck(check, {
       name: 'fewer than 20 points',
       evidence: run(steps(15, (s) => 2 - s / 10)),
       status: 'skip',
+      reason: 'too-few-points',
       measured: { points: 15 },
     },
-    { name: 'loss does not drop overall', evidence: run(steps(50, (s) => 2 + s / 100)), status: 'skip' },
+    {
+      name: 'loss does not drop overall',
+      evidence: run(steps(50, (s) => 2 + s / 100)),
+      status: 'skip',
+      reason: 'no-drop',
+    },
     {
       name: 'judged on the data loss when recorded',
       evidence: run(
@@ -56,6 +68,7 @@ testCheck(check, {
       name: 'steep drop to a plateau, flat afterwards',
       evidence: run(plateau),
       status: 'warn',
+      reason: null,
       measured: { earlyShare: 0.9804, restRelativeDrop: 0.010375, lossAtEarly: 1.5155, endLoss: 1.4998 },
     },
     {
@@ -63,6 +76,7 @@ testCheck(check, {
       evidence: run(steps(100, (s) => (s < 10 ? 2 - s * 0.05 : 1.5 - (s - 10) * 0.00002))),
       thresholds: { earlyShare: 0.5 },
       status: 'warn',
+      reason: null,
     },
   ],
 });

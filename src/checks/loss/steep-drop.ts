@@ -2,6 +2,10 @@ import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = ['too-few-points', 'non-finite', 'no-drop'] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'loss/steep-drop',
   section: 'loss',
@@ -9,6 +13,12 @@ export default defineCheck({
   why: 'A loss that falls steeply in the first few steps and then stalls usually means the initial weights were poorly scaled: the first updates only undo the bad init, then units are stuck (saturated or dead).',
   needs: ['training'],
   plot: 'loss-curve',
+  reasons: REASONS,
+  causeRank: 240,
+  live: {
+    kind: 'final',
+    words: 'judged on the whole run only: mid-run every healthy curve has just dropped steeply',
+  },
   thresholds: {
     minPoints: {
       value: 20,
@@ -32,7 +42,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ training }, t): Detection {
+  evaluate({ training }, t): Detection<Reason> {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const n = values.length;

@@ -1,5 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
+import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
 
 /**
@@ -33,6 +34,18 @@ const RELU_LIKE = new Set([
   'gelu',
 ]);
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'no-activations',
+  'too-shallow',
+  'non-finite',
+  'vanished',
+  'shrinking',
+  'growing',
+  'small-batch',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'model/init-deep',
   section: 'model',
@@ -41,6 +54,10 @@ export default defineCheck({
   needs: ['training', 'model'],
   atInitialization: true,
   plot: 'activations',
+  reasons: REASONS,
+  // Among causes (core/diagnosis.ts): activations vanish with depth
+  causeRank: 120,
+  live: AT_START,
   thresholds: {
     failRatio: {
       value: 10,
@@ -72,7 +89,7 @@ export default defineCheck({
       source: 'checklist (batch-norm statistics and gradients get noisy on tiny batches)',
     },
   },
-  evaluate({ training, model }, t): Detection {
+  evaluate({ training, model }, t): Detection<Reason> {
     const batchSize = training.batchSize;
     const start = training.activations?.start;
     if (!start || start.length === 0) {

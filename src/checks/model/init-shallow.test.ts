@@ -61,9 +61,30 @@ testCheck(check, {
       name: 'model without kernels',
       evidence: evidence({ model: mlpModel({}, { kernels: [] }) }),
       status: 'skip',
+      reason: 'no-kernels',
     },
   ],
   invalid: [
+    {
+      name: 'a trained checkpoint with identical units (the re-initialized clone is fine)',
+      evidence: evidence({
+        model: { ...mlpModel(), weightsFrom: 'reinitialized-clone', freshInit: false },
+        checkpoint: {
+          signals: ['dense_1 biases moved off their initial 0'],
+          records: 256,
+          loss: 2.3,
+          accuracy: 0.1,
+          chanceLoss: Math.log(10),
+          activations: [],
+          kernels: mlpModel().kernels.map((k) =>
+            k.layer === 'dense_2' ? { ...k, identicalUnits: true } : k,
+          ),
+        },
+      }),
+      status: 'fail',
+      reason: 'checkpoint-identical-units',
+      measured: { layer: 'dense_2', inCheckpoint: true },
+    },
     {
       name: 'a trained checkpoint with an all-zero kernel (the re-initialized clone is fine)',
       evidence: evidence({
@@ -79,18 +100,21 @@ testCheck(check, {
         },
       }),
       status: 'fail',
+      reason: 'checkpoint-constant',
       measured: { layer: 'dense_2', inCheckpoint: true },
     },
     {
       name: 'zero-initialized hidden layer',
       evidence: withKernel('dense_2', { std: 0, variance: 0, initializer: 'Zeros', identicalUnits: true }),
       status: 'fail',
+      reason: 'constant',
       measured: { layer: 'dense_2', std: 0, badKernels: 1, initializer: 'Zeros' },
     },
     {
       name: 'constant (ones) kernel: identical units with nonzero std across inputs',
       evidence: withKernel('dense_1', { std: 0.02, mean: 1, initializer: 'Ones', identicalUnits: true }),
       status: 'fail',
+      reason: 'identical-units',
       measured: { layer: 'dense_1', badKernels: 1, initializer: 'Ones' },
     },
     {
@@ -104,18 +128,21 @@ testCheck(check, {
         },
       }),
       status: 'fail',
+      reason: 'constant',
       measured: { layer: 'output', std: 0, badKernels: 2, kernels: 3 },
     },
     {
       name: 'randomNormal stddev 1: 20× too large',
       evidence: withKernel('dense_1', { std: 1, initializer: 'RandomNormal' }),
       status: 'warn',
+      reason: 'too-large',
       measured: { layer: 'dense_1', std: 1, expectedStd: he784, ratio: 1 / he784, badKernels: 1 },
     },
     {
       name: 'tiny random init (std 1e-4)',
       evidence: withKernel('dense_2', { std: 1e-4, initializer: 'RandomNormal' }),
       status: 'warn',
+      reason: 'too-small',
       measured: { layer: 'dense_2', std: 1e-4, ratio: 1e-4 / fanStd(128, 64, 'relu') },
     },
     {
@@ -123,6 +150,7 @@ testCheck(check, {
       evidence: evidence({ model: mlpModel() }),
       thresholds: { minScaleRatio: 0.95 },
       status: 'warn',
+      reason: 'too-small',
       measured: { layer: 'dense_2', ratio: Math.sqrt(128 / 192), badKernels: 2 },
     },
   ],

@@ -1,5 +1,6 @@
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
+import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
 
 type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
@@ -12,6 +13,18 @@ interface Judged {
   badness: number;
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'no-kernels',
+  'checkpoint-constant',
+  'checkpoint-identical-units',
+  'constant',
+  'identical-units',
+  'too-large',
+  'too-small',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'model/init-shallow',
   section: 'model',
@@ -21,6 +34,10 @@ export default defineCheck({
   uses: ['checkpoint'],
   atInitialization: true,
   plot: 'weight-variance',
+  reasons: REASONS,
+  // Among causes (core/diagnosis.ts): symmetric/zero weights: no gradient, no learning
+  causeRank: 40,
+  live: AT_START,
   thresholds: {
     minStd: {
       value: 1e-8,
@@ -38,7 +55,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ model, checkpoint }, t): Detection {
+  evaluate({ model, checkpoint }, t): Detection<Reason> {
     if (model.kernels.length === 0) return { status: 'skip', measured: { kernels: 0 }, reason: 'no-kernels' };
     // A trained checkpoint is judged at initialization on a re-initialized clone (model.kernels),
     // but constant kernels or identical units are broken in any weights: its own are checked too.

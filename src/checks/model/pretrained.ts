@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { AT_START } from '../../core/live.ts';
 
 /** Where a public ImageNet checkpoint for each standard family can be had, for a TF.js model. */
 const CHECKPOINTS: Record<string, string> = {
@@ -33,6 +34,9 @@ export default defineCheck({
   title: 'A standard architecture starts from a public checkpoint',
   why: 'Standard architectures trained from scratch need far more data and time than the same network fine-tuned from public ImageNet weights, and are much harder to get learning at all.',
   needs: ['model'],
+  reasons: ['no-family', 'fresh-init'],
+  causeRank: 250,
+  live: AT_START,
   thresholds: {},
   evaluate({ model }) {
     const measured = { family: model.family, freshInit: model.freshInit, params: model.params };

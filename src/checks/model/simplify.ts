@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
 
 export default defineCheck({
@@ -8,6 +9,9 @@ export default defineCheck({
   why: 'When Flatten → Dense 64 relu → output beats your model on the same data and budget, the extra complexity (depth, init, normalization) is getting in the way of learning.',
   needs: ['simplified'],
   plot: 'control-curve',
+  reasons: ['already-simple', 'user-non-finite', 'slower'],
+  causeRank: 190,
+  live: NEEDS_EXPERIMENT,
   thresholds: {
     maxSimpleLayers: {
       value: 2,

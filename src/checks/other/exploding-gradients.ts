@@ -1,6 +1,7 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
+import { immediate, spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 import { maxOf } from '../../shared/array.ts';
 
@@ -35,6 +36,17 @@ function longestDoublingRun(windows: number[]): number {
   return longest;
 }
 
+/** What `evaluate` may give as its reason (declared below as `reasons`). */
+const REASONS = [
+  'not-logged',
+  'non-finite',
+  'all-zero',
+  'growth-while-learning',
+  'growth',
+  'doubling',
+] as const;
+type Reason = (typeof REASONS)[number];
+
 export default defineCheck({
   id: 'other/exploding-gradients',
   section: 'other',
@@ -42,6 +54,19 @@ export default defineCheck({
   why: 'Exploding gradients throw the weights far off in one step: the loss spikes or turns NaN and training never settles.',
   needs: ['training'],
   plot: 'gradient-norms',
+  reasons: REASONS,
+  causeRank: 130,
+  live: (detection) =>
+    detection.reason === 'non-finite'
+      ? immediate('a non-finite gradient is a fact: raised at once')
+      : {
+          kind: 'confirmed',
+          counter: 'telemetryPoints',
+          minPoints: 10,
+          fresh: 2,
+          span: spanOf(0, 0),
+          words: 'held on ≥ 10 gradient measurements and on 2 more taken after it was first seen',
+        },
   thresholds: {
     warnGrowth: {
       value: 1e2,
@@ -71,7 +96,7 @@ export default defineCheck({
         'nn-doctor calibration: a healthy Embedding+LSTM grew its gradient norm 913× from 0.06 while its loss fell from 0.69 to 0.1',
     },
   },
-  evaluate({ training }, t): Detection {
+  evaluate({ training }, t): Detection<Reason> {
     const norms = globalNorm(training);
     if (!norms) return { status: 'skip', measured: {}, reason: 'not-logged' };
     const { series, source } = norms;

@@ -1,6 +1,7 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { WeightTelemetry } from '../../core/evidence.ts';
+import { spanOf, TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
 
 const received = (w: WeightTelemetry) => w.gradNorm.some((g) => g !== null && g !== 0);
@@ -15,6 +16,19 @@ export default defineCheck({
   why: "A layer that receives no gradient never changes; a first-layer gradient orders of magnitude below the last layer's means the signal vanishes on its way back and the early layers barely learn.",
   needs: ['training'],
   plot: 'gradient-norms',
+  reasons: ['no-gradient', 'not-logged', 'single-kernel', 'vanishing'],
+  causeRank: 150,
+  live: (detection) =>
+    detection.reason === 'no-gradient'
+      ? {
+          kind: 'confirmed',
+          counter: 'telemetryPoints',
+          minPoints: 3,
+          fresh: 2,
+          span: spanOf(0, 0),
+          words: 'no gradient at every one of ≥ 3 measurements',
+        }
+      : TREND,
   thresholds: {
     warnRatio: {
       value: 1e-2,

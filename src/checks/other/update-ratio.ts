@@ -1,5 +1,6 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
+import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
 
 export default defineCheck({
@@ -10,6 +11,9 @@ export default defineCheck({
   needs: ['training'],
   uses: ['lrSweep'],
   plot: 'update-ratios',
+  reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
+  causeRank: 160,
+  live: TREND,
   thresholds: {
     failBelow: {
       value: 1e-4,

@@ -95,6 +95,7 @@ testCheck(check, {
       name: 'a single kernel',
       evidence: evidence({ model: mlpModel({ hidden: [] }) }),
       status: 'skip',
+      reason: 'too-few-kernels',
       measured: { kernels: 1 },
     },
   ],
@@ -103,6 +104,7 @@ testCheck(check, {
       name: 'one layer initialized 20× too wide',
       evidence: mlp({ dense_2: (20 * 2) / 384 }),
       status: 'warn',
+      reason: null,
       // 20× the Glorot variance is 20·(2/384)/(2/256) = 13.3× above the He edge of the band.
       measured: { skew: (20 * 2) / 384 / he(256), maxLayer: 'dense_2' },
     },
@@ -110,6 +112,7 @@ testCheck(check, {
       name: 'first layer at variance 1 (random normal, std 1)',
       evidence: mlp({ dense_1: 1 }),
       status: 'fail',
+      reason: null,
       measured: { skew: 1 / he(784), maxLayer: 'dense_1', maxValue: 1 / he(784) },
     },
     {
@@ -122,12 +125,14 @@ testCheck(check, {
         },
       },
       status: 'warn',
+      reason: 'trained',
       measured: { skew: 500, loggedAtStep: 1200 },
     },
     {
       name: 'TensorBoard log: raw variances 500× apart',
       evidence: mlp({ dense_1: 0.5, dense_2: 0.001, output: 0.002 }, false),
       status: 'fail',
+      reason: null,
       measured: { skew: 500, mode: 'raw variance' },
     },
     {
@@ -135,6 +140,7 @@ testCheck(check, {
       evidence: mlp({ dense_2: 3 * he(256) }),
       thresholds: { warnSkew: 2 },
       status: 'warn',
+      reason: null,
       measured: { skew: 3 },
     },
   ],

@@ -1,6 +1,7 @@
 import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
+import { AT_START } from '../../core/live.ts';
 
 /**
  * How far a kernel's variance sits from the band the standard fan-based initializers span:
@@ -26,6 +27,9 @@ export default defineCheck({
   needs: ['model'],
   atInitialization: true,
   plot: 'weight-variance',
+  reasons: ['too-few-kernels', 'trained'],
+  causeRank: 170,
+  live: AT_START,
   thresholds: {
     warnSkew: {
       value: 10,

@@ -1,12 +1,12 @@
 import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
-import { buildReport } from '../../core/build-report.ts';
 import { SECTIONS } from '../../core/check.ts';
 import type { Evidence, WeightTelemetry } from '../../core/evidence.ts';
 import { PLOT_IDS } from '../../core/plots.ts';
 import type { Report } from '../../core/report.ts';
 import { fmtNumber } from '../../shared/format.ts';
 import { fmtValue, humanize } from '../format.ts';
+import { buildReport } from '../../registry.ts';
 import {
   faultyEvidence,
   faultyReport,

@@ -11,7 +11,7 @@
 //   renderer forgot to escape it.
 //
 // Series come from a seeded generator, so every run builds the same report.
-import { buildReport } from '../../core/build-report.ts';
+
 import type {
   ActivationStats,
   BiasStats,
@@ -24,6 +24,7 @@ import type {
 import { createRng as rng } from '../../core/random.ts';
 import type { AppliedFix, RemedyArm } from '../../core/remedies.ts';
 import type { Report } from '../../core/report.ts';
+import { buildReport } from '../../registry.ts';
 
 /** Roughly normal noise: the sum of three uniforms, centred, std ≈ 0.5. */
 function noise(rand: () => number): number {

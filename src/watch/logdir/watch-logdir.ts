@@ -79,23 +79,28 @@ const sleep = (ms: number, signal?: AbortSignal) =>
     signal?.addEventListener('abort', finish, { once: true });
   });
 
+/**
+ * The object store's reader for `s3://bucket/prefix` (the tail reads what each poll's ranged GETs
+ * fetched, object-tail.ts); null for a local folder, which must exist.
+ */
+async function openWatched(logdir: string, options: WatchLogdirOptions): Promise<ObjectTailIO | null> {
+  if (isObjectUrl(logdir))
+    return new ObjectTailIO(await openObjectStore(logdir, { endpoint: options.endpoint }));
+  let isDir: boolean;
+  try {
+    isDir = statSync(logdir).isDirectory();
+  } catch {
+    throw new UsageError(`${logdir}: no such directory (create it, or start the training job first)`);
+  }
+  if (!isDir) throw new UsageError(`${logdir}: not a directory (watch takes a TensorBoard log directory)`);
+  return null;
+}
+
 export async function watchLogdir(
   logdir: string,
   options: WatchLogdirOptions = {},
 ): Promise<{ report: Report }> {
-  // s3://bucket/prefix: the tail reads what each poll's ranged GETs fetched (object-tail.ts).
-  const objects = isObjectUrl(logdir)
-    ? new ObjectTailIO(await openObjectStore(logdir, { endpoint: options.endpoint }))
-    : null;
-  if (!objects) {
-    let isDir: boolean;
-    try {
-      isDir = statSync(logdir).isDirectory();
-    } catch {
-      throw new UsageError(`${logdir}: no such directory (create it, or start the training job first)`);
-    }
-    if (!isDir) throw new UsageError(`${logdir}: not a directory (watch takes a TensorBoard log directory)`);
-  }
+  const objects = await openWatched(logdir, options);
   const map = parseMap(options.map);
   const runOptions = { only: options.only, skip: options.skip };
   const tail = new LogdirTail(logdir, objects ?? undefined);

@@ -23,11 +23,11 @@
 //   wrapper someone else installs on top of it after `watch()` is theirs to remove first.
 // - `model.stopTraining` is set to true when `stopOnFail` is on and a check fails.
 import * as tf from '@tensorflow/tfjs';
-import { buildReport } from '../../core/build-report.ts';
 import type { CheckId } from '../../core/check.ts';
 import type { Evidence } from '../../core/evidence.ts';
 import type { Report } from '../../core/report.ts';
 import type { RunOptions } from '../../core/runner.ts';
+import { buildReport } from '../../registry.ts';
 import { learningRateOf } from '../../tfjs/clone.ts';
 import type { LiveFinding } from '../live-checks.ts';
 import { TrainingLog } from '../training-log.ts';

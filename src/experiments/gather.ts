@@ -15,14 +15,14 @@ import {
   type ExperimentKey,
   type ExperimentOptions,
   type Outcome,
-} from '../experiments/catalogue.ts';
-import { OrderedProgress, plan, runPlan, type Schedulable } from '../experiments/scheduler.ts';
+} from './catalogue.ts';
+import { OrderedProgress, plan, runPlan, type Schedulable } from './scheduler.ts';
 import { describeModel, tokenInput } from '../tfjs/model-info.ts';
-import { assessCheckpoint } from './checkpoint.ts';
-import { type ProbeContext, taskEvidence } from './context.ts';
-import { datasetStats, type LabelView } from './dataset-stats.ts';
+import { assessCheckpoint } from '../probes/checkpoint.ts';
+import { type ProbeContext, taskEvidence } from '../probes/context.ts';
+import { datasetStats, type LabelView } from '../probes/dataset-stats.ts';
 
-export { MNIST_CONTROL_FALLBACK } from '../experiments/catalogue.ts';
+export { MNIST_CONTROL_FALLBACK } from './catalogue.ts';
 
 /** Runs one experiment on a context: in this thread, or in a worker from the context's serialized unit. */
 export type RunExperiment = (
