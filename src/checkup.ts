@@ -12,11 +12,11 @@ import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
 import type { DataFlags } from './data/validate.ts';
 import { EXPERIMENTS, type ExperimentOptions } from './experiments/catalogue.ts';
+import { gatherEvidence } from './experiments/gather.ts';
 import { hereFirst, WORKER_BACKENDS, WorkerPool, workersAvailable } from './experiments/pool.ts';
 import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, ProbeContext } from './probes/context.ts';
-import { gatherEvidence } from './experiments/gather.ts';
 import {
   DEFAULT_REMEDY_BUDGET,
   type RemedyBudget,

@@ -4,8 +4,8 @@
 
 import { UsageError } from '../core/errors.ts';
 import type { LiveFinding, Report } from '../core/report.ts';
-import { visible } from '../shared/text.ts';
 import { buildReport } from '../registry.ts';
+import { visible } from '../shared/text.ts';
 import { watchLogdir } from '../watch/logdir/watch-logdir.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse } from './args.ts';
 import { diagnoseInputFiles, endpointFlag, parseMapFlags } from './diagnose.ts';

@@ -8,6 +8,10 @@
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
 import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import { assessCheckpoint } from '../probes/checkpoint.ts';
+import { type ProbeContext, taskEvidence } from '../probes/context.ts';
+import { datasetStats, type LabelView } from '../probes/dataset-stats.ts';
+import { describeModel, tokenInput } from '../tfjs/model-info.ts';
 import {
   EXPERIMENTS,
   type Experiment,
@@ -17,10 +21,6 @@ import {
   type Outcome,
 } from './catalogue.ts';
 import { OrderedProgress, plan, runPlan, type Schedulable } from './scheduler.ts';
-import { describeModel, tokenInput } from '../tfjs/model-info.ts';
-import { assessCheckpoint } from '../probes/checkpoint.ts';
-import { type ProbeContext, taskEvidence } from '../probes/context.ts';
-import { datasetStats, type LabelView } from '../probes/dataset-stats.ts';
 
 export { MNIST_CONTROL_FALLBACK } from './catalogue.ts';
 

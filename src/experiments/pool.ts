@@ -10,9 +10,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
 import type { ProbeContext } from '../probes/context.ts';
-import { type RunExperiment, runHere } from './gather.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import type { ExperimentInputs, Outcome } from './catalogue.ts';
+import { type RunExperiment, runHere } from './gather.ts';
 import { type ExperimentUnit, sharedData, unitOf } from './unit.ts';
 
 export type ToWorker = {

@@ -192,10 +192,7 @@ async function tryCandidate(
 }
 
 /** The findings left open after a verified fix: those its re-check still fails, in diagnosis order. */
-export function findingsAfter(
-  recheck: CheckResult[],
-  diagnose: SearchInput['diagnose'],
-): CheckId[] {
+export function findingsAfter(recheck: CheckResult[], diagnose: SearchInput['diagnose']): CheckId[] {
   const failing = new Set(recheck.filter((r) => r.status === 'fail').map((r) => r.id));
   return findingsToFix(diagnose(recheck), byId(recheck)).filter((id) => failing.has(id));
 }

@@ -4,9 +4,9 @@ import { SECTIONS } from '../../core/check.ts';
 import type { Evidence, WeightTelemetry } from '../../core/evidence.ts';
 import { PLOT_IDS } from '../../core/plots.ts';
 import type { Report } from '../../core/report.ts';
+import { buildReport } from '../../registry.ts';
 import { fmtNumber } from '../../shared/format.ts';
 import { fmtValue, humanize } from '../format.ts';
-import { buildReport } from '../../registry.ts';
 import {
   faultyEvidence,
   faultyReport,
