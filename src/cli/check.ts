@@ -13,6 +13,7 @@ import { isMnistName } from '../data/index.ts';
 import type { FixFiles } from '../tfjs/fix-files.ts';
 import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
+import { captureConsole } from './console-notes.ts';
 import type { InputFile } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
 
@@ -38,7 +39,7 @@ export const VERIFY_LEVELS = {
   thorough: { verify: 'always', remedyBudget: { seeds: 5, randomDraws: 5, candidates: 4, stages: 3 } },
 } as const satisfies Record<string, Pick<CheckupOptions, 'verify' | 'remedyBudget'>>;
 
-const FLAGS = {
+export const FLAGS = {
   model: { type: 'string' },
   data: { type: 'string' },
   labels: { type: 'string' },
@@ -176,6 +177,22 @@ export async function runCheck(cmd: CheckCommand, progress?: Progress): Promise<
 export async function runCheckAndFix(
   cmd: CheckCommand,
   progress: Progress = createProgress(cmd.quiet),
+): Promise<{ report: Report; fix: FixFiles | null }> {
+  // TF.js's own console lines (its Node.js banner, shape warnings for each clone) go into the
+  // report's notes, once each, instead of onto stderr between the progress lines.
+  const tfConsole = captureConsole();
+  try {
+    const result = await checkAndFix(cmd, progress);
+    result.report.warnings.push(...tfConsole.notes());
+    return result;
+  } finally {
+    tfConsole.restore();
+  }
+}
+
+async function checkAndFix(
+  cmd: CheckCommand,
+  progress: Progress,
 ): Promise<{ report: Report; fix: FixFiles | null }> {
   const [
     { checkup },

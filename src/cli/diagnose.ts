@@ -9,7 +9,7 @@ import type { InputFile } from './output.ts';
 export const DIAGNOSE_USAGE =
   'usage: nn-doctor diagnose LOGDIR [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
 
-const FLAGS = {
+export const FLAGS = {
   map: { type: 'string', multiple: true },
   only: { type: 'string', multiple: true },
   skip: { type: 'string', multiple: true },
