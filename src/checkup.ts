@@ -7,7 +7,7 @@ import type { CheckId } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
 import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
-import type { Evidence, EvidenceKey } from './core/evidence.ts';
+import type { Evidence, EvidenceKey, Framework } from './core/evidence.ts';
 import { validateRunOptions } from './core/options.ts';
 import { createRng, permutation, subSeed } from './core/random.ts';
 import type { Report } from './core/report.ts';
@@ -76,6 +76,8 @@ export interface CheckupOptions {
   dataFlags?: DataFlags;
   /** Lines about how the inputs were read (assumptions, what was dropped), shown in the report. */
   notes?: string[];
+  /** The framework the user writes the model in (default TF.js): remedies are written in its code. */
+  framework?: Framework;
   validationFlags?: DataFlags;
 }
 
@@ -342,6 +344,7 @@ async function runCheckup(options: CheckupOptions, backend: string): Promise<Rep
           labels: trainingLabels,
         }),
     });
+    if (options.framework && options.framework !== 'tfjs') evidence.framework = options.framework;
     return buildReport({
       evidence,
       options: { only: options.only, skip: options.skip, thresholds: options.thresholds },

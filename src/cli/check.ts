@@ -248,6 +248,8 @@ async function checkAndFix(
         : undefined,
       dataFlags: { data: cmd.data, labels: cmd.labels },
       notes,
+      // A Keras file's user trains in Keras: remedies are written as Keras code.
+      framework: loaded && /keras/i.test(loaded.format) ? 'keras' : 'tfjs',
       onProgress: progress.update,
     });
     const fix = cmd.fix ? await (await import('../tfjs/fix-files.ts')).fixedModelFiles(model, report) : null;

@@ -402,6 +402,12 @@ export interface CheckpointEvidence {
 /** Everything a checkup gathered. Each key is filled by one probe (or one log mapping). */
 export interface Evidence {
   source: 'tfjs' | 'tensorboard' | 'replay';
+  /**
+   * The framework the user writes the model in (a TF.js model, a Keras file, the writer of the
+   * logs): remedies are written in its code. Absent: TF.js for a checkup, framework-neutral words
+   * for logs whose writer is not recognized.
+   */
+  framework?: Framework;
   task?: TaskEvidence;
   dataset?: DatasetEvidence;
   model?: ModelEvidence;
@@ -420,4 +426,6 @@ export interface Evidence {
   unavailable?: Partial<Record<EvidenceKey, { status: 'skip' | 'error'; reason: string }>>;
 }
 
-export type EvidenceKey = Exclude<keyof Evidence, 'source' | 'unavailable'>;
+export type EvidenceKey = Exclude<keyof Evidence, 'source' | 'framework' | 'unavailable'>;
+
+export type Framework = 'tfjs' | 'keras' | 'pytorch';

@@ -55,6 +55,8 @@ function problemWarnings(problems: FileProblem[]): string[] {
 
 interface Diagnosed {
   experiment: Experiment;
+  /** The experiment's name as the user knows it: its folder's (the log directory's own for '.'). */
+  name: string;
   mapped: MappingResult;
   report: Report;
 }
@@ -74,14 +76,14 @@ function diagnoseOne(
     createdAt: options.createdAt,
   });
   report.checks = explainSkips(report.checks, mapped);
-  return { experiment, mapped, report };
+  return { experiment, name, mapped, report };
 }
 
 const wallIso = (t: number): string | null => (t > 0 ? new Date(t * 1000).toISOString() : null);
 
 function summaryOf(d: Diagnosed, diagnosed: boolean): LogExperiment {
   return {
-    name: d.experiment.name,
+    name: d.name,
     runs: d.experiment.runs.map(({ run }) => run.name),
     lastWritten: wallIso(d.experiment.lastWallTime),
     verdict: d.report.verdict,
@@ -98,7 +100,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
   if (all.length === 1)
     return { chosen: all[0], because: 'the only experiment in the log directory that holds values' };
   const judged = all.findIndex((d) => d.report.verdict !== 'inconclusive');
-  const newer = (i: number) => all.slice(0, i).map((d) => `'${d.experiment.name}'`);
+  const newer = (i: number) => all.slice(0, i).map((d) => `'${d.name}'`);
   const list = (names: string[]) =>
     names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
   if (judged === 0)
@@ -187,7 +189,7 @@ export async function diagnoseLogdir(
         files: data.files,
         bytes: data.bytes,
         records: data.records,
-        experiment: chosen.experiment.name,
+        experiment: chosen.name,
         runs: chosen.mapped.summary.runs,
       },
     },
@@ -199,7 +201,7 @@ export async function diagnoseLogdir(
   });
   report.checks = explainSkips(report.checks, chosen.mapped);
   report.logs = {
-    experiment: chosen.experiment.name,
+    experiment: chosen.name,
     chosenBecause: because,
     experiments: [
       ...all.map((d) => summaryOf(d, d === chosen)),

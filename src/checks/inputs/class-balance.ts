@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { classWeightCode, frameworkOf } from '../remedy-code.ts';
 
 export default defineCheck({
   id: 'inputs/class-balance',
@@ -68,7 +69,8 @@ export default defineCheck({
       reason: weightedRatio !== null && ratio > t.warnRatio ? 'weighted' : undefined,
     };
   },
-  explain({ status, measured, reason }, { dataset }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { dataset } = evidence;
     if (status === 'skip')
       return { summary: 'Regression target: there are no classes to balance.', remedy: null };
     if (measured.multiLabel) {
@@ -105,8 +107,7 @@ export default defineCheck({
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
-      remedy:
-        'Rebalance: pass class weights inversely proportional to class frequency (model.fit classWeight), oversample minority classes, or collect more minority records; track per-class recall, not accuracy.',
+      remedy: `Rebalance: pass class weights inversely proportional to class frequency (${classWeightCode(frameworkOf(evidence), null)}), oversample minority classes, or collect more minority records; track per-class recall, not accuracy.`,
     };
   },
 });

@@ -1,4 +1,5 @@
 import { defineCheck } from '../../core/check.ts';
+import { frameworkOf, nonFiniteCode } from '../remedy-code.ts';
 
 const pct = (x: number): string => `${(x * 100).toPrecision(2)}%`;
 
@@ -34,7 +35,8 @@ export default defineCheck({
     if (features > t.maxNonFinite || labels > t.maxNonFinite) return { status: 'fail', measured };
     return { status: 'pass', measured };
   },
-  explain({ status, measured }, { dataset }, t) {
+  explain({ status, measured }, evidence, t) {
+    const { dataset } = evidence;
     const features = Number(measured.nonFiniteFeatures);
     const labels = Number(measured.nonFiniteLabels);
     const summary = `${features} NaN/Inf value${features === 1 ? '' : 's'} in the features (${pct(Number(measured.featureFraction))}) and ${labels} in the labels (${pct(Number(measured.labelFraction))}), over ${dataset.records} records (fail > ${t.maxNonFinite}).`;
@@ -44,7 +46,7 @@ export default defineCheck({
       .join(' and ');
     return {
       summary,
-      remedy: `Find the non-finite ${where} before training (e.g. tf.isNaN / Number.isFinite over the arrays) and fix them at the source: empty or non-numeric CSV cells parse as NaN, standardizing a constant feature divides by a zero std, and log/division of zero gives -Inf/Inf. Drop or impute the affected records (impute with the training-set mean or median), and guard the preprocessing (e.g. (x - μ) / (σ + 1e-7)).`,
+      remedy: `Find the non-finite ${where} before training (e.g. ${nonFiniteCode(frameworkOf(evidence))}) and fix them at the source: empty or non-numeric CSV cells parse as NaN, standardizing a constant feature divides by a zero std, and log/division of zero gives -Inf/Inf. Drop or impute the affected records (impute with the training-set mean or median), and guard the preprocessing (e.g. (x - μ) / (σ + 1e-7)).`,
     };
   },
 });
