@@ -110,7 +110,8 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.evaluate(() => location.hash)).toBe('#gradient-norms');
       await page.waitForSelector('li[data-check-id="loss/non-finite"]', { timeout: 30_000 });
       // The status at the top says what was found, latest first in the list.
-      expect(await page.textContent('#headline')).toMatch(/failed/);
+      // … and its primary cause with the remedy, not the latest finding.
+      expect(await page.textContent('#headline')).toMatch(/failed — most likely cause: \S+\. Do: /);
       const order = await page.$$eval('#findings li', (lis) =>
         lis.map((li) => li.getAttribute('data-check-id')),
       );
