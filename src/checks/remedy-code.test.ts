@@ -42,7 +42,7 @@ const cases: [Framework | null, RegExp[]][] = [
     null,
     [
       /^the optimizer's learning rate = 0\.01$/,
-      /^clip the gradients' global norm at 5/,
+      /^their global norm at 5, before each update/,
       /^per-class loss weights/,
       /^he normal initialization on fc1$/,
     ],

@@ -56,7 +56,7 @@ export function clipCode(fw: Framework | null, norm = 'N'): string {
     case 'pytorch':
       return `torch.nn.utils.clip_grad_norm_(model.parameters(), max_norm=${norm}) between loss.backward() and optimizer.step()`;
     default:
-      return `clip the gradients' global norm at ${norm} before each update`;
+      return `their global norm at ${norm}, before each update`;
   }
 }
 
@@ -114,7 +114,7 @@ export function batchNormCode(fw: Framework | null): string {
     case 'pytorch':
       return 'torch.nn.BatchNorm1d / BatchNorm2d';
     default:
-      return 'batch normalization';
+      return "your framework's batch-norm layer";
   }
 }
 
