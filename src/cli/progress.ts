@@ -1,6 +1,7 @@
 // Progress on stderr while probes run: which experiment and how far. On a terminal, one bar
-// redrawn in place; elsewhere (CI logs, `| cat`, a notebook cell) plain lines — the first at once,
-// then at most one every few seconds — naming the experiment, its steps and an estimate of what is
+// redrawn in place; elsewhere (CI logs, `| cat`, a notebook cell) plain lines — the first after
+// FIRST_LINE_MS (an input refused at once stays a one-line error), then at most one every few
+// seconds — naming the experiment, its steps and an estimate of what is
 // left of it (from its own rate so far). Silent with --quiet.
 import type { ProgressEvent } from '../checkup.ts';
 
@@ -11,6 +12,8 @@ export interface Progress {
 
 /** Seconds between two plain progress lines: often enough to show life, rare enough for a log. */
 export const LINE_INTERVAL_MS = 5000;
+/** When the first plain line may come: a run that ends (or is refused) sooner prints none. */
+export const FIRST_LINE_MS = 2000;
 
 export interface ProgressStream {
   isTTY?: boolean;
@@ -54,7 +57,7 @@ function bar(stream: ProgressStream): Progress {
 
 function lines(stream: ProgressStream, now: () => number): Progress {
   const started = now();
-  let lastLine = Number.NEGATIVE_INFINITY;
+  let lastLine = started - LINE_INTERVAL_MS + FIRST_LINE_MS;
   let experiments = 0;
   // The current experiment: its name, when it started (the first step's time: it rates the steps).
   let current: { probe: string; startedAt: number; firstDone: number } | null = null;
