@@ -48,6 +48,10 @@ describe('remedies in the framework of the evidence', () => {
     // Skipped experiments say what a PyTorch user can do, not to run `check` on a model.json.
     const overfit = report.checks.find((c) => c.id === 'inputs/overfit-small');
     expect(overfit?.summary).toMatch(/for PyTorch, run it in your own training script/);
+    // Checks a plain SummaryWriter log cannot feed point at the logging helper.
+    expect(report.checks.find((c) => c.id === 'other/update-ratio')?.summary).toMatch(
+      /nn_doctor_log\.py .*NNDoctorLogger/,
+    );
     // The run is named after its folder, not '.'.
     expect(report.logs?.experiment).toBe('pytorch');
     expect(report.logs?.experiments.map((e) => e.name)).toEqual(['pytorch']);

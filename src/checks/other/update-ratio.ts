@@ -62,8 +62,7 @@ export default defineCheck({
     const { training, lrSweep } = evidence;
     if (reason === 'not-logged') {
       return {
-        summary:
-          "No weight update ratios were recorded; log per-layer update histograms (e.g. `writer.add_histogram(f'{name}.update', p.data - p_before, step)`) or `update_ratio/<param>` scalars (‖ΔW‖/‖W‖) to judge them.",
+        summary: `No weight update ratios were recorded; log per-layer update histograms (e.g. \`writer.add_histogram(f'{name}.update', p.data - p_before, step)\`) or \`update_ratio/<param>\` scalars (‖ΔW‖/‖W‖) to judge them${frameworkOf(evidence) === 'pytorch' ? ' — python/nn_doctor_log.py (shipped with nn-doctor) logs them: `NNDoctorLogger(model, logdir)`, then `logger.step(loss)` after each optimizer.step()' : ''}.`,
         remedy: null,
       };
     }
