@@ -149,7 +149,9 @@ export async function watchLogdir(
     skip: options.skip,
   });
   const chosen = report.logs?.experiment;
-  const mine = findings.filter((f) => f.experiment === chosen);
+  // diagnose names an experiment in the log directory itself ('.') after the directory.
+  const shown = (name: string) => (name === '.' ? basename(resolve(logdir)) : name);
+  const mine = findings.filter((f) => shown(f.experiment) === chosen);
   report.settings = {
     ...report.settings,
     command: 'watch',
