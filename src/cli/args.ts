@@ -1,10 +1,17 @@
 // Flag parsing on node:util parseArgs (strict: unknown flags are errors), turned into
 // one-line UsageErrors that name the flag.
 import { type ParseArgsConfig, parseArgs } from 'node:util';
+import { SECTIONS } from '../core/check.ts';
 import { parseDecimal } from '../core/decimal.ts';
 import { UsageError } from '../core/errors.ts';
 import { type ThresholdOverrides, unknownThreshold, validateSelection } from '../core/options.ts';
 import { ALL_CHECKS } from '../registry.ts';
+import { didYouMean } from './suggest.ts';
+
+/** The built-in check ids. */
+const CHECK_IDS: readonly string[] = ALL_CHECKS.map((c) => c.id);
+/** What `--only`/`--skip` take: a check id or a section. */
+const SELECTORS: readonly string[] = [...CHECK_IDS, ...Object.keys(SECTIONS)];
 
 export const OUTPUT_FLAGS = {
   json: { type: 'string' },
@@ -49,12 +56,20 @@ export function parse<T extends NonNullable<ParseArgsConfig['options']>>(
         `${dash[1]}: a value that starts with '-' must be written ${dash[1]}=${value ?? '-VALUE'}`,
       );
     }
-    // node's other messages are one line; trim the hint text it appends.
+    // node's other messages are one line; trim the hint text it appends. A mistyped flag gets the
+    // closest known one.
+    const unknown = /^Unknown option '(-{1,2}[^']*)'/.exec(msg);
+    const hint = unknown
+      ? didYouMean(
+          unknown[1],
+          Object.keys(options).map((name) => `--${name}`),
+        )
+      : '';
     throw new UsageError(
-      msg
+      `${msg
         .split('\n')[0]
         .split('. To specify')[0]
-        .replace(/^Unknown option/, 'unknown flag'),
+        .replace(/^Unknown option/, 'unknown flag')}${hint}`,
     );
   }
 }
@@ -92,6 +107,10 @@ export function idList(name: string, values: string[] | undefined): string[] | u
     .flatMap((v) => v.split(','))
     .map((s) => s.trim())
     .filter(Boolean);
+  for (const id of ids) {
+    const hint = SELECTORS.includes(id.replace(/\/$/, '')) ? '' : didYouMean(id, SELECTORS);
+    if (hint) throw new UsageError(`--${name}: unknown check '${id}'${hint}`);
+  }
   validateSelection(`--${name}`, ids, ALL_CHECKS);
   return ids;
 }
@@ -102,9 +121,11 @@ export function thresholdOverrides(values: string[] | undefined): ThresholdOverr
   const out: Record<string, Record<string, number>> = {};
   for (const v of values) {
     const m = /^([a-z]+\/[a-z-]+)\.([A-Za-z]+)=(.+)$/.exec(v);
-    if (!m || !ALL_CHECKS.some((c) => c.id === m[1])) {
+    if (!m || !CHECK_IDS.includes(m[1])) {
+      const id = /^([^.=]+)\./.exec(v)?.[1];
+      const hint = id ? didYouMean(id, CHECK_IDS) : '';
       throw new UsageError(
-        `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)`,
+        `--threshold: '${v}' is not CHECK_ID.NAME=VALUE with a known check id (e.g. inputs/class-balance.failRatio=20)${hint}`,
       );
     }
     const problem = unknownThreshold(m[1], m[2], ALL_CHECKS);

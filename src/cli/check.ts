@@ -13,6 +13,7 @@ import { isMnistName } from '../data/index.ts';
 import type { FixFiles } from '../tfjs/fix-files.ts';
 import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
+import { captureConsole } from './console-notes.ts';
 import type { InputFile } from './output.ts';
 import { createProgress, type Progress } from './progress.ts';
 
@@ -40,7 +41,7 @@ export const VERIFY_LEVELS = {
   thorough: { verify: 'always', remedyBudget: { seeds: 5, randomDraws: 5, candidates: 4, stages: 3 } },
 } as const satisfies Record<string, Pick<CheckupOptions, 'verify' | 'remedyBudget'>>;
 
-const FLAGS = {
+export const FLAGS = {
   model: { type: 'string' },
   data: { type: 'string' },
   labels: { type: 'string' },
@@ -181,6 +182,22 @@ export async function runCheckAndFix(
   cmd: CheckCommand,
   progress: Progress = createProgress(cmd.quiet),
 ): Promise<{ report: Report; fix: FixFiles | null }> {
+  // TF.js's own console lines (its Node.js banner, shape warnings for each clone) go into the
+  // report's notes, once each, instead of onto stderr between the progress lines.
+  const tfConsole = captureConsole();
+  try {
+    const result = await checkAndFix(cmd, progress);
+    result.report.warnings.push(...tfConsole.notes());
+    return result;
+  } finally {
+    tfConsole.restore();
+  }
+}
+
+async function checkAndFix(
+  cmd: CheckCommand,
+  progress: Progress,
+): Promise<{ report: Report; fix: FixFiles | null }> {
   const [
     { checkup },
     { loadDataset, modelRescalesInputs },
@@ -235,6 +252,8 @@ export async function runCheckAndFix(
         : undefined,
       dataFlags: { data: cmd.data, labels: cmd.labels },
       notes,
+      // A Keras file's user trains in Keras: remedies are written as Keras code.
+      framework: loaded && /keras/i.test(loaded.format) ? 'keras' : 'tfjs',
       onProgress: progress.update,
     });
     const fix = cmd.fix ? await (await import('../tfjs/fix-files.ts')).fixedModelFiles(model, report) : null;

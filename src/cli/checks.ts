@@ -3,7 +3,9 @@
 import { ALL_CHECKS } from '../checks/index.ts';
 import { SECTIONS, type Section } from '../core/check.ts';
 
-export const CHECKS_USAGE = 'usage: nn-doctor checks    (list every check and its thresholds)';
+export const CHECKS_USAGE = 'usage: nn-doctor checks [--help]';
+
+export const FLAGS = { help: { type: 'boolean', short: 'h' } } as const;
 
 export function renderCheckList(): string {
   const out: string[] = [];

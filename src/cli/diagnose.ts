@@ -11,7 +11,7 @@ import type { InputFile } from './output.ts';
 export const DIAGNOSE_USAGE =
   'usage: nn-doctor diagnose LOGDIR|s3://BUCKET/PREFIX [--endpoint URL] [--map TAG=ROLE ...] [--only IDS] [--skip IDS] [--json FILE] [--html FILE] [--md FILE] [--quiet]';
 
-const FLAGS = {
+export const FLAGS = {
   map: { type: 'string', multiple: true },
   endpoint: { type: 'string' },
   only: { type: 'string', multiple: true },

@@ -19,26 +19,6 @@ import {
   removeTempFiles,
 } from './output.ts';
 
-async function usage(): Promise<string> {
-  const [check, diagnose, watch, report, checks] = await Promise.all([
-    import('./check.ts'),
-    import('./diagnose.ts'),
-    import('./watch.ts'),
-    import('./report.ts'),
-    import('./checks.ts'),
-  ]);
-  return `nn-doctor — an automated checkup for neural networks that don't learn
-
-${check.CHECK_USAGE}
-${diagnose.DIAGNOSE_USAGE}
-${watch.WATCH_USAGE}
-${report.REPORT_USAGE}
-${checks.CHECKS_USAGE}
-
-With no --model, the built-in example (an MLP on bundled MNIST) is checked.
-"nn-doctor check --help" lists the safety rules and the limits on input files.`;
-}
-
 function printUsage(text: string): number {
   process.stdout.write(`${text}\n`);
   return 0;
@@ -80,23 +60,40 @@ function exitCode(report: Report): number {
   return report.verdict === 'inconclusive' ? 4 : 0;
 }
 
+/** `nn-doctor COMMAND --help` (check's adds the safety rules and input limits). */
+async function helpOf(command: string): Promise<string> {
+  const { commandHelp } = await import('./help.ts');
+  if (command !== 'check') return commandHelp(command as 'diagnose');
+  return `${commandHelp('check')}\n\n${(await import('./limits-help.ts')).limitsHelp()}`;
+}
+
 export async function main(argv: string[]): Promise<number> {
   const [first, ...rest] = argv;
-  if (first === '--help' || first === '-h' || first === 'help') return printUsage(await usage());
+  // Bare `nn-doctor` and --help: what each command is for (as git and npm answer); `help CMD` too.
+  if (first === undefined || first === '--help' || first === '-h' || first === 'help') {
+    const { COMMANDS, overview } = await import('./help.ts');
+    const topic = first === 'help' ? rest[0] : undefined;
+    if (topic === undefined) return printUsage(overview());
+    if (!(COMMANDS as readonly string[]).includes(topic)) throw await unknownCommand(topic);
+    return printUsage(await helpOf(topic));
+  }
+  if (first === '--version' || first === '-v' || first === 'version') {
+    const { TOOL_VERSION } = await import('../core/version.ts');
+    process.stdout.write(`${TOOL_VERSION}\n`);
+    return 0;
+  }
   if (first === 'diagnose') {
-    const { DIAGNOSE_USAGE, diagnoseInputFiles, parseDiagnoseArgs, runDiagnose } = await import(
-      './diagnose.ts'
-    );
+    const { diagnoseInputFiles, parseDiagnoseArgs, runDiagnose } = await import('./diagnose.ts');
     const cmd = parseDiagnoseArgs(rest);
-    if (cmd.help) return printUsage(DIAGNOSE_USAGE);
+    if (cmd.help) return printUsage(await helpOf('diagnose'));
     const inputs = diagnoseInputFiles(cmd.logdir);
     planOutputs(cmd.outputs, inputs);
     return finish(await runDiagnose(cmd), cmd.outputs, inputs, cmd.quiet);
   }
   if (first === 'watch') {
-    const { WATCH_USAGE, parseWatchArgs, runWatch, watchInputFiles } = await import('./watch.ts');
+    const { parseWatchArgs, runWatch, watchInputFiles } = await import('./watch.ts');
     const cmd = parseWatchArgs(rest);
-    if (cmd.help) return printUsage(WATCH_USAGE);
+    if (cmd.help) return printUsage(await helpOf('watch'));
     planOutputs(cmd.outputs, watchInputFiles(cmd.logdir));
     const controller = new AbortController();
     stopWatching = () => controller.abort();
@@ -110,28 +107,36 @@ export async function main(argv: string[]): Promise<number> {
     return finish(report, cmd.outputs, watchInputFiles(cmd.logdir), cmd.quiet);
   }
   if (first === 'checks') {
-    if (rest.length) throw new UsageError(`checks: takes no arguments (got '${rest[0]}')`);
-    const { renderCheckList } = await import('./checks.ts');
+    const [{ FLAGS, renderCheckList }, { parse }] = await Promise.all([
+      import('./checks.ts'),
+      import('./args.ts'),
+    ]);
+    const { values, positionals } = parse(rest, FLAGS, true);
+    if (values.help) return printUsage(await helpOf('checks'));
+    if (positionals.length) throw new UsageError(`checks: takes no arguments (got '${positionals[0]}')`);
     process.stdout.write(renderCheckList());
     return 0;
   }
   if (first === 'report') {
-    const { parseReportArgs, REPORT_USAGE, readReport, replayReport } = await import('./report.ts');
+    const { parseReportArgs, readReport, replayReport } = await import('./report.ts');
     const cmd = parseReportArgs(rest);
-    if (cmd.help) return printUsage(REPORT_USAGE);
+    if (cmd.help) return printUsage(await helpOf('report'));
     const inputs = [{ path: cmd.path, what: 'the report being read' }];
     planOutputs(cmd.outputs, inputs);
     const saved = readReport(cmd.path);
     return finish(cmd.replay ? replayReport(saved, cmd) : saved, cmd.outputs, inputs, cmd.quiet);
   }
-  if (first !== undefined && first !== 'check' && !first.startsWith('-')) {
-    throw new UsageError(
-      `unknown command '${first}' (use check, diagnose, watch, report or checks; --help for usage)`,
-    );
+  if (first !== 'check' && !first.startsWith('-')) throw await unknownCommand(first);
+  const { FLAGS, checkInputFiles, parseCheckArgs, runCheckAndFix } = await import('./check.ts');
+  // Flags with no command are check's (`nn-doctor --html r.html`); a near miss of --version or
+  // --help is answered as such rather than as an unknown flag of check.
+  if (first.startsWith('-') && !Object.hasOwn(FLAGS, first.replace(/^--?/, '').split('=')[0])) {
+    const { closest } = await import('./suggest.ts');
+    const near = closest(first, ['--version', '--help']);
+    if (near) throw new UsageError(`unknown flag '${first}' (did you mean '${near}'?)`);
   }
-  const { CHECK_USAGE, checkInputFiles, parseCheckArgs, runCheckAndFix } = await import('./check.ts');
   const cmd = parseCheckArgs(first === 'check' ? rest : argv);
-  if (cmd.help) return printUsage(`${CHECK_USAGE}\n\n${(await import('./limits-help.ts')).limitsHelp()}`);
+  if (cmd.help) return printUsage(await helpOf('check'));
   // Before any work: an output that is an input, another output or unwritable is refused now.
   const inputs = await checkInputFiles(cmd);
   planOutputs(cmd.outputs, inputs);
@@ -149,6 +154,14 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`nn-doctor: --fix ${visible(cmd.fix)}: no verified fix, nothing written\n`);
   }
   return finish(report, cmd.outputs, inputs, cmd.quiet);
+}
+
+/** A mistyped command: the closest one, as git answers `git comit`. */
+async function unknownCommand(name: string): Promise<UsageError> {
+  const [{ COMMANDS }, { didYouMean }] = await Promise.all([import('./help.ts'), import('./suggest.ts')]);
+  return new UsageError(
+    `unknown command '${name}'${didYouMean(name, COMMANDS)} (commands: ${COMMANDS.join(', ')}; nn-doctor --help)`,
+  );
 }
 
 /** Set while `watch` watches: ending the watch is how the user says "stop", and the report is still written. */

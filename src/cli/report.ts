@@ -13,7 +13,7 @@ export const REPORT_USAGE =
   'usage: nn-doctor report REPORT.json [--replay [--threshold CHECK_ID.NAME=VALUE ...] [--only IDS] [--skip IDS]]\n' +
   '                        [--html FILE] [--md FILE] [--json FILE] [--quiet]';
 
-const FLAGS = {
+export const FLAGS = {
   replay: { type: 'boolean' },
   threshold: { type: 'string', multiple: true },
   only: { type: 'string', multiple: true },

@@ -17,7 +17,7 @@ export const WATCH_USAGE =
 /** Port of the live page when --serve names none. */
 export const DEFAULT_PORT = 6070;
 
-const FLAGS = {
+export const FLAGS = {
   map: { type: 'string', multiple: true },
   endpoint: { type: 'string' },
   only: { type: 'string', multiple: true },

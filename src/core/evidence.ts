@@ -425,6 +425,12 @@ export interface DistributedEvidence {
 /** Everything a checkup gathered. Each key is filled by one probe (or one log mapping). */
 export interface Evidence {
   source: 'tfjs' | 'tensorboard' | 'replay';
+  /**
+   * The framework the user writes the model in (a TF.js model, a Keras file, the writer of the
+   * logs): remedies are written in its code. Absent: TF.js for a checkup, framework-neutral words
+   * for logs whose writer is not recognized.
+   */
+  framework?: Framework;
   task?: TaskEvidence;
   dataset?: DatasetEvidence;
   model?: ModelEvidence;
@@ -445,7 +451,7 @@ export interface Evidence {
   unavailable?: Partial<Record<EvidenceKey, { status: 'skip' | 'error'; reason: string }>>;
 }
 
-export type EvidenceKey = Exclude<keyof Evidence, 'source' | 'unavailable'>;
+export type EvidenceKey = Exclude<keyof Evidence, 'source' | 'framework' | 'unavailable'>;
 
 /** Every evidence key, for checks from outside the package (core/registry.ts); complete by type. */
 const KEYS: Record<EvidenceKey, true> = {
@@ -464,3 +470,5 @@ const KEYS: Record<EvidenceKey, true> = {
   distributed: true,
 };
 export const EVIDENCE_KEYS = Object.keys(KEYS) as EvidenceKey[];
+
+export type Framework = 'tfjs' | 'keras' | 'pytorch';

@@ -80,10 +80,10 @@ describe('progress on stderr', () => {
     expect(writes.join('')).toContain('100/100');
     expect(writes.at(-1)).toBe('\r\u001b[2K');
   });
-  it('is silent with --quiet and when stderr is not a terminal', () => {
+  it('is silent with --quiet, on a terminal or not (src/cli/progress.test.ts: the plain lines)', () => {
     for (const [quiet, tty] of [
       [true, true],
-      [false, false],
+      [true, false],
     ] as const) {
       const { writes, stream } = fakeStream(tty);
       const p = createProgress(quiet, stream);

@@ -63,16 +63,27 @@ function problemWarnings(problems: FileProblem[]): string[] {
 
 interface Diagnosed {
   experiment: Experiment;
+  /** The experiment's name as the user knows it: its folder's (the log directory's own for '.'). */
+  name: string;
   mapped: MappingResult;
   report: Report;
 }
 
+/** The experiment's name as the user knows it: its folder's (the log directory's own for '.'). */
+const shownName = (experiment: Experiment, logdir: string): string =>
+  experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
+
 function mapOne(experiment: Experiment, logdir: string, map: MapEntry[]): MappingResult {
-  const name = experiment.name === '.' ? basename(resolve(logdir)) : experiment.name;
-  return toEvidence(experiment, { map, name });
+  return toEvidence(experiment, { map, name: shownName(experiment, logdir) });
 }
 
-function diagnoseOne(experiment: Experiment, mapped: MappingResult, options: DiagnoseOptions): Diagnosed {
+function diagnoseOne(
+  experiment: Experiment,
+  mapped: MappingResult,
+  logdir: string,
+  options: DiagnoseOptions,
+): Diagnosed {
+  const name = shownName(experiment, logdir);
   // A rank's own verdict is its own checks; the cross-rank ones judge the job, in the detailed report.
   const skip = mapped.evidence.distributed ? [...(options.skip ?? []), 'distributed/'] : options.skip;
   const report = buildReport({
@@ -83,14 +94,14 @@ function diagnoseOne(experiment: Experiment, mapped: MappingResult, options: Dia
     createdAt: options.createdAt,
   });
   report.checks = explainSkips(report.checks, mapped);
-  return { experiment, mapped, report };
+  return { experiment, name, mapped, report };
 }
 
 const wallIso = (t: number): string | null => (t > 0 ? new Date(t * 1000).toISOString() : null);
 
 function summaryOf(d: Diagnosed, diagnosed: boolean): LogExperiment {
   return {
-    name: d.experiment.name,
+    name: d.name,
     runs: d.experiment.runs.map(({ run }) => run.name),
     lastWritten: wallIso(d.experiment.lastWallTime),
     verdict: d.report.verdict,
@@ -107,7 +118,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
   if (all.length === 1)
     return { chosen: all[0], because: 'the only experiment in the log directory that holds values' };
   const judged = all.findIndex((d) => d.report.verdict !== 'inconclusive');
-  const newer = (i: number) => all.slice(0, i).map((d) => `'${d.experiment.name}'`);
+  const newer = (i: number) => all.slice(0, i).map((d) => `'${d.name}'`);
   const list = (names: string[]) =>
     names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
   if (judged === 0)
@@ -203,7 +214,7 @@ export async function diagnoseLogdir(
   const mappedAll = candidates.map((experiment) => ({ experiment, value: mapOne(experiment, logdir, map) }));
   // The ranks of a data-parallel job, side by side on each rank's evidence (ranks.ts).
   attachDistributed(mappedAll);
-  const all = mappedAll.map(({ experiment, value }) => diagnoseOne(experiment, value, options));
+  const all = mappedAll.map(({ experiment, value }) => diagnoseOne(experiment, value, logdir, options));
   const choice = choose(all);
   const { chosen } = choice;
   const emptyCount = experiments.length - candidates.length;
@@ -231,7 +242,7 @@ export async function diagnoseLogdir(
         files: data.files,
         bytes: data.bytes,
         records: data.records,
-        experiment: chosen.experiment.name,
+        experiment: chosen.name,
         runs: chosen.mapped.summary.runs,
       },
     },
@@ -243,7 +254,7 @@ export async function diagnoseLogdir(
   });
   report.checks = explainSkips(report.checks, chosen.mapped);
   report.logs = {
-    experiment: chosen.experiment.name,
+    experiment: chosen.name,
     chosenBecause: because,
     experiments: [
       ...all.map((d) => summaryOf(d, d === chosen)),

@@ -6,7 +6,7 @@ import { parseMap } from './roles.ts';
 import type { RunData } from './run-data.ts';
 import { normals } from './testing/planted.ts';
 import { EventFileWriter, fakeClock, type WriterStyle } from './testing/writers.ts';
-import { LOG_TRAINING, LOG_WEIGHTS, NOT_IN_LOGS, toEvidence } from './to-evidence.ts';
+import { LOG_TRAINING, LOG_WEIGHTS, NOT_IN_LOGS, pythonLoggerPath, toEvidence } from './to-evidence.ts';
 
 function runOf(name: string, writer: EventFileWriter): RunData {
   return readRun(name, [
@@ -217,7 +217,11 @@ describe('toEvidence: --map', () => {
     expect(warnings).toEqual([expect.stringMatching(/--map loss=weights:fc: 'loss' .* holds scalars/)]);
     expect(unmatchedMap.map((e) => e.tag)).toEqual(['nothing_here']);
     expect(evidence.training).toBeUndefined();
-    expect(evidence.unavailable?.training).toEqual({ status: 'skip', reason: LOG_TRAINING });
+    // A PyTorch log (its parameter names): the logging helper that writes everything is named too.
+    expect(evidence.unavailable?.training).toEqual({
+      status: 'skip',
+      reason: `${LOG_TRAINING}; or \`NNDoctorLogger(model, logdir)\` from ${pythonLoggerPath()} logs every gradient, update, weight and activation tag nn-doctor reads`,
+    });
   });
 
   it('ignore drops a tag', () => {

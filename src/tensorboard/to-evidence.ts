@@ -4,11 +4,14 @@
 // model-evidence.ts, activation-evidence.ts and training-evidence.ts build the keys a log can
 // fill. Every other key is left out, and evidence.unavailable says why and what to do instead —
 // the runner shows that as the skip reason of every check that needs the key.
-import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Evidence, EvidenceKey, Framework } from '../core/evidence.ts';
 import type { LogTag } from '../core/report.ts';
 import { activationEvidence } from './activation-evidence.ts';
 import { type Collected, collect, type MappingSummary } from './collect.ts';
 import type { Experiment } from './experiments.ts';
+import { detectFramework } from './framework.ts';
 import { LayerTable } from './layers.ts';
 import { modelEvidence } from './model-evidence.ts';
 import type { MapEntry } from './roles.ts';
@@ -55,6 +58,39 @@ export const LOG_WEIGHTS =
 export const LOG_TRAINING =
   "log the training loss: `writer.add_scalar('loss', loss.item(), step)` (PyTorch) or `keras.callbacks.TensorBoard(log_dir)` (Keras), and gradient histograms: `writer.add_histogram(f'{name}.grad', p.grad, step)`";
 
+/** Where the PyTorch logging helper is: shipped in the package's python/ folder (and the repository's). */
+export function pythonLoggerPath(): string {
+  const path = fileURLToPath(new URL('../../python/nn_doctor_log.py', import.meta.url));
+  return existsSync(path) ? path : 'python/nn_doctor_log.py (in the nn-doctor package)';
+}
+
+/**
+ * A skip reason in the terms of the framework that wrote the logs: `nn-doctor check` takes TF.js
+ * and Keras models, so a PyTorch user is told what to do in their own loop and which logger writes
+ * what the log-based checks need; a Keras user is pointed at the saved .keras/.h5 file.
+ */
+function inFramework(reason: string, framework: Framework): string {
+  if (framework === 'keras') return reason.replaceAll('--model model.json', '--model model.keras');
+  if (framework !== 'pytorch') return reason;
+  const logger = `\`NNDoctorLogger(model, logdir)\` from ${pythonLoggerPath()} logs every gradient, update, weight and activation tag nn-doctor reads`;
+  return reason
+    .replace(
+      `; ${RUN_CHECK} to judge it`,
+      ' (nn-doctor check judges it on TF.js and Keras models; for PyTorch, compare your first loss with ln(classes) and the output activation with the loss yourself)',
+    )
+    .replace(` on the saved model`, ' (nn-doctor check reads TF.js and Keras checkpoints, not PyTorch ones)')
+    .replace(
+      `; ${RUN_CHECK}`,
+      '; nn-doctor runs it on TF.js and Keras models only: for PyTorch, run it in your own training script',
+    )
+    .replace(
+      'run `nn-doctor check --data PATH` to check the inputs',
+      'check the inputs with `nn-doctor check --data PATH` (the same files, as .npy/.npz/.csv), or for NaN/Inf with torch.isfinite(x).all()',
+    )
+    .replace(LOG_WEIGHTS, `${LOG_WEIGHTS}; or ${logger}`)
+    .replace(LOG_TRAINING, `${LOG_TRAINING}; or ${logger}`);
+}
+
 export interface ToEvidenceOptions {
   map?: MapEntry[];
   /** Model name (default: the experiment's folder). */
@@ -83,6 +119,11 @@ export function toEvidence(experiment: Experiment, options: ToEvidenceOptions = 
   const evidence: Evidence = { source: 'tensorboard', unavailable };
   if (model) evidence.model = model;
   if (training) evidence.training = training;
+  const framework = detectFramework([...tags.used, ...tags.unused].map((t) => t.tag));
+  if (framework) {
+    evidence.framework = framework;
+    for (const entry of Object.values(unavailable)) entry.reason = inFramework(entry.reason, framework);
+  }
   return {
     evidence,
     warnings: collected.warnings,

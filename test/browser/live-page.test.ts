@@ -109,8 +109,13 @@ describe.skipIf(!HAS_CHROMIUM)(
       await page.click('li[data-check-id="other/exploding-gradients"] a.plot-link');
       expect(await page.evaluate(() => location.hash)).toBe('#gradient-norms');
       await page.waitForSelector('li[data-check-id="loss/non-finite"]', { timeout: 30_000 });
-      // The status at the top says what was found, latest first in the list.
-      expect(await page.textContent('#headline')).toMatch(/failed/);
+      // The status at the top says what was found and its primary cause with the remedy (not the
+      // latest finding); the list shows the latest first.
+      expect(await page.textContent('#headline')).toMatch(/failed — most likely cause: \S+\. Do: /);
+      // The gradient plot speaks of the user's own run, not of an instrumented one.
+      expect(await page.textContent('#gradient-norms figcaption')).toContain('the logged run');
+      expect(await page.textContent('#gradient-norms figcaption')).not.toContain('instrumented');
+      expect(await page.textContent('#loss-curve figcaption')).toContain('Loss of the logged run');
       const order = await page.$$eval('#findings li', (lis) =>
         lis.map((li) => li.getAttribute('data-check-id')),
       );

@@ -2,6 +2,7 @@ import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { maxOf, minOf } from '../../shared/array.ts';
 import { pct } from '../../shared/format.ts';
+import { classWeightCode, frameworkOf } from '../remedy-code.ts';
 
 export default defineCheck({
   id: 'inputs/class-balance',
@@ -71,7 +72,8 @@ export default defineCheck({
       reason: weightedRatio !== null && ratio > t.warnRatio ? 'weighted' : undefined,
     };
   },
-  explain({ status, measured, reason }, { dataset }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { dataset } = evidence;
     if (status === 'skip')
       return { summary: 'Regression target: there are no classes to balance.', remedy: null };
     if (measured.multiLabel) {
@@ -108,8 +110,7 @@ export default defineCheck({
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
-      remedy:
-        'Rebalance: pass class weights inversely proportional to class frequency (model.fit classWeight), oversample minority classes, or collect more minority records; track per-class recall, not accuracy.',
+      remedy: `Rebalance: pass class weights inversely proportional to class frequency (${classWeightCode(frameworkOf(evidence), null)}), oversample minority classes, or collect more minority records; track per-class recall, not accuracy.`,
     };
   },
 });

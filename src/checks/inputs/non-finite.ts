@@ -1,6 +1,7 @@
 import { defineCheck } from '../../core/check.ts';
 import { immediate } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
+import { frameworkOf, nonFiniteCode } from '../remedy-code.ts';
 
 /** Shares may be tiny (one NaN in a million values): two significant digits, not decimals. */
 const share = (x: number): string => pct(x, { significant: 2 });
@@ -41,7 +42,8 @@ export default defineCheck({
     if (features > t.maxNonFinite || labels > t.maxNonFinite) return { status: 'fail', measured };
     return { status: 'pass', measured };
   },
-  explain({ status, measured }, { dataset }, t) {
+  explain({ status, measured }, evidence, t) {
+    const { dataset } = evidence;
     const features = Number(measured.nonFiniteFeatures);
     const labels = Number(measured.nonFiniteLabels);
     const summary = `${features} NaN/Inf value${features === 1 ? '' : 's'} in the features (${share(Number(measured.featureFraction))}) and ${labels} in the labels (${share(Number(measured.labelFraction))}), over ${dataset.records} records (fail > ${t.maxNonFinite}).`;
@@ -51,7 +53,7 @@ export default defineCheck({
       .join(' and ');
     return {
       summary,
-      remedy: `Find the non-finite ${where} before training (e.g. tf.isNaN / Number.isFinite over the arrays) and fix them at the source: empty or non-numeric CSV cells parse as NaN, standardizing a constant feature divides by a zero std, and log/division of zero gives -Inf/Inf. Drop or impute the affected records (impute with the training-set mean or median), and guard the preprocessing (e.g. (x - μ) / (σ + 1e-7)).`,
+      remedy: `Find the non-finite ${where} before training (e.g. ${nonFiniteCode(frameworkOf(evidence))}) and fix them at the source: empty or non-numeric CSV cells parse as NaN, standardizing a constant feature divides by a zero std, and log/division of zero gives -Inf/Inf. Drop or impute the affected records (impute with the training-set mean or median), and guard the preprocessing (e.g. (x - μ) / (σ + 1e-7)).`,
     };
   },
 });

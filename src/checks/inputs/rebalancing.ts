@@ -1,6 +1,7 @@
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
+import { classWeightCode, frameworkOf } from '../remedy-code.ts';
 
 export default defineCheck({
   id: 'inputs/rebalancing',
@@ -42,7 +43,8 @@ export default defineCheck({
       ? { status: 'warn', measured, reason: best }
       : { status: 'pass', measured };
   },
-  explain({ status, measured }, { rebalancing, dataset }, t) {
+  explain({ status, measured }, evidence, t) {
+    const { rebalancing, dataset } = evidence;
     const method = measured.best === 'oversampled' ? 'oversampling' : 'class weighting';
     const minority = rebalancing.minorityClasses.join(', ');
     const summary = `Minority-class recall (class${rebalancing.minorityClasses.length === 1 ? '' : 'es'} ${minority}): plain ${pct(Number(measured.plainMinorityRecall))}, weighted ${pct(Number(measured.weightedMinorityRecall))}, oversampled ${pct(Number(measured.oversampledMinorityRecall))}; ${method} gains ${pct(Number(measured.gain))} (warn ≥ ${pct(t.minGain)}).`;
@@ -51,16 +53,16 @@ export default defineCheck({
     }
     const counts = dataset.classCounts ?? [];
     const total = counts.reduce((a, b) => a + b, 0);
-    const weights = counts
-      .map((n, c) => `${c}: ${n > 0 ? (total / (counts.length * n)).toPrecision(3) : 0}`)
-      .join(', ');
+    const weights = Object.fromEntries(
+      counts.map((n, c) => [c, n > 0 ? Number((total / (counts.length * n)).toPrecision(3)) : 0]),
+    );
     const accuracy = `overall accuracy went from ${pct(Number(measured.plainAccuracy))} to ${pct(Number(measured.bestAccuracy))}`;
     return {
       summary,
       remedy:
         measured.best === 'oversampled'
           ? `Oversample the minority classes (${minority}) in the training split only, e.g. repeat their records until each class has about as many as the largest one (${accuracy} in the A/B run); keep validation and test sets untouched and track per-class recall.`
-          : `Train with class weights inversely proportional to class frequency, e.g. model.fit(x, y, { classWeight: { ${weights} } }) (${accuracy} in the A/B run); track per-class recall, not just accuracy.`,
+          : `Train with class weights inversely proportional to class frequency, e.g. ${classWeightCode(frameworkOf(evidence), weights)} (${accuracy} in the A/B run); track per-class recall, not just accuracy.`,
     };
   },
 });

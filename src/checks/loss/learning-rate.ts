@@ -4,6 +4,7 @@ import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
+import { clipCode, experimentsHint, frameworkOf, learningRateCode } from '../remedy-code.ts';
 
 const CROSS_ENTROPY = new Set([
   'categorical_crossentropy',
@@ -202,8 +203,10 @@ export default defineCheck({
     if (sweepWorks) return { status: 'fail', measured, reason: diverged ? 'diverged' : 'flat' };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
-  explain({ measured, reason }, { training, overfit }, t) {
-    const optimizer = (training.optimizer ?? 'adam').toLowerCase();
+  explain({ measured, reason }, evidence, t) {
+    const { training, overfit } = evidence;
+    const fw = frameworkOf(evidence);
+    const setLr = (lr: string) => learningRateCode(fw, training.optimizer ?? null, lr);
     if (reason === 'too-few-steps') {
       return {
         summary: 'Fewer than 2 loss values were recorded, so the loss trend cannot be judged.',
@@ -233,7 +236,7 @@ export default defineCheck({
       case 'too-high':
         return {
           summary: `At ${lr} the loss fell by ${drop} from ${span}, but ${lr} is at or past the LR range test's best ${fmt(Number(measured.sweepBestLr))} (the sweep diverged at LR ${fmt(Number(measured.sweepDivergedAtLr))}): on the edge of divergence.`,
-          remedy: `Lower the learning rate to about ${suggested ?? fmt(Number(measured.sweepBestLr) / 10)} (the range test's pick, a decade under its best) — e.g. tf.train.${optimizer}(${suggested ?? fmt(Number(measured.sweepBestLr) / 10)}); a rate this close to divergence overshoots, kills ReLU units and makes training erratic.`,
+          remedy: `Lower the learning rate to about ${suggested ?? fmt(Number(measured.sweepBestLr) / 10)} (the range test's pick, a decade under its best) — e.g. ${setLr(suggested ?? fmt(Number(measured.sweepBestLr) / 10))}; a rate this close to divergence overshoots, kills ReLU units and makes training erratic.`,
           details: sweepNote.trim(),
         };
       case 'flat-at-chance': {
@@ -244,8 +247,7 @@ export default defineCheck({
             : ` and accuracy ${pct(Number(measured.finalAccuracy))} (chance ${pct(1 / k)})`;
         return {
           summary: `At ${lr} the loss stays flat at ${fmt(Number(measured.lastLoss))} ≈ ln ${k} = ${fmt(Number(measured.chanceLoss))}${acc}: the model predicts at chance over ${k} classes and learns nothing (fell by only ${drop}, flat below ${pct(t.flatDrop)}).`,
-          remedy:
-            'Nothing is being learned: check that inputs and labels stay aligned (shuffled together, right label column), that the output layer matches the loss (softmax/sigmoid with cross-entropy), and that the learning rate is neither far too low (raise it 10×) nor so high that the model collapses to the prior; run nn-doctor check on the model for the controlled experiments (overfit 50 records, a control corpus, an LR range test).',
+          remedy: `Nothing is being learned: check that inputs and labels stay aligned (shuffled together, right label column), that the output layer matches the loss (softmax/sigmoid with cross-entropy), and that the learning rate is neither far too low (raise it 10×) nor so high that the model collapses to the prior; ${experimentsHint(fw, 'the controlled experiments (overfit 50 records, a control corpus, an LR range test)')}.`,
           details: sweepNote.trim() || undefined,
         };
       }
@@ -253,26 +255,24 @@ export default defineCheck({
       case 'flat':
         return {
           summary: `At ${lr} ${trend}; the LR range test finds a working LR at ${suggested}.`,
-          remedy: `Set the learning rate to about ${suggested}${measured.configuredLr === null ? '' : ` (now ${fmt(Number(measured.configuredLr))})`} — the optimizer's learningRate, e.g. tf.train.${optimizer}(${suggested}) — and re-run; decay it later in training if needed.`,
+          remedy: `Set the learning rate to about ${suggested}${measured.configuredLr === null ? '' : ` (now ${fmt(Number(measured.configuredLr))})`} — e.g. ${setLr(String(suggested))} — and re-run; decay it later in training if needed.`,
           details: sweepNote.trim(),
         };
       case 'slow':
         return {
           summary: `At ${lr} ${trend}, though the same setup does fit 50 records (${overfit ? `in ${overfit.steps} steps` : 'see inputs/overfit-small'}): slow on the full data, not stuck; the LR range test finds a working LR at ${suggested}.`,
-          remedy: `Training will take many steps at ${lr}: try about ${suggested} (tf.train.${optimizer}(${suggested})), or keep the rate and budget more epochs.`,
+          remedy: `Training will take many steps at ${lr}: try about ${suggested} (${setLr(String(suggested))}), or keep the rate and budget more epochs.`,
           details: sweepNote.trim(),
         };
       case 'diverged-no-sweep':
         return {
           summary: `At ${lr} ${trend}.`,
-          remedy:
-            'Lower the learning rate 3–10× (or run nn-doctor check to get an LR range test), add gradient clipping (clipnorm / tf.clipByGlobalNorm), and make sure the inputs are normalized.',
+          remedy: `Lower the learning rate 3–10× (or ${experimentsHint(fw)}), clip the gradients (${clipCode(fw)}), and make sure the inputs are normalized.`,
         };
       case 'flat-no-sweep':
         return {
           summary: `At ${lr} ${trend}.`,
-          remedy:
-            'Raise the learning rate 3–10× (or run nn-doctor check to get an LR range test); if the loss still does not move, look at gradient flow and the data.',
+          remedy: `Raise the learning rate 3–10× (or ${experimentsHint(fw)}); if the loss still does not move, look at gradient flow and the data.`,
         };
       case 'no-lr-works':
         return {

@@ -3,6 +3,7 @@ import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
 import { immediate } from '../../core/live.ts';
 import { minOf } from '../../shared/array.ts';
+import { clipCode, frameworkOf, nonFiniteCode } from '../remedy-code.ts';
 
 /** Step of the first non-finite value, the last finite value before it, and how many there are. */
 function scan(series: Series | undefined): { step: number | null; lastFinite: number | null; count: number } {
@@ -48,7 +49,7 @@ export default defineCheck({
     if (measured.points === 0) return { status: 'skip', measured, reason: 'no-loss' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }) {
+  explain({ status, measured, reason }, evidence) {
     if (reason === 'no-loss')
       return {
         summary:
@@ -64,8 +65,7 @@ export default defineCheck({
       measured.lastFiniteLoss === null ? '' : ` (last finite loss ${fmt(Number(measured.lastFiniteLoss))})`;
     return {
       summary: `The loss became NaN/Inf at step ${measured.firstStep}${before}; expected finite values throughout.`,
-      remedy:
-        'Check the data for NaN/Inf (inputs/non-finite); lower the learning rate and clip gradients (optimizer clipnorm or tf.clipByGlobalNorm); in a custom loss clip probabilities away from 0 before taking the log.',
+      remedy: `Check the data for NaN/Inf (${nonFiniteCode(frameworkOf(evidence))}); lower the learning rate and clip the gradients (${clipCode(frameworkOf(evidence))}); in a custom loss clip probabilities away from 0 before taking the log.`,
       details:
         measured.lastFiniteLoss !== null && Number(measured.lastFiniteLoss) > 1e3
           ? 'The loss was already very large before turning non-finite: training diverged (see loss/learning-rate and other/exploding-gradients).'

@@ -2,6 +2,7 @@ import { type Detection, defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
+import { batchNormCode, frameworkOf, initializerCode } from '../remedy-code.ts';
 
 /**
  * The hidden layers among the measured activations: entries at or after the output layer (the
@@ -134,7 +135,9 @@ export default defineCheck({
       return { status: 'warn', measured, reason: 'small-batch' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, { training, model }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { training, model } = evidence;
+    const fw = frameworkOf(evidence);
     const batchSize = training.batchSize;
     const bn = model.hasBatchNorm
       ? 'The model uses batch normalization.'
@@ -159,11 +162,11 @@ export default defineCheck({
     const hidden = hiddenActivations(training.activations?.start ?? [], model);
     const relu = hidden.some((a) => RELU_LIKE.has(a.activation.toLowerCase()));
     const init = relu
-      ? "He initialization (kernelInitializer: 'heNormal') for the ReLU layers"
-      : "Glorot initialization (kernelInitializer: 'glorotUniform')";
+      ? `He initialization (${initializerCode(fw, 'heNormal')}) for the ReLU layers`
+      : `Glorot initialization (${initializerCode(fw, 'glorotUniform')})`;
     const normalize = model.hasBatchNorm
       ? 'check that batch normalization sits between every dense/conv layer and its activation'
-      : 'add BatchNormalization after each dense/conv layer';
+      : `add batch normalization (${batchNormCode(fw)}) after each dense/conv layer`;
     const ratio = Number(measured.ratio);
     switch (reason) {
       case 'non-finite':

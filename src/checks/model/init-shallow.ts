@@ -2,6 +2,7 @@ import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
+import { frameworkOf, initializerCode } from '../remedy-code.ts';
 
 type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
 
@@ -112,7 +113,9 @@ export default defineCheck({
     if (worst.problem) return { status: 'warn', measured, reason: worst.problem };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, { model }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { model } = evidence;
+    const fw = frameworkOf(evidence);
     if (reason === 'no-kernels')
       return { summary: 'The model has no kernels (weight matrices) to inspect.', remedy: null };
     const layer = String(measured.layer);
@@ -125,14 +128,14 @@ export default defineCheck({
         : '';
     const suggested = act === 'relu' || act === 'elu' || act === 'selu' ? 'heNormal' : 'glorotUniform';
     const expected = measured.expectedStd !== null ? ` vs ${num(Number(measured.expectedStd))} expected` : '';
-    const fix = `Use a random fan-based initializer: kernelInitializer: '${suggested}' on ${layer}${act ? ` (${act})` : ''}, and keep biases at zero; if the weights were loaded, check that the checkpoint matches the model.`;
+    const fix = `Use a random fan-based initializer: ${initializerCode(fw, suggested, layer)}${act ? ` (${act})` : ''}, and keep biases at zero; if the weights were loaded, check that the checkpoint matches the model.`;
     if (reason === 'checkpoint-constant' || reason === 'checkpoint-identical-units') {
       return {
         summary:
           reason === 'checkpoint-constant'
             ? `In your trained checkpoint, the kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.`
             : `In your trained checkpoint, all units of ${layer}${init} have identical weights (std ${num(Number(measured.std))}): they compute the same thing.`,
-        remedy: `No training leaves a kernel ${reason === 'checkpoint-constant' ? 'constant' : 'with identical units'}: check that the checkpoint was saved and loaded whole (weight names and order matching the model) and that ${layer} was not frozen or overwritten; if the model was built with a constant initializer on ${layer}, rebuild it with a fan-based one ('${suggested}') and retrain.`,
+        remedy: `No training leaves a kernel ${reason === 'checkpoint-constant' ? 'constant' : 'with identical units'}: check that the checkpoint was saved and loaded whole (weight names and order matching the model) and that ${layer} was not frozen or overwritten; if the model was built with a constant initializer on ${layer}, rebuild it with a fan-based one (${initializerCode(fw, suggested, layer)}) and retrain.`,
       };
     }
     if (reason === 'constant') {
@@ -156,7 +159,7 @@ export default defineCheck({
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
-      remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): kernelInitializer: '${suggested}' instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
+      remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): ${initializerCode(fw, suggested, layer)} instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
     };
   },
 });

@@ -4,6 +4,7 @@ import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 import { maxOf } from '../../shared/array.ts';
+import { batchNormCode, clipCode, frameworkOf } from '../remedy-code.ts';
 
 /** Global gradient norm per step: recorded, or the L2 combination of the per-weight norms. */
 function globalNorm(training: TrainingEvidence): { series: Series; source: 'global' | 'per-layer' } | null {
@@ -150,7 +151,8 @@ export default defineCheck({
     if (growthFactor > t.warnGrowth) return { status: 'warn', measured, reason: 'growth' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, _evidence, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const fw = frameworkOf(evidence);
     if (reason === 'not-logged') {
       return {
         summary:
@@ -160,8 +162,7 @@ export default defineCheck({
     }
     if (reason === 'all-zero')
       return { summary: 'Every recorded gradient norm is 0; see other/gradient-flow.', remedy: null };
-    const remedy =
-      'Clip gradients (optimizer clipnorm, or tf.clipByGlobalNorm before applyGradients) at about 1–5× the initial norm, lower the learning rate 3–10×, and normalize the inputs; batchNormalization also tames gradient growth in deep stacks.';
+    const remedy = `Clip the gradients at about 1–5× the initial norm (${clipCode(fw)}), lower the learning rate 3–10×, and normalize the inputs; batch normalization (${batchNormCode(fw)}) also tames gradient growth in deep stacks.`;
     if (reason === 'non-finite') {
       return {
         summary: `The gradient norm became ${measured.value} at step ${measured.nonFiniteStep}; expected finite norms throughout.`,
@@ -175,7 +176,7 @@ export default defineCheck({
         remedy:
           status === 'pass'
             ? null
-            : `Nothing is diverging now; if loss spikes appear later in training, clip gradients (clipnorm / tf.clipByGlobalNorm) at a few times the typical norm (${fmt(Number(measured.max))} here).`,
+            : `Nothing is diverging now; if loss spikes appear later in training, clip gradients at a few times the typical norm (${fmt(Number(measured.max))} here): ${clipCode(fw, fmt(Number(measured.max)))}.`,
       };
     }
     if (reason === 'doubling') {

@@ -3,6 +3,7 @@ import { defineCheck } from '../../core/check.ts';
 import type { WeightTelemetry } from '../../core/evidence.ts';
 import { spanOf, TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
+import { frameworkOf, gradientStopCode } from '../remedy-code.ts';
 
 const received = (w: WeightTelemetry) => w.gradNorm.some((g) => g !== null && g !== 0);
 
@@ -68,7 +69,8 @@ export default defineCheck({
     if (ratio < t.warnRatio) return { status: 'warn', measured, reason: 'vanishing' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, { training }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { training } = evidence;
     if (reason === 'not-logged') {
       return {
         summary:
@@ -88,7 +90,7 @@ export default defineCheck({
       return {
         summary: `${measured.zeroGradientCount} trainable variable(s) received zero or no gradient at every step (${layers}); expected a non-zero gradient for every trainable weight.`,
         remedy: disconnected
-          ? `Connect ${layers} to the loss: check that the layer's output is used by the model output (not a dangling branch), that nothing stops the gradient (tf.stopGradient, a non-differentiable op such as argmax/round/cast), and that the layer is meant to be trainable.`
+          ? `Connect ${layers} to the loss: check that the layer's output is used by the model output (not a dangling branch), that nothing stops the gradient (${gradientStopCode(frameworkOf(evidence))}), and that the layer is meant to be trainable.`
           : `Check the layers downstream of ${layers}: all-zero weights (see model/init-shallow) or dead ReLUs (see activations/dead-relu) block the gradient; re-initialize with a fan-based initializer.`,
       };
     }

@@ -2,6 +2,7 @@ import { finiteValues, fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
+import { clipCode, frameworkOf } from '../remedy-code.ts';
 
 export default defineCheck({
   id: 'other/update-ratio',
@@ -61,11 +62,11 @@ export default defineCheck({
     if (highest.median > t.warnAbove) return { status: 'warn', measured, reason: 'too-large' };
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, { training, lrSweep }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { training, lrSweep } = evidence;
     if (reason === 'not-logged') {
       return {
-        summary:
-          "No weight update ratios were recorded; log per-layer update histograms (e.g. `writer.add_histogram(f'{name}.update', p.data - p_before, step)`) or `update_ratio/<param>` scalars (‖ΔW‖/‖W‖) to judge them.",
+        summary: `No weight update ratios were recorded; log per-layer update histograms (e.g. \`writer.add_histogram(f'{name}.update', p.data - p_before, step)\`) or \`update_ratio/<param>\` scalars (‖ΔW‖/‖W‖) to judge them${frameworkOf(evidence) === 'pytorch' ? ' — python/nn_doctor_log.py (shipped with nn-doctor) logs them: `NNDoctorLogger(model, logdir)`, then `logger.step(loss)` after each optimizer.step()' : ''}.`,
         remedy: null,
       };
     }
@@ -104,7 +105,7 @@ export default defineCheck({
     if (reason === 'too-large') {
       return {
         summary: `The median update/weight ratio of ${measured.maxLayer} is ${fmt(Number(measured.maxMedian))}, above ${fmt(t.warnAbove)} (healthy range ${range}).`,
-        remedy: `Each step rewrites a large part of ${measured.maxLayer}: lower the learning rate${suggestion(false)}, add a warmup, or clip gradients (clipnorm / tf.clipByGlobalNorm).`,
+        remedy: `Each step rewrites a large part of ${measured.maxLayer}: lower the learning rate${suggestion(false)}, add a warmup, or clip the gradients (${clipCode(frameworkOf(evidence))}).`,
         details: notJudged.trim() || undefined,
       };
     }

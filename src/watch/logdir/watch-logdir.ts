@@ -189,11 +189,13 @@ export async function watchLogdir(
     endpoint: options.endpoint,
   });
   const chosen = report.logs?.experiment;
+  // diagnose names an experiment in the log directory itself ('.') after the directory.
+  const shown = (name: string) => (name === '.' ? basename(resolve(logdir)) : name);
   // The cross-rank findings were raised on the job's first rank: they belong to every rank's report.
   const job = chosen === undefined ? undefined : splitRankPath(chosen)?.job;
   const mine = findings.filter(
     (f) =>
-      f.experiment === chosen ||
+      shown(f.experiment) === chosen ||
       (job !== undefined &&
         f.finding.id.startsWith('distributed/') &&
         splitRankPath(f.experiment)?.job === job),

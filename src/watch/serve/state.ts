@@ -33,14 +33,29 @@ function pointsOf(report: Report, id: string): number {
   return 1;
 }
 
+/**
+ * The primary cause among the findings raised so far (the diagnosis' ranking, which follows the
+ * causal links: dead units before the learning rate they came from), with its remedy.
+ */
+function primaryCause(report: Report, findings: LiveFinding[]): { id: string; remedy: string | null } | null {
+  const raised = new Set(findings.filter((f) => f.status === 'fail' || f.status === 'warn').map((f) => f.id));
+  const { primary, ranked } = report.diagnosis;
+  const id = [primary, ...ranked].find((c): c is NonNullable<typeof c> => c !== null && raised.has(c));
+  if (!id) return null;
+  return { id, remedy: report.checks.find((c) => c.id === id)?.remedy ?? null };
+}
+
 function headline(report: Report, findings: LiveFinding[], phase: PageState['phase']): string {
   const fails = findings.filter((f) => f.status === 'fail');
   const warns = findings.filter((f) => f.status === 'warn');
   const lead = phase === 'finished' ? 'Finished' : 'Watching';
-  if (fails.length)
-    return `${lead}: ${fails.length} check${fails.length === 1 ? '' : 's'} failed — latest ${fails[fails.length - 1].id} at step ${fails[fails.length - 1].step}`;
+  const cause = primaryCause(report, findings);
+  const because = cause
+    ? ` — most likely cause: ${cause.id}${cause.remedy ? `. Do: ${cause.remedy}` : ''}`
+    : '';
+  if (fails.length) return `${lead}: ${fails.length} check${fails.length === 1 ? '' : 's'} failed${because}`;
   if (warns.length)
-    return `${lead}: no check failed, ${warns.length} warning${warns.length === 1 ? '' : 's'}`;
+    return `${lead}: no check failed, ${warns.length} warning${warns.length === 1 ? '' : 's'}${because}`;
   if (!report.evidence.training) return `${lead}: waiting for the first training values`;
   return `${lead}: nothing found so far`;
 }

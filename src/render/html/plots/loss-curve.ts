@@ -110,11 +110,12 @@ export const lossCurve: Builder = (report, document) => {
     },
     'Loss per training step',
   );
+  // Logs are the user's own run; a checkup's curve is its short instrumented run.
+  const logged = report.evidence.source === 'tensorboard';
   return {
     id: 'loss-curve',
-    title: 'Loss of the instrumented run',
-    caption:
-      'Total, data and regularization loss per step of the short training run on your setup (validation loss when a validation set exists). Healthy: the data loss falls steadily from about the expected initial loss, and the regularization loss stays well below it.',
+    title: logged ? 'Loss of the logged run' : 'Loss of the instrumented run',
+    caption: `${logged ? 'Loss per logged step of your run' : 'Total, data and regularization loss per step of the short training run on your setup'} (validation loss when a validation set exists). Healthy: the data loss falls steadily from about the expected initial loss, and the regularization loss stays well below it.`,
     panels: [svg],
     notes,
   };

@@ -1,0 +1,90 @@
+// Advice in the user's framework: a report from PyTorch logs, from Keras (its logs or a Keras file)
+// and from a TF.js model writes its remedies as that framework's code, and a PyTorch report holds
+// no TF.js code and no `check --model model.json` skip line.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataset, evidence as makeEvidence } from '../src/checks/fixtures.ts';
+import type { Evidence } from '../src/core/evidence.ts';
+import type { Report } from '../src/core/report.ts';
+import { buildReport } from '../src/registry.ts';
+import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
+import { plantRun } from '../src/tensorboard/testing/planted.ts';
+
+const tmp = mkdtempSync(join(tmpdir(), 'nn-doctor-framework-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+async function diagnosePlanted(style: 'pytorch' | 'keras'): Promise<Report> {
+  const dir = join(tmp, style);
+  plantRun(dir, style, 'exploding');
+  return (await diagnoseLogdir(dir)).report;
+}
+
+/** Every sentence a report says to the user: remedies, summaries (skip reasons), details. */
+const words = (r: Report) => r.checks.flatMap((c) => [c.summary, c.remedy ?? '', c.details ?? '']).join('\n');
+const remedies = (r: Report) => r.checks.flatMap((c) => (c.remedy ? [c.remedy] : [])).join('\n');
+
+const TFJS_CODE =
+  /\btf\.(train|layers|clipByGlobalNorm|isNaN|stopGradient)|model\.fit\(x, y, \{|classWeight|kernelInitializer|--model model\.json/;
+const KERAS_CODE = /keras\.optimizers\.|clipnorm=|class_weight=|kernel_initializer=/;
+const TORCH_CODE = /torch\./;
+
+/** A checkup's evidence with a 20:1 class imbalance (class-balance fails and advises class weights). */
+const imbalanced = (framework?: Evidence['framework']): Evidence => ({
+  ...makeEvidence({ dataset: dataset({ classCounts: [2000, 100] }) }),
+  source: 'tfjs',
+  ...(framework ? { framework } : {}),
+});
+
+describe('remedies in the framework of the evidence', () => {
+  it('PyTorch logs: torch code, PyTorch skip lines, no TF.js code', async () => {
+    const report = await diagnosePlanted('pytorch');
+    expect(report.evidence.framework).toBe('pytorch');
+    expect(report.verdict).toBe('fail');
+    expect(remedies(report)).toMatch(/torch\.nn\.utils\.clip_grad_norm_\(model\.parameters\(\), max_norm=/);
+    expect(words(report)).not.toMatch(TFJS_CODE);
+    expect(words(report)).not.toMatch(KERAS_CODE);
+    // Skipped experiments say what a PyTorch user can do, not to run `check` on a model.json.
+    const overfit = report.checks.find((c) => c.id === 'inputs/overfit-small');
+    expect(overfit?.summary).toMatch(/for PyTorch, run it in your own training script/);
+    // Checks a plain SummaryWriter log cannot feed point at the logging helper.
+    expect(report.checks.find((c) => c.id === 'other/update-ratio')?.summary).toMatch(
+      /nn_doctor_log\.py .*NNDoctorLogger/,
+    );
+    // The run is named after its folder, not '.'.
+    expect(report.logs?.experiment).toBe('pytorch');
+    expect(report.logs?.experiments.map((e) => e.name)).toEqual(['pytorch']);
+    // The layers keep the names PyTorch gave their parameters' modules.
+    expect(report.subject.model?.layers?.map((l) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
+  });
+
+  it('Keras logs: Keras code, no TF.js or PyTorch code', async () => {
+    const report = await diagnosePlanted('keras');
+    expect(report.evidence.framework).toBe('keras');
+    expect(remedies(report)).toMatch(/clipnorm=/);
+    expect(words(report)).not.toMatch(TFJS_CODE);
+    expect(words(report)).not.toMatch(TORCH_CODE);
+  });
+
+  it('a Keras file, a TF.js model and PyTorch: class weights each in its own code', () => {
+    const remedy = (fw?: Evidence['framework']) =>
+      buildReport({ evidence: imbalanced(fw), backend: null }).checks.find(
+        (c) => c.id === 'inputs/class-balance',
+      )?.remedy ?? '';
+    expect(remedy()).toMatch(/model\.fit\(x, y, \{ classWeight: /); // a TF.js model (checkup's default)
+    expect(remedy()).not.toMatch(KERAS_CODE);
+    expect(remedy('keras')).toMatch(/model\.fit\(x, y, class_weight=\{/);
+    expect(remedy('keras')).not.toMatch(TFJS_CODE);
+    expect(remedy('pytorch')).toMatch(/torch\.nn\.CrossEntropyLoss\(weight=torch\.tensor\(/);
+    expect(remedy('pytorch')).not.toMatch(TFJS_CODE);
+  });
+
+  it('the same PyTorch evidence read as a TF.js run is advised in TF.js code', async () => {
+    const pytorch = await diagnosePlanted('pytorch');
+    const { framework: _, ...rest } = pytorch.evidence;
+    const asTfjs = buildReport({ evidence: { ...rest, source: 'tfjs' }, backend: null });
+    expect(remedies(asTfjs)).not.toMatch(TORCH_CODE);
+    expect(remedies(asTfjs)).toMatch(/optimizer\.applyGradients/);
+  });
+});
