@@ -91,6 +91,10 @@ const HELP: Record<Command, CommandHelp> = {
         '--backend tensorflow|wasm|cpu',
         'the TF.js backend (default: the first that starts of tensorflow (tfjs-node), wasm, cpu)',
       ],
+      jobs: [
+        '--jobs N',
+        'up to N experiments side by side, N − 1 of them in worker threads with their own TF.js (default: the cores; workers start once an experiment has waited 2 s)',
+      ],
       ...SELECT,
       ...THRESHOLD,
       verify: [
@@ -110,10 +114,18 @@ const HELP: Record<Command, CommandHelp> = {
   diagnose: {
     usage: DIAGNOSE_USAGE,
     about:
-      'Runs the checks on the TensorBoard event files under LOGDIR, as PyTorch (SummaryWriter, Lightning,\n' +
+      'Runs the checks on the TensorBoard event files under LOGDIR (a folder, or s3://BUCKET/PREFIX), as PyTorch (SummaryWriter, Lightning,\n' +
       'python/nn_doctor_log.py), Keras, JAX and tfjs-node write them. Checks whose evidence is not logged are skipped\n' +
       'with what to log.',
-    flags: { ...MAP, ...SELECT, ...OUTPUT },
+    flags: {
+      endpoint: [
+        '--endpoint URL',
+        'an S3-compatible store’s address for an s3:// log directory (MinIO, Ceph, R2…; credentials from the AWS environment or profile)',
+      ],
+      ...MAP,
+      ...SELECT,
+      ...OUTPUT,
+    },
     footer:
       'Exit codes: 0 no check failed, 1 a check failed, 2 usage or input error, 3 internal error, 4 inconclusive.',
   },
@@ -131,6 +143,10 @@ const HELP: Record<Command, CommandHelp> = {
       host: ['--host ADDR', 'the address the live page listens on (default 127.0.0.1)'],
       'idle-timeout': ['--idle-timeout SECONDS', 'end the watch when no event file grew for this long'],
       poll: ['--poll MS', 'how often the event files are read (default 1000, at least 50)'],
+      endpoint: [
+        '--endpoint URL',
+        'an S3-compatible store’s address for an s3:// log directory (MinIO, Ceph, R2…; credentials from the AWS environment or profile)',
+      ],
       ...MAP,
       ...SELECT,
       ...OUTPUT,

@@ -66,6 +66,8 @@ function reinitializedNote(check: AnyCheck, evidence: Evidence): string | undefi
  */
 export function givenTo(check: AnyCheck, evidence: Evidence): Evidence {
   const out: Evidence = { source: evidence.source };
+  // Where the evidence came from, not evidence a check declares: every check may word its advice for it.
+  if (evidence.framework) out.framework = evidence.framework;
   if (evidence.unavailable) out.unavailable = evidence.unavailable;
   for (const key of [...check.needs, ...(check.uses ?? [])] as EvidenceKey[])
     if (evidence[key] !== undefined) Object.assign(out, { [key]: evidence[key] });
