@@ -88,7 +88,10 @@ export type Thresholds<K extends string> = Record<K, number>;
  * What `evaluate` and `explain` receive: the evidence a check needs (present) and uses (maybe
  * present), and nothing else — reading an undeclared key is a compile error.
  */
-export type Given<N extends EvidenceKey, U extends EvidenceKey> = Pick<Evidence, 'source' | 'framework' | 'unavailable'> &
+export type Given<N extends EvidenceKey, U extends EvidenceKey> = Pick<
+  Evidence,
+  'source' | 'framework' | 'unavailable'
+> &
   Required<Pick<Evidence, N>> &
   Pick<Evidence, U>;
 
