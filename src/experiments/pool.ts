@@ -14,6 +14,7 @@ import type { TrainingData } from '../tfjs/trainer.ts';
 import type { ExperimentInputs, Outcome } from './catalogue.ts';
 import { type RunExperiment, runHere } from './gather.ts';
 import { type ExperimentUnit, sharedData, unitOf } from './unit.ts';
+import type { ConsoleLevel } from './worker-console.ts';
 
 export type ToWorker = {
   type: 'run';
@@ -24,6 +25,7 @@ export type ToWorker = {
 };
 export type FromWorker =
   | { type: 'ready' }
+  | { type: 'console'; level: ConsoleLevel; text: string }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; outcome: Outcome }
   | { type: 'error'; id: number; stage: 'unit' | 'run'; usage: boolean; message: string };
@@ -264,6 +266,8 @@ export class WorkerPool {
   private spawn(): Worker {
     const worker = startWorker({ backend: this.backend });
     worker.on('message', (message: FromWorker) => {
+      // The worker's console output, printed by this thread's console (worker-console.ts).
+      if (message.type === 'console') return console[message.level](message.text);
       if (message.type !== 'ready') return this.receive(message);
       this.booted.add(worker);
       for (const listener of this.readyListeners) listener();
@@ -289,7 +293,7 @@ export class WorkerPool {
     return worker;
   }
 
-  private receive(message: Exclude<FromWorker, { type: 'ready' }>): void {
+  private receive(message: Exclude<FromWorker, { type: 'ready' } | { type: 'console' }>): void {
     const p = this.pending.get(message.id);
     if (!p) return;
     if (message.type === 'progress') {

@@ -1,6 +1,7 @@
 // A worker thread that runs experiments: its own TF.js engine on the caller's backend (wasm with
 // nn-doctor's training kernels, or cpu), fed units of work (unit.ts). One experiment at a time;
 // progress and the outcome go back as messages.
+import './worker-console.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
 import { selectBackend } from '../tfjs/backend.ts';
