@@ -414,6 +414,10 @@ export interface RankTelemetry {
   weightNorms: { weight: string; layer: string; steps: number[]; values: number[] }[];
 }
 
+/** Why `distributed` is absent from a checkup or a watched TF.js run: they see one process. */
+export const ONE_PROCESS =
+  'one training process: the distributed checks compare the ranks of a data-parallel job, read from its logs (nn-doctor diagnose LOGDIR, a sub-run per rank)';
+
 /** The ranks of a data-parallel job (several sub-runs or rank-tagged tags of one experiment). */
 export interface DistributedEvidence {
   /** One sub-run per rank (`rank_0/`, `worker-1/`…) or the rank in the tag names (`loss/rank_1`). */

@@ -7,7 +7,7 @@
 // is the same whatever the parallelism.
 import type { Dataset } from '../core/dataset.ts';
 import { UsageError } from '../core/errors.ts';
-import type { Evidence, EvidenceKey } from '../core/evidence.ts';
+import { type Evidence, type EvidenceKey, ONE_PROCESS } from '../core/evidence.ts';
 import { assessCheckpoint } from '../probes/checkpoint.ts';
 import { type ProbeContext, taskEvidence } from '../probes/context.ts';
 import { datasetStats, type LabelView } from '../probes/dataset-stats.ts';
@@ -90,7 +90,11 @@ const messageOf = (err: unknown) => (err instanceof Error ? err.message : String
 
 export async function gatherEvidence(input: GatherInput): Promise<Gathered> {
   let ctx = input.ctx;
-  const evidence: Evidence = { source: 'tfjs', task: taskEvidence(ctx), unavailable: {} };
+  const evidence: Evidence = {
+    source: 'tfjs',
+    task: taskEvidence(ctx),
+    unavailable: { distributed: { status: 'skip', reason: ONE_PROCESS } },
+  };
   const unavailable = evidence.unavailable as Unavailable;
   const probeTimings: Record<string, number> = {};
   const at = (key: EvidenceKey, name: string, run: (c: ProbeContext) => Promise<void> | void) =>

@@ -2,7 +2,13 @@
 // init) and its task from the compiled loss — and the evidence of the run assembled from it and
 // the training log. The model is only read.
 import type * as tf from '@tensorflow/tfjs';
-import type { Evidence, EvidenceKey, ModelEvidence, TaskEvidence } from '../../core/evidence.ts';
+import {
+  type Evidence,
+  type EvidenceKey,
+  type ModelEvidence,
+  ONE_PROCESS,
+  type TaskEvidence,
+} from '../../core/evidence.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { learningRateOf } from '../../tfjs/clone.ts';
 import { describeModel, kernelWeightName } from '../../tfjs/model-info.ts';
@@ -104,6 +110,7 @@ export class ModelSnapshot {
         status: 'skip',
         reason: 'a watched run does not see the training data as a whole; run `nn-doctor check --data PATH`',
       },
+      distributed: { status: 'skip', reason: ONE_PROCESS },
     };
     for (const key of [
       'overfit',
