@@ -31,6 +31,13 @@ const SELECT: FlagHelp = {
   skip: ['--skip IDS', 'skip these checks or sections (`nn-doctor checks` lists the ids)'],
 };
 
+const ENDPOINT: FlagHelp = {
+  endpoint: [
+    '--endpoint URL',
+    'an S3-compatible store’s address for an s3:// log directory (MinIO, Ceph, R2…; credentials from the AWS environment or profile)',
+  ],
+};
+
 const MAP: FlagHelp = {
   map: [
     '--map TAG=ROLE',
@@ -118,10 +125,7 @@ const HELP: Record<Command, CommandHelp> = {
       'python/nn_doctor_log.py), Keras, JAX and tfjs-node write them. Checks whose evidence is not logged are skipped\n' +
       'with what to log.',
     flags: {
-      endpoint: [
-        '--endpoint URL',
-        'an S3-compatible store’s address for an s3:// log directory (MinIO, Ceph, R2…; credentials from the AWS environment or profile)',
-      ],
+      ...ENDPOINT,
       ...MAP,
       ...SELECT,
       ...OUTPUT,
@@ -143,10 +147,7 @@ const HELP: Record<Command, CommandHelp> = {
       host: ['--host ADDR', 'the address the live page listens on (default 127.0.0.1)'],
       'idle-timeout': ['--idle-timeout SECONDS', 'end the watch when no event file grew for this long'],
       poll: ['--poll MS', 'how often the event files are read (default 1000, at least 50)'],
-      endpoint: [
-        '--endpoint URL',
-        'an S3-compatible store’s address for an s3:// log directory (MinIO, Ceph, R2…; credentials from the AWS environment or profile)',
-      ],
+      ...ENDPOINT,
       ...MAP,
       ...SELECT,
       ...OUTPUT,
