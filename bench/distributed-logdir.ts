@@ -4,7 +4,10 @@
 // TensorBoard's own loader (EventMultiplexer) on the local copy when the `tensorboard` Python
 // package is installed for /usr/bin/python3.
 //
-//   npx tsx bench/distributed-logdir.ts [--runs 1000] [--mb 1] [--keep]
+//   npx tsx bench/distributed-logdir.ts [--runs 1000] [--mb 1] [--keep] [--before DIR]
+//
+// --before DIR measures another checkout's diagnose on the same files in the same run (e.g. the
+// commit before streaming: `git archive <commit> | tar -x -C DIR` and `ln -s $PWD/node_modules DIR/`).
 //
 // Each run is one rank of a 2-rank job (`job_<i>/rank_<r>`): per step a loss and 8 weight norms
 // as PyTorch's add_scalar writes them (simple_value), so every run is an experiment with its own
@@ -16,7 +19,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
-import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
 import { fileVersionEvent, simpleScalarEvent } from '../src/tensorboard/testing/events.ts';
 import { frameRecords } from '../src/tensorboard/testing/record-writer.ts';
 
@@ -25,8 +27,11 @@ function arg(name: string, fallback: number): number {
   return i >= 0 ? Number(process.argv[i + 1]) : fallback;
 }
 
-/** Child mode: diagnose one log directory, print seconds and peak RSS as JSON. */
-async function child(logdir: string, endpoint?: string) {
+/** Child mode: diagnose one log directory with the checkout at `root`, print seconds and peak RSS as JSON. */
+async function child(root: string, logdir: string, endpoint?: string) {
+  const { diagnoseLogdir } = (await import(
+    join(root, 'src', 'tensorboard', 'diagnose.ts')
+  )) as typeof import('../src/tensorboard/diagnose.ts');
   const t0 = performance.now();
   const { report } = await diagnoseLogdir(logdir, { endpoint });
   const s = (performance.now() - t0) / 1000;
@@ -90,7 +95,7 @@ print('{"s": %f, "maxRssMiB": %f, "runs": %d}' % (time.time() - t0, resource.get
 `;
 
 async function main() {
-  if (process.argv[2] === 'child') return child(process.argv[3], process.argv[4]);
+  if (process.argv[2] === 'child') return child(process.argv[3], process.argv[4], process.argv[5]);
   const runs = arg('runs', 1000);
   const mb = arg('mb', 1);
   const root = mkdtempSync(join(tmpdir(), 'nn-doctor-bench-logdir-'));
@@ -132,14 +137,21 @@ async function main() {
   }
   client.destroy();
 
-  const local = await runChild([logdir]);
-  console.log(
-    `diagnose, local:      ${local.s.toFixed(1)} s, peak RSS ${local.maxRssMiB.toFixed(0)} MiB (${local.experiments} experiments)`,
-  );
-  const s3 = await runChild(['s3://bench/logs', endpoint]);
-  console.log(
-    `diagnose, s3 (s3rver): ${s3.s.toFixed(1)} s, peak RSS ${s3.maxRssMiB.toFixed(0)} MiB (${s3.experiments} experiments)`,
-  );
+  const here = fileURLToPath(new URL('..', import.meta.url));
+  const beforeAt = process.argv.indexOf('--before');
+  const checkouts: [string, string][] = [['this checkout', here]];
+  if (beforeAt >= 0)
+    checkouts.unshift([`before (${process.argv[beforeAt + 1]})`, process.argv[beforeAt + 1]]);
+  for (const [label, dir] of checkouts) {
+    const local = await runChild([dir, logdir]);
+    console.log(
+      `${label}: diagnose, local:       ${local.s.toFixed(1)} s, peak RSS ${local.maxRssMiB.toFixed(0)} MiB (${local.experiments} experiments, ${local.verdict})`,
+    );
+    const s3 = await runChild([dir, 's3://bench/logs', endpoint]);
+    console.log(
+      `${label}: diagnose, s3 (s3rver): ${s3.s.toFixed(1)} s, peak RSS ${s3.maxRssMiB.toFixed(0)} MiB (${s3.experiments} experiments, ${s3.verdict})`,
+    );
+  }
   const tb = spawnSync('/usr/bin/python3', ['-c', TB_LOADER, logdir], { encoding: 'utf8' });
   if (tb.status === 0) {
     const r = JSON.parse(tb.stdout.trim());

@@ -10,7 +10,9 @@ describe('terminal report', () => {
   it('lists every check under its section, then the diagnosis and the remedies of what failed', () => {
     const report = faultyReport();
     const text = renderTerminal(report);
-    for (const c of report.checks) expect(text).toContain(c.id);
+    // Every check is named, but a section none of whose checks applies is one line.
+    for (const c of report.checks)
+      expect(text).toContain(c.section === 'distributed' ? 'distributed/* (5 checks)' : c.id);
     const sections = [
       'Inputs',
       'Model architecture & initialization',
@@ -47,6 +49,32 @@ describe('terminal report', () => {
     expect(renderTerminal(report, { width: 80 })).toContain(long?.summary);
     expect(renderTerminal(report, { width: 80, truncate: true })).not.toContain(long?.summary);
     expect(CHECK_IDS.length).toBeGreaterThan(20);
+  });
+});
+
+describe('terminal report: sections that do not apply', () => {
+  it('folds a section whose checks all skip for one reason into one line; the JSON keeps them all', () => {
+    const report = healthyReport();
+    const distributed = report.checks.filter((c) => c.section === 'distributed');
+    expect(distributed.length).toBe(5);
+    expect(new Set(distributed.map((c) => `${c.status} ${c.summary}`)).size).toBe(1);
+    const lines = renderTerminal(report).split('\n');
+    const folded = lines.filter((l) => l.includes('distributed/'));
+    expect(folded).toEqual([`  [SKIP] ${'distributed/* (5 checks)'.padEnd(27)} ${distributed[0].summary}`]);
+    expect(report.checks.filter((c) => c.section === 'distributed').length).toBe(5);
+  });
+
+  it('keeps one line per check when the reasons differ or one check applies', () => {
+    const report = healthyReport();
+    const [first] = report.checks.filter((c) => c.section === 'distributed');
+    first.summary = 'a reason of its own';
+    const text = renderTerminal(report);
+    expect(text).not.toContain('distributed/* (');
+    for (const c of report.checks.filter((x) => x.section === 'distributed')) expect(text).toContain(c.id);
+    const passing = healthyReport();
+    const one = passing.checks.find((c) => c.section === 'distributed');
+    if (one) one.status = 'pass';
+    expect(renderTerminal(passing)).not.toContain('distributed/* (');
   });
 });
 

@@ -5,7 +5,7 @@
 import type { RemediesReport, TriedFix } from '../core/remedies.ts';
 import type { LogsReport, LogTag, Report } from '../core/report.ts';
 import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
-import { type CheckView, type Status, viewModel } from './view-model.ts';
+import { type CheckView, type SectionView, type Status, viewModel } from './view-model.ts';
 
 const LABEL: Record<Status, string> = {
   pass: 'PASS',
@@ -52,6 +52,20 @@ function checkLine(view: CheckView, color: boolean, width: number, truncate: boo
       ? `${c.summary.slice(0, room - 1)}…`
       : c.summary;
   return `${head} ${summary}`;
+}
+
+/**
+ * A section none of whose checks applies, all for one reason (the five distributed checks of a
+ * checkup, which sees one process): one line for the section, not one per check. The JSON,
+ * Markdown and HTML reports keep every check.
+ */
+function foldedLine(section: SectionView, color: boolean): string | null {
+  const [first, ...rest] = section.checks;
+  if (!first || rest.length === 0) return null;
+  const summary = first.check.summary;
+  if (!section.checks.every((c) => c.status === 'skip' && c.check.summary === summary)) return null;
+  const badge = paint(`[${LABEL.skip}]`, COLOR.skip, color);
+  return `  ${badge} ${`${section.key}/* (${section.checks.length} checks)`.padEnd(27)} ${summary}`;
 }
 
 /** Tags not used are listed up to this many; the JSON report has them all. */
@@ -182,7 +196,9 @@ export function renderTerminal(original: Report, options: TerminalOptions = {}):
   for (const section of view.sections) {
     out.push('');
     out.push(paint(section.title, '1', color));
-    for (const c of section.checks) out.push(checkLine(c, color, width, options.truncate ?? false));
+    const folded = foldedLine(section, color);
+    if (folded) out.push(folded);
+    else for (const c of section.checks) out.push(checkLine(c, color, width, options.truncate ?? false));
   }
 
   if (view.ranked.length) {

@@ -7,19 +7,26 @@
 // sub-runs). Each is diagnosed; the report details the most recently written one that the checks
 // could judge (not inconclusive) — else the most recent with any value — and lists every
 // experiment with its own verdict and the reason for the choice (report.logs).
+//
+// The folder is streamed (stream-logdir.ts): each experiment is judged as soon as its runs are
+// read and only its verdict is kept, with the few experiments the choice may still fall on (the
+// newest, the newest the checks could judge, the newest with a recognized tag), so memory is
+// bounded by the largest job, not by the number of runs.
 import { statSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { UsageError } from '../core/errors.ts';
+import type { DistributedEvidence } from '../core/evidence.ts';
 import type { LogExperiment, LogTag, Report } from '../core/report.ts';
 import { buildReport, checksWith, type ExtraCheck } from '../registry.ts';
 import { pushAll } from '../shared/array.ts';
-import { type Experiment, groupExperiments, withValues } from './experiments.ts';
-import { type FileProblem, findRuns, type LogdirData, readLogdir } from './logdir.ts';
-import { readObjectLogdir } from './object-logdir.ts';
+import type { Experiment } from './experiments.ts';
+import { type FileProblem, localRunSource, type RunSource } from './logdir.ts';
+import { objectRunSource } from './object-logdir.ts';
 import { isObjectUrl, openObjectStore } from './object-store.ts';
-import { attachDistributed, splitRankTags } from './ranks.ts';
+import { attachJob } from './ranks.ts';
 import { type MapEntry, parseMap } from './roles.ts';
 import { explainSkips } from './skip-reasons.ts';
+import { streamLogdir } from './stream-logdir.ts';
 import { type MappingResult, toEvidence } from './to-evidence.ts';
 
 export interface DiagnoseOptions {
@@ -84,12 +91,12 @@ function diagnoseOne(
   options: DiagnoseOptions,
 ): Diagnosed {
   const name = shownName(experiment, logdir);
-  // A rank's own verdict is its own checks; the cross-rank ones judge the job, in the detailed report.
-  const skip = mapped.evidence.distributed ? [...(options.skip ?? []), 'distributed/'] : options.skip;
+  // A rank's own verdict is its own checks: its job's ranks are attached to its evidence after
+  // (at the end of the job's runs), and the cross-rank checks judge the job in the detailed report.
   const report = buildReport({
     checks: checksWith(options.extraChecks),
     evidence: mapped.evidence,
-    options: { only: options.only, skip },
+    options: { only: options.only, skip: options.skip },
     backend: null,
     createdAt: options.createdAt,
   });
@@ -99,25 +106,78 @@ function diagnoseOne(
 
 const wallIso = (t: number): string | null => (t > 0 ? new Date(t * 1000).toISOString() : null);
 
-function summaryOf(d: Diagnosed, diagnosed: boolean): LogExperiment {
+/** What is kept of every experiment once judged: its line under Logs and what the choice needs. */
+interface Judged {
+  name: string;
+  runs: string[];
+  lastWallTime: number;
+  verdict: Report['verdict'];
+  primary: Report['diagnosis']['primary'];
+  checksRun: number;
+  /** It holds a tag nn-doctor recognizes. */
+  recognized: boolean;
+  unmatchedMap: MapEntry[];
+}
+
+function judgedOf(d: Diagnosed): Judged {
   return {
     name: d.name,
     runs: d.experiment.runs.map(({ run }) => run.name),
-    lastWritten: wallIso(d.experiment.lastWallTime),
+    lastWallTime: d.experiment.lastWallTime,
     verdict: d.report.verdict,
     primary: d.report.diagnosis.primary,
     checksRun: d.report.checks.filter(
       (c) => c.status === 'pass' || c.status === 'warn' || c.status === 'fail',
     ).length,
-    diagnosed,
+    recognized: d.mapped.summary.seen.some((t) => t.recognized),
+    unmatchedMap: d.mapped.unmatchedMap,
   };
 }
 
+function summaryOf(j: Judged, diagnosed: boolean): LogExperiment {
+  const { name, runs, verdict, primary, checksRun } = j;
+  return { name, runs, lastWritten: wallIso(j.lastWallTime), verdict, primary, checksRun, diagnosed };
+}
+
+/** Most recently written first (then by name): the order experiments are listed and chosen in. */
+const newerFirst = (a: Judged, b: Judged): number =>
+  b.lastWallTime - a.lastWallTime || (a.name < b.name ? -1 : 1);
+
+/**
+ * The experiments `choose` may fall on, kept whole while the folder streams: the newest, the newest
+ * the checks could judge, the newest with a recognized tag (at most three at a time).
+ */
+class Candidates {
+  private readonly slots = new Map<'any' | 'judged' | 'recognized', { judged: Judged; full: Diagnosed }>();
+
+  offer(judged: Judged, full: Diagnosed): void {
+    const fits = { any: true, judged: judged.verdict !== 'inconclusive', recognized: judged.recognized };
+    for (const slot of ['any', 'judged', 'recognized'] as const) {
+      const held = this.slots.get(slot);
+      if (fits[slot] && (!held || newerFirst(judged, held.judged) < 0))
+        this.slots.set(slot, { judged, full });
+    }
+  }
+
+  /** The end of a job's runs: its ranks side by side on the evidence of those kept. */
+  attachJobs(jobs: Map<string, DistributedEvidence>): void {
+    for (const { full } of this.slots.values()) {
+      const job = jobs.get(full.experiment.name);
+      if (job && !full.mapped.evidence.distributed) attachJob(full.mapped.evidence, job);
+    }
+  }
+
+  full(judged: Judged): Diagnosed {
+    for (const held of this.slots.values()) if (held.judged === judged) return held.full;
+    throw new Error(`internal: experiment '${judged.name}' was chosen but not kept`);
+  }
+}
+
 /** The experiment to detail, and why: the newest the checks could judge, else the newest with any tag used. */
-function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
+function choose(all: Judged[]): { chosen: Judged; because: string } {
   if (all.length === 1)
     return { chosen: all[0], because: 'the only experiment in the log directory that holds values' };
-  const judged = all.findIndex((d) => d.report.verdict !== 'inconclusive');
+  const judged = all.findIndex((d) => d.verdict !== 'inconclusive');
   const newer = (i: number) => all.slice(0, i).map((d) => `'${d.name}'`);
   const list = (names: string[]) =>
     names.length > 3 ? `${names.slice(0, 3).join(', ')} and ${names.length - 3} more` : names.join(', ');
@@ -129,7 +189,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
       because: `the most recently written of ${all.length} experiments that the checks could judge; newer ${list(newer(judged))} ${judged === 1 ? 'holds' : 'hold'} nothing they could judge`,
     };
   }
-  const withTags = all.findIndex((d) => d.mapped.summary.seen.some((t) => t.recognized));
+  const withTags = all.findIndex((d) => d.recognized);
   const i = Math.max(0, withTags);
   return {
     chosen: all[i],
@@ -140,7 +200,7 @@ function choose(all: Diagnosed[]): { chosen: Diagnosed; because: string } {
   };
 }
 
-function readLocal(logdir: string): LogdirData {
+function localSource(logdir: string): RunSource {
   let isDir: boolean;
   try {
     isDir = statSync(logdir).isDirectory();
@@ -148,21 +208,22 @@ function readLocal(logdir: string): LogdirData {
     throw new UsageError(`${logdir}: no such directory`);
   }
   if (!isDir) throw new UsageError(`${logdir}: not a directory (diagnose takes a TensorBoard log directory)`);
-  if (findRuns(logdir).size === 0) {
+  const source = localRunSource(logdir);
+  if (source.runs.size === 0) {
     throw new UsageError(
       `${logdir}: no TensorBoard event files (events.out.tfevents.*) in it or its subfolders`,
     );
   }
-  return readLogdir(logdir);
+  return source;
 }
 
-/** `s3://bucket/prefix` (object-store.ts): the same LogdirData, read one run at a time. */
-async function readStored(url: string, options: DiagnoseOptions): Promise<LogdirData> {
+/** `s3://bucket/prefix` (object-store.ts): the same runs, each read when its turn comes. */
+async function storedSource(url: string, options: DiagnoseOptions): Promise<RunSource> {
   const store = await openObjectStore(url, { endpoint: options.endpoint });
   const runs = await store.listRuns();
   if (runs.size === 0)
     throw new UsageError(`${url}: no TensorBoard event files (events.out.tfevents.*) under this prefix`);
-  return readObjectLogdir(store, runs);
+  return objectRunSource(store, runs);
 }
 
 /** The experiment's tags; on a rank of a job, its `weight_norm/<param>` scalars are used (replica divergence reads them). */
@@ -189,46 +250,46 @@ export async function diagnoseLogdir(
   const startedAt = performance.now();
   const map = parseMap(options.map);
   checksWith(options.extraChecks); // a bad extra check is a usage error before anything is read
-  const data = isObjectUrl(logdir) ? await readStored(logdir, options) : readLocal(logdir);
-  const readMs = performance.now() - startedAt;
+  const source = isObjectUrl(logdir) ? await storedSource(logdir, options) : localSource(logdir);
+  const judged: Judged[] = [];
+  const candidates = new Candidates();
+  let mapMs = 0;
+  const data = await streamLogdir(source, {
+    experiment(experiment) {
+      const started = performance.now();
+      // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
+      const diagnosed = diagnoseOne(experiment, mapOne(experiment, logdir, map), logdir, options);
+      const j = judgedOf(diagnosed);
+      judged.push(j);
+      candidates.offer(j, diagnosed);
+      mapMs += performance.now() - started;
+      return diagnosed.mapped;
+    },
+    // The ranks of a data-parallel job, side by side on each rank's evidence (ranks.ts).
+    jobs: (jobs) => candidates.attachJobs(jobs),
+  });
   const warnings = problemWarnings(data.problems);
-  for (const run of data.runs) {
-    for (const r of run.restarts) {
-      warnings.push(
-        `run ${run.name}: training restarted at step ${r.step} (SessionLog START); ${r.discarded} values logged earlier at steps ≥ ${r.step} were discarded`,
-      );
-    }
-  }
-  // Rank-tagged tags become one run per rank, so each rank is an experiment of its own.
-  const experiments = groupExperiments(splitRankTags(data.runs));
-  const candidates = withValues(experiments);
-  if (candidates.length === 0) {
+  pushAll(warnings, data.restarts);
+  const all = judged.sort(newerFirst);
+  if (all.length === 0) {
     const first = warnings[0] ? `; ${warnings[0]}` : '';
     throw new UsageError(
       `${logdir}: ${data.files} event file(s) but no scalar or histogram summaries could be read from them${first}`,
     );
   }
 
-  const mapStarted = performance.now();
-  // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
-  const mappedAll = candidates.map((experiment) => ({ experiment, value: mapOne(experiment, logdir, map) }));
-  // The ranks of a data-parallel job, side by side on each rank's evidence (ranks.ts).
-  attachDistributed(mappedAll);
-  const all = mappedAll.map(({ experiment, value }) => diagnoseOne(experiment, value, logdir, options));
   const choice = choose(all);
-  const { chosen } = choice;
-  const emptyCount = experiments.length - candidates.length;
+  const chosen = candidates.full(choice.chosen);
+  const emptyCount = data.empty.length;
   const because =
     emptyCount > 0
       ? `${choice.because} (${emptyCount} more hold${emptyCount === 1 ? 's' : ''} no value at all)`
       : choice.because;
-  const mapMs = performance.now() - mapStarted;
-  const unmatched = (entry: MapEntry) => all.every((d) => d.mapped.unmatchedMap.includes(entry));
+  const unmatched = (entry: MapEntry) => all.every((j) => j.unmatchedMap.includes(entry));
   pushAll(warnings, chosen.mapped.warnings);
   for (const entry of map)
     if (unmatched(entry))
       warnings.push(`--map ${entry.tag}=${entry.role}: no tag '${entry.tag}' in the logs`);
-  const empty = experiments.filter((e) => !candidates.includes(e));
 
   const report = buildReport({
     checks: checksWith(options.extraChecks),
@@ -248,7 +309,7 @@ export async function diagnoseLogdir(
     },
     backend: null,
     warnings,
-    probeTimings: { 'read-event-files': readMs, 'map-evidence': mapMs },
+    probeTimings: { 'read-event-files': data.readMs, 'map-evidence': mapMs },
     startedAt,
     createdAt: options.createdAt,
   });
@@ -257,10 +318,10 @@ export async function diagnoseLogdir(
     experiment: chosen.name,
     chosenBecause: because,
     experiments: [
-      ...all.map((d) => summaryOf(d, d === chosen)),
-      ...empty.map((e) => ({
+      ...all.map((j) => summaryOf(j, j === choice.chosen)),
+      ...data.empty.map((e) => ({
         name: e.name,
-        runs: e.runs.map(({ run }) => run.name),
+        runs: e.runs,
         lastWritten: null,
         verdict: 'inconclusive' as const,
         primary: null,

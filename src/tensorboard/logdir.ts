@@ -4,7 +4,6 @@
 // time). Problems are collected per file with byte offsets; reading never throws for bad data.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { pushAll } from '../shared/array.ts';
 import { EventDecoder } from './event.ts';
 import { type ByteSource, fileSource, type ProblemKind, type ReadOptions, readRecords } from './records.ts';
 import { emptyRun, RunAccumulator, type RunData } from './run-data.ts';
@@ -21,6 +20,7 @@ export interface FileProblem {
   until?: number;
 }
 
+/** A whole log directory in memory (bench/tensorboard-read.ts; diagnose streams instead: RunSource). */
 export interface LogdirData {
   root: string;
   runs: RunData[];
@@ -147,7 +147,31 @@ function errorText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
-/** Reads every run under `root`. */
+/**
+ * The runs of a log directory, each read on demand (streamed: diagnose holds one run's data at a
+ * time, not the folder's). `runs` lists them in name order with their event-file counts.
+ */
+export interface RunSource {
+  readonly runs: ReadonlyMap<string, number>;
+  read(name: string): Promise<RunReadResult>;
+}
+
+/** The runs under a local folder. */
+export function localRunSource(root: string, options: ReadOptions = {}): RunSource {
+  const found = findRuns(root);
+  return {
+    runs: new Map([...found].map(([name, paths]) => [name, paths.length])),
+    async read(name) {
+      const inputs = (found.get(name) ?? []).map((path) => ({
+        name: relative(root, path).split(sep).join('/'),
+        open: () => fileSource(path),
+      }));
+      return readRun(name, inputs, options);
+    },
+  };
+}
+
+/** Reads every run under `root` into memory at once. */
 export function readLogdir(root: string, options: ReadOptions = {}): LogdirData {
   const data: LogdirData = { root, runs: [], problems: [], files: 0, bytes: 0, records: 0 };
   for (const [name, paths] of findRuns(root)) {
@@ -157,7 +181,7 @@ export function readLogdir(root: string, options: ReadOptions = {}): LogdirData 
     }));
     const result = readRun(name, inputs, options);
     data.runs.push(result.run);
-    pushAll(data.problems, result.problems);
+    for (const p of result.problems) data.problems.push(p);
     data.files += paths.length;
     data.bytes += result.bytes;
     data.records += result.records;

@@ -1,8 +1,7 @@
-// A log directory in object storage → the same LogdirData as a local one (logdir.ts): one run at
-// a time, its objects fetched whole (a few at once), parsed by the same record reader and dropped,
-// so memory holds the largest run's bytes and the parsed runs, never the whole prefix's bytes.
-import type { LogdirData } from './logdir.ts';
-import { readRun } from './logdir.ts';
+// A log directory in object storage → the same runs as a local one (logdir.ts's RunSource): one
+// run at a time, its objects fetched whole (a few at once), parsed by the same record reader and
+// dropped, so memory holds the largest run's bytes, never the whole prefix's.
+import { type RunSource, readRun } from './logdir.ts';
 import { MAX_OBJECT_BYTES, type ObjectStore, type StoredObject } from './object-store.ts';
 import { bufferSource, type ReadOptions } from './records.ts';
 
@@ -29,28 +28,26 @@ async function fetchAll(store: ObjectStore, objects: StoredObject[]): Promise<(U
   return out;
 }
 
-export async function readObjectLogdir(
+/** The runs under a prefix: each read on demand, its objects fetched whole (a few at once) and parsed. */
+export function objectRunSource(
   store: ObjectStore,
   runs: Map<string, StoredObject[]>,
   options: ReadOptions = {},
-): Promise<LogdirData> {
-  const data: LogdirData = { root: store.url, runs: [], problems: [], files: 0, bytes: 0, records: 0 };
-  for (const [name, objects] of runs) {
-    const bodies = await fetchAll(store, objects);
-    const inputs = objects.map((o, i) => ({
-      name: o.name,
-      open: () => {
-        const body = bodies[i];
-        if (body instanceof Error) throw body;
-        return bufferSource(body);
-      },
-    }));
-    const result = readRun(name, inputs, options);
-    data.runs.push(result.run);
-    data.problems.push(...result.problems);
-    data.files += objects.length;
-    data.bytes += result.bytes;
-    data.records += result.records;
-  }
-  return data;
+): RunSource {
+  return {
+    runs: new Map([...runs].map(([name, objects]) => [name, objects.length])),
+    async read(name) {
+      const objects = runs.get(name) ?? [];
+      const bodies = await fetchAll(store, objects);
+      const inputs = objects.map((o, i) => ({
+        name: o.name,
+        open: () => {
+          const body = bodies[i];
+          if (body instanceof Error) throw body;
+          return bufferSource(body);
+        },
+      }));
+      return readRun(name, inputs, options);
+    },
+  };
 }

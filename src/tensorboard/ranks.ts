@@ -115,20 +115,22 @@ export function splitRankTags(runs: RunData[]): RunData[] {
 }
 
 /** Whether the runs came out of `splitRankTags` (the rank was in the tags). */
-function fromTags(experiment: Experiment): boolean {
+export function fromTags(experiment: Experiment): boolean {
   return experiment.runs.some(({ run }) => SPLIT_FROM.has(run));
 }
 
-export interface RankMember<T> {
-  experiment: Experiment;
+export interface RankMember<T, E extends { name: string } = Experiment> {
+  experiment: E;
   rank: RankLabel;
   /** What the caller keeps with the experiment (its mapping, its report). */
   value: T;
 }
 
 /** Experiments grouped by job: only jobs with ≥ 2 ranks, ranks ordered. */
-export function rankJobs<T>(entries: { experiment: Experiment; value: T }[]): Map<string, RankMember<T>[]> {
-  const jobs = new Map<string, RankMember<T>[]>();
+export function rankJobs<T, E extends { name: string } = Experiment>(
+  entries: { experiment: E; value: T }[],
+): Map<string, RankMember<T, E>[]> {
+  const jobs = new Map<string, RankMember<T, E>[]>();
   for (const e of entries) {
     const split = splitRankPath(e.experiment.name);
     if (!split) continue;
@@ -231,6 +233,46 @@ export function rankTelemetry(
   };
 }
 
+/** What a rank contributes to its job's evidence: its telemetry, and whether its rank was in the tags. */
+export interface RankDigest {
+  telemetry: RankTelemetry;
+  fromTags: boolean;
+}
+
+/** One rank's digest (its telemetry numbered by position until its job is known). */
+export function rankDigest(experiment: Experiment, collected: Collected): RankDigest | null {
+  const split = splitRankPath(experiment.name);
+  if (!split) return null;
+  return {
+    telemetry: rankTelemetry(split.rank.key[0], split.rank.label, experiment, collected),
+    fromTags: fromTags(experiment),
+  };
+}
+
+/** The jobs among ranks' digests: experiment name → its job's ranks side by side (jobs of ≥ 2 ranks). */
+export function distributedJobs(
+  entries: { experiment: { name: string }; value: RankDigest }[],
+): Map<string, DistributedEvidence> {
+  const out = new Map<string, DistributedEvidence>();
+  for (const members of rankJobs(entries).values()) {
+    const distributed: DistributedEvidence = {
+      layout: members.some((m) => m.value.fromTags) ? 'tags' : 'runs',
+      ranks: members.map((m, i) => ({
+        ...m.value.telemetry,
+        rank: m.rank.key.length === 1 ? m.rank.key[0] : i,
+      })),
+    };
+    for (const m of members) out.set(m.experiment.name, distributed);
+  }
+  return out;
+}
+
+/** Puts a job's ranks on a rank's evidence, replacing the "one rank" skip reason of to-evidence. */
+export function attachJob(evidence: Evidence, distributed: DistributedEvidence): void {
+  evidence.distributed = distributed;
+  if (evidence.unavailable) delete evidence.unavailable.distributed;
+}
+
 /**
  * Puts the ranks of each job side by side on every rank's evidence (`evidence.distributed`); an
  * experiment that is no rank of a multi-rank job keeps the "one rank" skip reason of to-evidence.
@@ -238,21 +280,13 @@ export function rankTelemetry(
 export function attachDistributed(
   entries: { experiment: Experiment; value: { evidence: Evidence; collected: Collected } }[],
 ): void {
-  for (const members of rankJobs(entries).values()) {
-    const distributed: DistributedEvidence = {
-      layout: members.some((m) => fromTags(m.experiment)) ? 'tags' : 'runs',
-      ranks: members.map((m, i) =>
-        rankTelemetry(
-          m.rank.key.length === 1 ? m.rank.key[0] : i,
-          m.rank.label,
-          m.experiment,
-          m.value.collected,
-        ),
-      ),
-    };
-    for (const m of members) {
-      m.value.evidence.distributed = distributed;
-      if (m.value.evidence.unavailable) delete m.value.evidence.unavailable.distributed;
-    }
+  const digests = entries.flatMap(({ experiment, value }) => {
+    const digest = rankDigest(experiment, value.collected);
+    return digest ? [{ experiment, value: digest }] : [];
+  });
+  const jobs = distributedJobs(digests);
+  for (const { experiment, value } of entries) {
+    const job = jobs.get(experiment.name);
+    if (job) attachJob(value.evidence, job);
   }
 }
