@@ -10,23 +10,34 @@ import type { Evidence } from '../src/core/evidence.ts';
 import type { Report } from '../src/core/report.ts';
 import { buildReport } from '../src/registry.ts';
 import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
-import { plantRun } from '../src/tensorboard/testing/planted.ts';
+import { type Fault, type PlantOptions, plantRun } from '../src/tensorboard/testing/planted.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'nn-doctor-framework-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function diagnosePlanted(style: 'pytorch' | 'keras'): Promise<Report> {
-  const dir = join(tmp, style);
-  plantRun(dir, style, 'exploding');
+async function diagnosePlanted(
+  style: 'pytorch' | 'keras',
+  fault: Fault = 'exploding',
+  options: PlantOptions = {},
+): Promise<Report> {
+  const dir = join(
+    tmp,
+    `${style}${fault === 'exploding' ? '' : `-${fault}`}${options.sequential ? '-seq' : ''}`,
+  );
+  plantRun(dir, style, fault, options);
   return (await diagnoseLogdir(dir)).report;
 }
+
+const check = (r: Report, id: string) => r.checks.find((c) => c.id === id);
+/** What the Logs section says each tag was read as. */
+const readAs = (r: Report) => (r.logs?.used ?? []).map((t) => `${t.tag} as ${t.as}`).join('\n');
 
 /** Every sentence a report says to the user: remedies, summaries (skip reasons), details. */
 const words = (r: Report) => r.checks.flatMap((c) => [c.summary, c.remedy ?? '', c.details ?? '']).join('\n');
 const remedies = (r: Report) => r.checks.flatMap((c) => (c.remedy ? [c.remedy] : [])).join('\n');
 
 const TFJS_CODE =
-  /\btf\.(train|layers|clipByGlobalNorm|isNaN|stopGradient)|model\.fit\(x, y, \{|classWeight|kernelInitializer|--model model\.json/;
+  /\btf\.(train|layers|clipByGlobalNorm|isNaN|stopGradient)|model\.fit\(x, y, \{|classWeight|kernelInitializer|\b(heNormal|glorotUniform)\b|--model model\.json/;
 const KERAS_CODE = /keras\.optimizers\.|clipnorm=|class_weight=|kernel_initializer=/;
 const TORCH_CODE = /torch\./;
 
@@ -57,6 +68,42 @@ describe('remedies in the framework of the evidence', () => {
     expect(report.logs?.experiments.map((e) => e.name)).toEqual(['pytorch']);
     // The layers keep the names PyTorch gave their parameters' modules.
     expect(report.subject.model?.layers?.map((l) => l.name)).toEqual(['fc1', 'fc2', 'fc3']);
+  });
+
+  it("PyTorch logs: parameters named as PyTorch names them, never a layer's 'kernel'", async () => {
+    const report = await diagnosePlanted('pytorch', 'variance-skew');
+    expect(check(report, 'other/weight-variance')?.status).toBe('fail');
+    expect(check(report, 'other/weight-variance')?.summary).toMatch(
+      /\(fc1\.weight\) to [\d.]+ \(fc2\.weight\)/,
+    );
+    expect(check(report, 'other/weight-variance')?.remedy).toMatch(/torch\.nn\.init\.kaiming_normal_\(/);
+    expect(check(report, 'model/init-shallow')?.summary).toMatch(/^Worst weight: fc1\.weight,/);
+    expect(readAs(report)).toMatch(/fc1\.weight as values of fc1\.weight/);
+    expect(readAs(report)).toMatch(/fc2\.bias\.grad as gradient of fc2\.bias/);
+    expect(`${words(report)}\n${readAs(report)}`).not.toMatch(/\bkernel/i);
+    expect(words(report)).not.toMatch(TFJS_CODE);
+  });
+
+  it('PyTorch nn.Sequential: layers and parameters by index (0.weight), remedies in torch code', async () => {
+    const report = await diagnosePlanted('pytorch', 'variance-skew', { sequential: true });
+    expect(report.subject.model?.layers?.map((l) => l.name)).toEqual(['0', '2', '4']);
+    expect(check(report, 'model/init-shallow')?.summary).toMatch(/^Worst weight: 0\.weight,/);
+    expect(check(report, 'other/weight-variance')?.summary).toMatch(/\(0\.weight\) to [\d.]+ \(2\.weight\)/);
+    expect(readAs(report)).toMatch(/2\.weight as values of 2\.weight/);
+    expect(`${words(report)}\n${readAs(report)}`).not.toMatch(/\bkernel/i);
+    const exploding = await diagnosePlanted('pytorch', 'exploding', { sequential: true });
+    expect(words(exploding)).not.toMatch(TFJS_CODE);
+    expect(remedies(exploding)).toMatch(/torch\.nn\.utils\.clip_grad_norm_/);
+  });
+
+  it("Keras logs: a layer's kernel, in Keras's names", async () => {
+    const report = await diagnosePlanted('keras', 'variance-skew');
+    expect(check(report, 'other/weight-variance')?.summary).toMatch(/^Kernel variance .* \(dense_1\)/);
+    expect(check(report, 'other/weight-variance')?.remedy).toMatch(/kernel_initializer='he_normal'/);
+    expect(check(report, 'model/init-shallow')?.summary).toMatch(/^Worst kernel: dense/);
+    expect(readAs(report)).toMatch(/dense\/kernel_0 as values of dense \(kernel\)/);
+    expect(words(report)).not.toMatch(TORCH_CODE);
+    expect(words(report)).not.toMatch(TFJS_CODE);
   });
 
   it('Keras logs: Keras code, no TF.js or PyTorch code', async () => {

@@ -19,6 +19,20 @@ export function torchModule(layer: string): string {
     .join('')}`;
 }
 
+/** What the framework calls a layer's weight matrix: PyTorch's `weight`, TF.js's and Keras's `kernel`. */
+export function kernelWord(fw: Framework | null): 'weight' | 'kernel' {
+  return fw === 'pytorch' ? 'weight' : 'kernel';
+}
+
+/**
+ * A layer's weight matrix as the framework names it: PyTorch's parameter as logged
+ * (`fc1.weight`, `0.weight`, `module.encoder.0.weight`), else `the kernel of dense_1`.
+ */
+export function kernelOf(fw: Framework | null, layer: string, param?: string): string {
+  if (fw !== 'pytorch') return `the kernel of ${layer}`;
+  return param && /\.weight/.test(param) ? param : `${layer}.weight`;
+}
+
 const TORCH_OPTIMIZERS: Record<string, string> = {
   sgd: 'SGD',
   adam: 'Adam',

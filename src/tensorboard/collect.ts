@@ -99,6 +99,12 @@ const ROLE_NAMES: Record<string, string> = {
   grad_norm: 'global gradient norm',
 };
 
+/** A parameter as its framework names it: PyTorch's `fc1.weight` / `0.bias` as logged, else `dense (kernel)`. */
+function paramName(p: Param): string {
+  const torch = /^(.+)\.(weight|bias)[^./]*$/.exec(p.weight.replace(/\.(grad|update)$/, ''));
+  return torch && !p.weight.includes('/') ? torch[0] : `${p.layer} (${p.kind})`;
+}
+
 function describe(m: TagMeaning, phase: Phase): string {
   switch (m.type) {
     case 'scalar': {
@@ -112,9 +118,9 @@ function describe(m: TagMeaning, phase: Phase): string {
       return `${where} ${ROLE_NAMES[m.role] ?? m.role}${per}`;
     }
     case 'weight-scalar':
-      return `${m.role === 'grad_norm' ? 'gradient norm' : 'update ratio'} of ${m.param.layer} (${m.param.kind})`;
+      return `${m.role === 'grad_norm' ? 'gradient norm' : 'update ratio'} of ${paramName(m.param)}`;
     case 'param':
-      return `${m.of === 'value' ? 'values' : m.of === 'grad' ? 'gradient' : 'update'} of ${m.param.layer} (${m.param.kind})`;
+      return `${m.of === 'value' ? 'values' : m.of === 'grad' ? 'gradient' : 'update'} of ${paramName(m.param)}`;
     case 'activation':
       return `activations of ${m.layer}${m.fn ? ` (${m.fn})` : ''}`;
     case 'ignore':

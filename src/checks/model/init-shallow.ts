@@ -2,7 +2,7 @@ import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
-import { frameworkOf, initializerCode } from '../remedy-code.ts';
+import { frameworkOf, initializerCode, kernelOf, kernelWord } from '../remedy-code.ts';
 
 type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
 
@@ -122,9 +122,13 @@ export default defineCheck({
     const info = model.layers.find((l) => l.name === layer);
     const act = info?.activation ?? null;
     const init = measured.initializer ? ` (initializer ${measured.initializer})` : '';
+    // In the framework's words: PyTorch's `fc1.weight` (as logged), TF.js's and Keras's kernel of `dense_1`.
+    const kernel = kernelOf(fw, layer, model.kernels.find((k) => k.layer === layer)?.weight);
+    const Kernel = kernel.charAt(0).toUpperCase() + kernel.slice(1);
+    const word = kernelWord(fw);
     const others =
       Number(measured.badKernels) > 1
-        ? ` ${measured.badKernels} of ${measured.kernels} kernels have a problem.`
+        ? ` ${measured.badKernels} of ${measured.kernels} ${word}s have a problem.`
         : '';
     const suggested = act === 'relu' || act === 'elu' || act === 'selu' ? 'heNormal' : 'glorotUniform';
     const expected = measured.expectedStd !== null ? ` vs ${num(Number(measured.expectedStd))} expected` : '';
@@ -133,14 +137,14 @@ export default defineCheck({
       return {
         summary:
           reason === 'checkpoint-constant'
-            ? `In your trained checkpoint, the kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.`
+            ? `In your trained checkpoint, ${kernel}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.`
             : `In your trained checkpoint, all units of ${layer}${init} have identical weights (std ${num(Number(measured.std))}): they compute the same thing.`,
-        remedy: `No training leaves a kernel ${reason === 'checkpoint-constant' ? 'constant' : 'with identical units'}: check that the checkpoint was saved and loaded whole (weight names and order matching the model) and that ${layer} was not frozen or overwritten; if the model was built with a constant initializer on ${layer}, rebuild it with a fan-based one (${initializerCode(fw, suggested, layer)}) and retrain.`,
+        remedy: `No training leaves a ${word} ${reason === 'checkpoint-constant' ? 'constant' : 'with identical units'}: check that the checkpoint was saved and loaded whole (weight names and order matching the model) and that ${layer} was not frozen or overwritten; if the model was built with a constant initializer on ${layer}, rebuild it with a fan-based one (${initializerCode(fw, suggested, layer)}) and retrain.`,
       };
     }
     if (reason === 'constant') {
       return {
-        summary: `Kernel of ${layer}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.${others}`,
+        summary: `${Kernel}${init} has std ${num(Number(measured.std))} (fail < ${t.minStd}): its weights are all equal, zero or constant.${others}`,
         remedy: fix,
       };
     }
@@ -155,7 +159,7 @@ export default defineCheck({
       measured.ratio !== null
         ? `std ${num(Number(measured.std))}${expected} (${num(ratio)}×; warn outside ${t.minScaleRatio}×–${t.maxScaleRatio}×)`
         : `std ${num(Number(measured.std))}; no expected scale is known for its initializer`;
-    const summary = `Worst kernel: ${layer}${init}, ${scale}.${others}`;
+    const summary = `Worst ${word}: ${fw === 'pytorch' ? kernel : layer}${init}, ${scale}.${others}`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,

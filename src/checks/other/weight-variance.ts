@@ -2,6 +2,7 @@ import { fmt } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
+import { frameworkOf, initializerCode, kernelOf, kernelWord } from '../remedy-code.ts';
 
 /**
  * How far a kernel's variance sits from the band the standard fan-based initializers span:
@@ -89,13 +90,22 @@ export default defineCheck({
       return { status: 'warn', measured: withStep, reason: trained ? 'trained' : undefined };
     return { status: 'pass', measured: withStep };
   },
-  explain({ status, measured, reason }, { model }, t) {
+  explain({ status, measured, reason }, evidence, t) {
+    const { model } = evidence;
+    // In the framework's words: PyTorch's parameters (`fc1.weight`, as logged), else the layers' kernels.
+    const fw = frameworkOf(evidence);
+    const word = kernelWord(fw);
+    const Word = word === 'weight' ? 'Weight' : 'Kernel';
+    const name = (layer: unknown) =>
+      fw === 'pytorch'
+        ? kernelOf(fw, String(layer), model.kernels.find((k) => k.layer === layer)?.weight)
+        : String(layer);
     const zero = measured.zeroVariance
-      ? `Kernels with zero variance (${measured.zeroVariance}) are left out; see model/init-shallow.`
+      ? `${Word}s with zero variance (${String(measured.zeroVariance).split(',').map(name).join(',')}) are left out; see model/init-shallow.`
       : undefined;
     if (reason === 'too-few-kernels') {
       return {
-        summary: 'Fewer than 2 kernels with non-zero variance, so there is nothing to compare across depth.',
+        summary: `Fewer than 2 ${word}s with non-zero variance, so there is nothing to compare across depth.`,
         remedy: null,
         details: zero,
       };
@@ -106,14 +116,15 @@ export default defineCheck({
         : "variance relative to its fans' standard band (1 = within LeCun/Glorot … He)";
     if (measured.mode !== 'raw variance' && Number(measured.skew) === 1) {
       return {
-        summary: `Every kernel's variance lies within its fans' standard band (LeCun/Glorot … He): no skew across depth (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`,
+        summary: `Every ${word}'s variance lies within its fans' standard band (LeCun/Glorot … He): no skew across depth (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`,
         remedy: null,
         details: zero,
       };
     }
-    const summary = `Kernel ${what} ranges from ${fmt(Number(measured.minValue))} (${measured.minLayer}) to ${fmt(Number(measured.maxValue))} (${measured.maxLayer}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
+    const summary = `${Word} ${what} ranges from ${fmt(Number(measured.minValue))} (${name(measured.minLayer)}) to ${fmt(Number(measured.maxValue))} (${name(measured.maxLayer)}), a ${fmt(Number(measured.skew))}× skew (warn > ${t.warnSkew}×, fail > ${t.failSkew}×).`;
     if (status === 'pass') return { summary, remedy: null, details: zero };
-    const outliers = `${measured.maxLayer}, ${measured.minLayer}`;
+    const outliers = `${name(measured.maxLayer)}, ${name(measured.minLayer)}`;
+    const fanBased = `${initializerCode(fw, 'heNormal')} for ReLU, ${initializerCode(fw, 'glorotUniform')} for tanh/sigmoid/softmax`;
     if (reason === 'trained') {
       return {
         summary: `${summary} These weights were logged at step ${measured.loggedAtStep}, after training began.`,
@@ -124,13 +135,13 @@ export default defineCheck({
     if (model.loggedAtStep !== undefined) {
       return {
         summary,
-        remedy: `These are the weights first logged (step ${measured.loggedAtStep}). If that was before the first update, initialize ${outliers} with a fan-based initializer matched to their activation (kaiming_normal_/heNormal for ReLU, xavier/glorotUniform for tanh/sigmoid); if training had already begun (Keras logs weights at the end of each epoch), log them before the first update to tell initialization from training.`,
+        remedy: `These are the weights first logged (step ${measured.loggedAtStep}). If that was before the first update, initialize ${outliers} with a fan-based initializer matched to their activation (${fanBased}); if training had already begun (Keras logs weights at the end of each epoch), log them before the first update to tell initialization from training.`,
         details: zero,
       };
     }
     return {
       summary,
-      remedy: `Re-initialize the outlying layers (${outliers}) with a fan-based initializer matched to their activation (heNormal for ReLU, glorotUniform for tanh/sigmoid/softmax), or check whether their weights were loaded or set by hand at a different scale.`,
+      remedy: `Re-initialize the outlying layers (${outliers}) with a fan-based initializer matched to their activation (${fanBased}), or check whether their weights were loaded or set by hand at a different scale.`,
       details: zero,
     };
   },

@@ -49,9 +49,10 @@ export const STEPS = 100;
 export const EVERY = 10;
 const BATCH = 256;
 
-function names(style: WriterStyle, i: number) {
+function names(style: WriterStyle, i: number, sequential = false) {
   if (style === 'pytorch') {
-    const l = `fc${i + 1}`;
+    // An nn.Sequential numbers its modules (Linear, ReLU, Linear…): `0.weight`, `2.weight`.
+    const l = sequential ? String(2 * i) : `fc${i + 1}`;
     return {
       kernel: `${l}.weight`,
       bias: `${l}.bias`,
@@ -99,6 +100,8 @@ export interface PlantOptions {
   /** Log activation histograms of the hidden layers (default true). */
   activations?: boolean;
   seed?: number;
+  /** PyTorch: the model is an nn.Sequential (parameters `0.weight`, `2.weight`, `4.weight`). */
+  sequential?: boolean;
 }
 
 /**
@@ -136,7 +139,7 @@ export function plantRun(
     if (step % EVERY === 0) {
       for (let i = 0; i < LAYERS.length; i++) {
         const { fanIn, fanOut } = LAYERS[i];
-        const n = names(style, i);
+        const n = names(style, i, options.sequential);
         const heStd = Math.sqrt(2 / fanIn);
         const std = fault === 'variance-skew' && i === 1 ? 15 * heStd : heStd;
         const histStep = style === 'keras' ? step / EVERY : step;
