@@ -1,6 +1,8 @@
 // The live page of `nn-doctor watch --serve` in headless Chromium while a writer process appends
 // to the logs: the plots grow, the findings appear (each linking to the plot of its evidence), the
-// page asks nothing of any server but the local one, and logs no console error.
+// page asks nothing of any server but the local one, and logs no console error. The writer logs a
+// layer that gets no gradient at all (fc1: 0 at every step), which a log axis cannot show: it is
+// drawn as × on a floor line, and the figure's note names the layer.
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -82,8 +84,11 @@ describe.skipIf(!HAS_CHROMIUM)(
       expect(await page.textContent('#headline')).toMatch(/Waiting/);
 
       const writer = new Promise<void>((done, fail) =>
-        execFile(process.execPath, ['--import', 'tsx', WRITER, logdir, '300'], { cwd: ROOT }, (err) =>
-          err ? fail(err) : done(),
+        execFile(
+          process.execPath,
+          ['--import', 'tsx', WRITER, logdir, '300', 'layers'],
+          { cwd: ROOT },
+          (err) => (err ? fail(err) : done()),
         ),
       );
       // The loss curve appears, then grows.
@@ -115,13 +120,34 @@ describe.skipIf(!HAS_CHROMIUM)(
       // The gradient plot speaks of the user's own run, not of an instrumented one.
       expect(await page.textContent('#gradient-norms figcaption')).toContain('the logged run');
       expect(await page.textContent('#gradient-norms figcaption')).not.toContain('instrumented');
+      // A PyTorch log (its tags name `fc1.weight`): PyTorch's word for a layer's weight matrix.
+      expect(await page.textContent('#gradient-norms figcaption')).toContain("each weight's gradient");
       expect(await page.textContent('#loss-curve figcaption')).toContain('Loss of the logged run');
+      // fc1's zero gradient is drawn on the floor line (× marks, labelled), and the note names it.
+      const gradients = await page.$eval('#gradient-norms', (fig) => ({
+        svg: Array.from(fig.querySelectorAll('svg'), (s) => s.textContent ?? '').join(' '),
+        crosses: fig.querySelectorAll('svg g[aria-label="dot"] path').length,
+        notes: Array.from(fig.querySelectorAll('.plot-notes li'), (li) => li.textContent ?? ''),
+      }));
+      expect(gradients.crosses).toBeGreaterThan(10);
+      expect(gradients.svg).toContain('0 / NaN');
+      expect(gradients.svg).toContain('× on the floor: 0 or NaN/Inf');
+      // PyTorch's name of the dead layer's weight, as the logger wrote it.
+      expect(await page.textContent('li[data-check-id="other/gradient-flow"]')).toContain('(fc1.weight)');
+      expect(gradients.notes.join(' ')).toMatch(
+        /No gradient at any step \(zero or missing: drawn as × on the floor line\): fc1\b/,
+      );
       const order = await page.$$eval('#findings li', (lis) =>
         lis.map((li) => li.getAttribute('data-check-id')),
       );
       expect(order.indexOf('loss/non-finite')).toBeLessThan(order.indexOf('other/exploding-gradients'));
+      // The README's pictures (docs/live-page.png, docs/live-page-gradients.png) are these two.
       await page
         .screenshot({ path: join(ROOT, 'test-artifacts', 'live-page.png'), fullPage: false })
+        .catch(() => {});
+      await page
+        .locator('#gradient-norms')
+        .screenshot({ path: join(ROOT, 'test-artifacts', 'live-page-gradients.png') })
         .catch(() => {});
       await writer;
       // Told to stop (SIGTERM): the watch ends, the page says so, and the exit code is diagnose's.

@@ -3,6 +3,8 @@
 //   steps 0–79 healthy; the gradient norm explodes from step 80; the loss is NaN at step 120;
 //   one record is left cut in half for a while (a writer mid-write); then the job restarts from a
 //   checkpoint at step 100 in a new file (SessionLog START) and a validation sub-run appears.
+// With a third argument `layers`, per-layer gradient norms as python/nn_doctor_log.py writes them
+// too: fc2 follows the global norm, fc1 gets none at all (0 at every step: a dead layer).
 import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import {
@@ -12,7 +14,8 @@ import {
 } from '../../src/tensorboard/testing/events.ts';
 import { frameRecord } from '../../src/tensorboard/testing/record-writer.ts';
 
-const [logdir, pauseArg] = process.argv.slice(2);
+const [logdir, pauseArg, layersArg] = process.argv.slice(2);
+const layers = layersArg === 'layers';
 const pause = Number(pauseArg ?? 300);
 const sleep = (ms: number) => new Promise((done) => setTimeout(done, ms));
 const now = () => Date.now() / 1000;
@@ -32,6 +35,10 @@ const grad = (s: number) => (s >= 80 ? 5e4 : 1 + 0.1 * Math.cos(s));
 function step(write: (r: Uint8Array) => void, s: number) {
   write(simpleScalarEvent(now(), s, 'train/loss', loss(s)));
   write(simpleScalarEvent(now(), s, 'grad_norm', grad(s)));
+  if (layers) {
+    write(simpleScalarEvent(now(), s, 'grad_norm/fc1.weight', 0));
+    write(simpleScalarEvent(now(), s, 'grad_norm/fc2.weight', grad(s)));
+  }
 }
 
 const main = async () => {

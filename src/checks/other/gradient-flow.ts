@@ -8,7 +8,9 @@ import { frameworkOf, gradientStopCode } from '../remedy-code.ts';
 const received = (w: WeightTelemetry) => w.gradNorm.some((g) => g !== null && g !== 0);
 
 /** Display name of a variable: its full name (`dense_1/kernel`), or layer/weight when the weight name is bare. */
-const fullName = (w: WeightTelemetry) => (w.weight.includes('/') ? w.weight : `${w.layer}/${w.weight}`);
+/** A variable's full name: TF.js's `dense_1/kernel`, PyTorch's parameter path as logged (`fc1.weight`, `0.weight`). */
+const fullName = (w: WeightTelemetry) =>
+  w.weight.includes('/') || w.weight.startsWith(`${w.layer}.`) ? w.weight : `${w.layer}/${w.weight}`;
 
 export default defineCheck({
   id: 'other/gradient-flow',

@@ -68,10 +68,14 @@ export const LIVE_SCRIPT = `'use strict';
         cap.appendChild(el('p', '', p.caption));
         fig.appendChild(cap);
         fig.appendChild(el('div', 'panels'));
+        fig.appendChild(el('ul', 'plot-notes'));
         box.appendChild(fig);
       }
       fig.setAttribute('data-points', String(p.points));
       fig.querySelector('.panels').innerHTML = p.svg;
+      var notes = fig.querySelector('.plot-notes');
+      notes.textContent = '';
+      (p.notes || []).forEach(function (n) { notes.appendChild(el('li', '', n)); });
     });
   }
   function connect() {

@@ -8,6 +8,8 @@ export interface PagePlot {
   title: string;
   caption: string;
   svg: string;
+  /** What the plot cannot show by itself (a layer with no gradient at any step, drawn on the floor line). */
+  notes: string[];
   /** Points of evidence behind the plot (training steps for the curves), for a person and for tests. */
   points: number;
 }
@@ -70,6 +72,7 @@ export function pageState(report: Report, phase: PageState['phase']): PageState 
       title: f.title,
       caption: f.caption,
       svg: f.panels.join('\n'),
+      notes: f.notes,
       points: pointsOf(report, f.id),
     }));
   } finally {

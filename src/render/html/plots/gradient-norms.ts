@@ -104,7 +104,7 @@ export const gradientNorms: Builder = (report, document) => {
   return {
     id: 'gradient-norms',
     title: 'Gradient norms per layer',
-    caption: `L2 norm of each kernel's gradient ${useLines ? `at every logged step of ${run} (the wide grey line is the global norm)` : `over ${run}: median dot, 10–90% range bar`}. Healthy: every layer gets gradient, within a few orders of magnitude of the others, and no line climbs steadily (exploding) or sinks towards 0 (vanishing).`,
+    caption: `L2 norm of each ${report.evidence.framework === 'pytorch' ? 'weight' : 'kernel'}'s gradient ${useLines ? `at every logged step of ${run} (the wide grey line is the global norm)` : `over ${run}: median dot, 10–90% range bar`}. Healthy: every layer gets gradient, within a few orders of magnitude of the others, and no line climbs steadily (exploding) or sinks towards 0 (vanishing).`,
     panels: [svg],
     notes,
   };
