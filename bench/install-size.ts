@@ -56,6 +56,14 @@ function measure(tarball: string, work: string) {
   const peersOnly = { mb: mb(join(lib, 'node_modules')), packages: packages(join(lib, 'node_modules')) };
   install([tarball], lib);
   const withTool = { mb: mb(join(lib, 'node_modules')), packages: packages(join(lib, 'node_modules')) };
+  // The same without optional dependencies (@aws-sdk/client-s3, only needed for s3:// logs).
+  const lean = join(work, 'library-omit-optional');
+  mkdirSync(lean);
+  writeFileSync(join(lean, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  install(PEERS, lean);
+  const leanPeers = { mb: mb(join(lean, 'node_modules')), packages: packages(join(lean, 'node_modules')) };
+  install(['--omit=optional', tarball], lean);
+  const leanTool = { mb: mb(join(lean, 'node_modules')), packages: packages(join(lean, 'node_modules')) };
   const prefix = join(work, 'global');
   mkdirSync(join(prefix, 'lib'), { recursive: true });
   install(['-g', '--prefix', prefix, tarball], work);
@@ -66,6 +74,8 @@ function measure(tarball: string, work: string) {
     files,
     libraryAddsMb: withTool.mb - peersOnly.mb,
     libraryAddsPackages: withTool.packages - peersOnly.packages,
+    leanAddsMb: leanTool.mb - leanPeers.mb,
+    leanAddsPackages: leanTool.packages - leanPeers.packages,
     globalMb: mb(globalModules),
     globalPackages: packages(globalModules),
   };
@@ -91,6 +101,8 @@ try {
       files: r.files,
       'library adds MB': r.libraryAddsMb.toFixed(1),
       'library adds pkgs': r.libraryAddsPackages,
+      'library --omit=optional adds MB': r.leanAddsMb.toFixed(1),
+      'library --omit=optional adds pkgs': r.leanAddsPackages,
       'global CLI MB': r.globalMb.toFixed(1),
       'global CLI pkgs': r.globalPackages,
     })),
