@@ -59,13 +59,15 @@ function checkLine(view: CheckView, color: boolean, width: number, truncate: boo
  * checkup, which sees one process): one line for the section, not one per check. The JSON,
  * Markdown and HTML reports keep every check.
  */
-function foldedLine(section: SectionView, color: boolean): string | null {
+function foldedLine(section: SectionView, color: boolean, width: number, truncate: boolean): string | null {
   const [first, ...rest] = section.checks;
   if (!first || rest.length === 0) return null;
   const summary = first.check.summary;
   if (!section.checks.every((c) => c.status === 'skip' && c.check.summary === summary)) return null;
   const badge = paint(`[${LABEL.skip}]`, COLOR.skip, color);
-  return `  ${badge} ${`${section.key}/* (${section.checks.length} checks)`.padEnd(27)} ${summary}`;
+  const room = Math.max(30, width - 36);
+  const shown = truncate && summary.length > room ? `${summary.slice(0, room - 1)}…` : summary;
+  return `  ${badge} ${`${section.key}/* (${section.checks.length} checks)`.padEnd(27)} ${shown}`;
 }
 
 /** Tags not used are listed up to this many; the JSON report has them all. */
@@ -196,7 +198,7 @@ export function renderTerminal(original: Report, options: TerminalOptions = {}):
   for (const section of view.sections) {
     out.push('');
     out.push(paint(section.title, '1', color));
-    const folded = foldedLine(section, color);
+    const folded = foldedLine(section, color, width, options.truncate ?? false);
     if (folded) out.push(folded);
     else for (const c of section.checks) out.push(checkLine(c, color, width, options.truncate ?? false));
   }
