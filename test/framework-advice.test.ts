@@ -9,6 +9,7 @@ import { dataset, evidence as makeEvidence } from '../src/checks/fixtures.ts';
 import type { Evidence } from '../src/core/evidence.ts';
 import type { Report } from '../src/core/report.ts';
 import { buildReport } from '../src/registry.ts';
+import { faultyEvidence } from '../src/render/testing/fixtures.ts';
 import { diagnoseLogdir } from '../src/tensorboard/diagnose.ts';
 import { type Fault, type PlantOptions, plantRun } from '../src/tensorboard/testing/planted.ts';
 
@@ -125,6 +126,38 @@ describe('remedies in the framework of the evidence', () => {
     expect(remedy('keras')).not.toMatch(TFJS_CODE);
     expect(remedy('pytorch')).toMatch(/torch\.nn\.CrossEntropyLoss\(weight=torch\.tensor\(/);
     expect(remedy('pytorch')).not.toMatch(TFJS_CODE);
+  });
+
+  it("a TF.js model, a Keras file and PyTorch: a layer's weights and their initializers each in its own terms", () => {
+    // Zero-initialized and oversized kernels (init-shallow, weight-variance fail), one layer without gradient.
+    const checks = (fw?: Evidence['framework']) => {
+      const r = buildReport({
+        evidence: { ...faultyEvidence(), ...(fw ? { framework: fw } : {}) },
+        backend: null,
+      });
+      const byId = (id: string) => r.checks.find((c) => c.id === id);
+      return {
+        init: byId('model/init-shallow')?.summary ?? '',
+        variance: `${byId('other/weight-variance')?.summary}\n${byId('other/weight-variance')?.remedy}`,
+      };
+    };
+    const tfjs = checks();
+    expect(tfjs.init).toMatch(/^The kernel of dense_2 .* of 3 kernels have a problem/);
+    expect(tfjs.variance).toMatch(/^Kernel variance .*\(dense_1\)/);
+    expect(tfjs.variance).toMatch(/kernelInitializer: 'heNormal' for ReLU/);
+    expect(tfjs.variance).not.toMatch(KERAS_CODE);
+    const keras = checks('keras');
+    expect(keras.init).toMatch(/^The kernel of dense_2 /);
+    expect(keras.variance).toMatch(/kernel_initializer='he_normal' for ReLU/);
+    expect(keras.variance).not.toMatch(TFJS_CODE);
+    const torch = checks('pytorch');
+    expect(torch.init).toMatch(/^Weight dense_2\.weight .* of 3 weights have a problem/);
+    expect(torch.variance).toMatch(/^Weight variance .*\(dense_1\.weight\)/);
+    expect(torch.variance).toMatch(
+      /torch\.nn\.init\.kaiming_normal_\(module\.weight, nonlinearity='relu'\) for ReLU/,
+    );
+    expect(`${torch.init}\n${torch.variance}`).not.toMatch(TFJS_CODE);
+    expect(`${torch.init}\n${torch.variance}`).not.toMatch(/\bkernel/i);
   });
 
   it('the same PyTorch evidence read as a TF.js run is advised in TF.js code', async () => {

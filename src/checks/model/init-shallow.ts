@@ -124,7 +124,8 @@ export default defineCheck({
     const init = measured.initializer ? ` (initializer ${measured.initializer})` : '';
     // In the framework's words: PyTorch's `fc1.weight` (as logged), TF.js's and Keras's kernel of `dense_1`.
     const kernel = kernelOf(fw, layer, model.kernels.find((k) => k.layer === layer)?.weight);
-    const Kernel = kernel.charAt(0).toUpperCase() + kernel.slice(1);
+    // A PyTorch name is case-sensitive: the sentence starts with a word, not the name capitalized.
+    const Kernel = fw === 'pytorch' ? `Weight ${kernel}` : kernel.charAt(0).toUpperCase() + kernel.slice(1);
     const word = kernelWord(fw);
     const others =
       Number(measured.badKernels) > 1
