@@ -117,10 +117,13 @@ interface Judged {
   /** It holds a tag nn-doctor recognizes. */
   recognized: boolean;
   unmatchedMap: MapEntry[];
+  /** Reading order. */
+  seq: number;
 }
 
-function judgedOf(d: Diagnosed): Judged {
+function judgedOf(d: Diagnosed, seq: number): Judged {
   return {
+    seq,
     name: d.name,
     runs: d.experiment.runs.map(({ run }) => run.name),
     lastWallTime: d.experiment.lastWallTime,
@@ -139,9 +142,13 @@ function summaryOf(j: Judged, diagnosed: boolean): LogExperiment {
   return { name, runs, lastWritten: wallIso(j.lastWallTime), verdict, primary, checksRun, diagnosed };
 }
 
-/** Most recently written first (then by name): the order experiments are listed and chosen in. */
+/**
+ * Most recently written first (then by name, then reading order): the order experiments are listed
+ * and chosen in. A strict order, so that the candidates kept while streaming are the ones `choose`
+ * picks from the sorted list, even for two experiments of one name.
+ */
 const newerFirst = (a: Judged, b: Judged): number =>
-  b.lastWallTime - a.lastWallTime || (a.name < b.name ? -1 : 1);
+  b.lastWallTime - a.lastWallTime || (a.name < b.name ? -1 : a.name > b.name ? 1 : a.seq - b.seq);
 
 /**
  * The experiments `choose` may fall on, kept whole while the folder streams: the newest, the newest
@@ -259,7 +266,7 @@ export async function diagnoseLogdir(
       const started = performance.now();
       // --map entries are checked against every experiment: one that matches no tag anywhere is noted.
       const diagnosed = diagnoseOne(experiment, mapOne(experiment, logdir, map), logdir, options);
-      const j = judgedOf(diagnosed);
+      const j = judgedOf(diagnosed, judged.length);
       judged.push(j);
       candidates.offer(j, diagnosed);
       mapMs += performance.now() - started;
