@@ -1,8 +1,12 @@
-import { finiteValues, fmt } from '../../checks/helpers.ts';
+import { finiteValues, fmt, pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
 import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
 import { clipCode, frameworkOf } from '../remedy-code.ts';
+import { learningWindow, ratiosWhileLearning } from './learning-window.ts';
+
+/** Measurements always judged for "too slow", however early the loss settled: how it got there. */
+const MIN_EARLY_MEASUREMENTS = 3;
 
 export default defineCheck({
   id: 'other/update-ratio',
@@ -26,10 +30,25 @@ export default defineCheck({
       meaning: "warn when a layer's median update/weight ratio is above this (updates too large)",
       source: 'TheDeepChecker (log10 ratio in [−4, −1])',
     },
+    convergedFall: {
+      value: 0.5,
+      meaning:
+        'a run whose loss fell by at least this fraction of its start converged: "too slow" is judged only on the steps before the loss settled, not on the small updates of convergence',
+      source: 'issue 20 (a converged PyTorch run at loss 1e-5 was told to raise its LR)',
+    },
+    settledWithin: {
+      value: 0.1,
+      meaning:
+        'the loss counts as settled once it is within this fraction of its whole fall above its floor (means of 5% chunks of the run)',
+      source: 'issue 20 (judge where the loss still has room to fall)',
+    },
   },
   evaluate({ training }, t) {
     const kernels = training.weights.filter((w) => w.kind === 'kernel').sort((a, b) => a.depth - b.depth);
-    const judged: { layer: string; median: number }[] = [];
+    // Too slow is judged where the loss still had room to fall; too large on the whole run (a
+    // late blow-up is still a blow-up).
+    const window = learningWindow(training.loss, t.convergedFall, t.settledWithin);
+    const judged: { layer: string; median: number; learningMedian: number }[] = [];
     const notJudged: string[] = [];
     for (const w of kernels) {
       const ratios = finiteValues(w.updateRatio);
@@ -38,7 +57,14 @@ export default defineCheck({
         if (w.updateRatio.length > 0) notJudged.push(w.layer);
         continue;
       }
-      judged.push({ layer: w.layer, median: median(ratios) });
+      const learning = finiteValues(
+        ratiosWhileLearning(w.steps, w.updateRatio, window.settledAtStep, MIN_EARLY_MEASUREMENTS),
+      );
+      judged.push({
+        layer: w.layer,
+        median: median(ratios),
+        learningMedian: learning.length ? median(learning) : median(ratios),
+      });
     }
     if (judged.length === 0) {
       return {
@@ -47,18 +73,22 @@ export default defineCheck({
         reason: notJudged.length ? 'zero-weights' : 'not-logged',
       };
     }
-    const lowest = judged.reduce((a, b) => (b.median < a.median ? b : a));
+    const lowest = judged.reduce((a, b) => (b.learningMedian < a.learningMedian ? b : a));
     const highest = judged.reduce((a, b) => (b.median > a.median ? b : a));
     const measured = {
-      minMedian: lowest.median,
+      // Over the steps while the loss had room to fall (the whole run unless it converged).
+      minMedian: lowest.learningMedian,
       minLayer: lowest.layer,
       maxMedian: highest.median,
       maxLayer: highest.layer,
       medians: judged.map((j) => j.median),
+      learningMedians: judged.map((j) => j.learningMedian),
       layers: judged.map((j) => j.layer).join(','),
       notJudged: notJudged.join(','),
+      settledAtStep: window.settledAtStep,
+      lossFall: window.lossFall,
     };
-    if (lowest.median < t.failBelow) return { status: 'fail', measured, reason: 'too-slow' };
+    if (lowest.learningMedian < t.failBelow) return { status: 'fail', measured, reason: 'too-slow' };
     if (highest.median > t.warnAbove) return { status: 'warn', measured, reason: 'too-large' };
     return { status: 'pass', measured };
   },
@@ -77,6 +107,15 @@ export default defineCheck({
       };
     }
     const range = `[${fmt(t.failBelow)}, ${fmt(t.warnAbove)}]`;
+    const settled = measured.settledAtStep;
+    const whileLearning =
+      settled === null || settled === undefined
+        ? ''
+        : ` while the loss was still falling (before step ${settled}, where it settled after falling ${pct(Number(measured.lossFall))})`;
+    const convergence =
+      settled === null || settled === undefined
+        ? ''
+        : ` From step ${settled} the loss had settled near its floor (it fell ${pct(Number(measured.lossFall))}): smaller updates there are convergence, not judged as too slow.`;
     const notJudged = measured.notJudged
       ? ` Not judged (all-zero weights, see model/init-shallow): ${measured.notJudged}.`
       : '';
@@ -89,7 +128,7 @@ export default defineCheck({
     };
     if (reason === 'too-slow') {
       return {
-        summary: `The median update/weight ratio of ${measured.minLayer} is ${fmt(Number(measured.minMedian))}, below ${fmt(t.failBelow)} (healthy range ${range}).`,
+        summary: `The median update/weight ratio of ${measured.minLayer} is ${fmt(Number(measured.minMedian))}${whileLearning}, below ${fmt(t.failBelow)} (healthy range ${range}).`,
         remedy: `${measured.minLayer} is learning too slowly: raise the learning rate${suggestion(true)}, or switch to an adaptive optimizer (adam); if its gradient is tiny, see other/gradient-flow.`,
         details:
           [
@@ -110,9 +149,9 @@ export default defineCheck({
       };
     }
     return {
-      summary: `Median update/weight ratios range from ${fmt(Number(measured.minMedian))} (${measured.minLayer}) to ${fmt(Number(measured.maxMedian))} (${measured.maxLayer}), inside ${range}.`,
+      summary: `Median update/weight ratios range from ${fmt(Number(measured.minMedian))} (${measured.minLayer}${whileLearning ? ', while the loss was still falling' : ''}) to ${fmt(Number(measured.maxMedian))} (${measured.maxLayer}), inside ${range}.`,
       remedy: status === 'pass' ? null : 'Adjust the learning rate.',
-      details: notJudged.trim() || undefined,
+      details: `${convergence}${notJudged}`.trim() || undefined,
     };
   },
 });

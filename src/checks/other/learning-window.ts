@@ -1,0 +1,63 @@
+// Where in a run the loss still had room to fall. Late in a converged run the gradients vanish
+// and every step moves the weights by almost nothing: small updates there are convergence, not a
+// learning rate too low (issue 20, class 9: a PyTorch run at loss 1e-5 was told to raise its LR).
+// So "learning too slowly" is judged on the steps before the loss settled near its own floor —
+// judged against the loss's own progress, with no absolute scale, so it suits any loss.
+import type { Series } from '../../core/evidence.ts';
+import { mean } from '../../core/stats.ts';
+import { minOf } from '../../shared/array.ts';
+
+/** The run is cut into this many consecutive chunks whose mean losses are compared. */
+const CHUNKS = 20;
+/** Fewer finite loss points than this: too few to tell a settled loss from noise (whole run judged). */
+const MIN_POINTS = 20;
+
+export interface LearningWindow {
+  /**
+   * Steps before this one are where the loss still had room to fall; null when the whole run is
+   * (the loss never fell by `minFall` of its start: a flat or still-falling run).
+   */
+  settledAtStep: number | null;
+  /** How far the loss fell from its start (first chunk's mean) to its floor (lowest chunk mean), as a fraction of the start. */
+  lossFall: number | null;
+}
+
+/**
+ * `settledAtStep`: the first step of the first chunk whose mean loss is within `settleFraction` of
+ * the whole fall above the floor, when the loss fell by at least `minFall` of its start (a run that
+ * learned and converged); null otherwise.
+ */
+export function learningWindow(loss: Series, minFall: number, settleFraction: number): LearningWindow {
+  const points = loss.steps
+    .map((step, i) => ({ step, value: loss.values[i] }))
+    .filter((p) => Number.isFinite(p.value));
+  if (points.length < MIN_POINTS) return { settledAtStep: null, lossFall: null };
+  const size = Math.ceil(points.length / CHUNKS);
+  const chunks: { firstStep: number; mean: number }[] = [];
+  for (let i = 0; i < points.length; i += size) {
+    const part = points.slice(i, i + size);
+    chunks.push({ firstStep: part[0].step, mean: mean(part.map((p) => p.value)) });
+  }
+  const start = chunks[0].mean;
+  const floor = minOf(chunks.map((c) => c.mean));
+  if (!(start > 0)) return { settledAtStep: null, lossFall: null };
+  const lossFall = (start - floor) / start;
+  if (lossFall < minFall) return { settledAtStep: null, lossFall };
+  const settled = chunks.find((c) => c.mean <= floor + settleFraction * (start - floor));
+  return { settledAtStep: settled?.firstStep ?? null, lossFall };
+}
+
+/**
+ * The update ratios measured while the loss still had room to fall: those before `settledAtStep`,
+ * and at least the first `minKept` measurements (early in the run), so a run that settled within
+ * its first few steps is still judged on how it got there.
+ */
+export function ratiosWhileLearning(
+  steps: readonly number[],
+  ratios: readonly number[],
+  settledAtStep: number | null,
+  minKept: number,
+): number[] {
+  if (settledAtStep === null || steps.length !== ratios.length) return ratios.slice();
+  return ratios.filter((_, i) => i < minKept || steps[i] < settledAtStep);
+}
