@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { learningWindow, ratiosWhileLearning } from './learning-window.ts';
+import { learningWindow, ratiosIn } from './learning-window.ts';
 
 const series = (n: number, f: (step: number) => number) => {
   const steps = Array.from({ length: n }, (_, i) => i);
@@ -51,12 +51,24 @@ describe('learningWindow', () => {
   });
 });
 
-describe('ratiosWhileLearning', () => {
-  it('keeps the ratios before the settled step, and at least the first few', () => {
-    const steps = [0, 10, 20, 30, 40];
-    const ratios = [1, 2, 3, 4, 5];
-    expect(ratiosWhileLearning(steps, ratios, 25, 1)).toEqual([1, 2, 3]);
-    expect(ratiosWhileLearning(steps, ratios, 5, 2)).toEqual([1, 2]);
-    expect(ratiosWhileLearning(steps, ratios, null, 2)).toEqual(ratios);
+describe('ratiosIn', () => {
+  const steps = [0, 10, 20, 30, 40];
+  const ratios = [1, 2, 3, 4, 5];
+  const window = (settledAtStep: number | null, nonFiniteStep: number | null, minKept: number) => ({
+    settledAtStep,
+    nonFiniteStep,
+    minKept,
+  });
+
+  it('while learning: the ratios before the settled step, and at least the first few', () => {
+    expect(ratiosIn(steps, ratios, window(25, null, 1), true)).toEqual([1, 2, 3]);
+    expect(ratiosIn(steps, ratios, window(5, null, 2), true)).toEqual([1, 2]);
+    expect(ratiosIn(steps, ratios, window(null, null, 2), true)).toEqual(ratios);
+    expect(ratiosIn(steps, ratios, window(5, null, 2), false)).toEqual(ratios);
+  });
+
+  it('never a ratio at or after the loss went NaN/Inf, even among the first few', () => {
+    expect(ratiosIn(steps, ratios, window(null, 20, 3), true)).toEqual([1, 2]);
+    expect(ratiosIn(steps, ratios, window(30, 10, 3), false)).toEqual([1]);
   });
 });

@@ -47,17 +47,32 @@ export function learningWindow(loss: Series, minFall: number, settleFraction: nu
   return { settledAtStep: settled?.firstStep ?? null, lossFall };
 }
 
+/** The measurements of one variable that say how fast it learned. */
+export interface RatioWindow {
+  /** Where the loss settled near its floor (`learningWindow`), else null. */
+  settledAtStep: number | null;
+  /** The first step whose loss was NaN/Inf, else null: the weights after it are not numbers. */
+  nonFiniteStep: number | null;
+  /** Measurements always kept (before any NaN), however early the loss settled. */
+  minKept: number;
+}
+
 /**
- * The update ratios measured while the loss still had room to fall: those before `settledAtStep`,
- * and at least the first `minKept` measurements (early in the run), so a run that settled within
- * its first few steps is still judged on how it got there.
+ * The update ratios of a run before its loss went NaN/Inf (after it the weights are not numbers,
+ * and a logger's ratio of them is not a measurement): all of them, or (`learning: true`) those
+ * while the loss still had room to fall — before `settledAtStep`, and at least the first
+ * `minKept`, so a run that settled within its first few steps is judged on how it got there.
  */
-export function ratiosWhileLearning(
+export function ratiosIn(
   steps: readonly number[],
   ratios: readonly number[],
-  settledAtStep: number | null,
-  minKept: number,
+  window: RatioWindow,
+  learning: boolean,
 ): number[] {
-  if (settledAtStep === null || steps.length !== ratios.length) return ratios.slice();
-  return ratios.filter((_, i) => i < minKept || steps[i] < settledAtStep);
+  if (steps.length !== ratios.length) return ratios.slice();
+  const { settledAtStep, nonFiniteStep, minKept } = window;
+  return ratios.filter((_, i) => {
+    if (nonFiniteStep !== null && steps[i] >= nonFiniteStep) return false;
+    return !learning || settledAtStep === null || i < minKept || steps[i] < settledAtStep;
+  });
 }

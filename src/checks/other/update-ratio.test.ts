@@ -107,6 +107,18 @@ testCheck(check, {
       measured: { notJudged: 'dense_1' },
     },
     {
+      name: 'a run whose loss went NaN at step 0: the ratios after it are not measurements',
+      evidence: evidence({
+        training: training({
+          nonFiniteStep: 0,
+          weights: [weight('dense_1', 0, [0, 0, 0]), weight('output', 1, [0, 0, 0])],
+        }),
+      }),
+      status: 'skip',
+      reason: 'non-finite',
+      measured: { nonFiniteStep: 0 },
+    },
+    {
       name: 'TensorBoard log: gradients but no update ratios',
       evidence: net(weight('dense_1', 0, []), weight('output', 1, [])),
       status: 'skip',
@@ -149,6 +161,18 @@ testCheck(check, {
       status: 'fail',
       reason: 'too-slow',
       measured: { settledAtStep: 20, minMedian: 2e-5, minLayer: 'dense_1' },
+    },
+    {
+      name: 'diverged at step 2: the zero ratios a logger writes for NaN weights are not judged',
+      evidence: evidence({
+        training: training({
+          nonFiniteStep: 2,
+          weights: [weight('dense_1', 0, [0.3, 0.5, 0, 0, 0]), weight('output', 1, [0.4, 0.6, 0, 0, 0])],
+        }),
+      }),
+      status: 'warn',
+      reason: 'too-large',
+      measured: { minMedian: 0.4, minLayer: 'dense_1', maxMedian: 0.5, maxLayer: 'output' },
     },
     {
       name: 'a converged run whose updates blow up late: too large is judged on the whole run',

@@ -3,7 +3,7 @@ import { defineCheck } from '../../core/check.ts';
 import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
 import { clipCode, frameworkOf } from '../remedy-code.ts';
-import { learningWindow, ratiosWhileLearning } from './learning-window.ts';
+import { learningWindow, type RatioWindow, ratiosIn } from './learning-window.ts';
 
 /** Measurements always judged for "too slow", however early the loss settled: how it got there. */
 const MIN_EARLY_MEASUREMENTS = 3;
@@ -16,7 +16,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['lrSweep'],
   plot: 'update-ratios',
-  reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
+  reasons: ['zero-weights', 'not-logged', 'non-finite', 'too-slow', 'too-large'],
   causeRank: 160,
   live: TREND,
   thresholds: {
@@ -48,18 +48,21 @@ export default defineCheck({
     // Too slow is judged where the loss still had room to fall; too large on the whole run (a
     // late blow-up is still a blow-up).
     const window = learningWindow(training.loss, t.convergedFall, t.settledWithin);
+    const judgedSteps: RatioWindow = {
+      settledAtStep: window.settledAtStep,
+      nonFiniteStep: training.nonFiniteStep,
+      minKept: MIN_EARLY_MEASUREMENTS,
+    };
     const judged: { layer: string; median: number; learningMedian: number }[] = [];
     const notJudged: string[] = [];
     for (const w of kernels) {
-      const ratios = finiteValues(w.updateRatio);
+      const ratios = finiteValues(ratiosIn(w.steps, w.updateRatio, judgedSteps, false));
       if (ratios.length === 0) {
         // All Infinity: ‖W‖ = 0 (zero-initialized), model/init-shallow's finding.
-        if (w.updateRatio.length > 0) notJudged.push(w.layer);
+        if (w.updateRatio.length > 0 && finiteValues(w.updateRatio).length === 0) notJudged.push(w.layer);
         continue;
       }
-      const learning = finiteValues(
-        ratiosWhileLearning(w.steps, w.updateRatio, window.settledAtStep, MIN_EARLY_MEASUREMENTS),
-      );
+      const learning = finiteValues(ratiosIn(w.steps, w.updateRatio, judgedSteps, true));
       judged.push({
         layer: w.layer,
         median: median(ratios),
@@ -67,10 +70,11 @@ export default defineCheck({
       });
     }
     if (judged.length === 0) {
+      const afterNaN = kernels.some((w) => finiteValues(w.updateRatio).length > 0);
       return {
         status: 'skip',
-        measured: { notJudged: notJudged.join(',') },
-        reason: notJudged.length ? 'zero-weights' : 'not-logged',
+        measured: { notJudged: notJudged.join(','), nonFiniteStep: training.nonFiniteStep },
+        reason: notJudged.length ? 'zero-weights' : afterNaN ? 'non-finite' : 'not-logged',
       };
     }
     const lowest = judged.reduce((a, b) => (b.learningMedian < a.learningMedian ? b : a));
@@ -100,6 +104,12 @@ export default defineCheck({
         remedy: null,
       };
     }
+    if (reason === 'non-finite') {
+      return {
+        summary: `Every update ratio was measured at or after step ${measured.nonFiniteStep}, where the loss became NaN/Inf: the weights were no longer numbers, so no ratio says how fast a layer learned (see loss/non-finite).`,
+        remedy: null,
+      };
+    }
     if (reason === 'zero-weights') {
       return {
         summary: `Every kernel with updates has all-zero weights (${measured.notJudged}), so ‖ΔW‖/‖W‖ is undefined; see model/init-shallow.`,
@@ -111,7 +121,7 @@ export default defineCheck({
     const whileLearning =
       settled === null || settled === undefined
         ? ''
-        : ` while the loss was still falling (before step ${settled}, where it settled after falling ${pct(Number(measured.lossFall))})`;
+        : ` while the loss was still falling (before step ${settled})`;
     const convergence =
       settled === null || settled === undefined
         ? ''
@@ -148,8 +158,13 @@ export default defineCheck({
         details: notJudged.trim() || undefined,
       };
     }
+    const learningMedians = (measured.learningMedians as number[]) ?? [];
+    const top = Math.max(...learningMedians);
+    const topLayer = String(measured.layers).split(',')[learningMedians.indexOf(top)];
     return {
-      summary: `Median update/weight ratios range from ${fmt(Number(measured.minMedian))} (${measured.minLayer}${whileLearning ? ', while the loss was still falling' : ''}) to ${fmt(Number(measured.maxMedian))} (${measured.maxLayer}), inside ${range}.`,
+      summary: whileLearning
+        ? `Median update/weight ratios range from ${fmt(Number(measured.minMedian))} (${measured.minLayer}) to ${fmt(top)} (${topLayer})${whileLearning}, inside ${range}.`
+        : `Median update/weight ratios range from ${fmt(Number(measured.minMedian))} (${measured.minLayer}) to ${fmt(Number(measured.maxMedian))} (${measured.maxLayer}), inside ${range}.`,
       remedy: status === 'pass' ? null : 'Adjust the learning rate.',
       details: `${convergence}${notJudged}`.trim() || undefined,
     };
