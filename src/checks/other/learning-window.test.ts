@@ -35,7 +35,7 @@ describe('learningWindow', () => {
         0.5,
         0.1,
       ),
-    ).toEqual({ settledAtStep: null, lossFall: null });
+    ).toEqual({ settledAtStep: null, settledAtFraction: null, lossFall: null });
     const withNaN = series(100, (s) => (s % 7 === 0 ? Number.NaN : Math.exp(-s / 10)));
     expect(learningWindow(withNaN, 0.5, 0.1).settledAtStep).toBeGreaterThan(0);
   });

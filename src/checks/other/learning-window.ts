@@ -20,6 +20,8 @@ export interface LearningWindow {
   settledAtStep: number | null;
   /** How far the loss fell from its start (first chunk's mean) to its floor (lowest chunk mean), as a fraction of the start. */
   lossFall: number | null;
+  /** Where `settledAtStep` lies in the run, 0 (its first step) to 1 (its last), else null. */
+  settledAtFraction: number | null;
 }
 
 /**
@@ -31,7 +33,8 @@ export function learningWindow(loss: Series, minFall: number, settleFraction: nu
   const points = loss.steps
     .map((step, i) => ({ step, value: loss.values[i] }))
     .filter((p) => Number.isFinite(p.value));
-  if (points.length < MIN_POINTS) return { settledAtStep: null, lossFall: null };
+  const none = { settledAtStep: null, settledAtFraction: null };
+  if (points.length < MIN_POINTS) return { ...none, lossFall: null };
   const size = Math.ceil(points.length / CHUNKS);
   const chunks: { firstStep: number; mean: number }[] = [];
   for (let i = 0; i < points.length; i += size) {
@@ -40,11 +43,18 @@ export function learningWindow(loss: Series, minFall: number, settleFraction: nu
   }
   const start = chunks[0].mean;
   const floor = minOf(chunks.map((c) => c.mean));
-  if (!(start > 0)) return { settledAtStep: null, lossFall: null };
+  if (!(start > 0)) return { ...none, lossFall: null };
   const lossFall = (start - floor) / start;
-  if (lossFall < minFall) return { settledAtStep: null, lossFall };
+  if (lossFall < minFall) return { ...none, lossFall };
   const settled = chunks.find((c) => c.mean <= floor + settleFraction * (start - floor));
-  return { settledAtStep: settled?.firstStep ?? null, lossFall };
+  if (!settled) return { ...none, lossFall };
+  const first = points[0].step;
+  const span = points[points.length - 1].step - first;
+  return {
+    settledAtStep: settled.firstStep,
+    settledAtFraction: span > 0 ? (settled.firstStep - first) / span : null,
+    lossFall,
+  };
 }
 
 /** The measurements of one variable that say how fast it learned. */

@@ -16,7 +16,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['lrSweep'],
   plot: 'update-ratios',
-  reasons: ['zero-weights', 'not-logged', 'non-finite', 'too-slow', 'too-large'],
+  reasons: ['zero-weights', 'not-logged', 'non-finite', 'too-slow', 'too-large', 'converged'],
   causeRank: 160,
   live: TREND,
   thresholds: {
@@ -35,6 +35,12 @@ export default defineCheck({
       meaning:
         'a run whose loss fell by at least this fraction of its start converged: "too slow" is judged only on the steps before the loss settled, not on the small updates of convergence',
       source: 'issue 20 (a converged PyTorch run at loss 1e-5 was told to raise its LR)',
+    },
+    convergedBy: {
+      value: 0.5,
+      meaning:
+        'a run whose loss settled within this fraction of its steps converged quickly: its updates were not too slow, whatever their size (pass)',
+      source: "issue 20 (judge update ratios against the loss's own progress)",
     },
     settledWithin: {
       value: 0.1,
@@ -90,9 +96,15 @@ export default defineCheck({
       layers: judged.map((j) => j.layer).join(','),
       notJudged: notJudged.join(','),
       settledAtStep: window.settledAtStep,
+      settledAtFraction: window.settledAtFraction,
       lossFall: window.lossFall,
     };
-    if (lowest.learningMedian < t.failBelow) return { status: 'fail', measured, reason: 'too-slow' };
+    if (lowest.learningMedian < t.failBelow) {
+      // The loss's own progress refutes "too slow": it settled near its floor early in the run.
+      const quick = window.settledAtFraction !== null && window.settledAtFraction <= t.convergedBy;
+      if (!quick) return { status: 'fail', measured, reason: 'too-slow' };
+      if (highest.median <= t.warnAbove) return { status: 'pass', measured, reason: 'converged' };
+    }
     if (highest.median > t.warnAbove) return { status: 'warn', measured, reason: 'too-large' };
     return { status: 'pass', measured };
   },
@@ -149,6 +161,13 @@ export default defineCheck({
           ]
             .filter(Boolean)
             .join(' ') || undefined,
+      };
+    }
+    if (reason === 'converged') {
+      return {
+        summary: `The loss fell ${pct(Number(measured.lossFall))} and settled near its floor by step ${settled}, ${pct(Number(measured.settledAtFraction))} of the way through the run: however small the updates of ${measured.minLayer} (median ${fmt(Number(measured.minMedian))} while the loss was still falling, below ${fmt(t.failBelow)}), they did not keep it from converging, so they are not judged as too slow.`,
+        remedy: null,
+        details: notJudged.trim() || undefined,
       };
     }
     if (reason === 'too-large') {
