@@ -15,7 +15,7 @@ import { loadMnist } from '../../src/data/mnist.ts';
 
 const toTensors = (d: Dataset) => [tf.tensor(d.x, d.xShape), tf.tensor(d.y, d.yShape)] as const;
 
-export async function fit(model: tf.LayersModel, data: Dataset, epochs: number): Promise<void> {
+export async function trainFor(model: tf.LayersModel, data: Dataset, epochs: number): Promise<void> {
   const [x, y] = toTensors(data);
   try {
     await model.fit(x, y, { epochs, batchSize: 64, verbose: 0, shuffle: true });
@@ -73,7 +73,7 @@ export async function frozenBaseModel(optimizer: tf.Optimizer): Promise<tf.Layer
     ],
   });
   base.compile({ optimizer: tf.train.adam(3e-3), loss: 'sparseCategoricalCrossentropy' });
-  await fit(base, loadMnist('train', 8000), 3);
+  await trainFor(base, loadMnist('train', 8000), 3);
   for (const layer of base.layers.slice(0, 3)) layer.trainable = false;
   const features = base.layers[2].output as tf.SymbolicTensor;
   const hidden = tf.layers
@@ -157,14 +157,14 @@ function killUnits(model: tf.LayersModel, share: number): void {
 /** Trained with fit for 20 epochs with 60% of its wide layer dead from the start: it fits its data. */
 export async function fittingCheckpoint(train: Dataset): Promise<tf.LayersModel> {
   const model = churnMlp(0.6);
-  await fit(model, train, 20);
+  await trainFor(model, train, 20);
   return model;
 }
 
 /** The same checkpoint, trained whole, then 95% of its wide layer killed: its own loss is poor. */
 export async function brokenCheckpoint(train: Dataset): Promise<tf.LayersModel> {
   const model = churnMlp(0);
-  await fit(model, train, 20);
+  await trainFor(model, train, 20);
   killUnits(model, 0.95);
   return model;
 }
