@@ -354,7 +354,10 @@ class NNDoctorLogger:
                 if before is not None:
                     w = float(before.float().norm())
                     d = float((p.detach().float() - before.float()).norm())
-                    ratio = d / w if w > 0 else (math.inf if d > 0 else 0.0)
+                    if not (math.isfinite(w) and math.isfinite(d)):
+                        ratio = math.nan  # NaN/Inf weights: no ratio to measure (not 0: "too slow")
+                    else:
+                        ratio = d / w if w > 0 else (math.inf if d > 0 else 0.0)
                     self.writer.add_scalar("update_ratio/%s" % name, ratio, s)
             self.writer.add_scalar("grad_norm", math.sqrt(total), s)
         if self.rank is not None and self._due():

@@ -33,8 +33,30 @@ function tanhNet(
   });
 }
 
+/** `tanhNet` in a model whose layers named in `frozen` do not train (a frozen pretrained base). */
+function frozen(net: Evidence, names: string[]): Evidence {
+  const model = net.model ?? mlpModel({ activation: 'tanh' });
+  return {
+    ...net,
+    model: { ...model, layers: model.layers.map((l) => ({ ...l, trainable: !names.includes(l.name) })) },
+  };
+}
+
 testCheck(check, {
   valid: [
+    {
+      name: 'a frozen tanh layer 80% saturated is a note; the layer that trains is judged',
+      evidence: frozen(tanhNet([0.8, 0.02], [0.8, 0.05]), ['dense_1']),
+      status: 'pass',
+      measured: { worstLayer: 'dense_2', worstFraction: 0.05, frozenLayer: 'dense_1', frozenFraction: 0.8 },
+    },
+    {
+      name: 'every tanh layer frozen: a note only',
+      evidence: frozen(tanhNet([0.8, 0.7], [0.8, 0.7]), ['dense_1', 'dense_2']),
+      status: 'pass',
+      reason: 'frozen-only',
+      measured: { frozenLayers: 'dense_1,dense_2', frozenFraction: 0.8 },
+    },
     {
       name: 'tanh layers barely saturated',
       evidence: tanhNet([0.01, 0.02], [0.03, 0.05]),

@@ -1,9 +1,9 @@
 import { pct } from '../../checks/helpers.ts';
 import { defineCheck } from '../../core/check.ts';
-import type { ModelEvidence } from '../../core/evidence.ts';
+import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
 import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
-import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
+import { fractionAt, frozenLayers, frozenNote, type Snapshots, worstByLayer } from './worst-layer.ts';
 
 const SATURATING = new Set(['tanh', 'sigmoid', 'hardsigmoid', 'softsign']);
 
@@ -21,7 +21,7 @@ export default defineCheck({
   needs: ['training'],
   uses: ['model', 'checkpoint'],
   plot: 'activations',
-  reasons: ['not-logged', 'no-saturating-layers'],
+  reasons: ['not-logged', 'no-saturating-layers', 'frozen-only'],
   // Among causes (core/diagnosis.ts): saturated units pass no gradient
   causeRank: 90,
   live: NEXT_PROBE,
@@ -47,14 +47,21 @@ export default defineCheck({
     // A saturated output unit at the end of training is just a confident prediction: judge the
     // output layer on the start snapshot only.
     const output = outputLayer(model);
+    const saturating = (stats: ActivationStats) => SATURATING.has(normalizeActivation(stats.activation));
+    // Frozen layers do not train: what they saturate is a note on the part the user keeps.
+    const frozen = frozenLayers(model);
+    const note = frozenNote(snapshots, frozen, saturating, saturated) ?? {};
     const found = worstByLayer(
       snapshots,
       (stats, snapshot) =>
-        SATURATING.has(normalizeActivation(stats.activation)) &&
-        !(snapshot !== 'start' && stats.layer === output),
+        saturating(stats) && !frozen.has(stats.layer) && !(snapshot !== 'start' && stats.layer === output),
       (stats) => stats.fractionSaturated,
     );
-    if (!found) return { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
+    if (!found) {
+      return Object.keys(note).length
+        ? { status: 'pass', measured: note, reason: 'frozen-only' }
+        : { status: 'skip', measured: {}, reason: 'no-saturating-layers' };
+    }
     const { layers, top } = found;
     const histogramValues = top.stats.histogramValues;
     const measured = {
@@ -67,6 +74,7 @@ export default defineCheck({
       activation: top.stats.activation,
       layers: layers.map((l) => l.layer).join(','),
       fractions: layers.map((l) => l.fraction),
+      ...note,
     };
     if (top.fraction > t.failFraction) return { status: 'fail', measured };
     if (top.fraction > t.warnFraction) return { status: 'warn', measured };
@@ -82,6 +90,16 @@ export default defineCheck({
     }
     if (reason === 'no-saturating-layers')
       return { summary: 'The model has no tanh/sigmoid hidden layers to judge.', remedy: null };
+    const frozenWords =
+      measured.frozenLayer === undefined
+        ? undefined
+        : `Frozen layers are not judged (training does not change them): the worst, ${measured.frozenLayer}, has ${pct(Number(measured.frozenFraction))} of its activations saturated.`;
+    if (reason === 'frozen-only')
+      return {
+        summary: `The only tanh/sigmoid hidden layers are frozen (${measured.frozenLayers}), and frozen layers are not judged.`,
+        remedy: null,
+        details: frozenWords,
+      };
     const where =
       measured.worstSnapshot === 'checkpoint'
         ? 'in your trained checkpoint'
@@ -90,7 +108,7 @@ export default defineCheck({
       ? `An estimated ${pct(Number(measured.worstFraction))} (from a logged histogram of ${Number(measured.histogramValues).toLocaleString('en-US')} values)`
       : pct(Number(measured.worstFraction));
     const summary = `${estimate} of the activations of ${measured.worstLayer} (${measured.activation}) are saturated (derivative < 1% of its maximum) ${where} (warn > ${pct(t.warnFraction)}, fail > ${pct(t.failFraction)}).`;
-    if (status === 'pass') return { summary, remedy: null };
+    if (status === 'pass') return { summary, remedy: null, details: frozenWords };
     return {
       summary,
       remedy:

@@ -1,5 +1,5 @@
 import type { Evidence, TaskEvidence } from '../../core/evidence.ts';
-import { dataset, evidence, regressionTask, task, training } from '../fixtures.ts';
+import { dataset, evidence, mlpModel, regressionTask, task, training } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './initial-loss.ts';
 
@@ -89,6 +89,17 @@ testCheck(check, {
     },
   ],
   invalid: [
+    {
+      name: 'a fresh head on a frozen pretrained base starts at 2.5× ln 10: a warn, it trains away',
+      evidence: (() => {
+        const model = mlpModel();
+        const frozen = model.layers.map((l) => ({ ...l, trainable: l.name === 'output' }));
+        return { ...classifier(2.5 * LN10), model: { ...model, layers: frozen } };
+      })(),
+      status: 'warn',
+      reason: 'frozen-base',
+      measured: { ratio: 2.5, frozenParams: 784 * 128 + 128 + 128 * 64 + 64 },
+    },
     {
       name: '10 classes, 39% above ln 10',
       evidence: classifier(3.2),

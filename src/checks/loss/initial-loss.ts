@@ -14,6 +14,7 @@ const REASONS = [
   'non-finite',
   'too-high',
   'too-low',
+  'frozen-base',
 ] as const;
 type Reason = (typeof REASONS)[number];
 
@@ -42,7 +43,7 @@ export default defineCheck({
       source: 'checklist; TheDeepChecker |L0 − ln C| check',
     },
   },
-  evaluate({ training, task, dataset }, t): Detection<Reason> {
+  evaluate({ training, task, dataset, model }, t): Detection<Reason> {
     const initialLoss = training.initialLoss;
     if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
     const loss = normalizeLossName(task.loss);
@@ -74,6 +75,12 @@ export default defineCheck({
     const ratio = initialLoss / expectedLoss;
     const measured = { initialLoss, expectedLoss, ratio, expectedAs, loss };
     if (!Number.isFinite(initialLoss)) return { status: 'fail', measured, reason: 'non-finite' };
+    // Under a frozen (pretrained) base only the head starts fresh, on features whose scale the
+    // base sets: a start off chance there trains away and is no fault of the setup — a warn.
+    const frozenParams = (model?.layers ?? []).reduce((n, l) => n + (l.trainable ? 0 : l.params), 0);
+    const offBy = ratio > t.failFactor || ratio < 1 / t.failFactor;
+    if (offBy && frozenParams > 0)
+      return { status: 'warn', measured: { ...measured, frozenParams }, reason: 'frozen-base' };
     if (ratio > t.failFactor) return { status: 'fail', measured, reason: 'too-high' };
     if (ratio < 1 / t.failFactor) return { status: 'fail', measured, reason: 'too-low' };
     if (Math.abs(ratio - 1) > t.warnTolerance)
@@ -116,6 +123,14 @@ export default defineCheck({
         summary: `Initial loss is ${measured.initialLoss} before any update (expected ${measured.expectedAs} = ${fmt(Number(measured.expectedLoss))}).`,
         remedy:
           'Check the inputs and labels for NaN/Inf (inputs/non-finite) and that the output activation yields valid probabilities (loss/output-mismatch); a log(0) in a custom loss also gives Infinity.',
+      };
+    }
+    if (reason === 'frozen-base') {
+      return {
+        summary: `${summary} Only the layers that train start fresh here: ${Number(measured.frozenParams).toLocaleString('en-US')} parameters are frozen, and the head starts on the scale of their features.`,
+        details: judgedOn,
+        remedy:
+          'Training moves a fresh head off this start; to begin at chance, normalize the frozen features before the head (batchNormalization or layerNormalization) or initialize the head’s output layer smaller.',
       };
     }
     if (task.kind === 'regression') {

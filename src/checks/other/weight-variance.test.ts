@@ -31,8 +31,23 @@ function heMlp(): Evidence {
   return evidence({ model: mlpModel({}, { kernels }) });
 }
 
+/** `mlp` with the layers named in `names` frozen (trainable: false). */
+function withFrozen(net: Evidence, names: string[]): Evidence {
+  const model = net.model as ModelEvidence;
+  return {
+    ...net,
+    model: { ...model, layers: model.layers.map((l) => ({ ...l, trainable: !names.includes(l.name) })) },
+  };
+}
+
 testCheck(check, {
   valid: [
+    {
+      name: 'a frozen pretrained layer at variance 1 is not compared; the layers that train are',
+      evidence: withFrozen(mlp({ dense_1: 1 }), ['dense_1']),
+      status: 'pass',
+      measured: { skew: 1, layers: 'dense_2,output', frozenKernels: 'dense_1' },
+    },
     {
       name: 'Glorot-initialized MLP 784-256-128-10',
       evidence: mlp(),

@@ -46,9 +46,20 @@ export default defineCheck({
     },
   },
   evaluate({ model }, t) {
-    const kernels = [...model.kernels].sort((a, b) => a.depth - b.depth);
+    // Frozen (pretrained) layers keep their trained weights and are no initialization to judge:
+    // only the layers that train are compared (issue 20, class 6).
+    const frozen = new Set(model.layers.filter((l) => !l.trainable).map((l) => l.name));
+    const frozenKernels = model.kernels.filter((k) => frozen.has(k.layer)).map((k) => k.layer);
+    const kernels = model.kernels.filter((k) => !frozen.has(k.layer)).sort((a, b) => a.depth - b.depth);
+    const frozenPart: Record<string, string> = frozenKernels.length
+      ? { frozenKernels: frozenKernels.join(',') }
+      : {};
     if (kernels.length < 2)
-      return { status: 'skip', measured: { kernels: kernels.length }, reason: 'too-few-kernels' };
+      return {
+        status: 'skip',
+        measured: { kernels: kernels.length, ...frozenPart },
+        reason: 'too-few-kernels',
+      };
     // Normalize only when every fan-in is known: mixing normalized and raw variances compares nothing.
     const normalized = kernels.every((k) => k.fanIn > 0);
     const r = kernels.map((k) => (normalized ? distanceFromStandardBand(k) : k.variance));
@@ -59,6 +70,7 @@ export default defineCheck({
     const base = {
       mode: normalized ? 'relative to fan band' : 'raw variance',
       zeroVariance: zeroVariance.join(','),
+      ...frozenPart,
     };
     if (judged.length < 2)
       return { status: 'skip', measured: { ...base, kernels: judged.length }, reason: 'too-few-kernels' };
@@ -100,9 +112,17 @@ export default defineCheck({
       fw === 'pytorch'
         ? kernelOf(fw, String(layer), model.kernels.find((k) => k.layer === layer)?.weight)
         : String(layer);
-    const zero = measured.zeroVariance
-      ? `${Word}s with zero variance (${String(measured.zeroVariance).split(',').map(name).join(',')}) are left out; see model/init-shallow.`
-      : undefined;
+    const zero =
+      [
+        measured.zeroVariance
+          ? `${Word}s with zero variance (${String(measured.zeroVariance).split(',').map(name).join(',')}) are left out; see model/init-shallow.`
+          : '',
+        measured.frozenKernels
+          ? `Frozen layers keep their trained weights and are not compared (${measured.frozenKernels}).`
+          : '',
+      ]
+        .filter(Boolean)
+        .join(' ') || undefined;
     if (reason === 'too-few-kernels') {
       return {
         summary: `Fewer than 2 ${word}s with non-zero variance, so there is nothing to compare across depth.`,
