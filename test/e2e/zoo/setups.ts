@@ -16,7 +16,7 @@ export type Metric = 'accuracy' | 'balanced-accuracy' | 'binary-accuracy' | 'r2'
 export interface ZooSetup {
   name: string;
   /** A compiled model (and any checkup options the user's setup implies, e.g. class weights). */
-  model: () => tf.LayersModel;
+  model: () => tf.LayersModel | Promise<tf.LayersModel>;
   options?: () => Partial<CheckupOptions>;
   /** Training records and held-out test records of the same task. */
   data: () => { train: Dataset; test: Dataset };
@@ -32,12 +32,12 @@ export interface ZooSetup {
   expect?: (report: Report) => string[];
 }
 
-const want = (ok: boolean, message: string): string[] => (ok ? [] : [message]);
+export const want = (ok: boolean, message: string): string[] => (ok ? [] : [message]);
 
 // ---- data ------------------------------------------------------------------------------------
 
 const mnistCache = new Map<string, Dataset>();
-function mnist(split: 'train' | 'test', n: number): Dataset {
+export function mnist(split: 'train' | 'test', n: number): Dataset {
   const key = `${split}:${n}`;
   let ds = mnistCache.get(key);
   if (!ds) {
@@ -47,7 +47,12 @@ function mnist(split: 'train' | 'test', n: number): Dataset {
   return ds;
 }
 
-function relabel(ds: Dataset, width: number, label: (digit: number) => number[], source: string): Dataset {
+export function relabel(
+  ds: Dataset,
+  width: number,
+  label: (digit: number) => number[],
+  source: string,
+): Dataset {
   const n = ds.xShape[0];
   const y = new Float32Array(n * width);
   for (let r = 0; r < n; r++) y.set(label(ds.y[r]), r * width);
@@ -63,7 +68,7 @@ function oneHot(ds: Dataset, classes: number): Dataset {
   );
 }
 
-function subset(ds: Dataset, ids: number[]): Dataset {
+export function subset(ds: Dataset, ids: number[]): Dataset {
   const f = ds.x.length / ds.xShape[0];
   const w = ds.y.length / ds.xShape[0];
   const x = new Float32Array(ids.length * f);
@@ -81,7 +86,7 @@ function subset(ds: Dataset, ids: number[]): Dataset {
   };
 }
 
-const mnistPair =
+export const mnistPair =
   (n: number, map: (ds: Dataset) => Dataset = (d) => d) =>
   () => ({
     train: map(mnist('train', n)),
@@ -148,7 +153,7 @@ function friedman(n: number, seed: number): Dataset {
 
 // ---- models ----------------------------------------------------------------------------------
 
-function mlp(
+export function mlp(
   input: number[],
   hidden: number[],
   output: { units: number; activation: 'softmax' | 'sigmoid' | 'linear' },
