@@ -156,11 +156,12 @@ function friedman(n: number, seed: number): Dataset {
 export function mlp(
   input: number[],
   hidden: number[],
-  output: { units: number; activation: 'softmax' | 'sigmoid' | 'linear' },
+  output: { units: number; activation: 'softmax' | 'sigmoid' | 'linear' | 'relu' },
   compile: tf.ModelCompileArgs,
-  extra: { dropout?: number; batchNorm?: boolean; name?: string } = {},
+  extra: { dropout?: number; batchNorm?: boolean; name?: string; l2?: number } = {},
 ): tf.LayersModel {
   const layers: tf.layers.Layer[] = [];
+  const decay = extra.l2 ? { kernelRegularizer: tf.regularizers.l2({ l2: extra.l2 }) } : {};
   if (input.length > 1) layers.push(tf.layers.flatten({ inputShape: input }));
   hidden.forEach((units, i) => {
     const first = i === 0 && input.length === 1 ? { inputShape: input } : {};
@@ -169,11 +170,11 @@ export function mlp(
       layers.push(tf.layers.batchNormalization());
       layers.push(tf.layers.activation({ activation: 'relu' }));
     } else {
-      layers.push(tf.layers.dense({ units, activation: 'relu', ...first }));
+      layers.push(tf.layers.dense({ units, activation: 'relu', ...first, ...decay }));
     }
     if (extra.dropout) layers.push(tf.layers.dropout({ rate: extra.dropout }));
   });
-  layers.push(tf.layers.dense(output));
+  layers.push(tf.layers.dense({ ...output, ...decay }));
   const model = tf.sequential({ layers, name: extra.name });
   model.compile(compile);
   return model;

@@ -7,6 +7,7 @@ import type { Dataset } from '../../../src/core/dataset.ts';
 import { selectBackend } from '../../../src/tfjs/backend.ts';
 import { type Metric, ZOO } from './setups.ts';
 import { ZOO_MORE, ZOO_SEQUENCES } from './setups-d.ts';
+import { ZOO_TWINS } from './setups-f.ts';
 
 function labelsTensor(model: tf.LayersModel, ds: Dataset): tf.Tensor {
   const units = model.outputs[0].shape[1] as number;
@@ -90,7 +91,9 @@ export function heldOutScore(model: tf.LayersModel, test: Dataset, metric: Metri
 if (import.meta.url === `file://${process.argv[1]}`) {
   await selectBackend();
   const filter = process.argv[2] ?? '';
-  for (const setup of [...ZOO, ...ZOO_SEQUENCES, ...ZOO_MORE].filter((s) => s.name.includes(filter))) {
+  for (const setup of [...ZOO, ...ZOO_SEQUENCES, ...ZOO_MORE, ...ZOO_TWINS].filter((s) =>
+    s.name.includes(filter),
+  )) {
     const model = await setup.model();
     const { train, test } = setup.data();
     const started = performance.now();
