@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../../src/core/dataset.ts';
 import { createRng, gaussian } from '../../../src/core/random.ts';
-import { mlp, mnist, mnistPair, relabel, want, type ZooSetup } from './setups.ts';
+import { mlp, mnist, mnistPair, relabel, seededInits, want, type ZooSetup } from './setups.ts';
 import { fitSetup } from './verify-fit.ts';
 
 // ---- data ------------------------------------------------------------------------------------
@@ -182,7 +182,7 @@ const atLeast5 = (ds: Dataset) => relabel(ds, 1, (d) => [d >= 5 ? 1 : 0], 'mnist
 const flat = (ds: Dataset) => ({ ...ds, xShape: [ds.xShape[0], 784] });
 
 /** Sequence models on float series. */
-export const ZOO_SEQUENCES: ZooSetup[] = [
+export const ZOO_SEQUENCES: ZooSetup[] = seededInits([
   {
     name: 'Conv1D classifier on float series (3 waveforms)',
     model: () =>
@@ -234,10 +234,10 @@ export const ZOO_SEQUENCES: ZooSetup[] = [
     fitEpochs: 8,
     minScore: 0.8,
   },
-];
+]);
 
 /** Functional and transfer nets, multi-output regression, noisy labels, tiny and wide, reconstruction. */
-export const ZOO_MORE: ZooSetup[] = [
+export const ZOO_MORE: ZooSetup[] = seededInits([
   {
     name: 'residual functional MLP (two skip connections)',
     model: residualMlp,
@@ -325,4 +325,4 @@ export const ZOO_MORE: ZooSetup[] = [
     fitEpochs: 6,
     minScore: 0.3,
   },
-];
+]);

@@ -6,7 +6,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../../src/core/dataset.ts';
 import { createRng, gaussian } from '../../../src/core/random.ts';
-import { mlp, mnistPair, want, type ZooSetup } from './setups.ts';
+import { mlp, mnistPair, seededInits, want, type ZooSetup } from './setups.ts';
 
 // ---- data ------------------------------------------------------------------------------------
 
@@ -99,7 +99,7 @@ function compiled(model: tf.LayersModel, compile: tf.ModelCompileArgs): tf.Layer
 
 const adam = (lr = 1e-3) => tf.train.adam(lr);
 
-export const ZOO_TWINS: ZooSetup[] = [
+export const ZOO_TWINS: ZooSetup[] = seededInits([
   {
     name: 'sigmoid output for a regression target in (0, 1)',
     model: () =>
@@ -196,4 +196,4 @@ export const ZOO_TWINS: ZooSetup[] = [
     fitEpochs: 8,
     minScore: 0.9,
   },
-];
+]);
