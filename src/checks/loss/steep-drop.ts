@@ -40,7 +40,7 @@ export default defineCheck({
       meaning:
         'judge the shape only when the loss fell overall by at least this fraction of its first value (a share of a near-zero drop means nothing)',
       source:
-        'calibration: a model that learned nothing (loss 1.02e5 → 1.02e5, 0.1% lower) read as "169% of the drop in the first 10% of steps"',
+        'nn-doctor calibration: a real Keras regression that learned nothing (loss 1.02e5 → 1.02e5, 0.1% lower) read as "169% of the drop in the first 10% of steps"',
     },
     flatRest: {
       value: 0.05,
