@@ -322,7 +322,7 @@ export const ZOO_MORE: ZooSetup[] = seededInits([
       ),
     data: mnistPair(3000, (d) => reconstruction(d)),
     metric: 'r2',
-    fitEpochs: 6,
-    minScore: 0.3,
+    fitEpochs: 8,
+    minScore: 0.25,
   },
 ]);
