@@ -9,6 +9,28 @@ function classifier(initialLoss: number | undefined, over: Partial<TaskEvidence>
   return evidence({ task: task(over), training: training({ initialLoss }), dataset: dataset() });
 }
 
+/** A regression whose output unit is a sigmoid, on targets of this mean and variance. */
+function sigmoidRegressor(initialLoss: number, mean: number, variance: number, outputUnits = 1): Evidence {
+  const std = Math.sqrt(variance);
+  return evidence({
+    task: regressionTask({ outputActivations: ['sigmoid'], outputUnits }),
+    training: training({ initialLoss }),
+    dataset: dataset({
+      classCounts: null,
+      targetVariance: variance,
+      targetMeanSquare: variance + mean ** 2,
+      targetScale: {
+        output: 0,
+        mean,
+        std,
+        min: mean - 2 * std,
+        max: mean + 2 * std,
+        rms: Math.sqrt(variance + mean ** 2),
+      },
+    }),
+  });
+}
+
 function regressor(
   initialLoss: number,
   targetVariance: number | null,
@@ -82,6 +104,28 @@ testCheck(check, {
       measured: { expectedLoss: 8.25 + 4.5 ** 2 },
     },
     {
+      // Measured on the healthy zoo's rates in (0, 1) (test/e2e/zoo/setups-f.ts): 0.0863 at the
+      // start, where the mean squared target (0.343) would read it as 4× too low.
+      name: 'sigmoid output on targets in (0, 1): a fresh model starts near 0.5, scores variance + (mean − 0.5)²',
+      evidence: sigmoidRegressor(0.0863, 0.507, 0.0853),
+      status: 'pass',
+      measured: { expectedLoss: 0.0853 + 0.007 ** 2 },
+    },
+    {
+      // Targets a sigmoid cannot reach: loss/output-mismatch's and inputs/target-scale's finding;
+      // the start itself is where such a model starts.
+      name: 'sigmoid output on unscaled targets (mean 50): starts where it must, at (50 − 0.5)² + variance',
+      evidence: sigmoidRegressor(2480, 50, 4),
+      status: 'pass',
+      measured: { expectedLoss: 4 + 49.5 ** 2 },
+    },
+    {
+      name: 'sigmoid output, several targets: their means are not known one by one',
+      evidence: sigmoidRegressor(0.09, 0.5, 0.08, 3),
+      status: 'skip',
+      reason: 'no-target-mean',
+    },
+    {
       name: 'regression without dataset evidence',
       evidence: evidence({ task: regressionTask(), training: training({ initialLoss: 1 }) }),
       status: 'skip',
@@ -141,6 +185,16 @@ testCheck(check, {
       status: 'fail',
       reason: 'too-high',
       measured: { ratio: 100 },
+    },
+    {
+      // Saturated at 0 or 1 from the start (an oversized last layer): each record scores
+      // (y − 0 or 1)², about variance + 0.25. Read against the mean squared target (0.33) this
+      // looked like chance; against 0.5 it is 4× too high.
+      name: 'sigmoid output saturated from the start on targets in (0, 1): 4× its chance MSE',
+      evidence: sigmoidRegressor(0.33, 0.5, 0.08),
+      status: 'fail',
+      reason: 'too-high',
+      measured: { expectedLoss: 0.08, ratio: 0.33 / 0.08 },
     },
     {
       name: 'override: stricter tolerance',

@@ -10,6 +10,7 @@ const REASONS = [
   'no-initial-loss',
   'unknown-classes',
   'no-target-variance',
+  'no-target-mean',
   'unsupported-loss',
   'non-finite',
   'too-high',
@@ -62,13 +63,24 @@ export default defineCheck({
       if (variance === null || variance === undefined || !(variance > 0)) {
         return { status: 'skip', measured: { loss }, reason: 'no-target-variance' };
       }
-      // A fresh network outputs ≈ 0, so it scores the mean squared target: the target variance
-      // for centered targets, plus mean² for the rest (their scale is inputs/target-scale's finding).
-      const meanSquare = dataset?.targetMeanSquare;
-      const uncentered =
-        meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
-      expectedLoss = uncentered ? meanSquare : variance;
-      expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
+      if (task.outputActivations.at(-1) === 'sigmoid') {
+        // A fresh sigmoid output starts near 0.5 (its pre-activation ≈ 0), so it scores the
+        // targets' mean squared distance from 0.5: variance + (mean − 0.5)². The mean is known
+        // for one output (dataset.targetScale); a sigmoid regression of several is not judged.
+        const scale = dataset?.targetScale;
+        if ((task.outputUnits ?? 1) !== 1 || !scale)
+          return { status: 'skip', measured: { loss }, reason: 'no-target-mean' };
+        expectedLoss = variance + (scale.mean - 0.5) ** 2;
+        expectedAs = "targets' mean squared distance from 0.5, where a fresh sigmoid output starts";
+      } else {
+        // A fresh network outputs ≈ 0, so it scores the mean squared target: the target variance
+        // for centered targets, plus mean² for the rest (their scale is inputs/target-scale's finding).
+        const meanSquare = dataset?.targetMeanSquare;
+        const uncentered =
+          meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
+        expectedLoss = uncentered ? meanSquare : variance;
+        expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
+      }
     } else {
       return { status: 'skip', measured: { loss }, reason: 'unsupported-loss' };
     }
@@ -107,6 +119,12 @@ export default defineCheck({
       case 'no-target-variance':
         return {
           summary: 'The regression target variance is unknown, so the chance-level MSE cannot be computed.',
+          remedy: null,
+        };
+      case 'no-target-mean':
+        return {
+          summary:
+            "A fresh sigmoid output starts near 0.5; the chance-level MSE needs each output's target mean, known here for a single output only.",
           remedy: null,
         };
       case 'unsupported-loss':

@@ -35,6 +35,13 @@ export default defineCheck({
       meaning: 'warn when the early part holds at least this share of the total drop (and the rest is flat)',
       source: 'checklist',
     },
+    minDrop: {
+      value: 0.05,
+      meaning:
+        'judge the shape only when the loss fell overall by at least this fraction of its first value (a share of a near-zero drop means nothing)',
+      source:
+        'nn-doctor calibration: a real Keras regression that learned nothing (loss 1.02e5 → 1.02e5, 0.1% lower) read as "169% of the drop in the first 10% of steps"',
+    },
     flatRest: {
       value: 0.05,
       meaning:
@@ -56,7 +63,7 @@ export default defineCheck({
     const startLoss = values[0];
     const endLoss = mean(values.slice(n - windowSize(n, t.earlyFraction)));
     const totalDrop = startLoss - endLoss;
-    if (!(totalDrop > 0))
+    if (!(totalDrop > 0) || totalDrop < t.minDrop * Math.abs(startLoss))
       return { status: 'skip', measured: { startLoss, endLoss, curve: name }, reason: 'no-drop' };
     const earlyShare = (startLoss - lossAtEarly) / totalDrop;
     const restRelativeDrop = lossAtEarly !== 0 ? (lossAtEarly - endLoss) / Math.abs(lossAtEarly) : 0;
@@ -75,7 +82,7 @@ export default defineCheck({
       return { summary: 'The loss has NaN/Inf values; see loss/non-finite.', remedy: null };
     if (reason === 'no-drop') {
       return {
-        summary: `The loss did not drop overall (first training step ${fmt(Number(measured.startLoss))} → mean of the last steps ${fmt(Number(measured.endLoss))}); see loss/learning-rate.`,
+        summary: `The loss did not drop overall by ${pct(t.minDrop)} or more (first training step ${fmt(Number(measured.startLoss))} → mean of the last steps ${fmt(Number(measured.endLoss))}), so there is no drop to judge the shape of; see loss/learning-rate.`,
         remedy: null,
       };
     }

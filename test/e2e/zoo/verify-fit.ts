@@ -6,6 +6,8 @@ import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../../../src/core/dataset.ts';
 import { selectBackend } from '../../../src/tfjs/backend.ts';
 import { type Metric, ZOO } from './setups.ts';
+import { ZOO_MORE, ZOO_SEQUENCES } from './setups-d.ts';
+import { ZOO_TWINS } from './setups-f.ts';
 
 function labelsTensor(model: tf.LayersModel, ds: Dataset): tf.Tensor {
   const units = model.outputs[0].shape[1] as number;
@@ -18,13 +20,16 @@ function labelsTensor(model: tf.LayersModel, ds: Dataset): tf.Tensor {
 export function score(metric: Metric, pred: Float32Array, ds: Dataset, units: number): number {
   const n = ds.xShape[0];
   if (metric === 'r2') {
-    let mean = 0;
-    for (const v of ds.y) mean += v / n;
+    // Pooled over targets (several outputs, or pixels of a reconstruction): 1 − Σ residual² / Σ
+    // (target − its column's mean)², so constant columns count without dividing by zero.
+    const width = ds.y.length / n;
+    const mean = new Float64Array(width);
+    for (let i = 0; i < ds.y.length; i++) mean[i % width] += ds.y[i] / n;
     let res = 0;
     let tot = 0;
-    for (let i = 0; i < n; i++) {
+    for (let i = 0; i < ds.y.length; i++) {
       res += (ds.y[i] - pred[i]) ** 2;
-      tot += (ds.y[i] - mean) ** 2;
+      tot += (ds.y[i] - mean[i % width]) ** 2;
     }
     return 1 - res / tot;
   }
@@ -86,8 +91,10 @@ export function heldOutScore(model: tf.LayersModel, test: Dataset, metric: Metri
 if (import.meta.url === `file://${process.argv[1]}`) {
   await selectBackend();
   const filter = process.argv[2] ?? '';
-  for (const setup of ZOO.filter((s) => s.name.includes(filter))) {
-    const model = setup.model();
+  for (const setup of [...ZOO, ...ZOO_SEQUENCES, ...ZOO_MORE, ...ZOO_TWINS].filter((s) =>
+    s.name.includes(filter),
+  )) {
+    const model = await setup.model();
     const { train, test } = setup.data();
     const started = performance.now();
     await fitSetup(model, train, setup.fitEpochs, setup.classWeight);

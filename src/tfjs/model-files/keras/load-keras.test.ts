@@ -12,7 +12,15 @@ import { makeTempDir } from '../../../data/testing.ts';
 import { selectBackend } from '../../backend.ts';
 import { type LoadedModel, loadModelFile } from '../index.ts';
 import { Hdf5File } from './hdf5.ts';
-import { editHdf5, editZip, fixtureBytes, fixturePath, renameLayers, zipJson } from './testing.ts';
+import {
+  editHdf5,
+  editZip,
+  fixtureBytes,
+  fixturePath,
+  renameLayers,
+  windowsJoinedWeights,
+  zipJson,
+} from './testing.ts';
 
 const tmp = makeTempDir('nn-doctor-keras-');
 const fail = (p: string) => new UsageError(p);
@@ -209,6 +217,31 @@ describe('Keras 3 fixtures', () => {
     const a = await load(fixturePath('MNIST-models', 'mnist_model.keras'));
     const b = await load(tmp.file('renamed.keras', renamed));
     expect(b.model.layers.map((x) => x.name)).toContain('features_a');
+    const wa = a.model.getWeights().map((w) => bits(w.dataSync() as Float32Array));
+    const wb = b.model.getWeights().map((w) => bits(w.dataSync() as Float32Array));
+    expect(wb).toEqual(wa);
+  });
+
+  it('reads a .keras saved by tf.keras 2.13–2.15 on Windows (group names joined with a backslash)', async () => {
+    // As found in a public repository: root groups `layers\dense`, `layers\dense_1`, … each with
+    // `vars/<i>`, where Keras 3 nests `layers/dense/vars/<i>`. Rebuilt here from a real .keras.
+    let weights: Uint8Array = new Uint8Array();
+    editZip(fixtureBytes('MNIST-models', 'mnist_model.keras'), (m) => {
+      weights = m['model.weights.h5'];
+    });
+    const joined = await windowsJoinedWeights(weights);
+    const h5 = await Hdf5File.open(joined, fail);
+    try {
+      expect(h5.keys('/')).toContain('layers\\conv2d');
+      expect(h5.keys('/')).not.toContain('layers');
+    } finally {
+      h5.close();
+    }
+    const windows = editZip(fixtureBytes('MNIST-models', 'mnist_model.keras'), (m) => {
+      m['model.weights.h5'] = joined;
+    });
+    const a = await load(fixturePath('MNIST-models', 'mnist_model.keras'));
+    const b = await load(tmp.file('windows.keras', windows));
     const wa = a.model.getWeights().map((w) => bits(w.dataSync() as Float32Array));
     const wb = b.model.getWeights().map((w) => bits(w.dataSync() as Float32Array));
     expect(wb).toEqual(wa);

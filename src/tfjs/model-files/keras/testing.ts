@@ -72,3 +72,53 @@ export function renameLayers(keras: Uint8Array, pairs: [string, string][]): Uint
     setZipJson(m, 'config.json', JSON.parse(text));
   });
 }
+
+/**
+ * A Keras 3 `model.weights.h5` rewritten as tf.keras 2.13–2.15 wrote it on Windows: each object's
+ * path joined with a backslash into one root group name (`layers\conv2d`), holding `vars/<i>`.
+ * Built as a new file (h5wasm cannot move or delete groups) with the layers' float32 weights only
+ * (the optimizer's state, which the loader does not read, is left out).
+ */
+export async function windowsJoinedWeights(bytes: Uint8Array): Promise<Uint8Array> {
+  const h5 = (await import('h5wasm')).default;
+  const module = await h5.ready;
+  const fs = module.FS as unknown as {
+    writeFile(p: string, d: Uint8Array): void;
+    readFile(p: string): Uint8Array;
+    unlink(p: string): void;
+  };
+  const from = `/win-from-${process.pid}-${edits++}.h5`;
+  const to = `/win-to-${process.pid}-${edits++}.h5`;
+  fs.writeFile(from, bytes);
+  const source = new h5.File(from, 'r');
+  const target = new h5.File(to, 'w');
+  const copy = (path: string, objects: string[]) => {
+    const entity = source.get(path);
+    if (entity instanceof h5.Dataset) {
+      // `objects` ends with 'vars' and the index: the objects before 'vars' become one group name.
+      const v = objects.indexOf('vars');
+      const group = objects.slice(0, v).join('\\');
+      if (!(target.get(group) instanceof h5.Group)) target.create_group(group);
+      const holder = target.get(group) as InstanceType<H5['Group']>;
+      if (!(holder.get('vars') instanceof h5.Group)) holder.create_group('vars');
+      (holder.get('vars') as InstanceType<H5['Group']>).create_dataset({
+        name: objects[v + 1],
+        data: new Float32Array(entity.value as Float32Array),
+        shape: entity.shape ?? [],
+        dtype: '<f',
+      });
+    } else if (entity instanceof h5.Group) {
+      for (const k of entity.keys()) copy(`${path}/${k}`, [...objects, k]);
+    }
+  };
+  try {
+    copy('layers', ['layers']);
+  } finally {
+    source.close();
+    target.close();
+  }
+  const out = new Uint8Array(fs.readFile(to));
+  fs.unlink(from);
+  fs.unlink(to);
+  return out;
+}

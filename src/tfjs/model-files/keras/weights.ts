@@ -9,7 +9,9 @@
 // - Keras 3 `.keras`: `layers/<snake_case(class)>[_n]/vars/<i>`, numbered per class in
 //   `model.layers` order (layers without weights count; a Sequential's InputLayer is not in
 //   model.layers), RNN cells one level deeper (`cell/vars`), Bidirectional under
-//   `forward_layer` / `backward_layer`, TimeDistributed under `layer`, nested models recursively;
+//   `forward_layer` / `backward_layer`, TimeDistributed under `layer`, nested models recursively.
+//   tf.keras 2.13–2.15 wrote the same layout, but on Windows it joined each object's path with
+//   os.path.join: one root group named `layers\dense` (`layers\lstm\cell`) holding `vars`;
 // - tensorflowjs_converter model.json: manifest entries grouped by the first path component that
 //   names a layer at that level (a leading model-name component is skipped), in manifest order.
 import * as tf from '@tensorflow/tfjs';
@@ -198,8 +200,17 @@ function datasetsUnder(file: Hdf5File, path: string): string[] {
 /** Sub-objects of a Keras 3 layer that hold weights, in TF.js's weight order. */
 const CHILD_ORDER = ['cell', 'forward_layer', 'backward_layer', 'layer'];
 
+/**
+ * The separator between the objects of a Keras 3 path: `/` (nested groups), or a backslash where
+ * the file has root groups `layers\…` and no `layers` group (tf.keras 2.13–2.15 saved on Windows).
+ */
+function keras3Separator(file: Hdf5File): '/' | '\\' {
+  const root = file.keys('/');
+  return !root.includes('layers') && root.some((k) => k.startsWith('layers\\')) ? '\\' : '/';
+}
+
 /** The datasets of one Keras 3 layer: `vars/0..n`, then its sub-objects' (cell, …) recursively. */
-function keras3LayerWeights(file: Hdf5File, path: string, fail: Fail): StoredWeight[] {
+function keras3LayerWeights(file: Hdf5File, path: string, fail: Fail, sep: string): StoredWeight[] {
   const out: StoredWeight[] = [];
   const vars = file
     .keys(`${path}/vars`)
@@ -211,14 +222,14 @@ function keras3LayerWeights(file: Hdf5File, path: string, fail: Fail): StoredWei
     out.push(datasetWeight(file, `${path}/vars/${v}`, fail));
   });
   for (const child of CHILD_ORDER) {
-    if (file.kind(`${path}/${child}`) === 'group')
-      out.push(...keras3LayerWeights(file, `${path}/${child}`, fail));
+    if (file.kind(`${path}${sep}${child}`) === 'group')
+      out.push(...keras3LayerWeights(file, `${path}${sep}${child}`, fail, sep));
   }
   return out;
 }
 
 /** Keras 3 paths of the layers of one model level, by layer name. */
-function keras3Paths(config: Json, prefix: string): Map<string, { path: string; config: Json }> {
+function keras3Paths(config: Json, prefix: string, sep: string): Map<string, { path: string; config: Json }> {
   const cls = config.class_name;
   const inner = isObject(config.config) ? config.config : {};
   let layers = (
@@ -234,7 +245,7 @@ function keras3Paths(config: Json, prefix: string): Map<string, { path: string; 
     used.set(name, n === undefined ? 0 : n + 1);
     if (n !== undefined) name = `${name}_${n + 1}`;
     const layerName = String(l.name ?? (isObject(l.config) ? l.config.name : '') ?? '');
-    out.set(layerName, { path: `${prefix}layers/${name}`, config: l });
+    out.set(layerName, { path: `${prefix}layers${sep}${name}`, config: l });
   }
   return out;
 }
@@ -245,11 +256,13 @@ export function keras3Source(
   config: Json,
   fail: Fail,
 ): { source: LevelSource; claims: Claims } {
+  const sep = keras3Separator(file);
+  const layerRoots = sep === '/' ? ['layers'] : file.keys('/').filter((k) => k.startsWith('layers\\'));
+  const stored = layerRoots.flatMap((r) => datasetsUnder(file, r)).concat(datasetsUnder(file, 'vars'));
   // Random-number state (Keras 3 SeedGenerator, e.g. of augmentation layers) is not a weight.
-  const stored = datasetsUnder(file, 'layers').concat(datasetsUnder(file, 'vars'));
-  const claims = new Claims(stored.filter((p) => !/\/seed_generator[^/]*\//.test(p)));
+  const claims = new Claims(stored.filter((p) => !/[/\\]seed_generator[^/\\]*\//.test(p)));
   const level = (cfg: Json, prefix: string): LevelSource => {
-    const paths = keras3Paths(cfg, prefix);
+    const paths = keras3Paths(cfg, prefix, sep);
     return {
       layer(name) {
         const p = paths.get(name);
@@ -261,12 +274,12 @@ export function keras3Source(
             `weights at '${p.path}' are recorded for layer '${recorded}', but by the model's structure they belong to '${name}'`,
           );
         }
-        return keras3LayerWeights(file, p.path, fail);
+        return keras3LayerWeights(file, p.path, fail, sep);
       },
       nested(model) {
         const p = paths.get(model.name);
         if (!p) throw fail(`nested model '${model.name}' is not in the Keras config`);
-        return level(p.config, `${p.path}/`);
+        return level(p.config, `${p.path}${sep}`);
       },
     };
   };
