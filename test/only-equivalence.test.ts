@@ -8,7 +8,7 @@
 import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/index.ts';
-import { checkup } from '../src/checkup.ts';
+import { checkup } from '../src/node/checkup.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { createRng, permutation } from '../src/core/random.ts';
 import type { Report } from '../src/core/report.ts';

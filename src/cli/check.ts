@@ -205,7 +205,7 @@ async function checkAndFix(
     { selectBackend },
     { outputUnits },
   ] = await Promise.all([
-    import('../checkup.ts'),
+    import('../node/checkup.ts'),
     import('../data/index.ts'),
     import('../example/mnist-mlp.ts'),
     import('../tfjs/backend.ts'),

@@ -1,7 +1,8 @@
 // Loading training data from disk for the CLI: .npy (+ --labels), .npz, .csv, IDX (+ .gz), or MNIST.
 import { basename } from 'node:path';
 import type { Dataset } from '../core/dataset.ts';
-import { inputError, isGzip, type NdArray, readInputFile, sizeOf } from './common.ts';
+import { inputError, isGzip, type NdArray, sizeOf } from './common.ts';
+import { readInputFile } from './read-file.ts';
 import { parseCsv, selectColumns } from './csv.ts';
 import { isIdx, parseIdx } from './idx.ts';
 import type { ImageTarget } from './image-folder.ts';

@@ -1,7 +1,7 @@
 // Probes on small real models: the evidence they produce has the right shape and meaning.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../checkup.ts';
+import { checkup } from '../node/checkup.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { createRng, gaussian } from '../core/random.ts';
 import { selectBackend } from '../tfjs/backend.ts';

@@ -1,7 +1,7 @@
 // Healthy, well-known setups raise no failure (threshold calibration).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 

@@ -5,7 +5,7 @@
 // the same healthy weights again). Its "before" arm is the healthy baseline the planted faults'
 // fixes are held against (planted.ts HEALTHY_BALANCED_ACCURACY).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { expectValidReport } from '../valid-report.ts';

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 

@@ -3,7 +3,7 @@
 // what the file is.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { UsageError } from '../../core/errors.ts';
-import { readRegularFile } from '../../data/common.ts';
+import { readRegularFile } from '../../data/read-file.ts';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
 
 export type ModelFileKind = 'hdf5' | 'zip' | 'json';

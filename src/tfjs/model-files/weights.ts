@@ -13,7 +13,7 @@ import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs
 import { relative, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
 import { own } from '../../core/own.ts';
-import { readExactly } from '../../data/common.ts';
+import { readExactly } from '../../data/read-file.ts';
 import { type Fail, firstLine, fmtLimit, isObject, type Json } from './common.ts';
 import { MODEL_LIMITS } from './limits.ts';
 
