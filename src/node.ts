@@ -4,10 +4,10 @@
 // docs/library.md has a runnable example for each entry point.
 
 export * from './browser.ts';
-// Node's checkup: the same engine with worker threads (`jobs`) and MNIST for the control corpus.
-export { checkup } from './node/checkup.ts';
 export { loadDataset } from './data/index.ts';
 export { loadMnist, mnistAvailable } from './data/mnist.ts';
+// Node's checkup: the same engine with worker threads (`jobs`) and MNIST for the control corpus.
+export { checkup } from './node/checkup.ts';
 export { type DiagnoseOptions, diagnoseLogdir } from './tensorboard/diagnose.ts';
 export { selectBackend } from './tfjs/backend.ts';
 export { loadModelFromFile } from './tfjs/model-files/index.ts';

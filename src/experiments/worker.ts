@@ -33,7 +33,10 @@ port.on('message', async (message: ToWorker) => {
     stage = 'run';
     try {
       // The worker runs for the Node entry, whose control corpus is MNIST when installed.
-      const outcome = await experimentNamed(message.name).run({ ...ctx, mnist: mnistControl }, message.inputs);
+      const outcome = await experimentNamed(message.name).run(
+        { ...ctx, mnist: mnistControl },
+        message.inputs,
+      );
       post({ type: 'done', id, outcome });
     } finally {
       dispose();

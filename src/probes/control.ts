@@ -30,6 +30,7 @@ export interface ControlCorpus {
  * MNIST is not installed (the synthetic corpus is used instead).
  */
 export type { MnistLoader } from './context.ts';
+
 import type { MnistLoader } from './context.ts';
 
 const CONTROL_TRAIN = 3000;
