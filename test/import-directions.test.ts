@@ -29,7 +29,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   tensorboard: ['core', 'shared'],
   // The diagnose entry point: it runs the checks on what it read from the logs.
   'tensorboard/diagnose.ts': ['core', 'shared', 'registry.ts'],
-  tfjs: ['core', 'data', 'remedies', 'shared'],
+  // Model files (model.json and shards, .keras, .h5): validation and parsing, no TF.js.
+  'model-files': ['core', 'data', 'shared'],
+  tfjs: ['core', 'data', 'model-files', 'remedies', 'shared'],
   probes: ['core', 'data', 'remedies', 'tfjs', 'shared'],
   // The experiments' declarations, their scheduler and worker threads: above the probes they run.
   experiments: ['core', 'data', 'probes', 'tfjs', 'shared'],
@@ -47,6 +49,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     'core',
     'data',
     'example',
+    'model-files',
     'node',
     'render',
     'tensorboard',

@@ -3,14 +3,14 @@
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../../core/errors.ts';
-import { errorAt, isObject, type Json } from './common.ts';
-import { explainLoadError } from './explain-error.ts';
-import { readModelBytes, sniffModelFile } from './formats.ts';
+import { errorAt, isObject, type Json } from '../../model-files/common.ts';
+import { explainLoadError } from '../../model-files/explain-error.ts';
+import { readModelBytes, sniffModelFile } from '../../model-files/formats.ts';
+import { checkTopologyLimits } from '../../model-files/limits.ts';
+import { readModelJson, resolveModelJson } from '../../model-files/model-json.ts';
+import { readManifest, readWeights, shardPaths } from '../../model-files/weights.ts';
 import { isConverterTopology, loadConverterJson, loadKerasH5, loadKerasZip } from './keras/load-keras.ts';
-import { checkTopologyLimits } from './limits.ts';
-import { readModelJson, resolveModelJson } from './model-json.ts';
 import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
-import { readManifest, readWeights, shardPaths } from './weights.ts';
 
 export interface LoadModelOptions {
   /** Flag named in error messages (default `--model`); `''` for none. */

@@ -9,10 +9,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/errors.ts';
 import { parseNpy } from '../../../data/npy.ts';
 import { makeTempDir } from '../../../data/testing.ts';
+import { Hdf5File } from '../../../model-files/keras/hdf5.ts';
+import {
+  editHdf5,
+  editZip,
+  fixtureBytes,
+  fixturePath,
+  renameLayers,
+  zipJson,
+} from '../../../model-files/keras/testing.ts';
 import { selectBackend } from '../../backend.ts';
 import { type LoadedModel, loadModelFile } from '../index.ts';
-import { Hdf5File } from './hdf5.ts';
-import { editHdf5, editZip, fixtureBytes, fixturePath, renameLayers, zipJson } from './testing.ts';
 
 const tmp = makeTempDir('nn-doctor-keras-');
 const fail = (p: string) => new UsageError(p);

@@ -2,8 +2,8 @@
 // and JSON that is not a Layers model.json (graph models, bare Keras configs), so the error says
 // what the file is.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { UsageError } from '../../core/errors.ts';
-import { readRegularFile } from '../../data/read-file.ts';
+import { UsageError } from '../core/errors.ts';
+import { readRegularFile } from '../data/read-file.ts';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
 
 export type ModelFileKind = 'hdf5' | 'zip' | 'json';

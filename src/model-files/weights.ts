@@ -12,8 +12,8 @@
 import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs';
 import { relative, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { own } from '../../core/own.ts';
-import { readExactly } from '../../data/read-file.ts';
+import { own } from '../core/own.ts';
+import { readExactly } from '../data/read-file.ts';
 import { type Fail, firstLine, fmtLimit, isObject, type Json } from './common.ts';
 import { MODEL_LIMITS } from './limits.ts';
 

@@ -2,8 +2,8 @@
 // modelTopology, with one-line UsageErrors.
 import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { jsonDepth } from '../../data/common.ts';
-import { readRegularFile } from '../../data/read-file.ts';
+import { jsonDepth } from '../data/common.ts';
+import { readRegularFile } from '../data/read-file.ts';
 import { type Fail, firstLine, isObject, type Json } from './common.ts';
 import { rejectOtherModelJson } from './formats.ts';
 import { MODEL_LIMITS } from './limits.ts';

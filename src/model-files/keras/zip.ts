@@ -3,7 +3,7 @@
 // have: member paths that could escape a folder, a name given twice (which copy would be read?),
 // and a member larger than its cap (checked before inflating; inflating stops at the declared size).
 import { inflateRawSync } from 'node:zlib';
-import { readZipMember as readEntry, readZipDirectory, type ZipEntry } from '../../../data/zip.ts';
+import { readZipMember as readEntry, readZipDirectory, type ZipEntry } from '../../data/zip.ts';
 import { type Fail, firstLine } from '../common.ts';
 
 /** The member table of a zip archive, from its central directory. */
