@@ -29,6 +29,7 @@ export {
 export { renderJson } from './core/report-json.ts';
 export { parseReport } from './core/report-parse.ts';
 export { TOOL_VERSION } from './core/version.ts';
+export type { InputFile } from './model-files/in-memory.ts';
 export {
   ALL_CHECKS,
   buildReport,
@@ -40,6 +41,8 @@ export {
 export { renderHtml } from './render/html/index.ts';
 export { renderMarkdown } from './render/markdown.ts';
 export { renderTerminal } from './render/terminal.ts';
+export type { LoadedModel, LoadModelOptions } from './tfjs/model-files/build.ts';
+export { loadModelFiles, loadModelFromFiles } from './tfjs/model-files/from-files.ts';
 export {
   DEFAULT_ACTIVATIONS_EVERY,
   DEFAULT_EVERY,

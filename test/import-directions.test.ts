@@ -59,7 +59,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     ...ENTRY,
   ],
   // The library's entries: browser-safe (browser.ts), Node's (node.ts), and the package's main.
-  'browser.ts': ['core', 'render', 'watch', 'shared', ...ENTRY],
+  'browser.ts': ['core', 'model-files', 'render', 'tfjs', 'watch', 'shared', ...ENTRY],
   'node.ts': ['browser.ts', 'node', 'data', 'tensorboard', 'tfjs', 'watch'],
   'index.ts': ['node.ts'],
 };
@@ -167,7 +167,10 @@ describe('the browser entry (src/browser.ts, `nn-doctor` in a browser bundle)', 
   it('reaches the checkup, the watcher and the renderers (so the walk is not vacuous)', () => {
     for (const path of ['checkup.ts', 'watch/tfjs/watcher.ts', 'render/html/index.ts', 'registry.ts'])
       expect(reached.has(path), path).toBe(true);
+    expect(reached.has('tfjs/model-files/from-files.ts')).toBe(true);
+    expect(reached.has('model-files/keras/zip.ts')).toBe(true);
     expect(reached.has('data/read-file.ts')).toBe(false);
+    expect(reached.has('model-files/disk.ts')).toBe(false);
     expect(reached.has('experiments/pool.ts')).toBe(false);
     expect(NODE_BUILTIN.test('node:fs') && NODE_BUILTIN.test('fs') && NODE_BUILTIN.test('fs/promises')).toBe(
       true,
