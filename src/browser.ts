@@ -29,7 +29,9 @@ export {
 export { renderJson } from './core/report-json.ts';
 export { parseReport } from './core/report-parse.ts';
 export { TOOL_VERSION } from './core/version.ts';
-export type { InputFile } from './model-files/in-memory.ts';
+export { type DatasetBytes, datasetFromBytes, type NamedBytes } from './data/from-bytes.ts';
+export { type DatasetFiles, datasetFromFiles } from './data/from-files.ts';
+export type { InputFile } from './data/input-file.ts';
 export {
   ALL_CHECKS,
   buildReport,

@@ -59,7 +59,7 @@ const ALLOWED: Record<string, readonly string[]> = {
     ...ENTRY,
   ],
   // The library's entries: browser-safe (browser.ts), Node's (node.ts), and the package's main.
-  'browser.ts': ['core', 'model-files', 'render', 'tfjs', 'watch', 'shared', ...ENTRY],
+  'browser.ts': ['core', 'data', 'model-files', 'render', 'tfjs', 'watch', 'shared', ...ENTRY],
   'node.ts': ['browser.ts', 'node', 'data', 'tensorboard', 'tfjs', 'watch'],
   'index.ts': ['node.ts'],
 };
@@ -171,6 +171,8 @@ describe('the browser entry (src/browser.ts, `nn-doctor` in a browser bundle)', 
     expect(reached.has('model-files/keras/zip.ts')).toBe(true);
     expect(reached.has('data/read-file.ts')).toBe(false);
     expect(reached.has('model-files/disk.ts')).toBe(false);
+    expect(reached.has('data/from-files.ts') && reached.has('data/inflate.ts')).toBe(true);
+    expect(reached.has('data/index.ts')).toBe(false);
     expect(reached.has('experiments/pool.ts')).toBe(false);
     expect(NODE_BUILTIN.test('node:fs') && NODE_BUILTIN.test('fs') && NODE_BUILTIN.test('fs/promises')).toBe(
       true,
