@@ -64,7 +64,8 @@ export interface CheckupOptions {
    * `os.availableParallelism()`, with workers started only once an experiment has waited 2 s for
    * the calling thread, so that small models do not pay a worker's start-up; 1 runs them one after
    * the other in the calling thread). The same seed gives the same report whatever the number. On a backend other than wasm or cpu
-   * (tensorflow, webgl) the experiments run in the calling thread.
+   * (tensorflow, webgl) the experiments run in the calling thread. In a browser bundle (`checkup` from
+   * `nn-doctor` there: no worker threads) they always run one after the other in the calling thread.
    */
   jobs?: number;
   only?: string[];

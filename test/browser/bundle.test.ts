@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageExports } from './package-exports.ts';
 import { type StaticServer, serveStatic } from './static-server.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,28 +23,6 @@ function docExamples(): Map<string, string> {
   const doc = readFileSync(join(ROOT, 'docs', 'library.md'), 'utf8');
   return new Map([...doc.matchAll(/```\w+ (\S+)\n([\s\S]*?)```/g)].map((m) => [m[1], m[2]]));
 }
-
-/**
- * Resolves `nn-doctor` and `nn-doctor/…` as a bundler resolves an installed package: the subpath's
- * "exports" entry under the bundler's conditions, the first that matches. The entry names a file
- * of dist/ (the build), read here from its source in src/.
- */
-const packageExports: esbuild.Plugin = {
-  name: 'nn-doctor-exports',
-  setup(build) {
-    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
-    const conditions = ['browser', 'import', 'default'];
-    build.onResolve({ filter: /^nn-doctor(\/.*)?$/ }, (args) => {
-      let entry = pkg.exports[args.path.replace(/^nn-doctor/, '.')];
-      while (entry && typeof entry === 'object') {
-        const key = Object.keys(entry).find((k) => conditions.includes(k));
-        entry = key ? entry[key] : undefined;
-      }
-      if (typeof entry !== 'string') return { errors: [{ text: `no browser export for ${args.path}` }] };
-      return { path: join(ROOT, entry.replace(/^\.\/dist\/(.*)\.js$/, 'src/$1.ts')) };
-    });
-  },
-};
 
 type Built = { result: esbuild.BuildResult<{ metafile: true; write: false }>; bundle: string };
 let built: Promise<Built> | undefined;
@@ -126,11 +105,16 @@ describe.skipIf(!HAS_CHROMIUM)(
       page.on('request', (r) => {
         if (!r.url().startsWith(server.url) && !/^(data|about|blob):/.test(r.url())) offOrigin.push(r.url());
       });
+      // The last line the example logs, or the first error (an uncaught one logs nothing).
+      const done = Promise.race([
+        page.waitForEvent('console', {
+          predicate: (m) => m.text().startsWith('watched:') || m.type() === 'error',
+          timeout: 280_000,
+        }),
+        page.waitForEvent('pageerror', { timeout: 280_000 }),
+      ]);
       await page.goto(server.url);
-      await page.waitForEvent('console', {
-        predicate: (m) => m.text().startsWith('watched:') || m.type() === 'error',
-        timeout: 280_000,
-      });
+      await done;
       logs.push(`findings shown: ${await page.locator('#findings li').count()}`);
       logs.push(`report checks: ${await page.frameLocator('iframe').locator('details.check').count()}`);
     }, 300_000);

@@ -115,7 +115,9 @@ export class Hdf5File {
       );
     }
     const { lib, low, fs } = await loadH5wasm();
-    const name = `/nn-doctor-${process.pid}-${files++}.h5`;
+    // h5wasm's in-memory file system is per module instance: a counter names files apart (no
+    // `process` here: this also runs in browsers).
+    const name = `/nn-doctor-${files++}.h5`;
     fs.writeFile(name, bytes);
     const release = () => {
       try {
