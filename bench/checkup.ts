@@ -6,8 +6,8 @@
 // Usage: npx tsx bench/checkup.ts [--runs N] [--backend wasm|cpu|tensorflow] [--jobs N,M,…] [--model mlp|cnn]
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { checkup } from '../src/checkup.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
+import { checkup } from '../src/node/checkup.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 import { smallCnn } from '../test/e2e/small-cnn.ts';
 

@@ -5,7 +5,7 @@
 //   npm i --no-save jsfive && npx tsx bench/hdf5-readers.ts
 import { loadavg } from 'node:os';
 import { unzipSync } from 'fflate';
-import { fixtureBytes } from '../src/tfjs/model-files/keras/testing.ts';
+import { fixtureBytes } from '../src/model-files/keras/testing.ts';
 
 type Group = { keys: string[] | (() => string[]); get(k: string): unknown };
 

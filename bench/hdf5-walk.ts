@@ -1,4 +1,4 @@
-// The HDF5 walk (src/tfjs/model-files/keras/hdf5.ts) on the issue-17 link graphs, in this process:
+// The HDF5 walk (src/model-files/keras/hdf5.ts) on the issue-17 link graphs, in this process:
 // the real MNIST weights file, a hard-link cycle, a 40-level diamond, 300 nested groups and a
 // 3,000-deep chain; then the walk before (keys + kind per link, no visited set, as in 87561db's
 // weights.ts) against today's on 100 and 300 nested groups, side by side in one run. The "before"
@@ -7,8 +7,8 @@
 //
 //   npx tsx bench/hdf5-walk.ts
 import { loadavg } from 'node:os';
-import { Hdf5File } from '../src/tfjs/model-files/keras/hdf5.ts';
-import { editHdf5, editZip, fixtureBytes } from '../src/tfjs/model-files/keras/testing.ts';
+import { Hdf5File } from '../src/model-files/keras/hdf5.ts';
+import { editHdf5, editZip, fixtureBytes } from '../src/model-files/keras/testing.ts';
 
 let w: Uint8Array = new Uint8Array();
 editZip(fixtureBytes('MNIST-models', 'mnist_model.keras'), (m) => {

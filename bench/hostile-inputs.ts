@@ -28,15 +28,9 @@ import { constants, crc32, deflateRawSync } from 'node:zlib';
 import { jsonReplacer } from '../src/core/report-json.ts';
 import { rawGif } from '../src/data/image-testing.ts';
 import { encodeIdx, encodeNpy } from '../src/data/testing.ts';
+import { editHdf5, editZip, fixtureBytes, setZipJson, zipJson } from '../src/model-files/keras/testing.ts';
 import { faultyReport } from '../src/render/testing/fixtures.ts';
 import { fileSource, readRecords } from '../src/tensorboard/records.ts';
-import {
-  editHdf5,
-  editZip,
-  fixtureBytes,
-  setZipJson,
-  zipJson,
-} from '../src/tfjs/model-files/keras/testing.ts';
 
 const gb = Number(process.argv[process.argv.indexOf('--gb') + 1] || 4);
 const onlyAt = process.argv.indexOf('--only');

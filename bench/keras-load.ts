@@ -7,9 +7,9 @@
 import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fixturePath } from '../src/model-files/keras/testing.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 import { loadModelFile } from '../src/tfjs/model-files/index.ts';
-import { fixturePath } from '../src/tfjs/model-files/keras/testing.ts';
 
 function mib(bytes: number): string {
   return `${(bytes / 2 ** 20).toFixed(1)} MiB`;

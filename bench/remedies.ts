@@ -6,9 +6,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
-import { checkup } from '../src/checkup.ts';
 import type { Report } from '../src/core/report.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
+import { checkup } from '../src/node/checkup.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 import {
   HEALTHY_BALANCED_ACCURACY,

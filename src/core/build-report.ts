@@ -43,8 +43,9 @@ export function buildReport(input: BuildReportInput): Report {
     settings: { ...input.settings, ...input.options },
     environment: {
       backend: input.backend ?? null,
-      node: process.version,
-      platform: `${process.platform}-${process.arch}`,
+      // In a browser (the library in a web app, the page) there is no Node: 'none', 'browser'.
+      node: globalThis.process?.version ?? 'none',
+      platform: globalThis.process ? `${process.platform}-${process.arch}` : 'browser',
     },
     subject: {
       model: model

@@ -15,9 +15,10 @@ import { basename, join, sep } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { Dataset } from '../core/dataset.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
-import { firstLine, inputError, readRegularFile } from './common.ts';
+import { firstLine, inputError } from './common.ts';
 import { decodeImage } from './image-decode.ts';
 import { DEFAULT_MAX_PER_CLASS, PIXEL_SCALES, type PixelScale } from './image-options.ts';
+import { readRegularFile } from './read-file.ts';
 
 export {
   DEFAULT_MAX_PER_CLASS,

@@ -98,3 +98,10 @@ export function loadMnist(split: MnistSplit, limit?: number, options: MnistOptio
   for (let i = 0; i < n; i++) y[i] = labels[i];
   return { x, xShape: [n, rows, cols, 1], y, yShape: [n], source: 'mnist' };
 }
+
+/** The control corpus's records when the model's shapes fit MNIST: real MNIST training records, when installed. */
+export function mnistControl(records: number): { x: Float32Array; labels: Int32Array } | null {
+  if (!mnistAvailable()) return null;
+  const ds = loadMnist('train', records);
+  return { x: ds.x, labels: Int32Array.from(ds.y) };
+}

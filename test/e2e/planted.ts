@@ -3,9 +3,9 @@
 // Shared by the e2e test files (split so two forks run them).
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import type { Report } from '../../src/core/report.ts';
 import { exampleModel } from '../../src/example/mnist-mlp.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { expectValidReport } from '../valid-report.ts';
 import {

@@ -4,11 +4,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import { createRng } from '../../src/core/random.ts';
 import type { Report } from '../../src/core/report.ts';
 import { exampleData } from '../../src/example/mnist-mlp.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { loadModelFile } from '../../src/tfjs/model-files/index.ts';
 

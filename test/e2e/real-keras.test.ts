@@ -4,12 +4,12 @@
 // these are the other two formats: the same model family as a Keras 3 legacy .h5, and a .keras
 // written by Keras 3.10.)
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import type { Report } from '../../src/core/report.ts';
 import { exampleData } from '../../src/example/mnist-mlp.ts';
+import { fixturePath } from '../../src/model-files/keras/testing.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { loadModelFile } from '../../src/tfjs/model-files/index.ts';
-import { fixturePath } from '../../src/tfjs/model-files/keras/testing.ts';
 
 const problems = (report: Report) =>
   report.checks

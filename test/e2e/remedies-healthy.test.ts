@@ -5,8 +5,8 @@
 // the same healthy weights again). Its "before" arm is the healthy baseline the planted faults'
 // fixes are held against (planted.ts HEALTHY_BALANCED_ACCURACY).
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import { exampleData, exampleModel } from '../../src/example/mnist-mlp.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { expectValidReport } from '../valid-report.ts';
 import { E2E_REMEDY_BUDGET, HEALTHY_BALANCED_ACCURACY } from './planted.ts';

@@ -3,8 +3,8 @@
 import { createHash } from 'node:crypto';
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import { loadMnist } from '../../src/data/mnist.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 
 const SMALL_BUDGET = { trainSteps: 30, overfitSteps: 60, controlSteps: 20, sweepSteps: 20 };

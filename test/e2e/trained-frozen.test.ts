@@ -5,9 +5,9 @@
 // twin no fail.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../src/checkup.ts';
 import type { Dataset } from '../../src/core/dataset.ts';
 import type { Report } from '../../src/core/report.ts';
+import { checkup } from '../../src/node/checkup.ts';
 import { selectBackend } from '../../src/tfjs/backend.ts';
 import { expectValidReport } from '../valid-report.ts';
 import {

@@ -12,9 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../core/errors.ts';
 import { createRng } from '../../core/random.ts';
 import { makeTempDir } from '../../data/testing.ts';
+import { MODEL_LIMITS } from '../../model-files/limits.ts';
 import { selectBackend } from '../backend.ts';
 import { loadModelFile, saveModelToDir, WEIGHTS_FILE } from './index.ts';
-import { MODEL_LIMITS } from './limits.ts';
 
 const CASES = 5000;
 /** A case slower than this counts as a hang. */

@@ -15,7 +15,12 @@
 // loss-metrics.ts, optimizer.ts and keras-config.ts (compiling from the training config), load.ts
 // (loadModelFile), save.ts (saveModelToDir).
 
-export { checkTopologyLimits, MODEL_LIMITS, type ModelLimits, type TopologyBounds } from './limits.ts';
+export {
+  checkTopologyLimits,
+  MODEL_LIMITS,
+  type ModelLimits,
+  type TopologyBounds,
+} from '../../model-files/limits.ts';
 export {
   type LoadedModel,
   type LoadModelOptions,

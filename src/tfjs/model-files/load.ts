@@ -1,37 +1,27 @@
 // Loading a model from disk without tfjs-node: a TF.js Layers model.json (+ weight shards), a
 // tensorflowjs_converter model.json, or the file Keras saved (`.keras`, `.h5`).
 import { dirname } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
+import type * as tf from '@tensorflow/tfjs';
 import { UsageError } from '../../core/errors.ts';
-import { errorAt, isObject, type Json } from './common.ts';
-import { explainLoadError } from './explain-error.ts';
-import { readModelBytes, sniffModelFile } from './formats.ts';
-import { isConverterTopology, loadConverterJson, loadKerasH5, loadKerasZip } from './keras/load-keras.ts';
-import { checkTopologyLimits } from './limits.ts';
-import { readModelJson, resolveModelJson } from './model-json.ts';
-import { applyTrainingConfig, type ModelTrainingConfig, restoreOptimizerState } from './training-config.ts';
-import { readManifest, readWeights, shardPaths } from './weights.ts';
+import { errorAt } from '../../model-files/common.ts';
+import {
+  readModelBytes,
+  readModelJson,
+  readWeights,
+  resolveModelJson,
+  shardPaths,
+  sniffModelFile,
+} from '../../model-files/disk.ts';
+import { readManifest } from '../../model-files/weights.ts';
+import {
+  checkModelJson,
+  type LoadedModel,
+  type LoadModelOptions,
+  modelFromJson,
+  modelFromKeras,
+} from './build.ts';
 
-export interface LoadModelOptions {
-  /** Flag named in error messages (default `--model`); `''` for none. */
-  flag?: string;
-}
-
-export interface LoadedModel {
-  model: tf.LayersModel;
-  /** Absolute path of the model.json that was read. */
-  path: string;
-  /** Null when model.json has no training config. */
-  trainingConfig: ModelTrainingConfig | null;
-  /** True when the model was compiled from its training config. */
-  compiled: boolean;
-  /** One line saying why a present training config was not applied (the model is then uncompiled). */
-  trainingConfigProblem: string | null;
-  /** Parts of the training config or saved state that were dropped, one line each. */
-  notes: string[];
-  /** What was read, e.g. `Keras 3.10.0 .keras` or `TF.js Layers model.json`. */
-  format: string;
-}
+export type { LoadedModel, LoadModelOptions } from './build.ts';
 
 /**
  * Loads a model, read-only: a Keras `.keras` (zip) or `.h5` (HDF5) file, recognized by its first
@@ -49,73 +39,13 @@ export async function loadModelFile(path: string, options: LoadModelOptions = {}
   const fail = errorAt(where);
   const file = resolveModelJson(path, fail);
   const kind = sniffModelFile(file, fail);
-  if (kind !== 'json') {
-    const bytes = readModelBytes(file, fail);
-    const keras = kind === 'hdf5' ? await loadKerasH5(bytes, fail) : await loadKerasZip(bytes, fail);
-    return { ...keras, path: file };
-  }
+  if (kind !== 'json')
+    return { ...(await modelFromKeras(kind, readModelBytes(file, fail), fail)), path: file };
   const json = readModelJson(file, fail);
   const groups = readManifest(json, fail);
   // Sizes first, from the file's own description: TF.js allocates every weight while building.
-  // (A Keras converter topology is bounded after its translation to the TF.js form.)
-  const converter = isConverterTopology(json.modelTopology);
-  if (!converter) checkTopologyLimits(json.modelTopology, fail);
-  const { specs, data } = readWeights(dirname(file), groups, fail);
-  if (converter) return { ...(await loadConverterJson(json, specs, data, fail)), path: file };
-
-  const artifacts: tf.io.ModelArtifacts = {
-    modelTopology: json.modelTopology as Json,
-    format: typeof json.format === 'string' ? json.format : undefined,
-    generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : undefined,
-    convertedBy: typeof json.convertedBy === 'string' ? json.convertedBy : undefined,
-    userDefinedMetadata: isObject(json.userDefinedMetadata)
-      ? (json.userDefinedMetadata as tf.io.ModelArtifacts['userDefinedMetadata'])
-      : undefined,
-    weightSpecs: specs,
-    weightData: data,
-    // trainingConfig is left out on purpose: applied below.
-  };
-  let model: tf.LayersModel;
-  // A model TF.js builds and then rejects (its weights do not fit) is never returned to us:
-  // dispose what it allocated, so a library caller that loads many files does not leak.
-  const variablesBefore = new Set(Object.keys(tf.engine().registeredVariables));
-  tf.engine().startScope();
-  try {
-    model = await tf.loadLayersModel({ load: async () => artifacts });
-  } catch (err) {
-    tf.engine().endScope();
-    for (const [name, v] of Object.entries(tf.engine().registeredVariables))
-      if (!variablesBefore.has(name)) v.dispose();
-    throw explainLoadError(err, fail);
-  }
-  // Its weights are variables, which a scope does not dispose; what else it made was temporary.
-  tf.engine().endScope();
-
-  const topology = json.modelTopology as Json;
-  const rawConfig = json.trainingConfig ?? topology.training_config ?? null;
-  const notes: string[] = [];
-  if (rawConfig == null) {
-    return {
-      model,
-      path: file,
-      trainingConfig: null,
-      compiled: false,
-      trainingConfigProblem: null,
-      notes,
-      format: 'TF.js Layers model.json',
-    };
-  }
-  const { config, problem } = applyTrainingConfig(model, rawConfig, notes);
-  if (!problem) await restoreOptimizerState(model, specs, data, notes);
-  return {
-    model,
-    path: file,
-    trainingConfig: config,
-    compiled: !problem,
-    trainingConfigProblem: problem,
-    notes,
-    format: 'TF.js Layers model.json',
-  };
+  checkModelJson(json, fail);
+  return { ...(await modelFromJson(json, readWeights(dirname(file), groups, fail), fail)), path: file };
 }
 
 /**

@@ -1,8 +1,8 @@
 // Building a TF.js optimizer from a Keras / TF.js optimizer_config (class, learning rate, options).
 import * as tf from '@tensorflow/tfjs';
 import { own } from '../../core/own.ts';
-import { isObject } from './common.ts';
-import { bool, nameOf, num } from './keras-config.ts';
+import { isObject } from '../../model-files/common.ts';
+import { bool, nameOf, num } from '../../model-files/keras-config.ts';
 
 export interface BuiltOptimizer {
   optimizer: tf.Optimizer;

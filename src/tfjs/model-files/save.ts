@@ -2,7 +2,7 @@
 import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
-import { firstLine, type Json } from './common.ts';
+import { firstLine, type Json } from '../../model-files/common.ts';
 
 function writeAtomic(file: string, data: Uint8Array | string): void {
   const tmp = join(dirname(file), `.${Date.now()}-${process.pid}-${Math.random().toString(36).slice(2)}.tmp`);

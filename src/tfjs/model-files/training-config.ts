@@ -4,8 +4,8 @@
 // This is done here rather than by tf.loadLayersModel: TF.js compiles from the config by itself, but
 // fails on common Keras forms (loss objects, 'RMSprop', 'lr', schedules).
 import * as tf from '@tensorflow/tfjs';
-import { firstLine, isObject } from './common.ts';
-import { readLoss, readMetrics } from './loss-metrics.ts';
+import { firstLine, isObject } from '../../model-files/common.ts';
+import { readLoss, readMetrics } from '../../model-files/loss-metrics.ts';
 import { type BuiltOptimizer, buildOptimizer } from './optimizer.ts';
 
 /** The training config stored with a model, normalized to TF.js names. */

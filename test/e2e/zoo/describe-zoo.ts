@@ -2,7 +2,7 @@
 // on a healthy model is the worst bug this tool can have). Shared by the zoo test files, which
 // split the zoo so the test workers share it.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { checkup } from '../../../src/checkup.ts';
+import { checkup } from '../../../src/node/checkup.ts';
 import { selectBackend } from '../../../src/tfjs/backend.ts';
 import { expectValidReport } from '../../valid-report.ts';
 import type { ZooSetup } from './setups.ts';

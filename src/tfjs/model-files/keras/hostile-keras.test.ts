@@ -8,10 +8,10 @@ import { strToU8, zipSync } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/errors.ts';
 import { makeTempDir } from '../../../data/testing.ts';
+import { Hdf5File, MAX_HDF5_DEPTH } from '../../../model-files/keras/hdf5.ts';
+import { editHdf5, editZip, fixtureBytes } from '../../../model-files/keras/testing.ts';
 import { selectBackend } from '../../backend.ts';
 import { loadModelFile } from '../index.ts';
-import { Hdf5File, MAX_HDF5_DEPTH } from './hdf5.ts';
-import { editHdf5, editZip, fixtureBytes } from './testing.ts';
 
 const tmp = makeTempDir('nn-doctor-hostile-keras-');
 const fail = (p: string) => new UsageError(p);

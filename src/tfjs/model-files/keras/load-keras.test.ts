@@ -9,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../core/errors.ts';
 import { parseNpy } from '../../../data/npy.ts';
 import { makeTempDir } from '../../../data/testing.ts';
-import { selectBackend } from '../../backend.ts';
-import { type LoadedModel, loadModelFile } from '../index.ts';
-import { Hdf5File } from './hdf5.ts';
+import { Hdf5File } from '../../../model-files/keras/hdf5.ts';
 import {
   editHdf5,
   editZip,
@@ -20,7 +18,9 @@ import {
   renameLayers,
   windowsJoinedWeights,
   zipJson,
-} from './testing.ts';
+} from '../../../model-files/keras/testing.ts';
+import { selectBackend } from '../../backend.ts';
+import { type LoadedModel, loadModelFile } from '../index.ts';
 
 const tmp = makeTempDir('nn-doctor-keras-');
 const fail = (p: string) => new UsageError(p);

@@ -5,14 +5,15 @@
 // training config. Saved optimizer state is not restored: the checkup trains clones of the model
 // with fresh optimizers.
 import * as tf from '@tensorflow/tfjs';
+import { type Fail, firstLine, isObject, type Json } from '../../../model-files/common.ts';
+import { explainLoadError } from '../../../model-files/explain-error.ts';
+import { Hdf5File } from '../../../model-files/keras/hdf5.ts';
+import { normalizeTrainingConfig } from '../../../model-files/keras/training.ts';
+import { kerasMajorOf, translateModel } from '../../../model-files/keras/translate.ts';
+import { readZipArchive, readZipMember } from '../../../model-files/keras/zip.ts';
+import { checkTopologyLimits, type TopologyBounds } from '../../../model-files/limits.ts';
 import { zeroInitializers } from '../../initializers.ts';
-import { type Fail, firstLine, isObject, type Json } from '../common.ts';
-import { explainLoadError } from '../explain-error.ts';
-import { checkTopologyLimits, type TopologyBounds } from '../limits.ts';
 import { applyTrainingConfig, type ModelTrainingConfig } from '../training-config.ts';
-import { Hdf5File } from './hdf5.ts';
-import { normalizeTrainingConfig } from './training.ts';
-import { kerasMajorOf, translateModel } from './translate.ts';
 import {
   type Claims,
   type CollectedWeights,
@@ -22,7 +23,6 @@ import {
   legacyH5Source,
   manifestSource,
 } from './weights.ts';
-import { readZipArchive, readZipMember } from './zip.ts';
 
 /** What a Keras loader returns (load.ts adds the path). */
 export interface KerasLoad {

@@ -15,9 +15,9 @@
 // - tensorflowjs_converter model.json: manifest entries grouped by the first path component that
 //   names a layer at that level (a leading model-name component is skipped), in manifest order.
 import * as tf from '@tensorflow/tfjs';
+import { type Fail, isObject, type Json } from '../../../model-files/common.ts';
+import type { Hdf5File } from '../../../model-files/keras/hdf5.ts';
 import { pushAll } from '../../../shared/array.ts';
-import { type Fail, isObject, type Json } from '../common.ts';
-import type { Hdf5File } from './hdf5.ts';
 
 export interface StoredWeight {
   /** Where it is stored (an HDF5 path or a manifest name), for messages. */

@@ -1,6 +1,6 @@
 // Mapping a Keras / TF.js training config's loss and metrics to the names TF.js Layers compiles with.
 
-import { own } from '../../core/own.ts';
+import { own } from '../core/own.ts';
 import { isObject } from './common.ts';
 import { camel, nameOf } from './keras-config.ts';
 

@@ -1,8 +1,8 @@
 import { strToU8, zipSync } from 'fflate';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../core/errors.ts';
-import { expectUsageError } from '../../../data/testing.ts';
-import { crc32 } from '../../../data/zip.ts';
+import { UsageError } from '../../core/errors.ts';
+import { expectUsageError } from '../../data/testing.ts';
+import { crc32 } from '../../data/zip.ts';
 import { readZipArchive as readZipDirectory, readZipMember } from './zip.ts';
 
 const fail = (p: string) => new UsageError(`--model m.keras: ${p}`);

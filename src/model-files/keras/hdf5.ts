@@ -21,7 +21,7 @@
 // an HDF5 object reference), before any path below them is used: an object reached twice (through
 // hard or soft links), an external or dangling link, a path deeper than MAX_HDF5_DEPTH or more
 // objects than the file's size allows are refused. Keras writes a tree of hard links.
-import { halfToFloat } from '../../../data/common.ts';
+import { halfToFloat } from '../../data/common.ts';
 import type { Fail } from '../common.ts';
 
 type H5Module = typeof import('h5wasm');
@@ -115,7 +115,9 @@ export class Hdf5File {
       );
     }
     const { lib, low, fs } = await loadH5wasm();
-    const name = `/nn-doctor-${process.pid}-${files++}.h5`;
+    // h5wasm's in-memory file system is per module instance: a counter names files apart (no
+    // `process` here: this also runs in browsers).
+    const name = `/nn-doctor-${files++}.h5`;
     fs.writeFile(name, bytes);
     const release = () => {
       try {

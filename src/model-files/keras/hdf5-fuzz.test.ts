@@ -5,7 +5,7 @@
 // Bounded by run count (seeded), not by time: each case visits each object once.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import { Hdf5File, MAX_HDF5_DEPTH } from './hdf5.ts';
 import { editHdf5, editZip, fixtureBytes } from './testing.ts';
 

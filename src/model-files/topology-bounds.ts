@@ -3,7 +3,7 @@
 // the weights it would build. Sequential and functional models, nested models, RNN cells and
 // wrappers; every layer class TF.js Layers 4.x registers. Shapes follow TF.js' own rules
 // (computeOutputShape); a test compares the result with TF.js on built models of every class.
-import { fmtNumber } from '../../shared/format.ts';
+import { fmtNumber } from '../shared/format.ts';
 import { type Fail, fmtLimit, isObject, type Json } from './common.ts';
 import type { ModelLimits } from './limits.ts';
 

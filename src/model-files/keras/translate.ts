@@ -14,7 +14,7 @@
 //   build or would build into another function (Lambda, custom objects, GRU reset_after=True,
 //   grouped convolutions, Keras 3's hard_sigmoid, …).
 
-import { own, setOwn } from '../../../core/own.ts';
+import { own, setOwn } from '../../core/own.ts';
 import { type Fail, isObject, type Json } from '../common.ts';
 import {
   ACTIVATIONS,

@@ -1,6 +1,6 @@
 // Shared pieces of model-file reading: JSON object checks, one-line error messages.
-import { UsageError } from '../../core/errors.ts';
-import { fmtNumber } from '../../shared/format.ts';
+import { UsageError } from '../core/errors.ts';
+import { fmtNumber } from '../shared/format.ts';
 
 export type Json = Record<string, unknown>;
 

@@ -3,7 +3,7 @@
 // allocates anything.
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
 import { errorAt, type Json } from './common.ts';
 import { checkTopologyLimits, MODEL_LIMITS } from './limits.ts';
 

@@ -1,5 +1,5 @@
 // Explaining why TF.js could not build a loaded model, in terms of the files the user passed.
-import type { UsageError } from '../../core/errors.ts';
+import type { UsageError } from '../core/errors.ts';
 import { type Fail, firstLine } from './common.ts';
 
 /** Turns a TF.js deserialization / weight-loading error into one clear line. */

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { UsageError } from '../../../core/errors.ts';
+import { UsageError } from '../../core/errors.ts';
 import type { Json } from '../common.ts';
 import { kerasMajorOf, translateModel } from './translate.ts';
 

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 
-export const KERAS_FIXTURES = join(import.meta.dirname, '..', '..', '..', '..', 'test', 'fixtures', 'keras');
+export const KERAS_FIXTURES = join(import.meta.dirname, '..', '..', '..', 'test', 'fixtures', 'keras');
 
 export function fixturePath(...parts: string[]): string {
   return join(KERAS_FIXTURES, ...parts);

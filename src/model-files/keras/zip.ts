@@ -2,8 +2,8 @@
 // size, local header and CRC-32 checked against the directory) plus what a model archive must not
 // have: member paths that could escape a folder, a name given twice (which copy would be read?),
 // and a member larger than its cap (checked before inflating; inflating stops at the declared size).
-import { inflateRawSync } from 'node:zlib';
-import { readZipMember as readEntry, readZipDirectory, type ZipEntry } from '../../../data/zip.ts';
+import { inflateSync } from 'fflate';
+import { readZipMember as readEntry, readZipDirectory, type ZipEntry } from '../../data/zip.ts';
 import { type Fail, firstLine } from '../common.ts';
 
 /** The member table of a zip archive, from its central directory. */
@@ -54,18 +54,17 @@ export function readZipMember(
   const bad = (why: string) => fail(`'${name}' in the archive ${why}`);
   if (m.size > maxBytes) throw bad(`declares ${m.size} bytes, over the ${maxBytes}-byte limit${limitFor}`);
   const inflate = (raw: Uint8Array) => {
+    // fflate (browser-safe) into a buffer one byte past the declared size: it stops writing when
+    // the buffer is full, so a member that inflates further fills it and is refused.
+    let out: Uint8Array;
     try {
-      // One byte past the declared size is enough to tell a member that inflates further.
-      const out = inflateRawSync(raw, { maxOutputLength: m.size + 1 });
-      return new Uint8Array(out.buffer, out.byteOffset, out.length);
+      out = inflateSync(raw, { out: new Uint8Array(m.size + 1) });
     } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code;
-      throw bad(
-        code === 'ERR_BUFFER_TOO_LARGE'
-          ? `inflates past the declared ${m.size} bytes (a zip bomb, or a corrupt archive)`
-          : `cannot be inflated (${firstLine(err)})`,
-      );
+      throw bad(`cannot be inflated (${firstLine(err)})`);
     }
+    if (out.length > m.size)
+      throw bad(`inflates past the declared ${m.size} bytes (a zip bomb, or a corrupt archive)`);
+    return out;
   };
   return readEntry(zip.bytes, m, inflate, bad);
 }

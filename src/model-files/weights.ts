@@ -1,6 +1,7 @@
-// The weightsManifest and the weight shards beside model.json: validating the manifest, confining
-// its paths to the model's folder, and reading the shards — each group's shards must hold exactly
-// the bytes its weights need, checked on the files' sizes before a byte is read.
+// The weightsManifest and the weight shards beside model.json: validating the manifest and its
+// paths, and the shards' sizes — each group's shards must hold exactly the bytes its weights need,
+// checked on the files' sizes before a byte is read. Reading the shards: ./disk.ts (Node, confined
+// to the model's folder as below) and ./in-memory.ts (only the files the user gave).
 //
 // Confinement: a model.json downloaded from the internet must not make nn-doctor read another of
 // the user's files (its bytes would become weights and show in a report). A weight path is taken
@@ -9,12 +10,9 @@
 // (dot) file or folder, no NUL. Its real path (symlinks resolved) must lie inside the real path of
 // model.json's folder, and it must be a regular file (no FIFO, device, folder). Error messages
 // never give another file's size or content.
-import { closeSync, constants, fstatSync, openSync, realpathSync } from 'node:fs';
-import { relative, resolve, sep } from 'node:path';
 import type * as tf from '@tensorflow/tfjs';
-import { own } from '../../core/own.ts';
-import { readExactly } from '../../data/common.ts';
-import { type Fail, firstLine, fmtLimit, isObject, type Json } from './common.ts';
+import { own } from '../core/own.ts';
+import { type Fail, fmtLimit, isObject, type Json } from './common.ts';
 import { MODEL_LIMITS } from './limits.ts';
 
 export interface ManifestGroup {
@@ -56,7 +54,7 @@ export function readManifest(json: Json, fail: Fail): ManifestGroup[] {
 }
 
 /** Bytes a weight takes in a shard. String weights are refused: a Layers model has none. */
-function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number {
+export function weightBytes(w: tf.io.WeightsManifestEntry, fail: Fail): number {
   const size = w.shape.reduce((a, b) => a * b, 1);
   if (w.quantization) {
     const q = own(QUANTIZED_BYTES, w.quantization.dtype);
@@ -95,16 +93,8 @@ function checkDeclaredSizes(groups: ManifestGroup[], fail: Fail): void {
   }
 }
 
-function realDir(dir: string, fail: Fail): string {
-  try {
-    return realpathSync(dir);
-  } catch (err) {
-    throw fail(`cannot read the model's folder (${firstLine(err)})`);
-  }
-}
-
 /** Why a weight path is not a plain relative path inside the model's folder, or null when it is. */
-function unsafePathReason(p: string): string | null {
+export function unsafePathReason(p: string): string | null {
   if (p === '') return 'is empty';
   if (p.includes('\0')) return 'contains a NUL byte';
   if (p.includes('\\')) return 'contains a backslash';
@@ -117,10 +107,10 @@ function unsafePathReason(p: string): string | null {
 }
 
 /**
- * The real path of a shard the manifest lists, confined to the model's folder (see the top of
- * this file), or a UsageError. `realRoot` is the real path of model.json's folder.
+ * The forms a manifest's weight path may name a file by (as written, and URL-decoded: TF.js'
+ * loaders take it as a URL relative to model.json), each a plain relative path, or a UsageError.
  */
-export function resolveShard(realRoot: string, name: string, fail: Fail): string {
+export function weightPathForms(name: string, fail: Fail): string[] {
   const forms = [name];
   try {
     const decoded = decodeURIComponent(name);
@@ -136,86 +126,20 @@ export function resolveShard(realRoot: string, name: string, fail: Fail): string
         `weight path '${name}' (in weightsManifest) ${why}; weight files must lie in the model's folder`,
       );
   }
-  for (const form of forms) {
-    let real: string;
-    try {
-      real = realpathSync(resolve(realRoot, form));
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
-      throw fail(`cannot read weight file ${name} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
-    }
-    const rel = relative(realRoot, real);
-    if (rel === '' || rel.startsWith(`..${sep}`) || rel === '..' || rel.startsWith(sep))
-      throw fail(`weight path '${name}' (in weightsManifest) is a link that leads out of the model's folder`);
-    return real;
-  }
-  throw fail(`weight file ${name} (listed in weightsManifest) not found beside model.json`);
+  return forms;
 }
 
-/** The files a model.json's manifest lists, confined; for checking outputs against the inputs. */
-export function shardPaths(dir: string, groups: ManifestGroup[], fail: Fail): string[] {
-  const root = realDir(dir, fail);
-  return groups.flatMap((g) => g.paths.map((p) => resolveShard(root, p, fail)));
-}
-
-interface OpenShard {
-  fd: number;
-  size: number;
-}
-
-function openShard(path: string, name: string, fail: Fail): OpenShard {
-  let fd: number;
-  try {
-    // O_NOFOLLOW: `path` is a real path; a symlink appearing there since is not followed.
-    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
-  } catch (err) {
-    throw fail(`cannot read weight file ${name} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+/** A group's shards must hold exactly the bytes its weights need: checked on sizes, before reading. */
+export function checkGroupBytes(g: ManifestGroup, sizes: number[], fail: Fail): number {
+  const have = sizes.reduce((a, s) => a + s, 0);
+  const need = g.weights.reduce((a, w) => a + weightBytes(w, fail), 0);
+  if (have !== need) {
+    const files = g.paths.join(', ') || '(no files)';
+    const one = g.paths.length === 1;
+    throw fail(
+      `weight file${one ? '' : 's'} ${files} hold${one ? 's' : ''} ${have < need ? 'fewer' : 'more'} bytes ` +
+        `than weightsManifest expects (${need} bytes for ${g.weights.length} weights)`,
+    );
   }
-  const st = fstatSync(fd);
-  if (!st.isFile()) {
-    closeSync(fd);
-    throw fail(`weight file ${name} is not a regular file (a folder, FIFO or device)`);
-  }
-  return { fd, size: st.size };
-}
-
-/** Reads every group's shards into one buffer, in manifest order, with the specs that describe it. */
-export function readWeights(
-  dir: string,
-  groups: ManifestGroup[],
-  fail: Fail,
-): { specs: tf.io.WeightsManifestEntry[]; data: ArrayBuffer } {
-  const root = realDir(dir, fail);
-  const opened: OpenShard[][] = [];
-  try {
-    // Every shard is opened and its size compared with the manifest before any is read.
-    let total = 0;
-    for (const g of groups) {
-      const shards: OpenShard[] = [];
-      opened.push(shards);
-      for (const p of g.paths) shards.push(openShard(resolveShard(root, p, fail), p, fail));
-      const have = shards.reduce((a, s) => a + s.size, 0);
-      const need = g.weights.reduce((a, w) => a + weightBytes(w, fail), 0);
-      if (have !== need) {
-        const files = g.paths.join(', ') || '(no files)';
-        const one = g.paths.length === 1;
-        throw fail(
-          `weight file${one ? '' : 's'} ${files} hold${one ? 's' : ''} ${have < need ? 'fewer' : 'more'} bytes ` +
-            `than weightsManifest expects (${need} bytes for ${g.weights.length} weights)`,
-        );
-      }
-      total += need;
-    }
-    const data = new Uint8Array(total);
-    let off = 0;
-    groups.forEach((g, gi) => {
-      opened[gi].forEach((s, i) => {
-        readExactly(s.fd, s.size, (problem) => fail(`weight file ${g.paths[i]}: ${problem}`), data, off);
-        off += s.size;
-      });
-    });
-    return { specs: groups.flatMap((g) => g.weights), data: data.buffer };
-  } finally {
-    for (const s of opened.flat()) closeSync(s.fd);
-  }
+  return need;
 }
