@@ -4,12 +4,15 @@
 // the measured numbers support, is a symptom; the primary cause is the root whose chain holds a
 // failure and explains the most findings. A fixed order of checks only breaks ties. A few
 // combination rules read the pattern of verdicts the way an engineer walking the checklist would.
-import { type CausalLink, causalLinks } from './causes.ts';
+import { type CausalLink, type CauseSources, causalLinks } from './causes.ts';
 import type { CheckId } from './check.ts';
 import type { CheckResult, Report } from './report.ts';
 
-/** What diagnose needs of each check: its id and its place among causes (Check.causeRank). */
-export type CauseRanks = readonly { id: string; causeRank?: number }[];
+/**
+ * What diagnose needs of each check: its id, its place among causes (Check.causeRank) and the
+ * causal links where it is the cause (Check.causes).
+ */
+export type CauseRanks = readonly ({ id: string; causeRank?: number } & CauseSources[number])[];
 
 /**
  * Root causes first, symptoms last (each check's `causeRank`): the tie-break between findings no
@@ -141,7 +144,7 @@ export function diagnose(results: CheckResult[], checks: CauseRanks): Report['di
       chain: [],
     };
   }
-  const links = acyclic(causalLinks(findings), rank);
+  const links = acyclic(causalLinks(findings, checks), rank);
   const explained = new Set(links.map((l) => l.effect));
   const roots = findings.filter((f) => !explained.has(f.id));
   const chainOf = new Map(roots.map((r) => [r.id, descendants(r.id, links)]));

@@ -10,15 +10,21 @@ import { EVIDENCE_KEYS, type EvidenceKey } from './evidence.ts';
  * A check from outside the package: a built-in check's shape with any `section/name` id
  * (`defineCheck` types it; its id need not be one of CHECK_IDS).
  */
-export type ExtraCheck = Omit<AnyCheck, 'id' | 'causeRank'> & {
+export type ExtraCheck = Omit<AnyCheck, 'id' | 'causeRank' | 'causes'> & {
   id: string;
   /** Its place among causes (Check.causeRank); default: after every built-in check. */
   causeRank?: number;
+  /** The findings it can cause (Check.causes); default: none. */
+  causes?: AnyCheck['causes'];
 };
 
 /** `defineCheck` for an extra check: any SECTION/NAME id, the same inference for the rest. */
 export function defineExtraCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
-  check: Omit<Check<K, N, R>, 'id' | 'causeRank'> & { id: string; causeRank?: number },
+  check: Omit<Check<K, N, R>, 'id' | 'causeRank' | 'causes'> & {
+    id: string;
+    causeRank?: number;
+    causes?: Check<K, N, R>['causes'];
+  },
 ): ExtraCheck {
   return check as ExtraCheck;
 }

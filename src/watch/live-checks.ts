@@ -2,7 +2,7 @@
 // in progress. A finding is raised once per check and severity (a warning, then maybe a failure),
 // at the step where its verdict became conclusive (conclusive.ts), with the measured numbers and
 // the thresholds. Framework-free: the TF.js watcher and the log-directory watcher both feed it.
-import { type AnyCheck, type CheckId, effectiveThresholds } from '../core/check.ts';
+import { type AnyCheck, type CheckId, type Detection, effectiveThresholds } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { validateRunOptions } from '../core/options.ts';
 import type { LiveFinding } from '../core/report.ts';
@@ -52,7 +52,7 @@ export class LiveChecks {
     for (const check of this.checks) {
       if (check.needs.some((key: keyof Evidence) => evidence[key] === undefined)) continue;
       const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
-      let detection: ReturnType<AnyCheck['evaluate']>;
+      let detection: Detection;
       try {
         detection = check.evaluate(givenTo(check, evidence), thresholds);
       } catch {
@@ -88,7 +88,7 @@ export class LiveChecks {
           measured: detection.measured,
           thresholds,
           remedy: words.remedy,
-          ...(check.plot ? { plot: check.plot } : {}),
+          ...(check.plot ? { plot: check.plot.id } : {}),
           conclusiveBecause: rule.words,
         };
         this.raised.set(check.id, target);

@@ -1,4 +1,5 @@
 import { pct } from '../../checks/helpers.ts';
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
@@ -15,7 +16,7 @@ export default defineCheck({
   why: 'A ReLU unit that is never positive outputs 0 and gets 0 gradient for every record: it is dead, and no update can revive it.',
   needs: ['training'],
   uses: ['checkpoint'],
-  plot: 'activations',
+  plot: { id: 'activations', lines: {} },
   reasons: ['not-logged', 'no-relu-layers', 'few-records'],
   // Among causes (core/diagnosis.ts): dead units pass no gradient
   causeRank: 100,
@@ -112,5 +113,17 @@ export default defineCheck({
             : `Units of ${measured.worstLayer} died during training: lower the learning rate, add batchNormalization before the ReLU, or switch to leakyReLU/ELU.`,
       details,
     };
+  },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'other/update-ratio',
+      'model/simplify',
+    ],
+    generic: (c) => `dead units pass no gradient (${firstSentence(c.summary)})`,
   },
 });

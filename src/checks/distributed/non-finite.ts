@@ -1,3 +1,4 @@
+import { noCauses } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { RankTelemetry } from '../../core/evidence.ts';
 import { immediate } from '../../core/live.ts';
@@ -11,7 +12,7 @@ export default defineCheck({
   title: 'Every rank stays finite',
   why: 'One rank with a corrupt data shard turns NaN while rank 0 — often the only one logged or watched — looks fine; the all-reduce then spreads its NaN gradients to every replica.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: right after non-finite inputs — the rank whose shard or step went NaN is where
   // to look, before the loss/gradient findings it spreads to through the all-reduce.
@@ -62,4 +63,5 @@ export default defineCheck({
       remedy: `Check the data shard ${who} reads (its DistributedSampler indices, the files assigned to it) for NaN/Inf and broken records; log every rank (not only rank 0) and add a torch.isfinite(loss) guard that skips the step on all ranks together.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,4 +1,5 @@
 import { fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
@@ -11,7 +12,7 @@ export default defineCheck({
   title: 'Replicas keep identical weights',
   why: 'Data-parallel replicas start from the same weights and apply the same averaged gradient, so they stay identical; when they drift apart the gradients are not averaged (no DDP wrapper, a missing all_reduce, a model wrapped after its optimizer was built) and each rank trains its own model on a fraction of the data.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: near the top — replicas that drift apart are a setup bug (gradients not
   // averaged) that every per-rank finding downstream inherits.
@@ -120,4 +121,5 @@ export default defineCheck({
         'Average the gradients: wrap the model in DistributedDataParallel (or FSDP) before building the optimizer from its parameters, do not call the wrapped module’s .module for the forward pass, and with a hand-written loop all_reduce every gradient (divided by the world size) before optimizer.step(); start every rank from the same seed or broadcast rank 0’s weights.',
     };
   },
+  causes: noCauses,
 });

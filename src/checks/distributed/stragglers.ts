@@ -1,4 +1,5 @@
 import { fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
@@ -22,7 +23,7 @@ export default defineCheck({
   title: 'No rank is a straggler',
   why: 'In synchronous data parallelism every step waits for the slowest rank: one slow rank (a throttled GPU, a slow data loader, a busy host) sets the pace of the whole job.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: last of the distributed ones — a straggler slows the job, it does not stop learning.
   causeRank: 248,
@@ -86,4 +87,5 @@ export default defineCheck({
       remedy: `Look at ${who}'s host: GPU clocks and temperature (nvidia-smi -q -d PERFORMANCE), its data loader (more workers, pinned memory, local copies of the shard), other jobs on the machine; PyTorch's Flight Recorder or Holistic Trace Analysis then show which collective it arrives late to.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,4 +1,5 @@
 import { fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
@@ -25,7 +26,7 @@ export default defineCheck({
   needs: ['training', 'task'],
   uses: ['dataset', 'model', 'checkpoint'],
   atInitialization: true,
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): a symptom of output scale / init
   causeRank: 110,
@@ -137,4 +138,5 @@ export default defineCheck({
           : `The model starts better than chance: check the number of classes (${task.classes ?? '?'} assumed), that labels are not leaked into the inputs, and that weights were not already trained.`,
     };
   },
+  causes: noCauses,
 });

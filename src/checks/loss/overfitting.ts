@@ -1,4 +1,5 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
@@ -13,7 +14,7 @@ export default defineCheck({
   title: 'Validation loss follows the training loss',
   why: 'When the validation loss climbs while the training loss keeps falling, the model memorizes the training records instead of learning what generalizes.',
   needs: ['training'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: REASONS,
   causeRank: 220,
   live: {
@@ -124,4 +125,5 @@ export default defineCheck({
       remedy: `Stop training near step ${measured.valMinStep} (early stopping on val_loss, restoring the best weights), and add regularization (dropout, L2 weight decay), data augmentation or more training records; a smaller model also overfits less.`,
     };
   },
+  causes: noCauses,
 });

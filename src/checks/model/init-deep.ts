@@ -1,3 +1,4 @@
+import { firstSentence } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
@@ -54,7 +55,7 @@ export default defineCheck({
   why: 'When activations shrink layer after layer, the deep layers see (and pass back) almost nothing, so the gradients of the early layers vanish and the network stops learning; batch norm and a healthy batch size keep the scale in check.',
   needs: ['training', 'model'],
   atInitialization: true,
-  plot: 'activations',
+  plot: { id: 'activations', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): activations vanish with depth
   causeRank: 120,
@@ -201,5 +202,17 @@ export default defineCheck({
       remedy: status === 'pass' ? null : `Use ${init} and ${normalize}.`,
       details,
     };
+  },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'model/simplify',
+    ],
+    generic: (c) =>
+      `activations vanish with depth at initialization (${firstSentence(c.summary)}), and so do the gradients of the early layers`,
   },
 });

@@ -1,3 +1,4 @@
+import { firstSentence } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
@@ -34,7 +35,7 @@ export default defineCheck({
   needs: ['model'],
   uses: ['checkpoint'],
   atInitialization: true,
-  plot: 'weight-variance',
+  plot: { id: 'weight-variance', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): symmetric/zero weights: no gradient, no learning
   causeRank: 40,
@@ -161,5 +162,24 @@ export default defineCheck({
       summary,
       remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): ${initializerCode(fw, suggested, layer)} instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
     };
+  },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'activations/dead-relu',
+      'activations/saturation',
+      'loss/initial-loss',
+      'model/init-deep',
+      'other/weight-variance',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'loss/learning-rate',
+      'other/update-ratio',
+      'loss/steep-drop',
+      'model/simplify',
+    ],
+    generic: (c) =>
+      `the initial weights are the problem (${firstSentence(c.summary)}): identical or zero units get identical or no gradients`,
   },
 });

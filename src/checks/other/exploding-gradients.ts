@@ -1,4 +1,5 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
+import { firstSentence } from '../../core/causes.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
@@ -54,7 +55,7 @@ export default defineCheck({
   title: 'Gradients do not explode',
   why: 'Exploding gradients throw the weights far off in one step: the loss spikes or turns NaN and training never settles.',
   needs: ['training'],
-  plot: 'gradient-norms',
+  plot: { id: 'gradient-norms', lines: {} },
   reasons: REASONS,
   causeRank: 130,
   live: (detection) =>
@@ -187,5 +188,9 @@ export default defineCheck({
     }
     const summary = `${growth}.`;
     return { summary, remedy: status === 'pass' ? null : remedy };
+  },
+  causes: {
+    effects: ['loss/non-finite'],
+    generic: (c) => `exploding gradients (${firstSentence(c.summary)}) overflow the weights`,
   },
 });

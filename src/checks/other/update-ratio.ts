@@ -1,4 +1,5 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
@@ -11,7 +12,7 @@ export default defineCheck({
   why: 'The ratio ‖ΔW‖/‖W‖ per step says how fast a layer learns: far below 1e-4 it barely moves, above 1e-1 each step rewrites a large part of the weights and training is unstable.',
   needs: ['training'],
   uses: ['lrSweep'],
-  plot: 'update-ratios',
+  plot: { id: 'update-ratios', lines: {} },
   reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
   causeRank: 160,
   live: TREND,
@@ -115,4 +116,5 @@ export default defineCheck({
       details: notJudged.trim() || undefined,
     };
   },
+  causes: noCauses,
 });
