@@ -164,7 +164,7 @@ export interface Check<
    * name in the plot (core/plots.ts) and the threshold of this check it is drawn at. The report
    * carries their effective values (user overrides applied); the plot reads only those.
    */
-  plot?: PlotSpec<K>;
+  plot?: PlotSpec<NoInfer<K>>;
   /**
    * The check judges the model at initialization. On a trained checkpoint its evidence comes from
    * a re-initialized clone of the architecture, and the runner says so in its details.

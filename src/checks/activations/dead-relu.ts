@@ -16,7 +16,7 @@ export default defineCheck({
   why: 'A ReLU unit that is never positive outputs 0 and gets 0 gradient for every record: it is dead, and no update can revive it.',
   needs: ['training'],
   uses: ['checkpoint'],
-  plot: { id: 'activations', lines: {} },
+  plot: { id: 'activations', lines: { deadFail: 'failFraction', deadWarn: 'warnFraction' } },
   reasons: ['not-logged', 'no-relu-layers', 'few-records'],
   // Among causes (core/diagnosis.ts): dead units pass no gradient
   causeRank: 100,

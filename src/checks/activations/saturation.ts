@@ -21,7 +21,7 @@ export default defineCheck({
   why: 'A saturated tanh/sigmoid unit sits on the flat part of its curve: its derivative is ~0, so it passes almost no gradient and stops learning.',
   needs: ['training'],
   uses: ['model', 'checkpoint'],
-  plot: { id: 'activations', lines: {} },
+  plot: { id: 'activations', lines: { saturatedWarn: 'warnFraction' } },
   reasons: ['not-logged', 'no-saturating-layers'],
   // Among causes (core/diagnosis.ts): saturated units pass no gradient
   causeRank: 90,

@@ -12,7 +12,7 @@ export default defineCheck({
   title: 'Replicas keep identical weights',
   why: 'Data-parallel replicas start from the same weights and apply the same averaged gradient, so they stay identical; when they drift apart the gradients are not averaged (no DDP wrapper, a missing all_reduce, a model wrapped after its optimizer was built) and each rank trains its own model on a fraction of the data.',
   needs: ['distributed'],
-  plot: { id: 'ranks', lines: {} },
+  plot: { id: 'ranks', lines: { replicaSpreadFail: 'failSpread' } },
   reasons: REASONS,
   // Among causes: near the top — replicas that drift apart are a setup bug (gradients not
   // averaged) that every per-rank finding downstream inherits.

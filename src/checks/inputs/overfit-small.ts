@@ -19,7 +19,7 @@ export default defineCheck({
   title: 'The model can overfit a handful of records',
   why: 'Any working model can memorize ~50 records when regularization is off; if it cannot, no amount of data or tuning will help, because the model, loss or training code is broken.',
   needs: ['overfit', 'task'],
-  plot: { id: 'overfit-curve', lines: {} },
+  plot: { id: 'overfit-curve', lines: { targetLossRatio: 'maxLossRatio' } },
   reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
   causeRank: 200,
   live: NEEDS_EXPERIMENT,

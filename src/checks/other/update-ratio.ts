@@ -12,7 +12,7 @@ export default defineCheck({
   why: 'The ratio ‖ΔW‖/‖W‖ per step says how fast a layer learns: far below 1e-4 it barely moves, above 1e-1 each step rewrites a large part of the weights and training is unstable.',
   needs: ['training'],
   uses: ['lrSweep'],
-  plot: { id: 'update-ratios', lines: {} },
+  plot: { id: 'update-ratios', lines: { tooSlowBelow: 'failBelow', tooFastAbove: 'warnAbove' } },
   reasons: ['zero-weights', 'not-logged', 'too-slow', 'too-large'],
   causeRank: 160,
   live: TREND,
