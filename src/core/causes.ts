@@ -60,6 +60,11 @@ const linkTo = (<MC extends MeasuredShape>(
   because: (cause: CheckResult<MC>, effect: CheckResult<MeasuredShape>) => string | null,
 ): MeasuredLink<MC> => ({ effect, because })) as LinkTo<MeasuredShape>;
 
+/** The measured links a check declares (Causes.measured), built. */
+export function measuredLinks<MC extends MeasuredShape>(causes: Causes<MC>): readonly MeasuredLink<MC>[] {
+  return causes.measured?.(linkTo as unknown as LinkTo<MC>) ?? [];
+}
+
 /** A measured number, or NaN for anything else (a link compares what may be missing). */
 export const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
 /** A measured fraction as a whole percentage. */
@@ -81,14 +86,14 @@ export function causalLinks(findings: CheckResult[], checks: CauseSources): Caus
     const cause = byId.get(check.id as CheckId);
     const rules = check.causes;
     if (!cause || !rules) continue;
-    const measuredLinks = rules.measured?.(linkTo) ?? [];
+    const declared = measuredLinks(rules);
     const effects = [...rules.effects];
-    for (const m of measuredLinks) if (!effects.includes(m.effect)) effects.push(m.effect);
+    for (const m of declared) if (!effects.includes(m.effect)) effects.push(m.effect);
     for (const id of effects) {
       const effect = byId.get(id);
       if (!effect || effect === cause) continue;
       let measured: string | null = null;
-      for (const m of measuredLinks) if (m.effect === id) measured ??= m.because(cause, effect);
+      for (const m of declared) if (m.effect === id) measured ??= m.because(cause, effect);
       const because =
         measured ??
         (cause.status === 'fail' && effect.status !== 'pass' && rules.effects.includes(id)

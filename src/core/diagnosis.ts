@@ -187,6 +187,46 @@ export function diagnose(results: CheckResult[], checks: CauseRanks): Report['di
   return { primary: primary.id, summary, ranked, chain: links };
 }
 
+/** Why a finding is a symptom: the cause it follows from, and the measured reason. */
+export interface SymptomOf {
+  cause: CheckId;
+  because: string;
+}
+
+/**
+ * The findings the diagnosis reads as symptoms, each with the link to the cause it defers to: the
+ * primary cause's when it is one of the finding's causes, else its first (lowest-ranked) cause.
+ */
+export function symptomsOf(diagnosis: Report['diagnosis']): Map<CheckId, SymptomOf> {
+  const out = new Map<CheckId, SymptomOf>();
+  for (const l of diagnosis.chain ?? []) {
+    const known = out.get(l.effect);
+    if (!known || (l.cause === diagnosis.primary && known.cause !== diagnosis.primary))
+      out.set(l.effect, { cause: l.cause, because: l.because });
+  }
+  return out;
+}
+
+/**
+ * What a symptom advises: its cause's remedy first. Its own remedy (raise the learning rate, when
+ * the cause is a learning rate far too high) may point the opposite way, and a report never
+ * advises both directions.
+ */
+export function deferredRemedy(s: SymptomOf): string {
+  return `A symptom of ${s.cause} (${s.because}): follow the remedy of ${s.cause} first; this finding should clear with it.`;
+}
+
+/** The results with each symptom marked and its remedy deferring to its cause (Report.checks). */
+export function withSymptoms(results: CheckResult[], diagnosis: Report['diagnosis']): CheckResult[] {
+  const symptoms = symptomsOf(diagnosis);
+  return results.map((r) => {
+    const s = symptoms.get(r.id);
+    return s && (r.status === 'fail' || r.status === 'warn')
+      ? { ...r, symptomOf: s, remedy: deferredRemedy(s) }
+      : r;
+  });
+}
+
 /**
  * fail > warn > pass, and `inconclusive` when no decisive check passed (all skipped, errored, or
  * only NON_DECISIVE ones passed): a CI gate must not turn green on a run nothing could judge.

@@ -32,6 +32,11 @@ export interface CheckResult<M extends MeasuredShape = Measured> {
    * effective values (user overrides applied). Added in schema 1 (older reports lack it).
    */
   plotLines?: Record<string, number>;
+  /**
+   * A finding the diagnosis reads as the symptom of another (the cause and the measured reason);
+   * its `remedy` then defers to the cause's. Added in schema 1 (older reports lack it).
+   */
+  symptomOf?: { cause: CheckId; because: string };
   durationMs: number;
 }
 
@@ -95,6 +100,11 @@ export interface LiveFinding {
   plot?: string;
   /** Why it counted as conclusive then (the rule of src/watch/conclusive.ts, in words). */
   conclusiveBecause: string;
+  /**
+   * When it was raised as the symptom of another finding the evidence showed then (the same
+   * causal links as the report's diagnosis); its `remedy` defers to that cause's. Added in schema 1.
+   */
+  symptomOf?: { cause: CheckId; because: string };
 }
 
 /** `watch` only: what was raised while the run went on. */

@@ -1,9 +1,10 @@
 import { pct } from '../../checks/helpers.ts';
-import { firstSentence } from '../../core/causes.ts';
+import { firstSentence, pct0, num as toNumber } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import { minOf } from '../../shared/array.ts';
+import type UpdateRatio from '../other/update-ratio.ts';
 import { fractionAt, type Snapshots, worstByLayer } from './worst-layer.ts';
 
 // Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
@@ -123,6 +124,15 @@ export default defineCheck({
       'inputs/label-signal',
       'other/update-ratio',
       'model/simplify',
+    ],
+    // Dead units get no gradient, so their weights do not move: "raise the LR" is not the fix.
+    measured: (link) => [
+      link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
+        toNumber(c.measured.worstFraction) > (c.thresholds.warnFraction ?? 1) &&
+        toNumber(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
+          ? `${pct0(c.measured.worstFraction)} of the units of ${String(c.measured.worstLayer)} are dead: they get no gradient, so their weights do not move`
+          : null,
+      ),
     ],
     generic: (c) => `dead units pass no gradient (${firstSentence(c.summary)})`,
   },

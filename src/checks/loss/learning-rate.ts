@@ -9,6 +9,7 @@ import type DeadRelu from '../activations/dead-relu.ts';
 import type Saturation from '../activations/saturation.ts';
 import type OverfitSmall from '../inputs/overfit-small.ts';
 import type StandardCorpus from '../inputs/standard-corpus.ts';
+import type UpdateRatio from '../other/update-ratio.ts';
 import { clipCode, experimentsHint, frameworkOf, learningRateCode } from '../remedy-code.ts';
 import type Overfitting from './overfitting.ts';
 
@@ -317,6 +318,13 @@ export default defineCheck({
       link<typeof Overfitting>('loss/overfitting', (c) =>
         lrTooHigh(c)
           ? `the validation loss turned up while training at ${lrWords(c)}, close to divergence`
+          : null,
+      ),
+      // "Updates too small: raise the LR" beside a learning rate too high points the opposite way:
+      // the small updates are units the high rate stalled (issue 20, class 10).
+      link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
+        lrTooHigh(c) && num(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
+          ? `at ${lrWords(c)} the run ${c.measured.trend === 'diverged' ? 'diverges' : "is at or past the range test's best LR"}: the small updates of ${String(e.measured.minLayer)} come from units it stalled, not from a learning rate too low`
           : null,
       ),
       link<typeof StandardCorpus>('inputs/standard-corpus', (c, e) =>
