@@ -213,7 +213,7 @@ export function symptomsOf(diagnosis: Report['diagnosis']): Map<CheckId, Symptom
  * advises both directions.
  */
 export function deferredRemedy(s: SymptomOf): string {
-  return `A symptom of ${s.cause} (${s.because}): follow the remedy of ${s.cause} first; this finding should clear with it.`;
+  return `A symptom of ${s.cause} (see the diagnosis): follow the remedy of ${s.cause} first; this finding should clear with it.`;
 }
 
 /** The results with each symptom marked and its remedy deferring to its cause (Report.checks). */

@@ -227,6 +227,8 @@ function offScale(c: {
   thresholds: Record<string, number>;
 }): 'too-large' | 'too-small' | null {
   const ratio = toNumber(c.measured.ratio);
+  // A ratio of 0 is a constant kernel: the generic link (a failing check) says that better.
+  if (!(ratio > 0)) return null;
   if (ratio > c.thresholds.maxScaleRatio) return 'too-large';
   if (ratio < c.thresholds.minScaleRatio) return 'too-small';
   return null;
