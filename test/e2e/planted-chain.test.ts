@@ -63,6 +63,7 @@ describe('causal chains on planted faults (deep tabular MLPs)', () => {
         expect(f.remedy ?? '').not.toMatch(/raise the learning rate/i);
       }
     const ratio = report.checks.find((c) => c.id === 'other/update-ratio');
-    if (ratio?.status === 'fail' || ratio?.status === 'warn') expect(ratio.symptomOf).toBeDefined();
+    if (ratio?.status === 'fail' || ratio?.status === 'warn')
+      expect(ratio.symptomOf?.cause, ratio.summary).toBe('loss/learning-rate');
   });
 });

@@ -91,7 +91,9 @@ export default defineCheck({
         words:
           'the loss stayed above 1.5× its start for max(20 steps, 10% of the run) after it was first seen',
       };
-    // Flat: every run is flat for a while; only a loss flat for half again as long counts.
+    // Flat: every run is flat for a while; only a loss flat for half again as long counts. The
+    // words do not call a loss that rose "flat" (issue 20, class 10), and stay one rule's words
+    // whichever way it wobbles (a change of words restarts the wait, live-checks.ts).
     return {
       kind: 'confirmed',
       counter: 'lossPoints',
@@ -99,7 +101,7 @@ export default defineCheck({
       fresh: 50,
       span: spanOf(200, 0.5),
       words:
-        'the loss stayed flat on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
+        'the loss did not decrease (flat, or above its start) on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
     };
   },
   thresholds: {
@@ -324,7 +326,7 @@ export default defineCheck({
       // the small updates are units the high rate stalled (issue 20, class 10).
       link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
         lrTooHigh(c) && num(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
-          ? `at ${lrWords(c)} the run ${c.measured.trend === 'diverged' ? 'diverges' : "is at or past the range test's best LR"}: the small updates of ${String(e.measured.minLayer)} come from units it stalled, not from a learning rate too low`
+          ? `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'the run diverges' : num(c.measured.relativeDrop) < 0 ? 'the loss rises' : "the run is at or past the range test's best LR"}: the small updates of ${String(e.measured.minLayer)} come from units it stalled, not from a learning rate too low`
           : null,
       ),
       link<typeof StandardCorpus>('inputs/standard-corpus', (c, e) =>
@@ -334,7 +336,7 @@ export default defineCheck({
       ),
     ],
     generic: (c) =>
-      `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'training diverges' : c.measured.trend === 'flat' ? 'the loss barely moves' : 'updates overshoot'}${c.measured.suggestedLr !== null && c.measured.suggestedLr !== undefined ? ` while the range test finds a working LR at ${sig(c.measured.suggestedLr)}` : ''}`,
+      `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'training diverges' : num(c.measured.relativeDrop) < 0 ? 'the loss rises' : c.measured.trend === 'flat' ? 'the loss barely moves' : 'updates overshoot'}${c.measured.suggestedLr !== null && c.measured.suggestedLr !== undefined ? ` while the range test finds a working LR at ${sig(c.measured.suggestedLr)}` : ''}`,
   },
 });
 
@@ -344,6 +346,7 @@ export default defineCheck({
 /** What the links read of this check's numbers. */
 interface LrNumbers {
   trend: unknown;
+  relativeDrop: unknown;
   configuredLr: unknown;
   sweepBestLr: unknown;
 }
@@ -359,6 +362,8 @@ interface UnitNumbers {
 function lrTooHigh(r: { status: string; measured: LrNumbers }): boolean {
   return (
     r.measured.trend === 'diverged' ||
+    // A loss that rose over the run (not merely flat): updates overshoot, with or without a sweep.
+    (r.status !== 'pass' && num(r.measured.relativeDrop) < 0) ||
     (r.status === 'warn' &&
       r.measured.sweepBestLr !== undefined &&
       r.measured.configuredLr !== null &&
