@@ -5,11 +5,34 @@
 // the root cause first and make its symptoms defer to it.
 import { describe, expect, it } from 'vitest';
 import { causalLinks, measuredLinks } from '../core/causes.ts';
-import { CHECK_IDS, type CheckId, defineCheck, type Measured, type Status } from '../core/check.ts';
+import {
+  CHECK_IDS,
+  type CheckId,
+  defineCheck,
+  type Measured,
+  type MeasuredOf,
+  type Status,
+} from '../core/check.ts';
 import { diagnose, withSymptoms } from '../core/diagnosis.ts';
 import { AT_START } from '../core/live.ts';
 import type { CheckResult } from '../core/report.ts';
 import type DeadRelu from './activations/dead-relu.ts';
+import type Saturation from './activations/saturation.ts';
+import type OverfitSmall from './inputs/overfit-small.ts';
+import type StandardCorpus from './inputs/standard-corpus.ts';
+import type InitialLoss from './loss/initial-loss.ts';
+import type LearningRate from './loss/learning-rate.ts';
+import type Overfitting from './loss/overfitting.ts';
+import type InitDeep from './model/init-deep.ts';
+import type InitShallow from './model/init-shallow.ts';
+import type ExplodingGradients from './other/exploding-gradients.ts';
+import type GradientFlow from './other/gradient-flow.ts';
+import type UpdateRatio from './other/update-ratio.ts';
+import type WeightVariance from './other/weight-variance.ts';
+
+/** True when a check's measured shape is its own keys (inferred), not any string. */
+type Strict<C> = string extends keyof MeasuredOf<C> ? false : true;
+
 import { ALL_CHECKS } from './index.ts';
 
 function result(id: CheckId, status: Status, measured: Measured, thresholds: Record<string, number> = {}) {
@@ -37,6 +60,26 @@ describe('causal links declared by the checks', () => {
         expect(effect, check.id).not.toBe(check.id);
       }
     }
+  });
+
+  it('read checks whose measured shape is inferred key by key (compile-time)', () => {
+    // Every check a typed link reads (as cause or effect): a key it never gives is an error.
+    const strict: [
+      Strict<typeof DeadRelu>,
+      Strict<typeof Saturation>,
+      Strict<typeof OverfitSmall>,
+      Strict<typeof StandardCorpus>,
+      Strict<typeof InitialLoss>,
+      Strict<typeof LearningRate>,
+      Strict<typeof Overfitting>,
+      Strict<typeof InitDeep>,
+      Strict<typeof InitShallow>,
+      Strict<typeof ExplodingGradients>,
+      Strict<typeof GradientFlow>,
+      Strict<typeof UpdateRatio>,
+      Strict<typeof WeightVariance>,
+    ] = [true, true, true, true, true, true, true, true, true, true, true, true, true];
+    expect(strict.every(Boolean)).toBe(true);
   });
 
   it('are typed against the effect’s measured shape and required (compile-time: tsc --noEmit)', () => {

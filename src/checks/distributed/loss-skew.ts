@@ -1,6 +1,6 @@
 import { fmt, pct } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { mean, median, windowSize } from '../../core/stats.ts';
 import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -41,7 +41,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.loss.steps.length > 0);

@@ -1,5 +1,5 @@
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { RankTelemetry } from '../../core/evidence.ts';
 import { immediate } from '../../core/live.ts';
 import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
@@ -19,7 +19,7 @@ export default defineCheck({
   causeRank: 12,
   live: immediate('a non-finite value on a rank is a fact: raised at once'),
   thresholds: {},
-  evaluate({ distributed }): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }) {
     const one = oneRank(distributed);
     if (one) return one;
     const bad = distributed.ranks.filter((r) => r.nonFinite !== null);

@@ -1,6 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -46,7 +46,7 @@ export default defineCheck({
       source: 'nn-doctor default: well beyond host clock skew at usual step times',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.lossWallTimes && r.loss.steps.length > 1);

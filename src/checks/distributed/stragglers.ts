@@ -1,6 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -42,7 +42,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const timed = distributed.ranks

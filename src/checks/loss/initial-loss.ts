@@ -1,6 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 
@@ -16,7 +16,6 @@ const REASONS = [
   'too-high',
   'too-low',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/initial-loss',
@@ -43,7 +42,7 @@ export default defineCheck({
       source: 'checklist; TheDeepChecker |L0 − ln C| check',
     },
   },
-  evaluate({ training, task, dataset }, t): Detection<Reason> {
+  evaluate({ training, task, dataset }, t) {
     const initialLoss = training.initialLoss;
     if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
     const loss = normalizeLossName(task.loss);

@@ -1,12 +1,11 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = ['no-validation', 'too-few-points', 'negligible', 'both-rose'] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/overfitting',
@@ -44,7 +43,7 @@ export default defineCheck({
       source: 'nn-doctor calibration: healthy recurrent models fitted to ~0.003 showed +250% rises of 0.004',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const val = training.valLoss;
     if (!val) return { status: 'skip', measured: {}, reason: 'no-validation' };
     const points = val.values.flatMap((v, i) =>

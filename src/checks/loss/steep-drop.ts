@@ -1,11 +1,10 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = ['too-few-points', 'non-finite', 'no-drop'] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/steep-drop',
@@ -43,7 +42,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const n = values.length;

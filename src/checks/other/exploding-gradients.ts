@@ -1,6 +1,6 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { firstSentence } from '../../core/causes.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
@@ -47,7 +47,6 @@ const REASONS = [
   'growth',
   'doubling',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'other/exploding-gradients',
@@ -98,7 +97,7 @@ export default defineCheck({
         'nn-doctor calibration: a healthy Embedding+LSTM grew its gradient norm 913× from 0.06 while its loss fell from 0.69 to 0.1',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const norms = globalNorm(training);
     if (!norms) return { status: 'skip', measured: {}, reason: 'not-logged' };
     const { series, source } = norms;
