@@ -5,7 +5,7 @@
 // check's declared `reasons`, typed), and every declared reason is given by some case.
 import { appendFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { type Check, effectiveThresholds, type Status } from '../core/check.ts';
+import { type AnyCheck, type Check, effectiveThresholds, type Status } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { givenTo, runCheck } from '../core/runner.ts';
 
@@ -25,8 +25,7 @@ export interface CheckCase<R extends string = string> {
 export type FaultyCase<R extends string = string> = CheckCase<R> & { reason: R | null };
 
 /** The reason `evaluate` gives for a case, null for none; undefined when it does not run. */
-// biome-ignore lint/suspicious/noExplicitAny: any check, whatever its threshold and evidence keys
-function reasonOf(check: Check<any, any, any>, c: CheckCase<string>): string | null | undefined {
+function reasonOf(check: AnyCheck, c: CheckCase<string>): string | null | undefined {
   if (check.needs.some((key: keyof Evidence) => c.evidence[key] === undefined)) return undefined;
   try {
     return (
@@ -48,7 +47,7 @@ function close(actual: unknown, expected: unknown): boolean {
 
 export function testCheck<R extends string>(
   // biome-ignore lint/suspicious/noExplicitAny: any check, whatever its threshold and evidence keys
-  check: Check<any, any, R>,
+  check: Check<any, any, R, any, any, any>,
   cases: { valid: CheckCase<NoInfer<R>>[]; invalid: FaultyCase<NoInfer<R>>[] },
 ): void {
   describe(check.id, () => {

@@ -3,7 +3,7 @@
 // The checks to run and the remedy judge come in with the input (the entry points pass the
 // registry, src/registry.ts): core/ imports no other folder of src/.
 import type { AnyCheck } from './check.ts';
-import { diagnose, overallVerdict } from './diagnosis.ts';
+import { diagnose, overallVerdict, withSymptoms } from './diagnosis.ts';
 import type { Evidence } from './evidence.ts';
 import { validateRunOptions } from './options.ts';
 import type { RemediesReport } from './remedies.ts';
@@ -32,7 +32,10 @@ export interface BuildReportInput {
 export function buildReport(input: BuildReportInput): Report {
   const { evidence } = input;
   validateRunOptions(input.options ?? {}, input.checks);
-  const checks = runChecks(input.checks, evidence, input.options);
+  const results = runChecks(input.checks, evidence, input.options);
+  const diagnosis = diagnose(results, input.checks);
+  // Symptoms defer to their cause's remedy: one diagnosis, never advice in two directions.
+  const checks = withSymptoms(results, diagnosis);
   const model = evidence.model;
   const data = evidence.dataset;
   const remedies = input.judgeRemedies?.(evidence);
@@ -70,7 +73,7 @@ export function buildReport(input: BuildReportInput): Report {
         : null,
     },
     verdict: overallVerdict(checks),
-    diagnosis: diagnose(checks, input.checks),
+    diagnosis,
     checks,
     ...(remedies ? { remedies } : {}),
     evidence,

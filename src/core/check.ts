@@ -1,8 +1,10 @@
 // The shape every check has: metadata beside a pure evaluation (detection) and a
 // separate wording step (what is wrong, why it matters, what to do).
+
+import type { Causes } from './causes.ts';
 import type { Evidence, EvidenceKey } from './evidence.ts';
 import type { LiveRule } from './live.ts';
-import type { PlotId } from './plots.ts';
+import type { PlotSpec } from './plots.ts';
 
 export const SECTIONS = {
   inputs: 'Inputs',
@@ -60,12 +62,33 @@ export interface Threshold {
   source: string;
 }
 
-export type Measured = Record<string, number | string | boolean | null | number[]>;
+export type MeasuredValue = number | string | boolean | null | number[];
+export type Measured = Record<string, MeasuredValue>;
+/**
+ * The measured shape of one check, as TypeScript infers it from what `evaluate` returns: the
+ * branches' object literals, normalized (a key one branch lacks is `undefined` there).
+ */
+export type MeasuredShape = { [key: string]: MeasuredValue | undefined };
+
+/** Every key of a union of object types. */
+type KeysOf<U> = U extends unknown ? keyof U : never;
+/**
+ * A union of measured shapes flattened to one: each key any branch gives, with the types it takes
+ * there (`undefined` where a branch, a skip, lacks it). Reading a key no branch gives is an error.
+ */
+export type Flat<U> = {
+  [Key in KeysOf<U> & string]: U extends unknown ? (Key extends keyof U ? U[Key] : undefined) : never;
+};
+/** What `explain` reads: the check's own measured keys typed, any other a Measured value. */
+export type Readable<D extends Detection<string, MeasuredShape>> = Detection<
+  NonNullable<D['reason']>,
+  Flat<D['measured']> & Measured
+>;
 
 /** What `evaluate` decides: status and the numbers behind it. No prose. */
-export interface Detection<R extends string = string> {
+export interface Detection<R extends string = string, M extends MeasuredShape = Measured> {
   status: Exclude<Status, 'error'>;
-  measured: Measured;
+  measured: M;
   /**
    * Short machine-readable reason for the status, used by `explain` (e.g. `missing-class`,
    * `diverged`): one of the check's declared `reasons`, which its table test asserts.
@@ -100,8 +123,10 @@ export interface Check<
   N extends EvidenceKey = EvidenceKey,
   R extends string = string,
   U extends EvidenceKey = EvidenceKey,
+  D extends Detection<R, MeasuredShape> = Detection<R>,
+  I extends CheckId = CheckId,
 > {
-  id: CheckId;
+  id: I;
   section: Section;
   title: string;
   /** Why the item matters (the second pillar; shown with every non-pass finding). */
@@ -127,36 +152,56 @@ export interface Check<
    * detection. `NEEDS_EXPERIMENT` for checks that judge an experiment on the model itself.
    */
   // (A method's type: its parameter is bivariant, so a check fits the list type AnyCheck.)
+  // (Loosely typed: declared before `evaluate`, it must not fix the measured shape's inference.)
   live: LiveRule | { rule(detection: Detection<NoInfer<R>>): LiveRule }['rule'];
-  /** Id of the report plot that shows this check's evidence. */
-  plot?: PlotId;
+  /**
+   * The findings this check can cause (core/causes.ts), typed against its own `measured` and, for
+   * links that read the effect's numbers, the effect's: `noCauses` for a check that explains none.
+   */
+  causes: Causes<Flat<D['measured']>>;
+  /**
+   * The report plot that shows this check's evidence, and the thresholds it draws: each line's
+   * name in the plot (core/plots.ts) and the threshold of this check it is drawn at. The report
+   * carries their effective values (user overrides applied); the plot reads only those.
+   */
+  plot?: PlotSpec<NoInfer<K>>;
   /**
    * The check judges the model at initialization. On a trained checkpoint its evidence comes from
    * a re-initialized clone of the architecture, and the runner says so in its details.
    */
   atInitialization?: boolean;
   /** Pure: same evidence and thresholds, same detection. */
-  evaluate(evidence: Given<N, U>, thresholds: Thresholds<K>): Detection<NoInfer<R>>;
-  explain(detection: Detection<NoInfer<R>>, evidence: Given<N, U>, thresholds: Thresholds<K>): Explanation;
+  evaluate(evidence: Given<N, U>, thresholds: Thresholds<K>): D;
+  explain(detection: Readable<D>, evidence: Given<N, U>, thresholds: Thresholds<K>): Explanation;
 }
 
 /** Any check, whatever its threshold and evidence keys (for lists of checks). */
 // biome-ignore lint/suspicious/noExplicitAny: checks differ in their threshold and evidence keys
-export type AnyCheck = Check<any, any, any, any>;
+export type AnyCheck = Check<any, any, any, any, any, CheckId>;
 
-/** Lets a check file declare itself with full type inference: `export default defineCheck({...})`. */
+/** The measured shape of a check (what its `evaluate` returns), for links typed against it. */
+// biome-ignore lint/suspicious/noExplicitAny: any threshold, evidence and reason keys
+export type MeasuredOf<C> = C extends Check<any, any, any, any, infer D, any> ? Flat<D['measured']> : never;
+
+/**
+ * Lets a check file declare itself with full type inference: `export default defineCheck({...})`.
+ * The measured shape is inferred from `evaluate` (declare `causes` after it, so that its links are
+ * typed against that shape).
+ */
 export function defineCheck<
   K extends string,
   N extends EvidenceKey,
+  const I extends CheckId,
   const R extends string = never,
   U extends EvidenceKey = never,
->(check: Check<K, N, R, U>): Check<K, N, R, U> {
+  D extends Detection<NoInfer<R>, MeasuredShape> = Detection<NoInfer<R>>,
+>(check: Check<K, N, R, U, D, I>): Check<K, N, R, U, D, I> {
   return check;
 }
 
 /** Default threshold values of a check, with user overrides applied. */
 export function effectiveThresholds<K extends string>(
-  check: Check<K, EvidenceKey>,
+  check: Pick<Check<K>, 'thresholds'>,
   overrides: Partial<Record<string, number>> | undefined,
 ): Thresholds<K> {
   const out = {} as Thresholds<K>;

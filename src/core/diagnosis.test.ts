@@ -29,7 +29,7 @@ function result(
 
 const cases: {
   name: string;
-  results: [CheckId, Status][];
+  results: ([CheckId, Status] | [CheckId, Status, Measured])[];
   primary: CheckId | null;
   verdict: string;
   summary?: RegExp;
@@ -81,7 +81,7 @@ const cases: {
     results: [
       ['activations/dead-relu', 'fail'],
       ['inputs/label-signal', 'fail'],
-      ['loss/learning-rate', 'fail'],
+      ['loss/learning-rate', 'fail', { trend: 'diverged' }],
     ],
     primary: 'loss/learning-rate',
     verdict: 'fail',
@@ -243,20 +243,28 @@ describe('diagnosis by causal chains', () => {
     expect(d.chain?.[0].because).toMatch(/22500/);
   });
 
-  it('links pointing both ways keep the direction of the cause order (no cycle)', () => {
+  it('units dead from the start explain a flat loss; a flat loss (LR too low) kills no unit', () => {
     const d = diagnose([
       result('activations/dead-relu', 'fail', 'dead', { worstSnapshot: 'start' }),
       result('loss/learning-rate', 'fail', 'flat', { trend: 'flat' }),
     ]);
-    expect(d.primary).toBe('loss/learning-rate');
+    expect(d.primary).toBe('activations/dead-relu');
     expect(d.chain).toHaveLength(1);
+  });
+
+  it('a diverging LR explains the units dead in its run', () => {
+    const d = diagnose([
+      result('activations/dead-relu', 'fail', 'dead', { worstSnapshot: 'start' }),
+      result('loss/learning-rate', 'fail', 'diverged', { trend: 'diverged' }),
+    ]);
+    expect(d.primary).toBe('loss/learning-rate');
   });
 });
 
 describe('diagnosis', () => {
   for (const c of cases) {
     it(c.name, () => {
-      const results = c.results.map(([id, s]) => result(id, s));
+      const results = c.results.map(([id, s, m]) => result(id, s, undefined, m));
       const d = diagnose(results);
       expect(d.primary).toBe(c.primary);
       expect(d.ranked).toHaveLength(results.filter((r) => r.status === 'fail' || r.status === 'warn').length);

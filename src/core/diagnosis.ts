@@ -4,12 +4,15 @@
 // the measured numbers support, is a symptom; the primary cause is the root whose chain holds a
 // failure and explains the most findings. A fixed order of checks only breaks ties. A few
 // combination rules read the pattern of verdicts the way an engineer walking the checklist would.
-import { type CausalLink, causalLinks } from './causes.ts';
+import { type CausalLink, type CauseSources, causalLinks } from './causes.ts';
 import type { CheckId } from './check.ts';
 import type { CheckResult, Report } from './report.ts';
 
-/** What diagnose needs of each check: its id and its place among causes (Check.causeRank). */
-export type CauseRanks = readonly { id: string; causeRank?: number }[];
+/**
+ * What diagnose needs of each check: its id, its place among causes (Check.causeRank) and the
+ * causal links where it is the cause (Check.causes).
+ */
+export type CauseRanks = readonly ({ id: string; causeRank?: number } & CauseSources[number])[];
 
 /**
  * Root causes first, symptoms last (each check's `causeRank`): the tie-break between findings no
@@ -141,7 +144,7 @@ export function diagnose(results: CheckResult[], checks: CauseRanks): Report['di
       chain: [],
     };
   }
-  const links = acyclic(causalLinks(findings), rank);
+  const links = acyclic(causalLinks(findings, checks), rank);
   const explained = new Set(links.map((l) => l.effect));
   const roots = findings.filter((f) => !explained.has(f.id));
   const chainOf = new Map(roots.map((r) => [r.id, descendants(r.id, links)]));
@@ -182,6 +185,46 @@ export function diagnose(results: CheckResult[], checks: CauseRanks): Report['di
     summary += ` The other findings are its symptoms: ${parts.join('; ')}${more}.`;
   }
   return { primary: primary.id, summary, ranked, chain: links };
+}
+
+/** Why a finding is a symptom: the cause it follows from, and the measured reason. */
+export interface SymptomOf {
+  cause: CheckId;
+  because: string;
+}
+
+/**
+ * The findings the diagnosis reads as symptoms, each with the link to the cause it defers to: the
+ * primary cause's when it is one of the finding's causes, else its first (lowest-ranked) cause.
+ */
+export function symptomsOf(diagnosis: Report['diagnosis']): Map<CheckId, SymptomOf> {
+  const out = new Map<CheckId, SymptomOf>();
+  for (const l of diagnosis.chain ?? []) {
+    const known = out.get(l.effect);
+    if (!known || (l.cause === diagnosis.primary && known.cause !== diagnosis.primary))
+      out.set(l.effect, { cause: l.cause, because: l.because });
+  }
+  return out;
+}
+
+/**
+ * What a symptom advises: its cause's remedy first. Its own remedy (raise the learning rate, when
+ * the cause is a learning rate far too high) may point the opposite way, and a report never
+ * advises both directions.
+ */
+export function deferredRemedy(s: SymptomOf): string {
+  return `A symptom of ${s.cause} (see the diagnosis): follow the remedy of ${s.cause} first; this finding should clear with it.`;
+}
+
+/** The results with each symptom marked and its remedy deferring to its cause (Report.checks). */
+export function withSymptoms(results: CheckResult[], diagnosis: Report['diagnosis']): CheckResult[] {
+  const symptoms = symptomsOf(diagnosis);
+  return results.map((r) => {
+    const s = symptoms.get(r.id);
+    return s && (r.status === 'fail' || r.status === 'warn')
+      ? { ...r, symptomOf: s, remedy: deferredRemedy(s) }
+      : r;
+  });
 }
 
 /**

@@ -5,20 +5,27 @@
 import { type AnyCheck, type Check, SECTIONS } from './check.ts';
 import { UsageError } from './errors.ts';
 import { EVIDENCE_KEYS, type EvidenceKey } from './evidence.ts';
+import { PLOT_IDS } from './plots.ts';
 
 /**
  * A check from outside the package: a built-in check's shape with any `section/name` id
  * (`defineCheck` types it; its id need not be one of CHECK_IDS).
  */
-export type ExtraCheck = Omit<AnyCheck, 'id' | 'causeRank'> & {
+export type ExtraCheck = Omit<AnyCheck, 'id' | 'causeRank' | 'causes'> & {
   id: string;
   /** Its place among causes (Check.causeRank); default: after every built-in check. */
   causeRank?: number;
+  /** The findings it can cause (Check.causes); default: none. */
+  causes?: AnyCheck['causes'];
 };
 
 /** `defineCheck` for an extra check: any SECTION/NAME id, the same inference for the rest. */
 export function defineExtraCheck<K extends string, N extends EvidenceKey, const R extends string = never>(
-  check: Omit<Check<K, N, R>, 'id' | 'causeRank'> & { id: string; causeRank?: number },
+  check: Omit<Check<K, N, R>, 'id' | 'causeRank' | 'causes'> & {
+    id: string;
+    causeRank?: number;
+    causes?: Check<K, N, R>['causes'];
+  },
 ): ExtraCheck {
   return check as ExtraCheck;
 }
@@ -48,6 +55,13 @@ function problemWith(check: ExtraCheck, known: Set<string>): string | null {
   for (const key of [...(check.needs ?? []), ...(check.uses ?? [])])
     if (!(EVIDENCE_KEYS as readonly string[]).includes(key)) return `names unknown evidence '${String(key)}'`;
   if (!Array.isArray(check.needs)) return 'needs a needs list (evidence keys; may be empty)';
+  if (check.causes !== undefined && !Array.isArray(check.causes?.effects))
+    return 'causes needs an effects list (the check ids it explains; may be empty)';
+  if (
+    check.plot !== undefined &&
+    !((PLOT_IDS as readonly string[]).includes(check.plot?.id) && typeof check.plot.lines === 'object')
+  )
+    return `plot must be { id, lines } with id one of ${PLOT_IDS.join(', ')}`;
   for (const [name, t] of Object.entries(check.thresholds ?? {}))
     if (typeof t?.value !== 'number' || !Number.isFinite(t.value))
       return `threshold '${name}' needs a finite default value`;

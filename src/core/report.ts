@@ -1,6 +1,6 @@
 // The one versioned report type (docs/design.md §4). Every renderer reads only this.
 // Adding a field is fine; renaming or removing one bumps SCHEMA_VERSION.
-import type { CheckId, Measured, Section, Status } from './check.ts';
+import type { CheckId, Measured, MeasuredShape, Section, Status } from './check.ts';
 import type { Evidence } from './evidence.ts';
 import type { RemediesReport } from './remedies.ts';
 
@@ -9,14 +9,16 @@ export const SCHEMA_VERSION = 1 as const;
 export const VERDICTS = ['pass', 'warn', 'fail', 'inconclusive'] as const;
 export type Verdict = (typeof VERDICTS)[number];
 
-export interface CheckResult {
+// M: the measured shape of one check (core/causes.ts types its links with it); the report's is Measured.
+/** One check's result. */
+export interface CheckResult<M extends MeasuredShape = Measured> {
   id: CheckId;
   section: Section;
   title: string;
   status: Status;
   /** One sentence: the measured value against the threshold (or why it was skipped / errored). */
   summary: string;
-  measured: Measured;
+  measured: M;
   thresholds: Record<string, number>;
   /** Why the item matters. */
   why: string;
@@ -25,6 +27,16 @@ export interface CheckResult {
   details?: string;
   /** Id of the plot that shows this check's evidence. */
   plot?: string;
+  /**
+   * The threshold lines that plot draws for this check, by line name (core/plots.ts), at their
+   * effective values (user overrides applied). Added in schema 1 (older reports lack it).
+   */
+  plotLines?: Record<string, number>;
+  /**
+   * A finding the diagnosis reads as the symptom of another (the cause and the measured reason);
+   * its `remedy` then defers to the cause's. Added in schema 1 (older reports lack it).
+   */
+  symptomOf?: { cause: CheckId; because: string };
   durationMs: number;
 }
 
@@ -88,6 +100,11 @@ export interface LiveFinding {
   plot?: string;
   /** Why it counted as conclusive then (the rule of src/watch/conclusive.ts, in words). */
   conclusiveBecause: string;
+  /**
+   * When it was raised as the symptom of another finding the evidence showed then (the same
+   * causal links as the report's diagnosis); its `remedy` defers to that cause's. Added in schema 1.
+   */
+  symptomOf?: { cause: CheckId; because: string };
 }
 
 /** `watch` only: what was raised while the run went on. */

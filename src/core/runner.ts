@@ -38,6 +38,14 @@ function missingEvidence(
   return null;
 }
 
+/** The plot's threshold lines at this run's effective thresholds (Check.plot). */
+function plotLines(check: AnyCheck, thresholds: Record<string, number>): Record<string, number> {
+  const lines: Record<string, number> = {};
+  for (const [line, key] of Object.entries(check.plot?.lines ?? {}))
+    if (typeof key === 'string' && Number.isFinite(thresholds[key])) lines[line] = thresholds[key];
+  return lines;
+}
+
 function baseResult(
   check: AnyCheck,
   thresholds: Record<string, number>,
@@ -48,7 +56,7 @@ function baseResult(
     title: check.title,
     thresholds,
     why: check.why,
-    ...(check.plot ? { plot: check.plot } : {}),
+    ...(check.plot ? { plot: check.plot.id, plotLines: plotLines(check, thresholds) } : {}),
   };
 }
 /** Why an at-initialization check judged a re-initialized clone (a trained checkpoint), else undefined. */

@@ -2,10 +2,11 @@
 // in progress. A finding is raised once per check and severity (a warning, then maybe a failure),
 // at the step where its verdict became conclusive (conclusive.ts), with the measured numbers and
 // the thresholds. Framework-free: the TF.js watcher and the log-directory watcher both feed it.
-import { type AnyCheck, type CheckId, effectiveThresholds } from '../core/check.ts';
+import { type AnyCheck, type CheckId, type Detection, effectiveThresholds } from '../core/check.ts';
+import { deferredRemedy, diagnose, type SymptomOf, symptomsOf } from '../core/diagnosis.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { validateRunOptions } from '../core/options.ts';
-import type { LiveFinding } from '../core/report.ts';
+import type { CheckResult, LiveFinding } from '../core/report.ts';
 import { givenTo, isSelected, type RunOptions } from '../core/runner.ts';
 import { ALL_CHECKS } from '../registry.ts';
 import { type Progress, type Rule, ruleFor } from './conclusive.ts';
@@ -49,15 +50,9 @@ export class LiveChecks {
   evaluate(evidence: Evidence, progress: Progress, now = Date.now()): LiveFinding[] {
     const began = performance.now();
     const fresh: LiveFinding[] = [];
-    for (const check of this.checks) {
-      if (check.needs.some((key: keyof Evidence) => evidence[key] === undefined)) continue;
-      const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
-      let detection: ReturnType<AnyCheck['evaluate']>;
-      try {
-        detection = check.evaluate(givenTo(check, evidence), thresholds);
-      } catch {
-        continue; // the report at the end shows the error; nothing to raise live
-      }
+    const judged = this.judge(evidence);
+    const symptoms = this.symptoms(judged, evidence);
+    for (const { check, detection, thresholds } of judged) {
       const level = LEVEL[detection.status];
       for (const target of [2, 1]) {
         const key = `${check.id}:${target}`;
@@ -88,9 +83,11 @@ export class LiveChecks {
           measured: detection.measured,
           thresholds,
           remedy: words.remedy,
-          ...(check.plot ? { plot: check.plot } : {}),
+          ...(check.plot ? { plot: check.plot.id } : {}),
           conclusiveBecause: rule.words,
         };
+        const symptom = symptoms.get(check.id);
+        if (symptom) Object.assign(finding, { symptomOf: symptom, remedy: deferredRemedy(symptom) });
         this.raised.set(check.id, target);
         this.findings.push(finding);
         fresh.push(finding);
@@ -101,6 +98,58 @@ export class LiveChecks {
     this.evaluationMs += performance.now() - began;
     return fresh;
   }
+
+  /** Every selected check's verdict on the evidence so far (a check that throws is left out). */
+  private judge(evidence: Evidence): Judged[] {
+    const judged: Judged[] = [];
+    for (const check of this.checks) {
+      if (check.needs.some((key: keyof Evidence) => evidence[key] === undefined)) continue;
+      const thresholds = effectiveThresholds(check, this.options.thresholds?.[check.id]);
+      try {
+        judged.push({ check, detection: check.evaluate(givenTo(check, evidence), thresholds), thresholds });
+      } catch {
+        // the report at the end shows the error; nothing to raise live
+      }
+    }
+    return judged;
+  }
+
+  /**
+   * The findings the evidence so far reads as symptoms (the same diagnosis as the report's, on the
+   * verdicts of now): a finding raised as one defers to its cause, so a live feed never advises
+   * "raise the learning rate" beside a learning rate that diverges.
+   */
+  private symptoms(judged: Judged[], evidence: Evidence): Map<CheckId, SymptomOf> {
+    const findings: CheckResult[] = [];
+    for (const { check, detection, thresholds } of judged) {
+      if (detection.status !== 'fail' && detection.status !== 'warn') continue;
+      let summary = '';
+      try {
+        summary = check.explain(detection, givenTo(check, evidence), thresholds).summary;
+      } catch {
+        continue;
+      }
+      findings.push({
+        id: check.id,
+        section: check.section,
+        title: check.title,
+        status: detection.status,
+        summary,
+        measured: detection.measured,
+        thresholds,
+        why: check.why,
+        remedy: null,
+        durationMs: 0,
+      });
+    }
+    return findings.length > 1 ? symptomsOf(diagnose(findings, this.checks)) : new Map();
+  }
+}
+
+interface Judged {
+  check: AnyCheck;
+  detection: Detection;
+  thresholds: Record<string, number>;
 }
 
 function conclusive(rule: Rule, seen: Pending, now: Progress): boolean {

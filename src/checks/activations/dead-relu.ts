@@ -1,10 +1,19 @@
 import { fmt, pct } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { firstSentence, pct0, num as toNumber } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { ActivationStats, CheckpointEvidence } from '../../core/evidence.ts';
 import { NEXT_PROBE } from '../../core/live.ts';
 import { normalizeActivation } from '../../core/names.ts';
 import { minOf } from '../../shared/array.ts';
-import { fractionAt, frozenLayers, frozenNote, type Snapshots, worstByLayer } from './worst-layer.ts';
+import type UpdateRatio from '../other/update-ratio.ts';
+import {
+  type FrozenNote,
+  fractionAt,
+  frozenLayers,
+  frozenNote,
+  type Snapshots,
+  worstByLayer,
+} from './worst-layer.ts';
 
 // Leaky ReLU, ELU, SELU, GELU and swish pass gradient for negative inputs: their units cannot die.
 const RELU = new Set(['relu', 'relu6']);
@@ -20,12 +29,7 @@ function checkpointFits(checkpoint: CheckpointEvidence | undefined, below: numbe
 }
 
 /** The verdict on the worst layer found: fail / warn / pass by its dead fraction. */
-function verdictOf(
-  { layers, top }: Worst,
-  snapshots: Snapshots,
-  t: Limits,
-  note: Record<string, string | number>,
-): Detection<'few-records'> {
+function verdictOf({ layers, top }: Worst, snapshots: Snapshots, t: Limits, note: FrozenNote) {
   const records = minOf(layers.map((l) => l.stats.records));
   // From a histogram the fraction is inferred, not observed per unit (histogram-stats.ts).
   const histogramValues = top.stats.histogramValues;
@@ -44,11 +48,11 @@ function verdictOf(
   };
   if (top.fraction > t.failFraction) {
     return records < t.minRecords
-      ? { status: 'warn', measured, reason: 'few-records' }
-      : { status: 'fail', measured };
+      ? { status: 'warn' as const, measured, reason: 'few-records' as const }
+      : { status: 'fail' as const, measured };
   }
-  if (top.fraction > t.warnFraction) return { status: 'warn', measured };
-  return { status: 'pass', measured };
+  if (top.fraction > t.warnFraction) return { status: 'warn' as const, measured };
+  return { status: 'pass' as const, measured };
 }
 
 export default defineCheck({
@@ -58,7 +62,7 @@ export default defineCheck({
   why: 'A ReLU unit that is never positive outputs 0 and gets 0 gradient for every record: it is dead, and no update can revive it.',
   needs: ['training'],
   uses: ['checkpoint', 'model'],
-  plot: 'activations',
+  plot: { id: 'activations', lines: { deadFail: 'failFraction', deadWarn: 'warnFraction' } },
   reasons: ['not-logged', 'no-relu-layers', 'few-records', 'frozen-only', 'checkpoint-fits'],
   // Among causes (core/diagnosis.ts): dead units pass no gradient
   causeRank: 100,
@@ -96,7 +100,7 @@ export default defineCheck({
     };
     const isRelu = (stats: ActivationStats) => RELU.has(normalizeActivation(stats.activation));
     const frozen = frozenLayers(model);
-    const note = frozenNote(snapshots, frozen, isRelu, dead) ?? {};
+    const note: FrozenNote = frozenNote(snapshots, frozen, isRelu, dead) ?? {};
     // A checkpoint that fits its data lost capacity to its dead units, it did not fail to learn:
     // its own snapshot is judged apart (a warn at most), the run from re-initialization as usual.
     const fits = checkpointFits(checkpoint, t.checkpointFitsBelow);
@@ -185,5 +189,26 @@ export default defineCheck({
             : `Units of ${measured.worstLayer} died during training: lower the learning rate, add batchNormalization before the ReLU, or switch to leakyReLU/ELU.`,
       details: [details, frozenWords].filter(Boolean).join(' ') || undefined,
     };
+  },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'other/update-ratio',
+      'model/simplify',
+    ],
+    // Dead units get no gradient, so their weights do not move: "raise the LR" is not the fix.
+    measured: (link) => [
+      link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
+        toNumber(c.measured.worstFraction) > (c.thresholds.warnFraction ?? 1) &&
+        toNumber(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
+          ? `${pct0(c.measured.worstFraction)} of the units of ${String(c.measured.worstLayer)} are dead: they get no gradient, so their weights do not move`
+          : null,
+      ),
+    ],
+    generic: (c) => `dead units pass no gradient (${firstSentence(c.summary)})`,
   },
 });

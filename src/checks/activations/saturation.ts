@@ -1,4 +1,5 @@
 import { pct } from '../../checks/helpers.ts';
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
 import { NEXT_PROBE } from '../../core/live.ts';
@@ -20,7 +21,7 @@ export default defineCheck({
   why: 'A saturated tanh/sigmoid unit sits on the flat part of its curve: its derivative is ~0, so it passes almost no gradient and stops learning.',
   needs: ['training'],
   uses: ['model', 'checkpoint'],
-  plot: 'activations',
+  plot: { id: 'activations', lines: { saturatedWarn: 'warnFraction' } },
   reasons: ['not-logged', 'no-saturating-layers', 'frozen-only'],
   // Among causes (core/diagnosis.ts): saturated units pass no gradient
   causeRank: 90,
@@ -122,5 +123,18 @@ export default defineCheck({
             ? 'Units are saturated in your trained checkpoint: they saturated while it was trained (the learning rate or weight growth), so retrain with the changes above rather than training on.'
             : 'Units became saturated during training: the learning rate or weight growth is the likely cause.',
     };
+  },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'loss/steep-drop',
+      'model/init-deep',
+      'model/simplify',
+    ],
+    generic: (c) => `saturated units pass almost no gradient (${firstSentence(c.summary)})`,
   },
 });

@@ -63,6 +63,9 @@ export function frozenLayers(model: ModelEvidence | undefined): Set<string> {
 }
 
 /** The worst frozen layer, for the note (null when no frozen layer of the kind was measured). */
+/** The worst frozen layer, kept as a note beside a verdict on the layers that train. */
+export type FrozenNote = { frozenLayer?: string; frozenFraction?: number; frozenLayers?: string };
+
 export function frozenNote(
   snapshots: Snapshots,
   frozen: Set<string>,

@@ -1,5 +1,6 @@
 import { fmt, pct } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { mean, median, windowSize } from '../../core/stats.ts';
 import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -11,7 +12,7 @@ export default defineCheck({
   title: 'Ranks see the same loss',
   why: 'Data-parallel shards are drawn from one distribution, so each rank’s loss agrees with the others’ within batch noise; one rank far off reads a different (corrupt, unshuffled, mislabeled) shard or runs with a different learning rate or seed.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: with the data checks — one rank's shard differs (corrupt, unshuffled, mislabeled).
   causeRank: 55,
@@ -40,7 +41,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.loss.steps.length > 0);
@@ -111,4 +112,5 @@ export default defineCheck({
       remedy: `Compare ${who}'s data shard with the others' (DistributedSampler with shuffle and set_epoch, the files assigned to it, its labels) and its configuration: learning-rate schedule, seed, loss scaling — every rank must run the same recipe on the same distribution.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,4 +1,5 @@
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { RankTelemetry } from '../../core/evidence.ts';
 import { immediate } from '../../core/live.ts';
 import { ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
@@ -11,14 +12,14 @@ export default defineCheck({
   title: 'Every rank stays finite',
   why: 'One rank with a corrupt data shard turns NaN while rank 0 — often the only one logged or watched — looks fine; the all-reduce then spreads its NaN gradients to every replica.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: right after non-finite inputs — the rank whose shard or step went NaN is where
   // to look, before the loss/gradient findings it spreads to through the all-reduce.
   causeRank: 12,
   live: immediate('a non-finite value on a rank is a fact: raised at once'),
   thresholds: {},
-  evaluate({ distributed }): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }) {
     const one = oneRank(distributed);
     if (one) return one;
     const bad = distributed.ranks.filter((r) => r.nonFinite !== null);
@@ -62,4 +63,5 @@ export default defineCheck({
       remedy: `Check the data shard ${who} reads (its DistributedSampler indices, the files assigned to it) for NaN/Inf and broken records; log every rank (not only rank 0) and add a torch.isfinite(loss) guard that skips the step on all ranks together.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,5 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, finiteByStep, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -11,7 +12,7 @@ export default defineCheck({
   title: 'Replicas keep identical weights',
   why: 'Data-parallel replicas start from the same weights and apply the same averaged gradient, so they stay identical; when they drift apart the gradients are not averaged (no DDP wrapper, a missing all_reduce, a model wrapped after its optimizer was built) and each rank trains its own model on a fraction of the data.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: { replicaSpreadFail: 'failSpread' } },
   reasons: REASONS,
   // Among causes: near the top — replicas that drift apart are a setup bug (gradients not
   // averaged) that every per-rank finding downstream inherits.
@@ -32,7 +33,7 @@ export default defineCheck({
         'nn-doctor default: 10× the warn margin; replicas without gradient averaging drift by 1e-2 or more within tens of steps (test/distributed.test.ts)',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const weights = new Map<
@@ -120,4 +121,5 @@ export default defineCheck({
         'Average the gradients: wrap the model in DistributedDataParallel (or FSDP) before building the optimizer from its parameters, do not call the wrapped module’s .module for the forward pass, and with a hand-written loop all_reduce every gradient (divided by the world size) before optimizer.step(); start every rank from the same seed or broadcast rank 0’s weights.',
     };
   },
+  causes: noCauses,
 });

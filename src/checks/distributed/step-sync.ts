@@ -1,5 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -26,7 +27,7 @@ export default defineCheck({
   title: 'Ranks advance in step',
   why: 'Synchronous data parallelism waits for every rank at each gradient all-reduce, so at any moment the ranks are at the same step; ranks far apart at the same wall time are not averaging gradients with each other (or a rank restarted from an older checkpoint).',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: near the end — ranks out of step waste time more than they stop learning.
   causeRank: 245,
@@ -45,7 +46,7 @@ export default defineCheck({
       source: 'nn-doctor default: well beyond host clock skew at usual step times',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const ranks = distributed.ranks.filter((r) => r.loss && r.lossWallTimes && r.loss.steps.length > 1);
@@ -130,4 +131,5 @@ export default defineCheck({
         'Synchronous ranks cannot drift apart: check that every rank joins the same process group and wraps the model in DistributedDataParallel (its all-reduce is the barrier), that no rank resumed from another checkpoint, and that the hosts’ clocks are synchronized (NTP) before trusting wall times across machines.',
     };
   },
+  causes: noCauses,
 });

@@ -1,5 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { median } from '../../core/stats.ts';
 import { ACROSS_RANKS, ONE_RANK_SUMMARY, oneRank, rankName } from './ranks.ts';
 
@@ -22,7 +23,7 @@ export default defineCheck({
   title: 'No rank is a straggler',
   why: 'In synchronous data parallelism every step waits for the slowest rank: one slow rank (a throttled GPU, a slow data loader, a busy host) sets the pace of the whole job.',
   needs: ['distributed'],
-  plot: 'ranks',
+  plot: { id: 'ranks', lines: {} },
   reasons: REASONS,
   // Among causes: last of the distributed ones — a straggler slows the job, it does not stop learning.
   causeRank: 248,
@@ -41,7 +42,7 @@ export default defineCheck({
       source: 'nn-doctor default',
     },
   },
-  evaluate({ distributed }, t): Detection<(typeof REASONS)[number]> {
+  evaluate({ distributed }, t) {
     const one = oneRank(distributed);
     if (one) return one;
     const timed = distributed.ranks
@@ -86,4 +87,5 @@ export default defineCheck({
       remedy: `Look at ${who}'s host: GPU clocks and temperature (nvidia-smi -q -d PERFORMANCE), its data loader (more workers, pinned memory, local copies of the shard), other jobs on the machine; PyTorch's Flight Recorder or Holistic Trace Analysis then show which collective it arrives late to.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,3 +1,4 @@
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { maxOf, minOf } from '../../shared/array.ts';
@@ -11,7 +12,7 @@ export default defineCheck({
   why: 'A model trained on a heavily imbalanced set can minimize the loss by predicting the majority class for everything.',
   needs: ['dataset'],
   uses: ['task'],
-  plot: 'class-counts',
+  plot: { id: 'class-counts', lines: {} },
   reasons: ['regression', 'constant-label', 'rare-label', 'missing-class', 'weighted'],
   // Among causes (core/diagnosis.ts): the majority class is the easy minimum
   causeRank: 60,
@@ -112,5 +113,9 @@ export default defineCheck({
       summary,
       remedy: `Rebalance: pass class weights inversely proportional to class frequency (${classWeightCode(frameworkOf(evidence), null)}), oversample minority classes, or collect more minority records; track per-class recall, not accuracy.`,
     };
+  },
+  causes: {
+    effects: ['inputs/rebalancing', 'inputs/label-signal'],
+    generic: (c) => `the majority class is the easy minimum (${firstSentence(c.summary)})`,
   },
 });

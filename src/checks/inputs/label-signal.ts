@@ -1,3 +1,4 @@
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num, pct } from '../../shared/format.ts';
@@ -115,4 +116,5 @@ export default defineCheck({
       remedy: `Check that each label belongs to its record: features and labels must be shuffled, split and batched with the same permutation, read from the matching files/rows, and the label column must be the target (not an id or index column). If they are aligned, check that the features that predict the target survive preprocessing; if inputs/overfit-small also fails, the model cannot learn at all and that comes first.`,
     };
   },
+  causes: noCauses,
 });

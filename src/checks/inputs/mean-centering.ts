@@ -1,3 +1,4 @@
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
@@ -90,5 +91,21 @@ export default defineCheck({
       summary,
       remedy: `Center the inputs: standardize per feature with (x − μ) / σ, with μ and σ computed on the training set and reused unchanged for validation and test${images ? ' (for images, subtract the mean image or the per-channel mean and divide by the std)' : ''}.`,
     };
+  },
+  causes: {
+    effects: [
+      'activations/saturation',
+      'activations/dead-relu',
+      'other/exploding-gradients',
+      'loss/learning-rate',
+      'loss/initial-loss',
+      'inputs/overfit-small',
+      'inputs/label-signal',
+      'loss/non-finite',
+      'other/update-ratio',
+      'loss/steep-drop',
+    ],
+    generic: (c) =>
+      `unscaled inputs (${firstSentence(c.summary)}) push pre-activations and gradients far off their working range`,
   },
 });

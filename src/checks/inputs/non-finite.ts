@@ -1,3 +1,4 @@
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { immediate } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
@@ -55,5 +56,21 @@ export default defineCheck({
       summary,
       remedy: `Find the non-finite ${where} before training (e.g. ${nonFiniteCode(frameworkOf(evidence))}) and fix them at the source: empty or non-numeric CSV cells parse as NaN, standardizing a constant feature divides by a zero std, and log/division of zero gives -Inf/Inf. Drop or impute the affected records (impute with the training-set mean or median), and guard the preprocessing (e.g. (x - μ) / (σ + 1e-7)).`,
     };
+  },
+  causes: {
+    effects: [
+      'loss/non-finite',
+      'other/exploding-gradients',
+      'loss/learning-rate',
+      'loss/initial-loss',
+      'inputs/overfit-small',
+      'inputs/label-signal',
+      'inputs/target-scale',
+      'other/gradient-flow',
+      'other/update-ratio',
+      'inputs/mean-centering',
+    ],
+    generic: (c) =>
+      `NaN/Inf values in the data make every loss and gradient that touches them NaN (${firstSentence(c.summary)})`,
   },
 });

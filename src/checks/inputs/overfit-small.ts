@@ -19,7 +19,7 @@ export default defineCheck({
   title: 'The model can overfit a handful of records',
   why: 'Any working model can memorize ~50 records when regularization is off; if it cannot, no amount of data or tuning will help, because the model, loss or training code is broken.',
   needs: ['overfit', 'task'],
-  plot: 'overfit-curve',
+  plot: { id: 'overfit-curve', lines: { targetLossRatio: 'maxLossRatio' } },
   reasons: ['non-finite', 'slow', 'slow-optimizer', 'accuracy', 'loss'],
   causeRank: 200,
   live: NEEDS_EXPERIMENT,
@@ -117,5 +117,9 @@ export default defineCheck({
       summary,
       remedy: `${removed}${reference} A model that cannot memorize ${overfit.records} records has a bug in the model, loss or training code: check ${labels}, that the output activation matches the loss (${task.loss} after ${task.outputActivations.join(' → ') || 'no activation'}), that the inputs line up with their labels, that the layers are trainable and the optimizer really updates them; then raise the learning rate or the step budget. Fix this before tuning anything else.`,
     };
+  },
+  causes: {
+    effects: ['inputs/label-signal'],
+    generic: () => 'a model that cannot fit 50 records learns nothing from the labels either',
   },
 });

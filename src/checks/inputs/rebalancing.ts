@@ -1,3 +1,4 @@
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { pct } from '../../shared/format.ts';
@@ -9,7 +10,7 @@ export default defineCheck({
   title: 'Rebalancing an imbalanced set helps the minority classes',
   why: 'On an imbalanced set plain training under-serves the minority classes; class weighting or oversampling often recovers their recall at little cost.',
   needs: ['rebalancing', 'dataset'],
-  plot: 'class-counts',
+  plot: { id: 'class-counts', lines: {} },
   reasons: ['oversampled', 'weighted'],
   causeRank: 230,
   live: NEEDS_EXPERIMENT,
@@ -65,4 +66,5 @@ export default defineCheck({
           : `Train with class weights inversely proportional to class frequency, e.g. ${classWeightCode(frameworkOf(evidence), weights)} (${accuracy} in the A/B run); track per-class recall, not just accuracy.`,
     };
   },
+  causes: noCauses,
 });

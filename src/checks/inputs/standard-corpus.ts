@@ -22,7 +22,7 @@ export default defineCheck({
   title: 'The same setup learns a known-learnable control corpus',
   why: 'If the same architecture and training code cannot learn a corpus that is known to be learnable, the fault is in the model or training code, not in your data.',
   needs: ['control'],
-  plot: 'control-curve',
+  plot: { id: 'control-curve', lines: {} },
   reasons: ['non-finite', 'slow', 'not-learned'],
   // Among causes (core/diagnosis.ts): the setup can't learn even a known corpus: see the causes
   // above
@@ -106,5 +106,10 @@ export default defineCheck({
           ? 'The architecture learns the control with Adam at 1e-3 but not with your optimizer settings: fix the optimizer or its learning rate first (loss/learning-rate reports a working learning rate).'
           : `The same architecture and training setup do not learn ${corpus} either, so the fault is in the model or training code, not in your data: check that the output activation matches the loss (see loss/output-mismatch), that the learning rate is in a working range (see loss/learning-rate), that every layer gets gradient (see other/gradient-flow) and that weights are randomly initialized (see model/init-shallow); if still stuck, swap in a small known-good model (Flatten → Dense 64 relu → output) and add your layers back one at a time.`,
     };
+  },
+  causes: {
+    effects: ['inputs/label-signal', 'model/simplify'],
+    generic: () =>
+      'a setup that cannot learn a known-learnable corpus learns nothing from these labels either',
   },
 });

@@ -1,3 +1,4 @@
+import { firstSentence, sig } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { edgeMeans } from '../../core/stats.ts';
@@ -17,7 +18,7 @@ export default defineCheck({
   why: 'A network starts with outputs near 0 of order 1 and moves them by about the learning rate per step: targets in the thousands are out of reach and make the squared-error gradients huge, while NaN/Inf targets poison the loss.',
   needs: ['dataset'],
   uses: ['task', 'training'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: ['classification', 'no-targets', 'non-finite', 'too-large', 'too-large-stuck', 'large', 'tiny'],
   // Among causes (core/diagnosis.ts): targets in raw units: loss and gradients on their scale
   causeRank: 30,
@@ -112,5 +113,22 @@ export default defineCheck({
           : ` The training loss dropped by only ${pct(Number(measured.runDrop))} over the run (flat below ${pct(t.flatDrop)}): the scale is what holds it.`
         : '';
     return { summary: `${summary}${stuck}`, remedy: standardize };
+  },
+  causes: {
+    effects: [
+      'loss/initial-loss',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/label-signal',
+      'other/exploding-gradients',
+      'loss/non-finite',
+      'other/update-ratio',
+      'activations/dead-relu',
+      'loss/steep-drop',
+    ],
+    generic: (c) =>
+      c.measured.rms !== undefined
+        ? `the regression targets have mean ${sig(c.measured.mean)} and root mean square ${sig(c.measured.rms)}, far beyond the order-1 outputs a network starts with: the squared error and its gradients are on that scale`
+        : firstSentence(c.summary),
   },
 });

@@ -1,5 +1,6 @@
 import { fmt } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 
@@ -17,7 +18,6 @@ const REASONS = [
   'too-low',
   'frozen-base',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/initial-loss',
@@ -27,7 +27,7 @@ export default defineCheck({
   needs: ['training', 'task'],
   uses: ['dataset', 'model', 'checkpoint'],
   atInitialization: true,
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): a symptom of output scale / init
   causeRank: 110,
@@ -44,7 +44,7 @@ export default defineCheck({
       source: 'checklist; TheDeepChecker |L0 − ln C| check',
     },
   },
-  evaluate({ training, task, dataset, model }, t): Detection<Reason> {
+  evaluate({ training, task, dataset, model }, t) {
     const initialLoss = training.initialLoss;
     if (initialLoss === undefined) return { status: 'skip', measured: {}, reason: 'no-initial-loss' };
     const loss = normalizeLossName(task.loss);
@@ -170,4 +170,5 @@ export default defineCheck({
           : `The model starts better than chance: check the number of classes (${task.classes ?? '?'} assumed), that labels are not leaked into the inputs, and that weights were not already trained.`,
     };
   },
+  causes: noCauses,
 });

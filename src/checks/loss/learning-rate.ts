@@ -1,10 +1,17 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { num, pct0, sig } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
+import type DeadRelu from '../activations/dead-relu.ts';
+import type Saturation from '../activations/saturation.ts';
+import type OverfitSmall from '../inputs/overfit-small.ts';
+import type StandardCorpus from '../inputs/standard-corpus.ts';
+import type UpdateRatio from '../other/update-ratio.ts';
 import { clipCode, experimentsHint, frameworkOf, learningRateCode } from '../remedy-code.ts';
+import type Overfitting from './overfitting.ts';
 
 const CROSS_ENTROPY = new Set([
   'categorical_crossentropy',
@@ -55,7 +62,6 @@ const REASONS = [
   'flat',
   'no-lr-works',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/learning-rate',
@@ -66,7 +72,7 @@ export default defineCheck({
   // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken): declared, so
   // that --only loss/learning-rate judges on the same evidence as the full checkup.
   uses: ['lrSweep', 'task', 'overfit'],
-  plot: 'lr-sweep',
+  plot: { id: 'lr-sweep', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
   // saturates units during training, while units that are dead from the start leave no LR working
@@ -85,7 +91,9 @@ export default defineCheck({
         words:
           'the loss stayed above 1.5× its start for max(20 steps, 10% of the run) after it was first seen',
       };
-    // Flat: every run is flat for a while; only a loss flat for half again as long counts.
+    // Flat: every run is flat for a while; only a loss flat for half again as long counts. The
+    // words do not call a loss that rose "flat" (issue 20, class 10), and stay one rule's words
+    // whichever way it wobbles (a change of words restarts the wait, live-checks.ts).
     return {
       kind: 'confirmed',
       counter: 'lossPoints',
@@ -93,7 +101,7 @@ export default defineCheck({
       fresh: 50,
       span: spanOf(200, 0.5),
       words:
-        'the loss stayed flat on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
+        'the loss did not decrease (flat, or above its start) on ≥ 200 steps, from the step it was first seen until 50% (at least 200 steps) later',
     };
   },
   thresholds: {
@@ -129,7 +137,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task, overfit }, t): Detection<Reason> {
+  evaluate({ training, lrSweep, task, overfit }, t) {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -287,4 +295,102 @@ export default defineCheck({
       remedy: null,
     };
   },
+  causes: {
+    // Dead or saturated units follow from this check only through the measured link below: a loss
+    // flat at chance (LR too low) kills no unit, so a failing check alone does not explain them.
+    effects: [
+      'other/exploding-gradients',
+      'loss/non-finite',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'other/update-ratio',
+      'loss/steep-drop',
+      'loss/overfitting',
+      'model/simplify',
+    ],
+    measured: (link) => [
+      link<typeof DeadRelu>('activations/dead-relu', (c, e) => killedDuringRun(c, e, 'dead')),
+      link<typeof Saturation>('activations/saturation', (c, e) => killedDuringRun(c, e, 'saturated')),
+      link<typeof OverfitSmall>('inputs/overfit-small', (c, e) =>
+        lrTooHigh(c) && (num(e.measured.lossRatio) > 1 || !Number.isFinite(num(e.measured.finalLoss)))
+          ? `the 50-record run's loss rose from ${sig(e.measured.initialLoss)} to ${sig(e.measured.finalLoss)} at ${lrWords(c)}: updates overshoot`
+          : null,
+      ),
+      link<typeof Overfitting>('loss/overfitting', (c) =>
+        lrTooHigh(c)
+          ? `the validation loss turned up while training at ${lrWords(c)}, close to divergence`
+          : null,
+      ),
+      // "Updates too small: raise the LR" beside a learning rate too high points the opposite way:
+      // the small updates are units the high rate stalled (issue 20, class 10).
+      link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
+        lrTooHigh(c) && num(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
+          ? `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'the run diverges' : num(c.measured.relativeDrop) < 0 ? 'the loss rises' : "the run is at or past the range test's best LR"}: the small updates of ${String(e.measured.minLayer)} come from units it stalled, not from a learning rate too low`
+          : null,
+      ),
+      link<typeof StandardCorpus>('inputs/standard-corpus', (c, e) =>
+        c.status !== 'pass' && typeof e.measured.referenceLearnedAtStep === 'number'
+          ? `the same architecture learned the control corpus in ${e.measured.referenceLearnedAtStep} steps with Adam at 1e-3 but not at ${lrWords(c)}: the optimizer setting, not the architecture, holds it back`
+          : null,
+      ),
+    ],
+    generic: (c) =>
+      `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'training diverges' : num(c.measured.relativeDrop) < 0 ? 'the loss rises' : c.measured.trend === 'flat' ? 'the loss barely moves' : 'updates overshoot'}${c.measured.suggestedLr !== null && c.measured.suggestedLr !== undefined ? ` while the range test finds a working LR at ${sig(c.measured.suggestedLr)}` : ''}`,
+  },
 });
+
+// Causal links (core/causes.ts). The helpers name the measured keys they read: a check whose
+// evaluate no longer gives one fails to compile where the link passes its result.
+
+/** What the links read of this check's numbers. */
+interface LrNumbers {
+  trend: unknown;
+  relativeDrop: unknown;
+  configuredLr: unknown;
+  sweepBestLr: unknown;
+}
+/** What they read of dead-relu's and saturation's. */
+interface UnitNumbers {
+  startFraction: unknown;
+  endFraction: unknown;
+  worstLayer: unknown;
+  worstSnapshot: unknown;
+}
+
+/** The learning rate is too high or diverges: at or past the range test's best LR. */
+function lrTooHigh(r: { status: string; measured: LrNumbers }): boolean {
+  return (
+    r.measured.trend === 'diverged' ||
+    // A loss that rose over the run (not merely flat): updates overshoot, with or without a sweep.
+    (r.status !== 'pass' && num(r.measured.relativeDrop) < 0) ||
+    (r.status === 'warn' &&
+      r.measured.sweepBestLr !== undefined &&
+      r.measured.configuredLr !== null &&
+      num(r.measured.configuredLr) >= num(r.measured.sweepBestLr))
+  );
+}
+
+function lrWords(r: { measured: LrNumbers }): string {
+  return r.measured.configuredLr === null || r.measured.configuredLr === undefined
+    ? 'the configured LR'
+    : `LR ${sig(r.measured.configuredLr)}`;
+}
+
+/** Units dead or saturated at the end of the run, not at its start: killed by a too-high LR. */
+function killedDuringRun(
+  c: { status: string; measured: LrNumbers },
+  e: { measured: UnitNumbers },
+  what: 'dead' | 'saturated',
+): string | null {
+  if (!lrTooHigh(c)) return null;
+  const { startFraction, endFraction, worstLayer, worstSnapshot } = e.measured;
+  if (c.measured.trend === 'diverged') {
+    return `training diverges at ${lrWords(c)}: the ${what} units of ${String(worstLayer)} are a symptom of the blow-up`;
+  }
+  if (worstSnapshot !== 'end' || typeof endFraction !== 'number') return null;
+  const start = typeof startFraction === 'number' ? startFraction : 0;
+  if (endFraction < start + 0.2) return null;
+  const best = c.measured.sweepBestLr;
+  return `the units of ${String(worstLayer)} were ${pct0(start)} ${what} at the start of the run and ${pct0(endFraction)} at its end: they were ${what === 'dead' ? 'killed' : 'saturated'} by updates at ${lrWords(c)}${best !== undefined && best !== null ? `, at or past the range test's best LR ${sig(best)}` : ''}`;
+}

@@ -1,4 +1,5 @@
 import { fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { Series } from '../../core/evidence.ts';
 import { immediate } from '../../core/live.ts';
@@ -29,7 +30,7 @@ export default defineCheck({
   title: 'Loss stays finite',
   why: 'Once the loss is NaN or Infinity every gradient is too, the weights are destroyed and training cannot recover.',
   needs: ['training'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: ['no-loss'],
   causeRank: 140,
   live: immediate('a non-finite value is a fact: raised at once'),
@@ -72,4 +73,5 @@ export default defineCheck({
           : undefined,
     };
   },
+  causes: noCauses,
 });

@@ -11,7 +11,7 @@ export default defineCheck({
   title: 'Output activation matches the loss',
   why: 'TF.js cross-entropy losses expect probabilities: on a linear output the loss is meaningless, and a softmax applied twice squashes every prediction toward uniform so the gradient nearly vanishes.',
   needs: ['task'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: [
     'softmax-one-unit',
     'double-softmax',
@@ -121,5 +121,23 @@ export default defineCheck({
       summary: `Output activation (${acts}) is consistent with the ${loss} loss.`,
       remedy: status === 'pass' ? null : 'Match the output activation to the loss.',
     };
+  },
+  causes: {
+    effects: [
+      'loss/initial-loss',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'other/gradient-flow',
+      'other/update-ratio',
+      'loss/steep-drop',
+      'model/simplify',
+      'activations/dead-relu',
+    ],
+    generic: (c) =>
+      c.measured.outputUnits === 1 && String(c.measured.outputActivations).endsWith('softmax')
+        ? 'a softmax over one unit outputs exactly 1 for every record, so the loss cannot change and no gradient flows back'
+        : `the output activation (${c.measured.outputActivations}) does not fit the ${c.measured.loss} loss: the loss is computed on the wrong kind of output`,
   },
 });

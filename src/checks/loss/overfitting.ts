@@ -1,11 +1,11 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = ['no-validation', 'too-few-points', 'negligible', 'both-rose'] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/overfitting',
@@ -13,7 +13,7 @@ export default defineCheck({
   title: 'Validation loss follows the training loss',
   why: 'When the validation loss climbs while the training loss keeps falling, the model memorizes the training records instead of learning what generalizes.',
   needs: ['training'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: REASONS,
   causeRank: 220,
   live: {
@@ -43,7 +43,7 @@ export default defineCheck({
       source: 'nn-doctor calibration: healthy recurrent models fitted to ~0.003 showed +250% rises of 0.004',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const val = training.valLoss;
     if (!val) return { status: 'skip', measured: {}, reason: 'no-validation' };
     const points = val.values.flatMap((v, i) =>
@@ -124,4 +124,5 @@ export default defineCheck({
       remedy: `Stop training near step ${measured.valMinStep} (early stopping on val_loss, restoring the best weights), and add regularization (dropout, L2 weight decay), data augmentation or more training records; a smaller model also overfits less.`,
     };
   },
+  causes: noCauses,
 });

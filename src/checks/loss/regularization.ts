@@ -1,4 +1,5 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { TrainingEvidence } from '../../core/evidence.ts';
 import { spanOf } from '../../core/live.ts';
@@ -22,7 +23,7 @@ export default defineCheck({
   why: 'When the weight penalty is larger than the data loss, the optimizer mostly shrinks weights instead of fitting the data, and the model underfits.',
   needs: ['training'],
   uses: ['model'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: ['not-logged', 'no-regularization', 'no-data-loss'],
   // Among causes (core/diagnosis.ts): the penalty, not the data, is being minimized
   causeRank: 70,
@@ -85,5 +86,16 @@ export default defineCheck({
       summary,
       remedy: `Reduce the kernel/activity regularizer strengths${which} about ${factor}× (e.g. l2 0.01 → ${fmt(0.01 / factor)}), then raise them again only if the model overfits.`,
     };
+  },
+  causes: {
+    effects: [
+      'loss/learning-rate',
+      'inputs/label-signal',
+      'inputs/standard-corpus',
+      'model/simplify',
+      'other/update-ratio',
+    ],
+    generic: (c) =>
+      `the regularization penalty, not the data, is what training minimizes (${firstSentence(c.summary)})`,
   },
 });

@@ -1,10 +1,10 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { noCauses } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import { mean, windowSize } from '../../core/stats.ts';
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = ['too-few-points', 'non-finite', 'no-drop'] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'loss/steep-drop',
@@ -12,7 +12,7 @@ export default defineCheck({
   title: 'Loss keeps falling after the first steep drop',
   why: 'A loss that falls steeply in the first few steps and then stalls usually means the initial weights were poorly scaled: the first updates only undo the bad init, then units are stuck (saturated or dead).',
   needs: ['training'],
-  plot: 'loss-curve',
+  plot: { id: 'loss-curve', lines: {} },
   reasons: REASONS,
   causeRank: 240,
   live: {
@@ -49,7 +49,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const n = values.length;
@@ -103,4 +103,5 @@ export default defineCheck({
         'Re-initialize with a fan-based initializer suited to the activation (heNormal for ReLU, glorotUniform for tanh/sigmoid) and zero biases, normalize the inputs, and look at activations/saturation and activations/dead-relu for units stuck after the first steps; a lower learning rate for the first steps (warmup) also helps.',
     };
   },
+  causes: noCauses,
 });

@@ -1,7 +1,12 @@
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { firstSentence, sig, num as toNumber } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { ActivationStats, ModelEvidence } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
+import type StandardCorpus from '../inputs/standard-corpus.ts';
+import type InitialLoss from '../loss/initial-loss.ts';
+import type ExplodingGradients from '../other/exploding-gradients.ts';
+import type GradientFlow from '../other/gradient-flow.ts';
 import { batchNormCode, frameworkOf, initializerCode } from '../remedy-code.ts';
 
 /**
@@ -45,7 +50,6 @@ const REASONS = [
   'growing',
   'small-batch',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'model/init-deep',
@@ -54,7 +58,7 @@ export default defineCheck({
   why: 'When activations shrink layer after layer, the deep layers see (and pass back) almost nothing, so the gradients of the early layers vanish and the network stops learning; batch norm and a healthy batch size keep the scale in check.',
   needs: ['training', 'model'],
   atInitialization: true,
-  plot: 'activations',
+  plot: { id: 'activations', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): activations vanish with depth
   causeRank: 120,
@@ -90,7 +94,7 @@ export default defineCheck({
       source: 'checklist (batch-norm statistics and gradients get noisy on tiny batches)',
     },
   },
-  evaluate({ training, model }, t): Detection<Reason> {
+  evaluate({ training, model }, t) {
     const batchSize = training.batchSize;
     const start = training.activations?.start;
     if (!start || start.length === 0) {
@@ -202,4 +206,53 @@ export default defineCheck({
       details,
     };
   },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'loss/learning-rate',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'model/simplify',
+    ],
+    generic: (c) =>
+      `activations vanish with depth at initialization (${firstSentence(c.summary)}), and so do the gradients of the early layers`,
+    // Activations that grow through depth at initialization only warn here, yet they explain an
+    // initial loss far above chance, outputs confidently wrong on a learnable corpus and gradients
+    // that saturate to nothing (issue 20, class 3: deep ReLU nets whose activations explode).
+    measured: (link) => [
+      link<typeof InitialLoss>('loss/initial-loss', (c, e) =>
+        growing(c) && toNumber(e.measured.ratio) > 1
+          ? `${growthWords(c)}: the outputs start saturated, and the initial loss is ${sig(e.measured.ratio)}× the ${sig(e.measured.expectedLoss)} of chance`
+          : null,
+      ),
+      link<typeof GradientFlow>('other/gradient-flow', (c) =>
+        growing(c) ? `${growthWords(c)}: saturated outputs pass back almost no gradient` : null,
+      ),
+      link<typeof StandardCorpus>('inputs/standard-corpus', (c, e) =>
+        growing(c) && toNumber(e.measured.lossRatio) > 2
+          ? `${growthWords(c)}: on the control corpus the same architecture ends confidently wrong, its held-out loss ${sig(e.measured.lossRatio)}× chance`
+          : null,
+      ),
+      link<typeof ExplodingGradients>('other/exploding-gradients', (c) =>
+        growing(c) ? `${growthWords(c)}, and the gradients scale with them` : null,
+      ),
+    ],
+  },
 });
+
+// Causal links (core/causes.ts): what they read of this check's numbers.
+interface DepthNumbers {
+  firstStd: unknown;
+  lastStd: unknown;
+  firstLayer: unknown;
+  lastLayer: unknown;
+}
+
+/** Activations that grow through depth past this check's own threshold. */
+function growing(c: { measured: DepthNumbers; thresholds: Record<string, number> }): boolean {
+  return toNumber(c.measured.lastStd) / toNumber(c.measured.firstStd) > c.thresholds.maxGrowthRatio;
+}
+
+const growthWords = (c: { measured: DepthNumbers }) =>
+  `the activations' std grows ${sig(toNumber(c.measured.lastStd) / toNumber(c.measured.firstStd))}× from ${String(c.measured.firstLayer)} to ${String(c.measured.lastLayer)} at initialization`;

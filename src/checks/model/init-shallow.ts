@@ -1,8 +1,13 @@
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { firstSentence, sig, num as toNumber } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
+import type InitialLoss from '../loss/initial-loss.ts';
+import type GradientFlow from '../other/gradient-flow.ts';
+import type WeightVariance from '../other/weight-variance.ts';
 import { frameworkOf, initializerCode, kernelOf, kernelWord } from '../remedy-code.ts';
+import type InitDeep from './init-deep.ts';
 
 type Problem = 'constant' | 'identical-units' | 'too-large' | 'too-small' | null;
 
@@ -24,7 +29,6 @@ const REASONS = [
   'too-large',
   'too-small',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'model/init-shallow',
@@ -34,7 +38,7 @@ export default defineCheck({
   needs: ['model'],
   uses: ['checkpoint'],
   atInitialization: true,
-  plot: 'weight-variance',
+  plot: { id: 'weight-variance', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): symmetric/zero weights: no gradient, no learning
   causeRank: 40,
@@ -56,7 +60,7 @@ export default defineCheck({
       source: 'checklist',
     },
   },
-  evaluate({ model, checkpoint }, t): Detection<Reason> {
+  evaluate({ model, checkpoint }, t) {
     if (model.kernels.length === 0) return { status: 'skip', measured: { kernels: 0 }, reason: 'no-kernels' };
     // A trained checkpoint is judged at initialization on a re-initialized clone (model.kernels),
     // but constant kernels or identical units are broken in any weights: its own are checked too.
@@ -167,4 +171,73 @@ export default defineCheck({
       remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): ${initializerCode(fw, suggested, layer)} instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
     };
   },
+  causes: {
+    effects: [
+      'other/gradient-flow',
+      'activations/dead-relu',
+      'activations/saturation',
+      'loss/initial-loss',
+      'model/init-deep',
+      'other/weight-variance',
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'inputs/label-signal',
+      'loss/learning-rate',
+      'other/update-ratio',
+      'loss/steep-drop',
+      'model/simplify',
+    ],
+    generic: (c) =>
+      `the initial weights are the problem (${firstSentence(c.summary)}): identical or zero units get identical or no gradients`,
+    // Weights far off their fan-based scale only warn here, yet they are the root of what they
+    // cause: activations that explode (or vanish) with depth, an initial loss far from chance,
+    // gradients that saturate to nothing. The weights' measured scale against the fan-based one is
+    // the evidence (issue 20, class 3).
+    measured: (link) => [
+      link<typeof InitialLoss>('loss/initial-loss', (c, e) =>
+        offScale(c) === 'too-large' && toNumber(e.measured.ratio) > 1
+          ? `${scaleWords(c)}: the outputs start far from uniform, and the initial loss is ${sig(e.measured.ratio)}× the ${sig(e.measured.expectedLoss)} of chance`
+          : null,
+      ),
+      link<typeof InitDeep>('model/init-deep', (c, e) =>
+        offScale(c) === 'too-large' && toNumber(e.measured.lastStd) > toNumber(e.measured.firstStd)
+          ? `${scaleWords(c)}: each layer multiplies the activations' scale, from std ${sig(e.measured.firstStd)} to ${sig(e.measured.lastStd)} through depth`
+          : offScale(c) === 'too-small' && toNumber(e.measured.lastStd) < toNumber(e.measured.firstStd)
+            ? `${scaleWords(c)}: each layer shrinks the activations' scale, from std ${sig(e.measured.firstStd)} to ${sig(e.measured.lastStd)} through depth`
+            : null,
+      ),
+      link<typeof GradientFlow>('other/gradient-flow', (c, e) => {
+        const off = offScale(c);
+        if (off === null) return null;
+        const starved =
+          toNumber(e.measured.zeroGradientCount) > 0 ? 'get no gradient' : 'get a vanishing gradient';
+        return `${scaleWords(c)}: ${off === 'too-large' ? 'activations that large saturate the output' : 'signals that small fade on their way back'}, and the early layers ${starved}`;
+      }),
+      link<typeof WeightVariance>('other/weight-variance', (c) =>
+        offScale(c) !== null ? `${scaleWords(c)}: the kernels' variances are off their fans' band` : null,
+      ),
+    ],
+  },
 });
+
+// Causal links (core/causes.ts): what they read of this check's numbers.
+interface ScaleNumbers {
+  layer: unknown;
+  ratio: unknown;
+}
+
+/** A kernel off its fan-based scale by more than this check's own thresholds, which way. */
+function offScale(c: {
+  measured: ScaleNumbers;
+  thresholds: Record<string, number>;
+}): 'too-large' | 'too-small' | null {
+  const ratio = toNumber(c.measured.ratio);
+  // A ratio of 0 is a constant kernel: the generic link (a failing check) says that better.
+  if (!(ratio > 0)) return null;
+  if (ratio > c.thresholds.maxScaleRatio) return 'too-large';
+  if (ratio < c.thresholds.minScaleRatio) return 'too-small';
+  return null;
+}
+
+const scaleWords = (c: { measured: ScaleNumbers }) =>
+  `the kernel of ${String(c.measured.layer)} starts at ${sig(c.measured.ratio)}× its fan-based scale`;

@@ -1,3 +1,4 @@
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
 
@@ -66,4 +67,5 @@ export default defineCheck({
       remedy: `Start from ${checkpoint}: load it with tf.loadLayersModel, replace the classification head with one for your classes, train the head with the base frozen (layer.trainable = false), then fine-tune the top blocks with a low learning rate (≈ 1e-5–1e-4). Resize inputs to the checkpoint's input size and preprocess them the way it was trained.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,3 +1,4 @@
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { NEEDS_EXPERIMENT } from '../../core/live.ts';
 import { fmt as num } from '../../shared/format.ts';
@@ -8,7 +9,7 @@ export default defineCheck({
   title: 'A deliberately simple model does not learn clearly better',
   why: 'When Flatten → Dense 64 relu → output beats your model on the same data and budget, the extra complexity (depth, init, normalization) is getting in the way of learning.',
   needs: ['simplified'],
-  plot: 'control-curve',
+  plot: { id: 'control-curve', lines: {} },
   reasons: ['already-simple', 'user-non-finite', 'slower'],
   causeRank: 190,
   live: NEEDS_EXPERIMENT,
@@ -101,4 +102,5 @@ export default defineCheck({
       remedy: `Start from the simple model (Flatten → Dense 64 relu → your output layer), which learns on this data, and add your ${simplified.userHiddenLayers} hidden layers back one or two at a time, re-checking the loss after each; when the loss stalls, look at what the last addition brought: initialization for its depth (He for ReLU; see model/init-deep), missing batch normalization or residual connections, or a learning rate too high for the deeper model.`,
     };
   },
+  causes: noCauses,
 });

@@ -1,5 +1,6 @@
 import { fmt, pct, trainingCurve } from '../../checks/helpers.ts';
-import { type Detection, defineCheck } from '../../core/check.ts';
+import { firstSentence } from '../../core/causes.ts';
+import { defineCheck } from '../../core/check.ts';
 import type { Series, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { mean, windowSize } from '../../core/stats.ts';
@@ -46,7 +47,6 @@ const REASONS = [
   'growth',
   'doubling',
 ] as const;
-type Reason = (typeof REASONS)[number];
 
 export default defineCheck({
   id: 'other/exploding-gradients',
@@ -54,7 +54,7 @@ export default defineCheck({
   title: 'Gradients do not explode',
   why: 'Exploding gradients throw the weights far off in one step: the loss spikes or turns NaN and training never settles.',
   needs: ['training'],
-  plot: 'gradient-norms',
+  plot: { id: 'gradient-norms', lines: {} },
   reasons: REASONS,
   causeRank: 130,
   live: (detection) =>
@@ -97,7 +97,7 @@ export default defineCheck({
         'nn-doctor calibration: a healthy Embedding+LSTM grew its gradient norm 913× from 0.06 while its loss fell from 0.69 to 0.1',
     },
   },
-  evaluate({ training }, t): Detection<Reason> {
+  evaluate({ training }, t) {
     const norms = globalNorm(training);
     if (!norms) return { status: 'skip', measured: {}, reason: 'not-logged' };
     const { series, source } = norms;
@@ -187,5 +187,9 @@ export default defineCheck({
     }
     const summary = `${growth}.`;
     return { summary, remedy: status === 'pass' ? null : remedy };
+  },
+  causes: {
+    effects: ['loss/non-finite'],
+    generic: (c) => `exploding gradients (${firstSentence(c.summary)}) overflow the weights`,
   },
 });

@@ -1,4 +1,5 @@
 import { finiteValues, fmt } from '../../checks/helpers.ts';
+import { firstSentence } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { WeightTelemetry } from '../../core/evidence.ts';
 import { spanOf, TREND } from '../../core/live.ts';
@@ -18,7 +19,7 @@ export default defineCheck({
   title: 'Every layer receives gradient',
   why: "A layer that receives no gradient never changes; a first-layer gradient orders of magnitude below the last layer's means the signal vanishes on its way back and the early layers barely learn.",
   needs: ['training'],
-  plot: 'gradient-norms',
+  plot: { id: 'gradient-norms', lines: {} },
   reasons: ['no-gradient', 'not-logged', 'single-kernel', 'vanishing'],
   causeRank: 150,
   live: (detection) =>
@@ -104,5 +105,16 @@ export default defineCheck({
       remedy:
         'The gradient vanishes on its way to the input: use ReLU-family activations instead of sigmoid/tanh in hidden layers, heNormal initialization, batchNormalization between layers, or residual (skip) connections; a shallower model also helps.',
     };
+  },
+  causes: {
+    effects: [
+      'inputs/overfit-small',
+      'inputs/standard-corpus',
+      'loss/learning-rate',
+      'other/update-ratio',
+      'inputs/label-signal',
+      'model/simplify',
+    ],
+    generic: (c) => `layers that get no or vanishing gradient do not learn (${firstSentence(c.summary)})`,
   },
 });

@@ -1,4 +1,5 @@
 import { finiteValues, fmt, pct } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { TREND } from '../../core/live.ts';
 import { median } from '../../core/stats.ts';
@@ -15,7 +16,7 @@ export default defineCheck({
   why: 'The ratio ‖ΔW‖/‖W‖ per step says how fast a layer learns: far below 1e-4 it barely moves, above 1e-1 each step rewrites a large part of the weights and training is unstable.',
   needs: ['training'],
   uses: ['lrSweep'],
-  plot: 'update-ratios',
+  plot: { id: 'update-ratios', lines: { tooSlowBelow: 'failBelow', tooFastAbove: 'warnAbove' } },
   reasons: ['zero-weights', 'not-logged', 'non-finite', 'too-slow', 'too-large', 'converged'],
   causeRank: 160,
   live: TREND,
@@ -188,4 +189,5 @@ export default defineCheck({
       details: `${convergence}${notJudged}`.trim() || undefined,
     };
   },
+  causes: noCauses,
 });

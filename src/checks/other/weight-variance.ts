@@ -1,4 +1,5 @@
 import { fmt } from '../../checks/helpers.ts';
+import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import type { KernelStats } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
@@ -27,7 +28,7 @@ export default defineCheck({
   why: 'Each layer should start near the variance its fans call for (between LeCun/Glorot and He: 1/fanIn … 2/fanIn); a layer far off the others scales the signal up or down at that depth, so activations and gradients vanish or explode there.',
   needs: ['model'],
   atInitialization: true,
-  plot: 'weight-variance',
+  plot: { id: 'weight-variance', lines: {} },
   reasons: ['too-few-kernels', 'trained'],
   causeRank: 170,
   live: AT_START,
@@ -165,4 +166,5 @@ export default defineCheck({
       details: zero,
     };
   },
+  causes: noCauses,
 });

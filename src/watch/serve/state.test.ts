@@ -58,12 +58,27 @@ describe('live page headline', () => {
     expect(state.headline).not.toContain('latest');
   });
 
-  it('before the primary cause is raised, names the best-ranked finding that is', async () => {
+  it('before the primary cause is raised, names the root of the raised symptom, not the symptom', async () => {
     const report = await diverging();
-    const [, second] = report.diagnosis.ranked;
-    report.watch = { source: 'tensorboard', steps: 100, findings: [finding(second, 50)] };
+    const primary = report.diagnosis.primary as CheckId;
+    const symptom = report.checks.find((c) => c.symptomOf?.cause === primary);
+    expect(symptom, JSON.stringify(report.diagnosis.chain)).toBeDefined();
+    if (!symptom) return;
+    report.watch = { source: 'tensorboard', steps: 100, findings: [finding(symptom.id, 50)] };
     expect(pageState(report, 'finished').headline).toMatch(
-      new RegExp(`^Finished: 1 check failed — most likely cause: ${second.replace('/', '\\/')}`),
+      new RegExp(`^Finished: 1 check failed — most likely cause: ${primary.replace('/', '\\/')}`),
+    );
+  });
+
+  it('before the primary cause is raised, names the best-ranked raised finding that is no symptom', async () => {
+    const report = await diverging();
+    const root = report.diagnosis.ranked.find(
+      (id) => id !== report.diagnosis.primary && !report.checks.find((c) => c.id === id)?.symptomOf,
+    );
+    if (!root) return; // every other finding is a symptom here: the test above covers it
+    report.watch = { source: 'tensorboard', steps: 100, findings: [finding(root, 50)] };
+    expect(pageState(report, 'finished').headline).toMatch(
+      new RegExp(`^Finished: 1 check failed — most likely cause: ${root.replace('/', '\\/')}`),
     );
   });
 

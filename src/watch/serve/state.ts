@@ -36,14 +36,23 @@ function pointsOf(report: Report, id: string): number {
 }
 
 /**
- * The primary cause among the findings raised so far (the diagnosis' ranking, which follows the
- * causal links: dead units before the learning rate they came from), with its remedy.
+ * The primary cause behind the findings raised so far: the first raised in the diagnosis' ranking,
+ * traced back along the causal links to its root (a raised update-ratio finding whose cause is a
+ * diverging learning rate names the learning rate, as the report's diagnosis does), with its remedy.
  */
 function primaryCause(report: Report, findings: LiveFinding[]): { id: string; remedy: string | null } | null {
   const raised = new Set(findings.filter((f) => f.status === 'fail' || f.status === 'warn').map((f) => f.id));
   const { primary, ranked } = report.diagnosis;
-  const id = [primary, ...ranked].find((c): c is NonNullable<typeof c> => c !== null && raised.has(c));
+  let id: string | undefined = [primary, ...ranked].find(
+    (c): c is NonNullable<typeof c> => c !== null && raised.has(c),
+  );
   if (!id) return null;
+  const seen = new Set<string>();
+  for (let up = report.checks.find((c) => c.id === id)?.symptomOf; up && !seen.has(up.cause); ) {
+    seen.add(up.cause);
+    id = up.cause;
+    up = report.checks.find((c) => c.id === up?.cause)?.symptomOf;
+  }
   return { id, remedy: report.checks.find((c) => c.id === id)?.remedy ?? null };
 }
 

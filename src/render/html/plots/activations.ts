@@ -1,7 +1,7 @@
 // Plot `activations`: dead/saturated fractions and activation std per layer, start and end of run.
 import * as Plot from '@observablehq/plot';
 import { fmtNumber } from '../../../shared/format.ts';
-import { type Builder, C, finite, isNum, logScale, renderPanel, threshold, truncate } from './shared.ts';
+import { type Builder, C, finite, isNum, logScale, plotLine, renderPanel, truncate } from './shared.ts';
 
 const RELU = /relu|elu|selu|gelu|swish|silu/i;
 const SQUASH = /tanh|sigmoid|softsign|hard_sigmoid|hardsigmoid/i;
@@ -56,10 +56,10 @@ export const activations: Builder = (report, document) => {
   if (frac.some((r) => isNum(r.fraction))) {
     const fracLayers = layers.filter((l) => frac.some((r) => r.layer === l));
     const kind = new Map(frac.map((r) => [r.layer, r.metric]));
-    const fail = threshold(report, 'activations/dead-relu', ['failFraction'], 0.5);
-    const warnDead = threshold(report, 'activations/dead-relu', ['warnFraction'], 0.2);
-    const warnSat = threshold(report, 'activations/saturation', ['warnFraction'], 0.1);
-    const maxY = Math.max(fail * 120, ...frac.map((r) => r.fraction * 115).filter(isNum));
+    const fail = plotLine(report, 'activations/dead-relu', 'activations', 'deadFail');
+    const warnDead = plotLine(report, 'activations/dead-relu', 'activations', 'deadWarn');
+    const warnSat = plotLine(report, 'activations/saturation', 'activations', 'saturatedWarn');
+    const maxY = Math.max((fail ?? 0) * 120, ...frac.map((r) => r.fraction * 115).filter(isNum));
     panels.push(
       renderPanel(
         document,
@@ -90,16 +90,27 @@ export const activations: Builder = (report, document) => {
               dy: -7,
               fill: C.total,
             }),
-            Plot.ruleY([fail * 100], { stroke: C.bad, strokeDasharray: '6,3' }),
+            ...(fail === null ? [] : [Plot.ruleY([fail * 100], { stroke: C.bad, strokeDasharray: '6,3' })]),
             Plot.ruleY([0]),
           ],
         },
         'Fraction of dead or saturated units per layer',
       ),
     );
-    notes.push(
-      `Dashed line: fail at ${fmtNumber(fail * 100)}% of a layer's units; warnings start at ${fmtNumber(warnDead * 100)}% dead (ReLU family) or ${fmtNumber(warnSat * 100)}% saturated (tanh/sigmoid).`,
-    );
+    const warnings = [
+      warnDead === null ? '' : `${fmtNumber(warnDead * 100)}% dead (ReLU family)`,
+      warnSat === null ? '' : `${fmtNumber(warnSat * 100)}% saturated (tanh/sigmoid)`,
+    ].filter(Boolean);
+    if (fail !== null || warnings.length)
+      notes.push(
+        [
+          fail === null ? '' : `Dashed line: fail at ${fmtNumber(fail * 100)}% of a layer's units`,
+          warnings.length ? `warnings start at ${warnings.join(' or ')}` : '',
+        ]
+          .filter(Boolean)
+          .join('; ')
+          .concat('.'),
+      );
   }
 
   // Activation std per layer, start and end.

@@ -9,10 +9,10 @@ import {
   lineLabel,
   logScale,
   lossLabel,
+  plotLine,
   positive,
   renderPanel,
   seriesPoints,
-  threshold,
   wantsLog,
 } from './shared.ts';
 
@@ -25,7 +25,7 @@ export const overfitCurve: Builder = (report, document) => {
     points.map((p) => p.value),
     10,
   );
-  const ratio = threshold(report, 'inputs/overfit-small', ['maxLossRatio'], 0.05);
+  const ratio = plotLine(report, 'inputs/overfit-small', 'overfit-curve', 'targetLossRatio');
   const marks: Plot.Markish[] = [
     Plot.lineY(log ? points.map((p) => ({ ...p, value: positive(p.value) })) : points, {
       x: 'step',
@@ -35,13 +35,17 @@ export const overfitCurve: Builder = (report, document) => {
     }),
   ];
   if (isNum(o.initialLoss) && o.initialLoss > 0) {
-    const target = o.initialLoss * ratio;
     marks.push(
       Plot.ruleY([o.initialLoss], { stroke: C.muted, strokeDasharray: '2,3' }),
       lineLabel(o.initialLoss, `initial ${fmtNumber(o.initialLoss)}`, C.muted, 12),
-      Plot.ruleY([target], { stroke: C.ok, strokeDasharray: '6,3' }),
-      lineLabel(target, `target: ${fmtNumber(ratio * 100)}% of initial = ${fmtNumber(target)}`, C.ok),
     );
+    if (ratio !== null) {
+      const target = o.initialLoss * ratio;
+      marks.push(
+        Plot.ruleY([target], { stroke: C.ok, strokeDasharray: '6,3' }),
+        lineLabel(target, `target: ${fmtNumber(ratio * 100)}% of initial = ${fmtNumber(target)}`, C.ok),
+      );
+    }
   }
   const svg = renderPanel(
     document,
@@ -49,7 +53,7 @@ export const overfitCurve: Builder = (report, document) => {
       x: { label: 'training step →' },
       y: log
         ? logScale(
-            [...points.map((p) => p.value), o.initialLoss, o.initialLoss * ratio],
+            [...points.map((p) => p.value), o.initialLoss, o.initialLoss * (ratio ?? 1)],
             `↑ ${lossLabel(report)} (log scale)`,
           )
         : { label: `↑ ${lossLabel(report)}`, grid: true },

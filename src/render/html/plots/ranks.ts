@@ -2,6 +2,7 @@
 // step, and the spread of the replicas' weight norms per step ((max − min) / median across ranks,
 // the worst parameter at each step), where replica divergence is judged.
 import * as Plot from '@observablehq/plot';
+import { fmtNumber } from '../../../shared/format.ts';
 import {
   type Builder,
   C,
@@ -9,6 +10,7 @@ import {
   layerColors,
   logScale,
   markerLabel,
+  plotLine,
   renderPanel,
   seriesPoints,
   thin,
@@ -65,6 +67,7 @@ export const ranks: Builder = (report, document) => {
       spread.set(step, Math.max(spread.get(step) ?? 0, s));
     }
   }
+  const fail = plotLine(report, 'distributed/replica-divergence', 'ranks', 'replicaSpreadFail');
   if (spread.size > 0) {
     const floor = 1e-9; // identical replicas (spread 0) drawn at the floor of the log axis
     const points = thin(
@@ -75,9 +78,12 @@ export const ranks: Builder = (report, document) => {
         document,
         {
           x: { label: 'training step →' },
-          y: logScale([...points.map((p) => p.value), 1e-3], '↑ replica spread of weight norms (log scale)'),
+          y: logScale(
+            [...points.map((p) => p.value), ...(fail === null ? [] : [fail])],
+            '↑ replica spread of weight norms (log scale)',
+          ),
           marks: [
-            Plot.ruleY([1e-3], { stroke: C.bad, strokeDasharray: '4 3' }),
+            ...(fail === null ? [] : [Plot.ruleY([fail], { stroke: C.bad, strokeDasharray: '4 3' })]),
             Plot.lineY(points, { x: 'step', y: 'value', stroke: C.total, strokeWidth: 1.6 }),
           ],
         },
@@ -89,8 +95,7 @@ export const ranks: Builder = (report, document) => {
   return {
     id: 'ranks',
     title: `Ranks side by side (${d.ranks.length})`,
-    caption:
-      'Training loss of each rank, and the largest (max − min) / median of one parameter’s weight norm across ranks at each step (dashed: the fail threshold 1e-3; identical replicas sit at the floor, 1e-9). Healthy: the ranks’ losses overlap within batch noise, and the replica spread stays at the floor.',
+    caption: `Training loss of each rank, and the largest (max − min) / median of one parameter’s weight norm across ranks at each step (${fail === null ? '' : `dashed: the fail threshold ${fmtNumber(fail)}; `}identical replicas sit at the floor, 1e-9). Healthy: the ranks’ losses overlap within batch noise, and the replica spread stays at the floor.`,
     panels,
     notes,
   };

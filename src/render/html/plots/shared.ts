@@ -5,7 +5,8 @@
 // measured NaN or ±Infinity, and a TensorBoard-fed report fills only some evidence keys.
 import * as Plot from '@observablehq/plot';
 import { parseHTML } from 'linkedom';
-import type { PlotId } from '../../../core/plots.ts';
+import type { CheckId } from '../../../core/check.ts';
+import type { PlotId, PlotLines } from '../../../core/plots.ts';
 import type { CheckResult, Report } from '../../../core/report.ts';
 import { fmtNumber } from '../../../shared/format.ts';
 
@@ -100,14 +101,19 @@ export function logScale(values: unknown[], label: string): Plot.ScaleOptions {
 
 export const truncate = (s: string, n = 18): string => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 
-/** A threshold of a check as it ran (user overrides applied), else the default. */
-export function threshold(report: Report, id: string, keys: string[], fallback: number): number {
-  const check = report.checks.find((c: CheckResult) => c.id === id);
-  for (const key of keys) {
-    const v = check?.thresholds?.[key];
-    if (isNum(v)) return v;
-  }
-  return fallback;
+/**
+ * A threshold line a check declared for its plot (Check.plot.lines), at the value the check ran
+ * with (user overrides applied); null when the report does not carry it (the check was not run,
+ * or the report predates plotLines): the plot then draws no line rather than a guessed one.
+ */
+export function plotLine<P extends PlotId>(
+  report: Report,
+  id: CheckId,
+  _plot: P,
+  line: PlotLines[P],
+): number | null {
+  const v = report.checks.find((c: CheckResult) => c.id === id)?.plotLines?.[line];
+  return isNum(v) ? v : null;
 }
 
 // ---------------------------------------------------------------------------------------------

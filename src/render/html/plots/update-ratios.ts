@@ -2,35 +2,35 @@
 import * as Plot from '@observablehq/plot';
 import { fmtNumber } from '../../../shared/format.ts';
 import { layerPoints, MAX_LINES, summaryMarks, telemetry, uniqueNames } from './layers.ts';
-import {
-  type Builder,
-  C,
-  isNum,
-  layerColors,
-  lineLabel,
-  logScale,
-  renderPanel,
-  threshold,
-} from './shared.ts';
+import { type Builder, C, isNum, layerColors, lineLabel, logScale, plotLine, renderPanel } from './shared.ts';
 
 export const updateRatios: Builder = (report, document) => {
   const list = telemetry(report, 'updateRatio');
   const names = uniqueNames(list);
   const points = layerPoints(list);
   if (!points.some((p) => isNum(p.value))) return null;
-  const lo = threshold(report, 'other/update-ratio', ['minRatio', 'failBelow', 'lowRatio', 'min'], 1e-4);
-  const hi = threshold(report, 'other/update-ratio', ['maxRatio', 'warnAbove', 'highRatio', 'max'], 1e-1);
+  // The check's bounds as it ran; a report without them (the check not run) draws none.
+  const lo = plotLine(report, 'other/update-ratio', 'update-ratios', 'tooSlowBelow');
+  const hi = plotLine(report, 'other/update-ratio', 'update-ratios', 'tooFastAbove');
   const values = points.map((p) => p.value).filter(isNum);
-  const domain: [number, number] = [Math.min(lo / 5, ...values), Math.max(hi * 5, ...values)];
-  const colors = layerColors(names);
-  const bounds: Plot.Markish[] = [
-    Plot.rectY([{ y1: domain[0], y2: lo }], { y1: 'y1', y2: 'y2', fill: C.bad, fillOpacity: 0.06 }),
-    Plot.rectY([{ y1: hi, y2: domain[1] }], { y1: 'y1', y2: 'y2', fill: C.warn, fillOpacity: 0.06 }),
-    Plot.ruleY([lo], { stroke: C.bad, strokeDasharray: '6,3' }),
-    Plot.ruleY([hi], { stroke: C.warn, strokeDasharray: '6,3' }),
-    lineLabel(lo, `${fmtNumber(lo)}: learning too slowly below`, C.bad, 12),
-    lineLabel(hi, `${fmtNumber(hi)}: too fast above`, C.warn),
+  const domain: [number, number] = [
+    Math.min(lo === null ? Number.POSITIVE_INFINITY : lo / 5, ...values),
+    Math.max(hi === null ? Number.NEGATIVE_INFINITY : hi * 5, ...values),
   ];
+  const colors = layerColors(names);
+  const bounds: Plot.Markish[] = [];
+  if (lo !== null)
+    bounds.push(
+      Plot.rectY([{ y1: domain[0], y2: lo }], { y1: 'y1', y2: 'y2', fill: C.bad, fillOpacity: 0.06 }),
+      Plot.ruleY([lo], { stroke: C.bad, strokeDasharray: '6,3' }),
+      lineLabel(lo, `${fmtNumber(lo)}: learning too slowly below`, C.bad, 12),
+    );
+  if (hi !== null)
+    bounds.push(
+      Plot.rectY([{ y1: hi, y2: domain[1] }], { y1: 'y1', y2: 'y2', fill: C.warn, fillOpacity: 0.06 }),
+      Plot.ruleY([hi], { stroke: C.warn, strokeDasharray: '6,3' }),
+      lineLabel(hi, `${fmtNumber(hi)}: too fast above`, C.warn),
+    );
   const useLines = names.length <= MAX_LINES;
   let svg: string;
   if (useLines) {
