@@ -89,8 +89,18 @@ export interface KernelStats {
   variance: number;
   /** Initializer class from the layer config, e.g. `GlorotUniform`, `Zeros`; null if unknown. */
   initializer: string | null;
-  /** Std that a standard fan-based initializer (Glorot/He for the layer's activation) would give. */
+  /**
+   * Std the kernel is judged against: its initializer's own formula (fans, mode, gain,
+   * distribution) for fan-based initializers, else the fan-based standard for the layer's
+   * activation (He for the ReLU family, Glorot otherwise); null when unknown (logs).
+   */
   expectedStd: number | null;
+  /** Std the initializer's own formula gives for these fans (0 for constants), when known. */
+  initializerStd?: number | null;
+  /** Where expectedStd comes from. */
+  expectedFrom?: 'initializer' | 'fan-based standard';
+  /** expectedStd's formula in words, e.g. `√(1 / fan_avg) (GlorotUniform)`. */
+  expectedFormula?: string;
   /** All output units have identical incoming weights (symmetry is never broken). */
   identicalUnits: boolean;
 }
