@@ -159,7 +159,10 @@ const RULES: LinkRule[] = [
       'other/update-ratio',
     ],
     generic: (c) =>
-      `the regularization penalty, not the data, is what training minimizes (${firstSentence(c.summary)})`,
+      // The dropout contrast (loss/regularization): learns with dropout off, not with it on.
+      c.measured.offLearns === true && c.measured.onLearns === false && !(num(c.measured.ratio) > 10)
+        ? `dropout ${Array.isArray(c.measured.dropoutRates) ? c.measured.dropoutRates.join(', ') : ''} keeps the network from learning: with it off the overfit test memorizes its records, with it on the control corpus stays near chance`
+        : `the regularization penalty, not the data, is what training minimizes (${firstSentence(c.summary)})`,
   },
   {
     cause: 'loss/learning-rate',

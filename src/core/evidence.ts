@@ -61,6 +61,26 @@ export interface DatasetEvidence {
   /** Mean of the squared regression targets (outputs pooled): the MSE of predicting 0. */
   targetMeanSquare?: number | null;
   targetScale?: { output: number; mean: number; std: number; min: number; max: number; rms: number } | null;
+  /**
+   * Regression targets, all outputs pooled: the range an output activation must be able to
+   * produce (loss/output-mismatch), the shares of values it cannot, and the spread of each
+   * record's sum over outputs (a softmax's outputs always sum to 1).
+   */
+  targetRange?: TargetRange | null;
+}
+
+export interface TargetRange {
+  outputs: number;
+  min: number;
+  max: number;
+  /** Fraction of the finite target values below 0, above 1, and outside [−1, 1]. */
+  belowZero: number;
+  aboveOne: number;
+  outsideUnit: number;
+  /** Per-record sums over the outputs: their extremes and the fraction of records off 1 by > 0.01. */
+  rowSumMin: number;
+  rowSumMax: number;
+  rowSumOffOne: number;
 }
 
 export interface LayerInfo {

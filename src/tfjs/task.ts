@@ -50,6 +50,18 @@ function isIntegerVector(y: Float32Array): boolean {
   return true;
 }
 
+/**
+ * Targets that read as class labels under a non-classification loss (MSE on a softmax or sigmoid):
+ * 0/1 per unit, or class ids below the unit count. Integers outside that (counts 0–9 under one
+ * sigmoid, scores 1–5) are a regression target the output cannot reach, not classes.
+ */
+function isClassLabels(y: Float32Array, units: number, width: number): boolean {
+  if (!isIntegerVector(y)) return false;
+  const ids = width === 1 && units > 1;
+  for (const v of y) if (Number.isFinite(v) && (v < 0 || v > (ids ? units - 1 : 1))) return false;
+  return true;
+}
+
 /** Labels of a binary cross-entropy model with several sigmoid units: one 0/1 (or soft) target per unit. */
 function isMultiHot(loss: string, units: number, width: number, integerLabels: boolean): boolean {
   return loss === 'binary_crossentropy' && units > 1 && width === units && !integerLabels;
@@ -70,7 +82,7 @@ export function prepareLabels(
   const integerLabels = data.yShape.length === 1 || (width === 1 && units > 1);
   const probabilistic = last === 'softmax' || last === 'sigmoid';
   const kind =
-    CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isIntegerVector(data.y))
+    CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isClassLabels(data.y, units, width))
       ? 'classification'
       : 'regression';
 
