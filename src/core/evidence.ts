@@ -24,6 +24,12 @@ export interface TaskEvidence {
   outputUnits?: number;
   /** `multi-hot`: several independent yes/no labels per record (sigmoid units under binary cross-entropy). */
   labelEncoding: 'one-hot' | 'integer' | 'continuous' | 'multi-hot';
+  /**
+   * A reconstruction task (an autoencoder, image-to-image): many outputs whose targets are the
+   * inputs themselves (`inputs`), or continuous values in [0, 1] (`continuous`, e.g. denoising).
+   * Judged as a regression per output, whatever the loss: no classes, no class balance.
+   */
+  reconstruction?: 'inputs' | 'continuous';
   optimizer: string;
   learningRate: number | null;
   batchSize: number | null;
@@ -71,6 +77,8 @@ export interface DatasetEvidence {
 
 export interface TargetRange {
   outputs: number;
+  /** Mean of the finite target values, all outputs pooled. */
+  mean: number;
   min: number;
   max: number;
   /** Fraction of the finite target values below 0, above 1, and outside [−1, 1]. */

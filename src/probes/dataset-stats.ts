@@ -123,6 +123,7 @@ export function targetRange(targets: Float32Array, records: number): TargetRange
   let rowSumMax = Number.NEGATIVE_INFINITY;
   let offOne = 0;
   let rows = 0;
+  let total = 0;
   for (let r = 0; r < records; r++) {
     let sum = 0;
     let finite = true;
@@ -134,6 +135,7 @@ export function targetRange(targets: Float32Array, records: number): TargetRange
       }
       n++;
       sum += v;
+      total += v;
       if (v < min) min = v;
       if (v > max) max = v;
       if (v < 0) below++;
@@ -149,6 +151,7 @@ export function targetRange(targets: Float32Array, records: number): TargetRange
   if (n === 0 || rows === 0) return null;
   return {
     outputs: width,
+    mean: total / n,
     min,
     max,
     belowZero: below / n,

@@ -1,9 +1,17 @@
 import { fmt } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
-import { normalizeLossName } from '../../core/names.ts';
+import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
+
+/** Where a freshly initialized output sits: 0.5 for a sigmoid, 1/units for a softmax, else ≈ 0. */
+function freshOutput(activation: string | undefined, units: number | undefined): number {
+  const act = normalizeActivation(activation ?? 'linear');
+  if (act === 'sigmoid') return 0.5;
+  if (act === 'softmax' && units && units > 1) return 1 / units;
+  return 0;
+}
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = [
@@ -68,6 +76,14 @@ export default defineCheck({
         meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
       expectedLoss = uncentered ? meanSquare : variance;
       expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
+      // A fresh sigmoid output sits at 0.5 and a softmax at 1/units, not at 0: the expected MSE
+      // is the targets' mean squared distance from that value, E[t²] − 2c·E[t] + c².
+      const fresh = freshOutput(task.outputActivations.at(-1), task.outputUnits);
+      const range = dataset?.targetRange;
+      if (fresh !== 0 && range && meanSquare !== null && meanSquare !== undefined) {
+        expectedLoss = meanSquare - 2 * fresh * range.mean + fresh * fresh;
+        expectedAs = `mean squared distance of the targets from ${fmt(fresh)} (a fresh ${task.outputActivations.at(-1)} output)`;
+      }
     } else {
       return { status: 'skip', measured: { loss }, reason: 'unsupported-loss' };
     }

@@ -1,0 +1,48 @@
+// Issue 20's classes 1, 2, 5 and 8 on real training: planted faults named as the primary cause,
+// and their healthy twins (the same setup without the fault) with no fail.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { checkup } from '../../src/checkup.ts';
+import { selectBackend } from '../../src/tfjs/backend.ts';
+import { expectValidReport } from '../valid-report.ts';
+import { ACCURACY_PLANTED, ACCURACY_TWINS, wideData, wideGlorot } from './accuracy-cases.ts';
+import { describePlanted } from './planted.ts';
+
+describePlanted('planted faults of issue 20 (output range, dropout)', ACCURACY_PLANTED);
+
+describe('healthy twins of the planted faults of issue 20: no fail', () => {
+  beforeAll(() => selectBackend());
+  for (const twin of ACCURACY_TWINS) {
+    it(twin.name, async () => {
+      const model = twin.model();
+      const report = await checkup({ model, data: twin.data() });
+      const bad = report.checks.filter((c) => c.status === 'fail' || c.status === 'error');
+      expect(bad.map((c) => `${c.id}: ${c.summary}`)).toEqual([]);
+      expectValidReport(report);
+      model.dispose();
+    });
+  }
+});
+
+describe('a wide Glorot layer is judged against Glorot’s own formula (issue 20, class 5)', () => {
+  beforeAll(() => selectBackend());
+  it('32 → 4,096 Glorot: at its initializer’s scale; the same formula at gain 900: too large', async () => {
+    const model = wideGlorot();
+    const data = wideData();
+    const healthy = await checkup({ model, data, only: ['model/init-shallow'] });
+    const check = healthy.checks.find((c) => c.id === 'model/init-shallow');
+    expect(check?.status, check?.summary).toBe('pass');
+    const wide = healthy.evidence.model?.kernels[0];
+    expect(wide?.expectedFrom).toBe('initializer');
+    expect(wide?.expectedStd).toBeCloseTo(Math.sqrt(2 / (32 + 4096)), 6);
+    model.dispose();
+    // Scale 900: std √(900 / 2,064) = 0.66, 2.6× He's √(2 / 32) (which the old comparison passed),
+    // 21× the same formula at the standard gain 2.
+    const large = wideGlorot(900);
+    const planted = await checkup({ model: large, data, only: ['model/init-shallow'] });
+    const found = planted.checks.find((c) => c.id === 'model/init-shallow');
+    expect(found?.status, found?.summary).toBe('warn');
+    expect(found?.measured).toMatchObject({ expectedFrom: 'initializer', fanIn: 32, fanOut: 4096 });
+    expect(Number(found?.measured.ratio)).toBeCloseTo(Math.sqrt(450), 0);
+    large.dispose();
+  });
+});
