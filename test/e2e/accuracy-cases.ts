@@ -119,13 +119,13 @@ function dropoutMlp(rate: number): tf.LayersModel {
   return model;
 }
 
-/** A 784 → 32 → 784 autoencoder with sigmoid outputs under binary cross-entropy. */
-function autoencoder(): tf.LayersModel {
+/** A 784 → 64 → 784 autoencoder under binary cross-entropy (sigmoid outputs, as it should be). */
+function autoencoder(output: 'sigmoid' | 'softmax' = 'sigmoid'): tf.LayersModel {
   const model = tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape: [28, 28, 1] }),
       tf.layers.dense({ units: 64, activation: 'relu' }),
-      tf.layers.dense({ units: 784, activation: 'sigmoid' }),
+      tf.layers.dense({ units: 784, activation: output }),
     ],
   });
   model.compile({ optimizer: tf.train.adam(1e-3), loss: 'binaryCrossentropy' });
@@ -146,6 +146,31 @@ export const ACCURACY_PLANTED: PlantedCase[] = [
     name: 'softmax over 3 independent regression targets (their sum is not 1)',
     model: () => thirdsCnn('softmax'),
     data: inkThirds,
+    primary: ['loss/output-mismatch'],
+  },
+  {
+    name: 'sigmoid output on ratings from 1 to 5 (tabular)',
+    model: () => {
+      const model = tf.sequential({
+        layers: [
+          tf.layers.dense({ units: 16, activation: 'tanh', inputShape: [8] }),
+          tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+        ],
+      });
+      model.compile({ optimizer: tf.train.adam(3e-3), loss: 'meanSquaredError' });
+      return model;
+    },
+    data: () => {
+      const ds = standardizedTable(1500, 12);
+      return { ...ds, y: ds.y.map((v) => 3 + Math.max(-2, Math.min(2, v))), source: 'ratings 1–5' };
+    },
+    primary: ['loss/output-mismatch'],
+  },
+  // Class 8: a reconstruction judged as one; its fault is the output (a softmax over 784 pixels).
+  {
+    name: 'autoencoder with a softmax over its 784 outputs (BCE, targets = inputs)',
+    model: () => autoencoder('softmax'),
+    data: reconstruction,
     primary: ['loss/output-mismatch'],
   },
   // Class 2: dropout so strong nothing is learned with it on; the overfit test (off) learns.
