@@ -85,7 +85,7 @@ export interface TargetRange {
   belowZero: number;
   aboveOne: number;
   outsideUnit: number;
-  /** Per-record sums over the outputs: their extremes and the fraction of records off 1 by > 0.01. */
+  /** Per-record sums over the outputs: their extremes and the fraction of records off 1 by > 0.02. */
   rowSumMin: number;
   rowSumMax: number;
   rowSumOffOne: number;

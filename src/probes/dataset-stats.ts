@@ -109,6 +109,12 @@ export function datasetStats(
   };
 }
 
+/**
+ * How far a record's targets may sum from 1 and still be shares of a whole: four shares rounded
+ * to two decimals can be off by 0.02.
+ */
+const SUM_TOLERANCE = 0.02;
+
 /** The pooled range of regression targets and the spread of each record's sum (see TargetRange). */
 export function targetRange(targets: Float32Array, records: number): TargetRange | null {
   if (records === 0) return null;
@@ -146,7 +152,7 @@ export function targetRange(targets: Float32Array, records: number): TargetRange
     rows++;
     if (sum < rowSumMin) rowSumMin = sum;
     if (sum > rowSumMax) rowSumMax = sum;
-    if (Math.abs(sum - 1) > 0.01) offOne++;
+    if (Math.abs(sum - 1) > SUM_TOLERANCE + 1e-6) offOne++;
   }
   if (n === 0 || rows === 0) return null;
   return {

@@ -68,6 +68,17 @@ function reconstruction(): Dataset {
   return { ...ds, y: ds.x, yShape: [ds.xShape[0], 784], source: 'mnist (targets = inputs)' };
 }
 
+/**
+ * Denoising: the inputs are MNIST images with Gaussian noise (std 0.3, clipped to [0, 1]), the
+ * targets the clean images — continuous values in [0, 1] over 784 outputs, not the inputs.
+ */
+function denoising(): Dataset {
+  const ds = mnist();
+  const rng = createRng(5);
+  const x = Float32Array.from(ds.x, (v) => Math.min(1, Math.max(0, v + 0.3 * gaussian(rng))));
+  return { ...ds, x, y: ds.x, yShape: [ds.xShape[0], 784], source: 'mnist (noisy inputs, clean targets)' };
+}
+
 // ---- models -----------------------------------------------------------------------------------
 
 function tableMlp(output: 'relu' | 'linear'): tf.LayersModel {
@@ -189,8 +200,13 @@ export const ACCURACY_TWINS: TwinCase[] = [
   { name: 'dropout 0.3 on the same MLP', model: () => dropoutMlp(0.3), data: mnist },
   {
     name: 'autoencoder: 784 sigmoid outputs, BCE, targets = inputs',
-    model: autoencoder,
+    model: () => autoencoder(),
     data: reconstruction,
+  },
+  {
+    name: 'denoising autoencoder: noisy inputs, clean targets in [0, 1], BCE',
+    model: () => autoencoder(),
+    data: denoising,
   },
 ];
 

@@ -108,6 +108,17 @@ testCheck(check, {
       measured: { outputRange: '(0, 1), summing to 1 per record' },
     },
     {
+      name: 'softmax over 4 outputs on shares rounded to two decimals (sums 0.98–1.02)',
+      evidence: regressionOn(
+        'softmax',
+        4,
+        (_rng, r, k) =>
+          Math.round(((1 + ((r + k) % 4)) / 10 + (k === 0 ? ((r % 5) - 2) / 100 : 0)) * 100) / 100,
+      ),
+      status: 'pass',
+      measured: { rowSumOffShare: 0 },
+    },
+    {
       name: 'linear output on standardized targets is not judged',
       evidence: regressionOn('linear', 1, (rng) => gaussian(rng)),
       status: 'pass',
