@@ -110,7 +110,10 @@ const RULES: LinkRule[] = [
     generic: (c) =>
       c.measured.outputUnits === 1 && String(c.measured.outputActivations).endsWith('softmax')
         ? 'a softmax over one unit outputs exactly 1 for every record, so the loss cannot change and no gradient flows back'
-        : `the output activation (${c.measured.outputActivations}) does not fit the ${c.measured.loss} loss: the loss is computed on the wrong kind of output`,
+        : c.measured.outputRange !== undefined
+          ? // Regression (loss/output-mismatch's target range): the output cannot reach the targets.
+            `the ${String(c.measured.outputActivations).split(',').at(-1)} output only produces ${c.measured.outputRange}, but the targets range from ${sig(c.measured.targetMin)} to ${sig(c.measured.targetMax)}: the error on the targets out of its reach never goes away`
+          : `the output activation (${c.measured.outputActivations}) does not fit the ${c.measured.loss} loss: the loss is computed on the wrong kind of output`,
   },
   {
     cause: 'model/init-shallow',
