@@ -24,6 +24,12 @@ export interface TaskEvidence {
   outputUnits?: number;
   /** `multi-hot`: several independent yes/no labels per record (sigmoid units under binary cross-entropy). */
   labelEncoding: 'one-hot' | 'integer' | 'continuous' | 'multi-hot';
+  /**
+   * A reconstruction task (an autoencoder, image-to-image): many outputs whose targets are the
+   * inputs themselves (`inputs`), or continuous values in [0, 1] (`continuous`, e.g. denoising).
+   * Judged as a regression per output, whatever the loss: no classes, no class balance.
+   */
+  reconstruction?: 'inputs' | 'continuous';
   optimizer: string;
   learningRate: number | null;
   batchSize: number | null;
@@ -61,6 +67,28 @@ export interface DatasetEvidence {
   /** Mean of the squared regression targets (outputs pooled): the MSE of predicting 0. */
   targetMeanSquare?: number | null;
   targetScale?: { output: number; mean: number; std: number; min: number; max: number; rms: number } | null;
+  /**
+   * Regression targets, all outputs pooled: the range an output activation must be able to
+   * produce (loss/output-mismatch), the shares of values it cannot, and the spread of each
+   * record's sum over outputs (a softmax's outputs always sum to 1).
+   */
+  targetRange?: TargetRange | null;
+}
+
+export interface TargetRange {
+  outputs: number;
+  /** Mean of the finite target values, all outputs pooled. */
+  mean: number;
+  min: number;
+  max: number;
+  /** Fraction of the finite target values below 0, above 1, and outside [−1, 1]. */
+  belowZero: number;
+  aboveOne: number;
+  outsideUnit: number;
+  /** Per-record sums over the outputs: their extremes and the fraction of records off 1 by > 0.02. */
+  rowSumMin: number;
+  rowSumMax: number;
+  rowSumOffOne: number;
 }
 
 export interface LayerInfo {
@@ -89,8 +117,18 @@ export interface KernelStats {
   variance: number;
   /** Initializer class from the layer config, e.g. `GlorotUniform`, `Zeros`; null if unknown. */
   initializer: string | null;
-  /** Std that a standard fan-based initializer (Glorot/He for the layer's activation) would give. */
+  /**
+   * Std the kernel is judged against: its initializer's own formula (fans, mode, gain,
+   * distribution) for fan-based initializers, else the fan-based standard for the layer's
+   * activation (He for the ReLU family, Glorot otherwise); null when unknown (logs).
+   */
   expectedStd: number | null;
+  /** Std the initializer's own formula gives for these fans (0 for constants), when known. */
+  initializerStd?: number | null;
+  /** Where expectedStd comes from. */
+  expectedFrom?: 'initializer' | 'fan-based standard';
+  /** expectedStd's formula in words, e.g. `√(1 / fan_avg) (GlorotUniform)`. */
+  expectedFormula?: string;
   /** All output units have identical incoming weights (symmetry is never broken). */
   identicalUnits: boolean;
 }

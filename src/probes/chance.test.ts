@@ -44,4 +44,18 @@ describe('priorChanceLoss', () => {
     const h = -(0.75 * Math.log(0.75) + 0.25 * Math.log(0.25));
     expect(priorChanceLoss('binary_crossentropy', data, ids(4))).toBeCloseTo(h / 2, 3);
   });
+
+  it('reconstruction under binary cross-entropy: per output, the cross-entropy of its mean (not the variance)', () => {
+    // Two outputs: the first always 0 (an always-black pixel), the second 0.2, 0.6 (mean 0.4).
+    const data: TrainingData = {
+      x: new Float32Array(4),
+      featureShape: [2],
+      targets: Float32Array.from([0, 0.2, 0, 0.6]),
+      targetShape: [2],
+      classIds: null,
+    };
+    const h = (p: number) => -(p * Math.log(p) + (1 - p) * Math.log(1 - p));
+    const black = -Math.log(1 - 1e-7);
+    expect(priorChanceLoss('binaryCrossentropy', data, ids(2))).toBeCloseTo((black + h(0.4)) / 2, 6);
+  });
 });

@@ -45,7 +45,9 @@ export function priorChanceLoss(
     return total / width;
   }
   if (!CROSS_ENTROPY.has(name)) return null;
-  if (data.multiLabel) {
+  // Per-output cross-entropy of the output's mean: multi-label, and binary cross-entropy on
+  // continuous targets in [0, 1] (a reconstruction), where q is the records' mean target.
+  if (data.multiLabel || (name === 'binary_crossentropy' && !data.classIds)) {
     let total = 0;
     for (let k = 0; k < width; k++) {
       const p = column(priorIds, k);

@@ -71,4 +71,45 @@ describe('syntheticCorpus', () => {
       expect(Array.from(d.x.subarray(r * 12, r * 12 + 12)).some((v) => keywords.includes(v))).toBe(true);
     }
   });
+
+  it('reconstruction of the inputs: on/off regions in {0, 1}, the targets are the records', () => {
+    const d = syntheticCorpus(
+      spec({
+        featureShape: [28, 28, 1],
+        kind: 'regression',
+        outputs: 784,
+        targetWidth: 784,
+        reconstruction: 'inputs',
+      }),
+      200,
+      3,
+    );
+    expect(d.targets).toBe(d.x);
+    expect(new Set(d.x)).toEqual(new Set([0, 1]));
+    // 8 regions per record, each on or off: a record is constant within each band of rows.
+    const first = d.x.subarray(0, 784);
+    expect(first[0]).toBe(first[97]);
+    const on = d.x.reduce((a, b) => a + b, 0) / d.x.length;
+    expect(on).toBeGreaterThan(0.4);
+    expect(on).toBeLessThan(0.6);
+  });
+
+  it('continuous reconstruction of another width: the region values laid over the outputs', () => {
+    const d = syntheticCorpus(
+      spec({
+        featureShape: [64],
+        kind: 'regression',
+        outputs: 32,
+        targetWidth: 32,
+        reconstruction: 'continuous',
+      }),
+      100,
+      4,
+    );
+    expect(d.targets).toHaveLength(100 * 32);
+    expect(d.targets).not.toBe(d.x);
+    // Output k of record r is the value of its region: input position 2k of the same record.
+    for (let r = 0; r < 100; r++)
+      for (let k = 0; k < 32; k++) expect(d.targets[r * 32 + k]).toBe(d.x[r * 64 + 2 * k]);
+  });
 });

@@ -26,6 +26,8 @@ export interface CorpusSpec {
   targetWidth: number;
   /** Vocabulary size when the model reads token ids, else null. */
   vocabulary: number | null;
+  /** A reconstruction task: targets are the inputs (`inputs`) or continuous in [0, 1]. */
+  reconstruction?: 'inputs' | 'continuous' | null;
 }
 
 const REGIONS = 8;
@@ -178,8 +180,36 @@ function tokenCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingDa
   };
 }
 
+/**
+ * Reconstruction: each record is a pattern of on/off regions (per channel) with values 0 or 1,
+ * the kind of image a bottleneck learns to reproduce; the targets are the record itself, or
+ * (another width) the region values laid out over the outputs. Targets stay in [0, 1], so a
+ * sigmoid output under binary cross-entropy can reach them and the loss floor is 0.
+ */
+function reconstructionCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingData {
+  const shape = spec.featureShape;
+  const f = size(shape);
+  const channels = shape.length >= 2 ? shape[shape.length - 1] : 1;
+  const positions = f / channels;
+  const regions = Math.min(REGIONS, positions);
+  const regionOf = (p: number, count: number) => Math.min(regions - 1, Math.floor((p * regions) / count));
+  const x = new Float32Array(n * f);
+  const width = spec.targetWidth;
+  const targets = spec.reconstruction === 'inputs' && width === f ? x : new Float32Array(n * width);
+  const bits = new Float32Array(regions * channels);
+  for (let r = 0; r < n; r++) {
+    for (let c = 0; c < bits.length; c++) bits[c] = rng() < 0.5 ? 1 : 0;
+    for (let p = 0; p < positions; p++)
+      for (let ch = 0; ch < channels; ch++)
+        x[r * f + p * channels + ch] = bits[regionOf(p, positions) * channels + ch];
+    if (targets !== x) for (let k = 0; k < width; k++) targets[r * width + k] = bits[regionOf(k, width)];
+  }
+  return { x, featureShape: shape, targets, targetShape: [width], classIds: null, multiLabel: false };
+}
+
 /** `n` records of a learnable synthetic task of the model's input and output shape. */
 export function syntheticCorpus(spec: CorpusSpec, n: number, seed: number): TrainingData {
   const rng = createRng(seed);
-  return spec.vocabulary ? tokenCorpus(spec, n, rng) : continuousCorpus(spec, n, rng);
+  if (spec.vocabulary) return tokenCorpus(spec, n, rng);
+  return spec.reconstruction ? reconstructionCorpus(spec, n, rng) : continuousCorpus(spec, n, rng);
 }

@@ -10,11 +10,13 @@
 // are what holds the setup back.
 import * as tf from '@tensorflow/tfjs';
 import type { ControlEvidence, ControlRun } from '../core/evidence.ts';
+import { normalizeLossName } from '../core/names.ts';
 import { createRng, permutation, subSeed } from '../core/random.ts';
 import { tokenInput } from '../tfjs/model-info.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import { evaluate } from '../tfjs/trainer.ts';
 import { headsFor, inferenceEvaluation, trainUntil } from './adaptive.ts';
+import { priorChanceLoss } from './chance.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 import { type CorpusSpec, syntheticCorpus } from './control-corpus.ts';
 
@@ -97,6 +99,7 @@ export function corpusSpec(ctx: ProbeContext): CorpusSpec {
     multiLabel,
     targetWidth: width,
     vocabulary: tokenInput(ctx.model)?.vocabulary ?? null,
+    reconstruction: ctx.task.reconstruction ?? null,
   };
 }
 
@@ -132,6 +135,9 @@ function variance(values: Float32Array): number {
 
 /** Loss of a constant predictor on the (balanced) control: ln classes, ln 2 per label, target variance. */
 function controlChance(ctx: ProbeContext, corpus: ControlCorpus): number {
+  // Binary cross-entropy on continuous targets (a reconstruction): the per-output entropy of the mean.
+  if (ctx.task.kind !== 'classification' && normalizeLossName(ctx.task.loss) === 'binary_crossentropy')
+    return priorChanceLoss(ctx.task.loss, corpus.data, corpus.test, corpus.train) ?? Math.LN2;
   if (ctx.task.kind !== 'classification') return variance(corpus.data.targets);
   if (corpus.data.multiLabel || (ctx.task.classes ?? 2) === 2) return Math.LN2;
   return Math.log(ctx.task.classes ?? 2);

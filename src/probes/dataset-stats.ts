@@ -1,6 +1,6 @@
 // Dataset statistics: framework-free, one pass over the records.
 import type { LabelView } from '../core/dataset.ts';
-import type { DatasetEvidence } from '../core/evidence.ts';
+import type { DatasetEvidence, TargetRange } from '../core/evidence.ts';
 
 // The type lives in core/ (tfjs/ reads labels too, and does not import probes/).
 export type { LabelView };
@@ -103,6 +103,68 @@ export function datasetStats(
     nonFiniteLabels,
     classCounts,
     targetVariance,
-    ...(labels.targets ? { targetScale, targetMeanSquare } : {}),
+    ...(labels.targets
+      ? { targetScale, targetMeanSquare, targetRange: targetRange(labels.targets, records) }
+      : {}),
+  };
+}
+
+/**
+ * How far a record's targets may sum from 1 and still be shares of a whole: four shares rounded
+ * to two decimals can be off by 0.02.
+ */
+const SUM_TOLERANCE = 0.02;
+
+/** The pooled range of regression targets and the spread of each record's sum (see TargetRange). */
+export function targetRange(targets: Float32Array, records: number): TargetRange | null {
+  if (records === 0) return null;
+  const width = targets.length / records;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let n = 0;
+  let below = 0;
+  let above = 0;
+  let outside = 0;
+  let rowSumMin = Number.POSITIVE_INFINITY;
+  let rowSumMax = Number.NEGATIVE_INFINITY;
+  let offOne = 0;
+  let rows = 0;
+  let total = 0;
+  for (let r = 0; r < records; r++) {
+    let sum = 0;
+    let finite = true;
+    for (let k = 0; k < width; k++) {
+      const v = targets[r * width + k];
+      if (!Number.isFinite(v)) {
+        finite = false;
+        continue;
+      }
+      n++;
+      sum += v;
+      total += v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+      if (v < 0) below++;
+      if (v > 1) above++;
+      if (v < -1 || v > 1) outside++;
+    }
+    if (!finite) continue;
+    rows++;
+    if (sum < rowSumMin) rowSumMin = sum;
+    if (sum > rowSumMax) rowSumMax = sum;
+    if (Math.abs(sum - 1) > SUM_TOLERANCE + 1e-6) offOne++;
+  }
+  if (n === 0 || rows === 0) return null;
+  return {
+    outputs: width,
+    mean: total / n,
+    min,
+    max,
+    belowZero: below / n,
+    aboveOne: above / n,
+    outsideUnit: outside / n,
+    rowSumMin,
+    rowSumMax,
+    rowSumOffOne: offOne / rows,
   };
 }

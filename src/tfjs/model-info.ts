@@ -1,76 +1,10 @@
 // Reads the model's structure and its weights' statistics into plain ModelEvidence.
 import type * as tf from '@tensorflow/tfjs';
 import type { BiasStats, KernelStats, LayerInfo, ModelEvidence } from '../core/evidence.ts';
-
-const RELU_FAMILY = new Set(['relu', 'relu6', 'elu', 'selu', 'swish', 'gelu', 'leakyrelu', 'mish']);
-
-interface InitializerConfig {
-  className?: string;
-  config?: Record<string, unknown>;
-}
+import { type InitializerConfig, initializerScale, kernelFans } from './initializer-scale.ts';
 
 function configOf(layer: tf.layers.Layer): Record<string, unknown> {
   return layer.getConfig() as Record<string, unknown>;
-}
-
-function fans(shape: number[]): { fanIn: number; fanOut: number } {
-  if (shape.length === 2) return { fanIn: shape[0], fanOut: shape[1] };
-  if (shape.length >= 3) {
-    // Conv kernels: [...spatial, in, out]
-    const receptive = shape.slice(0, -2).reduce((a, b) => a * b, 1);
-    return { fanIn: receptive * shape[shape.length - 2], fanOut: receptive * shape[shape.length - 1] };
-  }
-  return { fanIn: shape[0] ?? 1, fanOut: shape[0] ?? 1 };
-}
-
-/** Std a standard initializer gives for this activation: He for the ReLU family, Glorot otherwise. */
-function standardStd(activation: string | null, fanIn: number, fanOut: number): number {
-  return RELU_FAMILY.has((activation ?? '').toLowerCase())
-    ? Math.sqrt(2 / fanIn)
-    : Math.sqrt(2 / (fanIn + fanOut));
-}
-
-/** Std the configured initializer is expected to produce, when it can be told from its config. */
-export function initializerStd(
-  init: InitializerConfig | undefined,
-  fanIn: number,
-  fanOut: number,
-): number | null {
-  const name = init?.className ?? '';
-  const c = init?.config ?? {};
-  const num = (k: string, d: number) => (typeof c[k] === 'number' ? (c[k] as number) : d);
-  switch (name) {
-    case 'GlorotUniform':
-    case 'GlorotNormal':
-      return Math.sqrt(2 / (fanIn + fanOut));
-    case 'HeUniform':
-    case 'HeNormal':
-      return Math.sqrt(2 / fanIn);
-    case 'LeCunUniform':
-    case 'LeCunNormal':
-      return Math.sqrt(1 / fanIn);
-    case 'RandomNormal':
-      return num('stddev', 0.05);
-    case 'TruncatedNormal':
-      return num('stddev', 0.05) * 0.88;
-    case 'RandomUniform':
-      return (num('maxval', 0.05) - num('minval', -0.05)) / Math.sqrt(12);
-    case 'VarianceScaling': {
-      const mode =
-        c.mode === 'fanOut' || c.mode === 'fan_out'
-          ? fanOut
-          : c.mode === 'fanAvg' || c.mode === 'fan_avg'
-            ? (fanIn + fanOut) / 2
-            : fanIn;
-      return Math.sqrt(num('scale', 1) / mode);
-    }
-    case 'Zeros':
-    case 'Ones':
-    case 'Constant':
-      return 0;
-    default:
-      return null;
-  }
 }
 
 /** Value every entry of a weight holds right after a constant initializer, else null. */
@@ -228,7 +162,7 @@ function scanKernel(
   depth: number,
 ): void {
   const shape = w.shape as number[];
-  const { fanIn, fanOut } = fans(shape);
+  const { fanIn, fanOut } = kernelFans(shape);
   const m = moments(values);
   const initKey = short.startsWith('depthwise')
     ? 'depthwiseInitializer'
@@ -236,7 +170,8 @@ function scanKernel(
       ? 'pointwiseInitializer'
       : 'kernelInitializer';
   const init = config[initKey] as InitializerConfig | undefined;
-  const configured = initializerStd(init, fanIn, fanOut);
+  const scale = initializerScale(init, layerActivation(layer), shape);
+  const configured = scale.initializerStd;
   const std = Math.sqrt(m.variance);
   // A constant kernel (std ≈ 0) is a broken initialization or save, not training: it stays
   // model/init-shallow's finding, whatever the rest of the weights say.
@@ -256,7 +191,10 @@ function scanKernel(
     std,
     variance: m.variance,
     initializer: init?.className ?? null,
-    expectedStd: standardStd(layerActivation(layer), fanIn, fanOut),
+    expectedStd: scale.expectedStd,
+    initializerStd: scale.initializerStd,
+    expectedFrom: scale.expectedFrom,
+    expectedFormula: scale.formula,
     identicalUnits: identicalUnits(values, shape),
   });
 }

@@ -123,3 +123,70 @@ describe('output activations and loss names', () => {
     expect(Array.from(p.view.classIds ?? [])).toEqual([1, 0, 1]);
   });
 });
+
+describe('reconstruction and regression on squashing outputs', () => {
+  beforeAll(() => selectBackend('cpu'));
+
+  /** `records` rows of `width` values drawn by `value(record, column)`, as inputs and targets. */
+  const table = (records: number, width: number, value: (r: number, k: number) => number, sameX = false) => {
+    const y = Float32Array.from({ length: records * width }, (_, i) =>
+      value(Math.floor(i / width), i % width),
+    );
+    const x = sameX ? y : new Float32Array(records * 2);
+    return {
+      x,
+      xShape: sameX ? [records, width] : [records, 2],
+      y,
+      yShape: [records, width],
+      source: 't',
+    } satisfies Dataset;
+  };
+  const wide = (units: number, activation: string, inputs: number) =>
+    tf.sequential({
+      layers: [tf.layers.dense({ units, activation: activation as 'linear', inputShape: [inputs] })],
+    });
+  /** Pixel-like values: mostly 0, some 1, some in between (many distinct values). */
+  const pixel = (r: number, k: number) => ((r * 7 + k * 13) % 10 < 6 ? 0 : ((r + k) % 50) / 49);
+
+  it('an autoencoder (targets = inputs, 32 sigmoid outputs, BCE) is a reconstruction, not 32 labels', () => {
+    const data = table(40, 32, pixel, true);
+    const p = prepareLabels(wide(32, 'sigmoid', 32), 'binaryCrossentropy', data, '--labels y');
+    expect(p.task).toMatchObject({
+      kind: 'regression',
+      classes: null,
+      labelEncoding: 'continuous',
+      reconstruction: 'inputs',
+    });
+    expect(p.view.multiHot ?? null).toBeNull();
+    expect(p.view.targets).toBe(data.y);
+  });
+
+  it('continuous targets in [0, 1] over many outputs (denoising) are a reconstruction', () => {
+    const p = prepareLabels(wide(20, 'sigmoid', 2), 'binaryCrossentropy', table(40, 20, pixel), '--labels y');
+    expect(p.task).toMatchObject({ kind: 'regression', reconstruction: 'continuous' });
+  });
+
+  it('multi-hot labels (and label-smoothed ones: 2 values) over many outputs stay multi-label', () => {
+    for (const [on, off] of [
+      [1, 0],
+      [0.95, 0.05],
+    ]) {
+      const data = table(40, 20, (r, k) => ((r + k) % 3 === 0 ? on : off));
+      const p = prepareLabels(wide(20, 'sigmoid', 2), 'binaryCrossentropy', data, '--labels y');
+      expect(p.task).toMatchObject({ kind: 'classification', labelEncoding: 'multi-hot' });
+      expect(p.task.reconstruction).toBeUndefined();
+    }
+  });
+
+  it('few outputs are never a reconstruction (soft targets of 4 labels stay multi-label)', () => {
+    const p = prepareLabels(wide(4, 'sigmoid', 2), 'binaryCrossentropy', table(40, 4, pixel), '--labels y');
+    expect(p.task).toMatchObject({ kind: 'classification', labelEncoding: 'multi-hot' });
+  });
+
+  it('integer targets a sigmoid cannot hold (0–9 under MSE) are a regression, not 2 classes', () => {
+    const p = prepareLabels(model(1, 'sigmoid'), 'mse', ds([0, 3, 9, 5], [4]), '--labels y');
+    expect(p.task).toMatchObject({ kind: 'regression', labelEncoding: 'continuous' });
+    const labels = prepareLabels(model(1, 'sigmoid'), 'mse', ds([0, 1, 1, 0], [4]), '--labels y');
+    expect(labels.task).toMatchObject({ kind: 'classification', classes: 2 });
+  });
+});

@@ -50,9 +50,63 @@ function isIntegerVector(y: Float32Array): boolean {
   return true;
 }
 
+/**
+ * Targets that read as class labels under a non-classification loss (MSE on a softmax or sigmoid):
+ * 0/1 per unit, or class ids below the unit count. Integers outside that (counts 0–9 under one
+ * sigmoid, scores 1–5) are a regression target the output cannot reach, not classes.
+ */
+function isClassLabels(y: Float32Array, units: number, width: number): boolean {
+  if (!isIntegerVector(y)) return false;
+  const ids = width === 1 && units > 1;
+  for (const v of y) if (Number.isFinite(v) && (v < 0 || v > (ids ? units - 1 : 1))) return false;
+  return true;
+}
+
 /** Labels of a binary cross-entropy model with several sigmoid units: one 0/1 (or soft) target per unit. */
 function isMultiHot(loss: string, units: number, width: number, integerLabels: boolean): boolean {
   return loss === 'binary_crossentropy' && units > 1 && width === units && !integerLabels;
+}
+
+/** Outputs from which continuous targets in [0, 1] read as a reconstruction, not as labels. */
+export const RECONSTRUCTION_MIN_OUTPUTS = 16;
+/**
+ * Distinct target values above which targets in [0, 1] are continuous (pixels, intensities), not
+ * soft labels: label smoothing gives 2 values, annotator agreement a handful.
+ */
+const CONTINUOUS_MIN_VALUES = 16;
+
+/** Whether the targets are the inputs themselves, value for value. */
+function equalsInputs(data: Dataset): boolean {
+  if (data.x.length !== data.y.length) return false;
+  for (let i = 0; i < data.x.length; i++) {
+    const a = data.x[i];
+    const b = data.y[i];
+    if (a !== b && !(Number.isNaN(a) && Number.isNaN(b))) return false;
+  }
+  return true;
+}
+
+/**
+ * A reconstruction task: many outputs, one target per output, and targets that are the inputs
+ * or continuous values in [0, 1] (an autoencoder of images under binary cross-entropy, whose
+ * always-black pixels are not "labels that never occur"). Null otherwise.
+ */
+export function reconstructionOf(
+  data: Dataset,
+  loss: string,
+  units: number,
+  width: number,
+): TaskEvidence['reconstruction'] | null {
+  if (units < RECONSTRUCTION_MIN_OUTPUTS || width !== units) return null;
+  if (loss === 'categorical_crossentropy' || loss === 'sparse_categorical_crossentropy') return null;
+  if (equalsInputs(data)) return 'inputs';
+  const values = new Set<number>();
+  for (const v of data.y) {
+    if (!Number.isFinite(v)) continue;
+    if (v < 0 || v > 1) return null;
+    if (values.size <= CONTINUOUS_MIN_VALUES) values.add(v);
+  }
+  return values.size > CONTINUOUS_MIN_VALUES ? 'continuous' : null;
 }
 
 export function prepareLabels(
@@ -69,8 +123,10 @@ export function prepareLabels(
   const width = data.y.length / Math.max(1, records);
   const integerLabels = data.yShape.length === 1 || (width === 1 && units > 1);
   const probabilistic = last === 'softmax' || last === 'sigmoid';
+  const reconstruction = reconstructionOf(data, loss, units, width);
   const kind =
-    CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isIntegerVector(data.y))
+    !reconstruction &&
+    (CLASSIFICATION_LOSSES.has(loss) || (probabilistic && isClassLabels(data.y, units, width)))
       ? 'classification'
       : 'regression';
 
@@ -83,6 +139,7 @@ export function prepareLabels(
         outputActivations: acts,
         outputUnits: units,
         labelEncoding: 'continuous',
+        ...(reconstruction ? { reconstruction } : {}),
       },
       targets: data.y,
       targetShape: [width],

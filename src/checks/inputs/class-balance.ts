@@ -75,8 +75,15 @@ export default defineCheck({
   },
   explain({ status, measured, reason }, evidence, t) {
     const { dataset } = evidence;
-    if (status === 'skip')
-      return { summary: 'Regression target: there are no classes to balance.', remedy: null };
+    if (status === 'skip') {
+      const rec = evidence.task?.reconstruction;
+      return {
+        summary: rec
+          ? `Reconstruction target (${rec === 'inputs' ? 'the inputs themselves' : 'continuous values in [0, 1]'} over ${evidence.task?.outputUnits ?? '?'} outputs): each output is a value to reproduce, not a label, so there are no classes to balance.`
+          : 'Regression target: there are no classes to balance.',
+        remedy: null,
+      };
+    }
     if (measured.multiLabel) {
       const label = `label ${measured.worstLabel}`;
       if (reason === 'constant-label')

@@ -1,4 +1,5 @@
 import type { Evidence, TaskEvidence } from '../../core/evidence.ts';
+import { targetRange } from '../../probes/dataset-stats.ts';
 import { dataset, evidence, mlpModel, regressionTask, task, training } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './initial-loss.ts';
@@ -43,8 +44,35 @@ function regressor(
   });
 }
 
+/** Three targets per record in [0.05, 0.3] (shares of ink), measured as the dataset probe does. */
+const shares = Float32Array.from({ length: 300 }, (_, i) => 0.05 + (0.25 * ((i * 37) % 100)) / 100);
+const shareRange = targetRange(shares, 100);
+const shareMeanSquare = shares.reduce((a, b) => a + b * b, 0) / shares.length;
+const shareMean = shares.reduce((a, b) => a + b, 0) / shares.length;
+/** A fresh sigmoid outputs 0.5: its MSE is the targets' mean squared distance from 0.5. */
+const fromHalf = shareMeanSquare - shareMean + 0.25;
+
+function sigmoidShares(initialLoss: number): Evidence {
+  return evidence({
+    task: regressionTask({ outputActivations: ['sigmoid'], outputUnits: 3 }),
+    training: training({ initialLoss }),
+    dataset: dataset({
+      classCounts: null,
+      targetVariance: shareMeanSquare - shareMean ** 2,
+      targetMeanSquare: shareMeanSquare,
+      targetRange: shareRange,
+    }),
+  });
+}
+
 testCheck(check, {
   valid: [
+    {
+      name: 'sigmoid regression outputs start at 0.5, not 0: MSE from 0.5 expected',
+      evidence: sigmoidShares(fromHalf * 1.05),
+      status: 'pass',
+      measured: { expectedLoss: fromHalf, ratio: 1.05 },
+    },
     {
       name: 'categorical cross-entropy with no class count known',
       evidence: classifier(LN10, { classes: null }),
@@ -178,6 +206,13 @@ testCheck(check, {
       status: 'fail',
       reason: 'non-finite',
       measured: { ratio: Number.POSITIVE_INFINITY },
+    },
+    {
+      name: 'sigmoid regression starting 3× further from the targets than 0.5 is',
+      evidence: sigmoidShares(fromHalf * 3),
+      status: 'fail',
+      reason: 'too-high',
+      measured: { expectedLoss: fromHalf, ratio: 3 },
     },
     {
       name: 'unscaled regression targets: MSE 100× the variance',

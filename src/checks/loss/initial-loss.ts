@@ -2,9 +2,17 @@ import { fmt } from '../../checks/helpers.ts';
 import { noCauses } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
 import { AT_START } from '../../core/live.ts';
-import { normalizeLossName } from '../../core/names.ts';
+import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
+
+/** Where a freshly initialized output sits: 0.5 for a sigmoid, 1/units for a softmax, else ≈ 0. */
+function freshOutput(activation: string | undefined, units: number | undefined): number {
+  const act = normalizeActivation(activation ?? 'linear');
+  if (act === 'sigmoid') return 0.5;
+  if (act === 'softmax' && units && units > 1) return 1 / units;
+  return 0;
+}
 
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = [
@@ -63,23 +71,25 @@ export default defineCheck({
       if (variance === null || variance === undefined || !(variance > 0)) {
         return { status: 'skip', measured: { loss }, reason: 'no-target-variance' };
       }
-      if (task.outputActivations.at(-1) === 'sigmoid') {
-        // A fresh sigmoid output starts near 0.5 (its pre-activation ≈ 0), so it scores the
-        // targets' mean squared distance from 0.5: variance + (mean − 0.5)². The mean is known
-        // for one output (dataset.targetScale); a sigmoid regression of several is not judged.
-        const scale = dataset?.targetScale;
-        if ((task.outputUnits ?? 1) !== 1 || !scale)
+      // A fresh network outputs ≈ 0, so it scores the mean squared target: the target variance
+      // for centered targets, plus mean² for the rest (their scale is inputs/target-scale's finding).
+      const meanSquare = dataset?.targetMeanSquare;
+      const uncentered =
+        meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
+      expectedLoss = uncentered ? meanSquare : variance;
+      expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
+      // A fresh sigmoid output sits at 0.5 and a softmax at 1/units, not at 0: the expected MSE
+      // is the targets' mean squared distance from that value, E[t²] − 2c·E[t] + c².
+      const fresh = freshOutput(task.outputActivations.at(-1), task.outputUnits);
+      // The targets' mean over every output (targetRange); for one output, its own target scale's.
+      const targetMean =
+        dataset?.targetRange?.mean ??
+        ((task.outputUnits ?? 1) === 1 ? dataset?.targetScale?.mean : undefined);
+      if (fresh !== 0) {
+        if (targetMean === undefined || meanSquare === null || meanSquare === undefined)
           return { status: 'skip', measured: { loss }, reason: 'no-target-mean' };
-        expectedLoss = variance + (scale.mean - 0.5) ** 2;
-        expectedAs = "targets' mean squared distance from 0.5, where a fresh sigmoid output starts";
-      } else {
-        // A fresh network outputs ≈ 0, so it scores the mean squared target: the target variance
-        // for centered targets, plus mean² for the rest (their scale is inputs/target-scale's finding).
-        const meanSquare = dataset?.targetMeanSquare;
-        const uncentered =
-          meanSquare !== null && meanSquare !== undefined && meanSquare > variance * (1 + 1e-6);
-        expectedLoss = uncentered ? meanSquare : variance;
-        expectedAs = uncentered ? 'mean squared target (variance + mean²)' : 'target variance';
+        expectedLoss = meanSquare - 2 * fresh * targetMean + fresh * fresh;
+        expectedAs = `mean squared distance of the targets from ${fmt(fresh)} (a fresh ${task.outputActivations.at(-1)} output)`;
       }
     } else {
       return { status: 'skip', measured: { loss }, reason: 'unsupported-loss' };

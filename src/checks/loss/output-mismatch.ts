@@ -1,9 +1,54 @@
 import { defineCheck } from '../../core/check.ts';
+import type { TargetRange } from '../../core/evidence.ts';
 import { AT_START } from '../../core/live.ts';
 import { normalizeActivation, normalizeLossName } from '../../core/names.ts';
+import { fmt, pct } from '../../shared/format.ts';
 
 const CATEGORICAL = new Set(['categorical_crossentropy', 'sparse_categorical_crossentropy']);
 const SQUASHING = new Set(['softmax', 'sigmoid']);
+
+/**
+ * The values a bounded output activation can produce, and the share of regression target values
+ * it cannot reach. Linear, ELU-family and unknown outputs are not judged.
+ */
+const OUTPUT_RANGES: Record<string, { words: string; outside: (r: TargetRange) => number }> = {
+  relu: { words: '[0, ∞)', outside: (r) => r.belowZero },
+  softplus: { words: '(0, ∞)', outside: (r) => r.belowZero },
+  exponential: { words: '(0, ∞)', outside: (r) => r.belowZero },
+  sigmoid: { words: '(0, 1)', outside: (r) => r.belowZero + r.aboveOne },
+  hard_sigmoid: { words: '[0, 1]', outside: (r) => r.belowZero + r.aboveOne },
+  softmax: { words: '(0, 1), summing to 1 per record', outside: (r) => r.belowZero + r.aboveOne },
+  tanh: { words: '(−1, 1)', outside: (r) => r.outsideUnit },
+  softsign: { words: '(−1, 1)', outside: (r) => r.outsideUnit },
+};
+
+/** Whether the regression targets fit the output's range, else the finding with its numbers. */
+function judgeTargetRange(
+  last: string,
+  units: number | null,
+  range: TargetRange,
+  t: { warnShare: number; failShare: number },
+) {
+  const bounds = OUTPUT_RANGES[last];
+  if (!bounds) return null;
+  const outside = bounds.outside(range);
+  // A softmax over several outputs also forces each record's outputs to sum to 1.
+  const sumOff = last === 'softmax' && (units ?? range.outputs) > 1 ? range.rowSumOffOne : 0;
+  const measured = {
+    outputRange: bounds.words,
+    targetMin: range.min,
+    targetMax: range.max,
+    outsideShare: outside,
+    ...(last === 'softmax'
+      ? { rowSumMin: range.rowSumMin, rowSumMax: range.rowSumMax, rowSumOffShare: sumOff }
+      : {}),
+  };
+  const share = Math.max(outside, sumOff);
+  const reason = sumOff > outside ? ('softmax-sum' as const) : ('target-out-of-range' as const);
+  if (share >= t.failShare) return { status: 'fail' as const, measured, reason };
+  if (share > t.warnShare) return { status: 'warn' as const, measured, reason };
+  return { status: 'pass' as const, measured };
+}
 
 export default defineCheck({
   id: 'loss/output-mismatch',
@@ -11,6 +56,7 @@ export default defineCheck({
   title: 'Output activation matches the loss',
   why: 'TF.js cross-entropy losses expect probabilities: on a linear output the loss is meaningless, and a softmax applied twice squashes every prediction toward uniform so the gradient nearly vanishes.',
   needs: ['task'],
+  uses: ['dataset'],
   plot: { id: 'loss-curve', lines: {} },
   reasons: [
     'softmax-one-unit',
@@ -20,12 +66,26 @@ export default defineCheck({
     'softmax-binary',
     'no-sigmoid',
     'mse-classification',
+    'target-out-of-range',
+    'softmax-sum',
   ],
   // Among causes (core/diagnosis.ts): the loss is computed on the wrong kind of output
   causeRank: 20,
   live: AT_START,
-  thresholds: {},
-  evaluate({ task }) {
+  thresholds: {
+    warnShare: {
+      value: 0.01,
+      meaning:
+        'regression: warn when more than this share of the target values lie outside what the output activation can produce (or of the records’ target sums are off 1 under a softmax)',
+      source: 'nn-doctor: an output that cannot reach a target leaves that error in the loss for good',
+    },
+    failShare: {
+      value: 0.05,
+      meaning: 'regression: fail at this share of target values (or record sums) the output cannot produce',
+      source: 'nn-doctor: standardized targets under a ReLU output put half the values out of reach',
+    },
+  },
+  evaluate({ task, dataset }, t) {
     const loss = normalizeLossName(task.loss);
     const acts = task.outputActivations.map((a) => normalizeActivation(a));
     const last = acts.at(-1) ?? 'linear';
@@ -60,9 +120,14 @@ export default defineCheck({
     if (loss === 'mean_squared_error' && task.kind === 'classification' && SQUASHING.has(last)) {
       return { status: 'warn', measured, reason: 'mse-classification' };
     }
+    const range = dataset?.targetRange;
+    if (task.kind === 'regression' && range) {
+      const judged = judgeTargetRange(last, units, range, t);
+      if (judged) return { ...judged, measured: { ...measured, ...judged.measured } };
+    }
     return { status: 'pass', measured };
   },
-  explain({ status, measured, reason }, evidence) {
+  explain({ status, measured, reason }, evidence, t) {
     const loss = String(measured.loss);
     const acts = String(measured.outputActivations);
     const fromLogits =
@@ -110,6 +175,20 @@ export default defineCheck({
           remedy:
             'Either use one sigmoid unit with binary_crossentropy (labels 0/1), or keep the 2-unit softmax and switch to categorical_crossentropy (one-hot labels).',
         };
+      case 'target-out-of-range': {
+        const share = Number(measured.outsideShare);
+        return {
+          summary: `The regression targets range from ${fmt(Number(measured.targetMin))} to ${fmt(Number(measured.targetMax))}, but the "${acts.split(',').at(-1)}" output only produces ${measured.outputRange}: ${pct(share, 1)} of the target values are out of its reach (warn > ${pct(t.warnShare, 0)}, fail ≥ ${pct(t.failShare, 0)}).`,
+          remedy:
+            'Use a linear output (no activation on the last Dense layer) for an unbounded regression target, or rescale the targets into the output’s range (and back for predictions).',
+        };
+      }
+      case 'softmax-sum':
+        return {
+          summary: `A softmax output over ${measured.outputUnits ?? '?'} units always sums to 1, but the records’ targets sum to between ${fmt(Number(measured.rowSumMin))} and ${fmt(Number(measured.rowSumMax))}: ${pct(Number(measured.rowSumOffShare), 1)} of the records are off 1 (warn > ${pct(t.warnShare, 0)}, fail ≥ ${pct(t.failShare, 0)}).`,
+          remedy:
+            'Use a linear output (no activation) for independent regression targets, or sigmoid units for independent targets in [0, 1]; keep softmax only for targets that are shares of a whole.',
+        };
       case 'mse-classification':
         return {
           summary: `mean_squared_error on a ${acts.split(',').at(-1)} classification output: its gradient vanishes when the output saturates, expected a cross-entropy loss.`,
@@ -117,8 +196,12 @@ export default defineCheck({
             'Use categorical_crossentropy (softmax output, one-hot labels), sparse_categorical_crossentropy (integer labels) or binary_crossentropy (sigmoid output).',
         };
     }
+    const reach =
+      measured.outputRange !== undefined
+        ? ` and reaches the regression targets (${fmt(Number(measured.targetMin))} to ${fmt(Number(measured.targetMax))} within ${measured.outputRange})`
+        : '';
     return {
-      summary: `Output activation (${acts}) is consistent with the ${loss} loss.`,
+      summary: `Output activation (${acts}) is consistent with the ${loss} loss${reach}.`,
       remedy: status === 'pass' ? null : 'Match the output activation to the loss.',
     };
   },
@@ -138,6 +221,9 @@ export default defineCheck({
     generic: (c) =>
       c.measured.outputUnits === 1 && String(c.measured.outputActivations).endsWith('softmax')
         ? 'a softmax over one unit outputs exactly 1 for every record, so the loss cannot change and no gradient flows back'
-        : `the output activation (${c.measured.outputActivations}) does not fit the ${c.measured.loss} loss: the loss is computed on the wrong kind of output`,
+        : c.measured.outputRange !== undefined
+          ? // Regression: the output cannot reach the targets (the measured target range).
+            `the ${String(c.measured.outputActivations).split(',').at(-1)} output only produces ${c.measured.outputRange}, but the targets range from ${fmt(Number(c.measured.targetMin))} to ${fmt(Number(c.measured.targetMax))}: the error on the targets out of its reach never goes away`
+          : `the output activation (${c.measured.outputActivations}) does not fit the ${c.measured.loss} loss: the loss is computed on the wrong kind of output`,
   },
 });

@@ -108,6 +108,13 @@ export default defineCheck({
       expectedStd: worst.kernel.expectedStd,
       ratio: worst.ratio,
       initializer: worst.kernel.initializer,
+      // Where the expected scale comes from: the initializer's own formula (fan-based ones) or
+      // the fan-based standard for the activation (fixed-scale ones); absent in older evidence.
+      expectedFrom: worst.kernel.expectedFrom ?? null,
+      expectedFormula: worst.kernel.expectedFormula ?? null,
+      initializerStd: worst.kernel.initializerStd ?? null,
+      fanIn: worst.kernel.fanIn,
+      fanOut: worst.kernel.fanOut,
       badKernels,
       kernels: judged.length,
     };
@@ -160,15 +167,18 @@ export default defineCheck({
       };
     }
     const ratio = Number(measured.ratio);
+    const formula = measured.expectedFormula
+      ? ` from ${measured.expectedFrom === 'initializer' ? 'its initializer’s formula' : 'the fan-based standard'} ${measured.expectedFormula}, fan_in ${measured.fanIn}, fan_out ${measured.fanOut}`
+      : '';
     const scale =
       measured.ratio !== null
-        ? `std ${num(Number(measured.std))}${expected} (${num(ratio)}×; warn outside ${t.minScaleRatio}×–${t.maxScaleRatio}×)`
+        ? `std ${num(Number(measured.std))}${expected}${formula} (${num(ratio)}×; warn outside ${t.minScaleRatio}×–${t.maxScaleRatio}×)`
         : `std ${num(Number(measured.std))}; no expected scale is known for its initializer`;
     const summary = `Worst ${word}: ${fw === 'pytorch' ? kernel : layer}${init}, ${scale}.${others}`;
     if (status === 'pass') return { summary, remedy: null };
     return {
       summary,
-      remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): ${initializerCode(fw, suggested, layer)} instead of a fixed-scale random initializer; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
+      remedy: `Initialize ${layer} at the fan-based scale (std ≈ ${measured.expectedStd !== null ? num(Number(measured.expectedStd)) : 'sqrt(2 / fanIn)'}): ${initializerCode(fw, suggested, layer)} instead of ${measured.expectedFrom === 'initializer' ? `a ${measured.initializer ?? 'variance-scaling'} scale or gain outside the standard range (1/3 to 2 on the variance)` : 'a fixed-scale random initializer, or weights that do not follow the configured initializer'}; ${reason === 'too-large' ? 'too-large weights saturate tanh/sigmoid units and make activations and gradients explode' : 'too-small weights make activations and gradients vanish with depth'}.`,
     };
   },
   causes: {
