@@ -14,6 +14,37 @@ const spec = (over: Partial<CorpusSpec>): CorpusSpec => ({
 });
 
 describe('syntheticCorpus', () => {
+  it.each([
+    ['linear', (t: number[]) => Math.min(...t) < -0.5 && Math.max(...t) > 0.5],
+    ['relu', (t: number[]) => Math.min(...t) === 0 && Math.max(...t) > 1],
+    ['sigmoid', (t: number[]) => t.every((v) => v > 0 && v < 1)],
+    ['tanh', (t: number[]) => t.every((v) => v > -1 && v < 1) && Math.min(...t) < 0],
+  ])('regression targets lie in the range a %s output can produce', (activation, inRange) => {
+    const d = syntheticCorpus(
+      spec({ kind: 'regression', outputs: 2, targetWidth: 2, outputActivation: activation }),
+      300,
+      3,
+    );
+    expect(inRange(Array.from(d.targets))).toBe(true);
+    // Still spread out: a monotone map of a learnable target, not a constant.
+    const t = Array.from(d.targets);
+    const mean = t.reduce((a, b) => a + b, 0) / t.length;
+    expect(t.reduce((a, b) => a + (b - mean) ** 2, 0) / t.length).toBeGreaterThan(0.01);
+  });
+
+  it('regression targets under a softmax output sum to 1 per record', () => {
+    const d = syntheticCorpus(
+      spec({ kind: 'regression', outputs: 3, targetWidth: 3, outputActivation: 'softmax' }),
+      100,
+      4,
+    );
+    for (let r = 0; r < 100; r++) {
+      const row = Array.from(d.targets.subarray(r * 3, r * 3 + 3));
+      expect(row.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+      expect(Math.min(...row)).toBeGreaterThan(0);
+    }
+  });
+
   it('classification with class ids: balanced classes, class means apart', () => {
     const d = syntheticCorpus(spec({}), 600, 1);
     expect(d.x).toHaveLength(600 * 20);

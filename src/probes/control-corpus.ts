@@ -28,6 +28,8 @@ export interface CorpusSpec {
   vocabulary: number | null;
   /** A reconstruction task: targets are the inputs (`inputs`) or continuous in [0, 1]. */
   reconstruction?: 'inputs' | 'continuous' | null;
+  /** The model's output activation (regression): the corpus's targets lie where it can reach. */
+  outputActivation?: string | null;
 }
 
 const REGIONS = 8;
@@ -72,6 +74,38 @@ function standardize(values: Float32Array, width: number): void {
   }
 }
 
+/**
+ * Standardized regression targets moved into the range the model's output can produce: a ReLU
+ * output cannot reach the half of them below 0, a sigmoid nothing outside (0, 1). A monotone map
+ * of a learnable target is as learnable; without it a healthy ReLU-output regressor stays at
+ * chance on the control corpus for a reason that is the corpus's, not the model's.
+ */
+export function intoOutputRange(
+  values: Float32Array,
+  width: number,
+  activation: string | null | undefined,
+): void {
+  const act = (activation ?? '').toLowerCase();
+  if (act === 'relu' || act === 'softplus' || act === 'elu' || act === 'selu') {
+    let min = Number.POSITIVE_INFINITY;
+    for (const v of values) min = Math.min(min, v);
+    for (let i = 0; i < values.length; i++) values[i] -= min;
+  } else if (act === 'sigmoid' || act === 'hard_sigmoid' || act === 'hardsigmoid') {
+    for (let i = 0; i < values.length; i++) values[i] = 1 / (1 + Math.exp(-values[i]));
+  } else if (act === 'tanh' || act === 'softsign') {
+    for (let i = 0; i < values.length; i++) values[i] = Math.tanh(values[i]);
+  } else if (act === 'softmax' && width > 1) {
+    for (let r = 0; r < values.length / width; r++) {
+      const row = values.subarray(r * width, (r + 1) * width);
+      let max = Number.NEGATIVE_INFINITY;
+      for (const v of row) max = Math.max(max, v);
+      let sum = 0;
+      for (let k = 0; k < width; k++) sum += row[k] = Math.exp(row[k] - max);
+      for (let k = 0; k < width; k++) row[k] /= sum;
+    }
+  }
+}
+
 function continuousCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingData {
   const shape = spec.featureShape;
   const f = size(shape);
@@ -111,7 +145,10 @@ function continuousCorpus(spec: CorpusSpec, n: number, rng: () => number): Train
         x[r * f + p * channels + ch] = gaussian(rng) + offsets[cellBase + ch];
     }
   }
-  if (regression) standardize(regression, spec.outputs);
+  if (regression) {
+    standardize(regression, spec.outputs);
+    intoOutputRange(regression, spec.outputs, spec.outputActivation);
+  }
   return {
     x,
     featureShape: shape,
@@ -169,6 +206,7 @@ function tokenCorpus(spec: CorpusSpec, n: number, rng: () => number): TrainingDa
         }
       }
     standardize(regression, spec.outputs);
+    intoOutputRange(regression, spec.outputs, spec.outputActivation);
   }
   return {
     x,

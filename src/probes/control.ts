@@ -100,6 +100,7 @@ export function corpusSpec(ctx: ProbeContext): CorpusSpec {
     targetWidth: width,
     vocabulary: tokenInput(ctx.model)?.vocabulary ?? null,
     reconstruction: ctx.task.reconstruction ?? null,
+    outputActivation: ctx.task.kind === 'regression' ? (ctx.task.outputActivations.at(-1) ?? null) : null,
   };
 }
 

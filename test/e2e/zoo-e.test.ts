@@ -11,13 +11,5 @@ describeZoo(
   ZOO_MORE,
   {
     verifyLearning: true,
-    skip: {
-      // Issue 20, class 8 (reconstruction tasks, h2): read as a multi-label classifier —
-      // inputs/class-balance fails on "172 labels that are the same for every record" (always-black
-      // pixels) and inputs/standard-corpus fails (held-out loss 100% of chance on a multi-label
-      // control corpus of 784 sigmoid outputs). A plain fit reaches R² 0.44 in 10 epochs.
-      'autoencoder (784 → 32 → 784 sigmoid, binary cross-entropy, inputs as targets)':
-        'issue 20 class 8: reconstruction',
-    },
   },
 );
