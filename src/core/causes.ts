@@ -28,6 +28,8 @@ interface LinkRule {
   measured?: Because;
   /** The sentence for a failing cause (defaults to the cause's own summary). */
   generic?: Because;
+  /** The link holds only where `measured` gives a sentence, also for a failing cause. */
+  measuredOnly?: boolean;
 }
 
 const num = (x: unknown): number => (typeof x === 'number' ? x : Number.NaN);
@@ -206,6 +208,18 @@ const RULES: LinkRule[] = [
       `at ${lrWords(c)} ${lrReason(c) === 'diverged' ? 'training diverges' : lrReason(c) === 'flat' ? 'the loss barely moves' : 'updates overshoot'}${c.measured.suggestedLr !== null && c.measured.suggestedLr !== undefined ? ` while the range test finds a working LR at ${sig(c.measured.suggestedLr)}` : ''}`,
   },
   {
+    // A rate that blew training up saturates units and gates (an LSTM's sigmoids and tanhs): the
+    // early layers' gradient then vanishes as its consequence. Only a failing, diverged LR: a
+    // flat loss beside a vanishing gradient is the gradient's doing.
+    cause: 'loss/learning-rate',
+    effects: ['other/gradient-flow'],
+    measuredOnly: true,
+    measured: (c) =>
+      c.status === 'fail' && lrReason(c) === 'diverged'
+        ? `training diverged at ${lrWords(c)}: updates that large saturate the units and gates, so the gradient reaching the early layers vanishes`
+        : null,
+  },
+  {
     cause: 'activations/saturation',
     effects: [
       'other/gradient-flow',
@@ -293,7 +307,7 @@ export function causalLinks(findings: CheckResult[]): CausalLink[] {
       const measured = rule.measured?.(cause, effect) ?? null;
       const because =
         measured ??
-        (cause.status === 'fail' && effect.status !== 'pass'
+        (cause.status === 'fail' && effect.status !== 'pass' && !rule.measuredOnly
           ? (rule.generic?.(cause, effect) ?? firstSentence(cause.summary))
           : null);
       if (because) links.push({ cause: cause.id, effect: effect.id, because });

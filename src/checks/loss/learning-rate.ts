@@ -1,6 +1,6 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { type Detection, defineCheck } from '../../core/check.ts';
-import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import type { ControlEvidence, TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
@@ -43,6 +43,21 @@ function atChance(
   return { classes, chanceLoss, accuracy };
 }
 
+/**
+ * Who learned the control corpus: the user's own setup, or (only tried when it did not) the same
+ * architecture with the reference optimizer (Adam 1e-3).
+ */
+function controlLearning(
+  control: ControlEvidence,
+): { by: 'own' | 'reference'; step: number; lr: number | null } | null {
+  if (control.learnedAtStep !== undefined && control.learnedAtStep !== null)
+    return { by: 'own', step: control.learnedAtStep, lr: null };
+  const ref = control.reference;
+  if (ref && ref.learnedAtStep !== null)
+    return { by: 'reference', step: ref.learnedAtStep, lr: ref.learningRate };
+  return null;
+}
+
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = [
   'too-few-steps',
@@ -54,6 +69,8 @@ const REASONS = [
   'diverged',
   'flat',
   'no-lr-works',
+  'diverged-reference-learns',
+  'flat-control-learns',
 ] as const;
 type Reason = (typeof REASONS)[number];
 
@@ -63,9 +80,10 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
-  // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken): declared, so
-  // that --only loss/learning-rate judges on the same evidence as the full checkup.
-  uses: ['lrSweep', 'task', 'overfit'],
+  // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken) and `control`
+  // (a sweep that found no working rate must not contradict a control corpus learned at a rate):
+  // declared, so that --only loss/learning-rate judges on the same evidence as the full checkup.
+  uses: ['lrSweep', 'task', 'overfit', 'control'],
   plot: 'lr-sweep',
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
@@ -129,7 +147,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task, overfit }, t): Detection<Reason> {
+  evaluate({ training, lrSweep, task, overfit, control }, t): Detection<Reason> {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -143,10 +161,20 @@ export default defineCheck({
     }
     const { first, last } = edgeMeans(values, t.windowFraction);
     const relativeDrop = first !== 0 ? (first - last) / Math.abs(first) : 0;
+    // A rate far too high blows the loss up within the first steps: the first window's mean is
+    // then already far above the loss before any update, and a run that never comes back below
+    // that loss diverged, however flat it looks from its first window on.
+    const initialLoss =
+      training.initialLoss !== undefined && Number.isFinite(training.initialLoss) && training.initialLoss > 0
+        ? training.initialLoss
+        : null;
+    const blewUpEarly =
+      initialLoss !== null && first > t.divergeFactor * initialLoss && !(last < initialLoss);
     // The sweep's best LR (lowest loss; the suggestion is a decade under it): past it the loss
     // climbs toward divergence.
     const bestLr = lrSweep?.suggestedLr ? lrSweep.suggestedLr * 10 : null;
-    const diverged = nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first;
+    const diverged =
+      nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first || blewUpEarly;
     const flat = !diverged && relativeDrop < t.flatDrop;
     const trend = diverged ? 'diverged' : flat ? 'flat' : 'decreasing';
     const measured = {
@@ -154,6 +182,8 @@ export default defineCheck({
       relativeDrop: finiteOrNull(relativeDrop),
       firstLoss: finiteOrNull(first),
       lastLoss: finiteOrNull(last),
+      initialLoss,
+      blewUpEarly,
       curve: name,
       nonFiniteStep,
       configuredLr,
@@ -201,6 +231,21 @@ export default defineCheck({
       overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
     if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
     if (sweepWorks) return { status: 'fail', measured, reason: diverged ? 'diverged' : 'flat' };
+    // The sweep found no working rate within its budget, but the control corpus says otherwise:
+    // the verdict must not contradict it.
+    const learnedControl = control ? controlLearning(control) : null;
+    if (diverged && learnedControl?.by === 'reference')
+      return {
+        status: 'fail',
+        measured: { ...measured, controlLearnedAtStep: learnedControl.step, referenceLr: learnedControl.lr },
+        reason: 'diverged-reference-learns',
+      };
+    if (flat && learnedControl?.by === 'own')
+      return {
+        status: 'warn',
+        measured: { ...measured, controlLearnedAtStep: learnedControl.step },
+        reason: 'flat-control-learns',
+      };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
   explain({ measured, reason }, evidence, t) {
@@ -222,9 +267,11 @@ export default defineCheck({
     const span = `${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (training loss, mean of the first and last ${pct(t.windowFraction)} of steps)`;
     const trend =
       measured.trend === 'diverged'
-        ? measured.nonFiniteStep !== null
-          ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
-          : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
+        ? measured.blewUpEarly === true && measured.nonFiniteStep === null
+          ? `the loss blew up within the first ${pct(t.windowFraction)} of steps, from ${fmt(Number(measured.initialLoss))} before any update to a mean of ${fmt(Number(measured.firstLoss))}, and ended at ${fmt(Number(measured.lastLoss))}, never back below its start (diverged: above ${t.divergeFactor}× the start)`
+          : measured.nonFiniteStep !== null
+            ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
+            : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
         : Number(measured.relativeDrop) < 0
           ? `the loss rose by ${pct(-Number(measured.relativeDrop))} from ${span} (not decreasing; diverged above ${t.divergeFactor}×)`
           : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
@@ -273,6 +320,21 @@ export default defineCheck({
         return {
           summary: `At ${lr} ${trend}.`,
           remedy: `Raise the learning rate 3–10× (or ${experimentsHint(fw)}); if the loss still does not move, look at gradient flow and the data.`,
+        };
+      case 'diverged-reference-learns':
+        return {
+          summary: `At ${lr} ${trend}. The LR range test found no working rate within its budget, but the same architecture with Adam at ${fmt(Number(measured.referenceLr))} learned the control corpus (in ${measured.controlLearnedAtStep} steps) where your setting did not: the rate is too high.`,
+          remedy: `Lower the learning rate — Adam at ${fmt(Number(measured.referenceLr))} trains this architecture (${learningRateCode(fw, 'Adam', fmt(Number(measured.referenceLr)))}); then clip the gradients (${clipCode(fw)}) if the loss still spikes.`,
+          details: sweepNote.trim() || undefined,
+        };
+      case 'flat-control-learns':
+        return {
+          summary: `At ${lr} ${trend}, yet the same setup learned the control corpus in ${measured.controlLearnedAtStep} steps: slow on this data at this rate, not broken (the LR range test found no better rate within its budget).`,
+          remedy:
+            measured.configuredLr === null
+              ? 'Budget more steps, or try a rate 3× higher and compare.'
+              : `Budget more steps at ${lr}, or try a rate 3× higher (${setLr(fmt(Number(measured.configuredLr) * 3))}) and compare.`,
+          details: sweepNote.trim() || undefined,
         };
       case 'no-lr-works':
         return {
