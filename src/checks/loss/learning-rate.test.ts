@@ -155,6 +155,15 @@ testCheck(check, {
       measured: { trend: 'decreasing', blewUpEarly: false, initialLoss: 1.1 },
     },
     {
+      name: 'watching a trained classifier fine-tune: its loss rises from 0.05 to ~0.1, no blow-up',
+      evidence: {
+        ...run(curve(0.1, 0.08), { initialLoss: 0.05 }),
+        task: task(),
+      },
+      status: 'pass',
+      measured: { trend: 'decreasing', blewUpEarly: false },
+    },
+    {
       name: 'recurrent net flat at Adam 1e-3, sweep finds nothing, but the setup learns the control: slow, no fail',
       evidence: {
         ...run(curve(1.098, 1.086), { initialLoss: 1.098 }, sweep({ startLoss: 1.1, minLoss: 0.9 })),
@@ -171,6 +180,7 @@ testCheck(check, {
       evidence: {
         ...run(BLOWN_UP, { initialLoss: 1.1, learningRate: 1 }, sweep({ startLoss: 1.1, minLoss: 1.08 })),
         control: control('reference'),
+        task: task({ classes: 3, loss: 'sparse_categorical_crossentropy', labelEncoding: 'integer' }),
       },
       status: 'fail',
       reason: 'diverged-reference-learns',

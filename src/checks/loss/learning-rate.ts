@@ -168,8 +168,14 @@ export default defineCheck({
       training.initialLoss !== undefined && Number.isFinite(training.initialLoss) && training.initialLoss > 0
         ? training.initialLoss
         : null;
+    // Against the larger of that loss and a classifier's chance loss: a trained model being
+    // fine-tuned (watch) starts near 0, where a small rise is no blow-up.
+    const chanceScale =
+      task?.kind === 'classification' && task.classes && task.classes >= 2 ? Math.log(task.classes) : 0;
     const blewUpEarly =
-      initialLoss !== null && first > t.divergeFactor * initialLoss && !(last < initialLoss);
+      initialLoss !== null &&
+      first > t.divergeFactor * Math.max(initialLoss, chanceScale) &&
+      !(last < initialLoss);
     // The sweep's best LR (lowest loss; the suggestion is a decade under it): past it the loss
     // climbs toward divergence.
     const bestLr = lrSweep?.suggestedLr ? lrSweep.suggestedLr * 10 : null;
