@@ -161,7 +161,7 @@ async function verifyRemedies(
   options: CheckupOptions,
   ctx: ProbeContext,
   evidence: Evidence,
-  data: Pick<RemedyProbeInput, 'training' | 'labels'>,
+  data: Pick<RemedyProbeInput, 'training' | 'labels' | 'runElsewhere' | 'remotes'>,
 ): Promise<void> {
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
   const mode = options.verify ?? 'never';
@@ -231,6 +231,8 @@ async function runCheckup(
             yShape: training.yShape,
           },
           labels,
+          // The arms' runs train side by side: one here, the others in the pool's workers.
+          ...(pool ? { runElsewhere: pool.runArmSeed, remotes: jobs - 1 } : {}),
         }),
     });
     if (options.framework && options.framework !== 'tfjs') evidence.framework = options.framework;
