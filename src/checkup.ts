@@ -65,8 +65,7 @@ export interface CheckupOptions {
    * `jobs` − 1 worker threads, each with its own TF.js engine (default: the number of cores,
    * `os.availableParallelism()`, with workers started only once an experiment has waited 2 s for
    * the calling thread, so that small models do not pay a worker's start-up; 1 runs them one after
-   * the other in the calling thread). Given (> 1), the fix experiments' runs (`verify`) also train
-   * side by side in the workers. The same seed gives the same report whatever the number. On a backend other than wasm or cpu
+   * the other in the calling thread). The same seed gives the same report whatever the number. On a backend other than wasm or cpu
    * (tensorflow, webgl) the experiments run in the calling thread.
    */
   jobs?: number;
@@ -232,11 +231,8 @@ async function runCheckup(
             yShape: training.yShape,
           },
           labels,
-          // With `jobs` given, the arms' runs train side by side: one here, the others in the
-          // pool's workers. Not by default: on the built-in MLP on 2 shared cores the fix
-          // experiments measured 1.4–1.9× slower that way (bench/remedies.ts), so by default
-          // they stay in this thread, as before.
-          ...(pool && options.jobs !== undefined ? { runElsewhere: pool.runArmSeed, remotes: jobs - 1 } : {}),
+          // The arms' runs train side by side: one here, the others in the pool's workers.
+          ...(pool ? { runElsewhere: pool.runArmSeed, remotes: jobs - 1 } : {}),
         }),
     });
     if (options.framework && options.framework !== 'tfjs') evidence.framework = options.framework;
