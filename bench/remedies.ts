@@ -2,7 +2,9 @@
 // clone within HEALTHY_MARGIN of the healthy MLP), how often the random-fix baseline would have
 // done as well, and what verification costs on the built-in example and on a small CNN (checkup
 // with and without the fix experiments, side by side in one run: the machine is shared and noisy).
-// Usage: npx tsx bench/remedies.ts [--only NAME-SUBSTRING] [--no-cost] [--no-sweep]
+// The cost part runs each setup with --jobs 1 and 2 (the arms' runs side by side in a worker
+// thread), with and without verification, interleaved in one run.
+// Usage: npx tsx bench/remedies.ts [--only NAME-SUBSTRING] [--no-cost] [--no-sweep] [--cost-models mlp,cnn] [--jobs 1,2]
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs';
@@ -20,7 +22,13 @@ import {
 import { smallCnn } from '../test/e2e/small-cnn.ts';
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, 'no-cost': { type: 'boolean' }, 'no-sweep': { type: 'boolean' } },
+  options: {
+    only: { type: 'string' },
+    'no-cost': { type: 'boolean' },
+    'no-sweep': { type: 'boolean' },
+    'cost-models': { type: 'string', default: 'mlp,cnn' },
+    jobs: { type: 'string', default: '1,2' },
+  },
 });
 
 /** The right first fix of the cases the e2e tests do not verify (those name theirs in `fix`). */
@@ -119,25 +127,41 @@ if (!values['no-sweep']) {
 
 if (!values['no-cost']) {
   // Zero-initialized kernels: a failing checkup, so the fix experiments run.
+  const models = values['cost-models'].split(',');
   const setups: [string, () => tf.LayersModel][] = [
     ['built-in MLP, zero init', () => exampleModel({ kernelInitializer: tf.initializers.zeros() })],
     ['small CNN, zero init', () => smallCnn({ kernelInitializer: tf.initializers.zeros() })],
-  ];
+  ].filter((_, i) => models.includes(['mlp', 'cnn'][i])) as [string, () => tf.LayersModel][];
+  const jobsList = values.jobs.split(',').map(Number);
   const data = exampleData();
-  console.log(`\nverification cost (backend ${backend}; load average ${load()})`);
+  console.log(`\nverification cost (backend ${backend}; load average before ${load()})`);
   for (const [name, build] of setups) {
     const times: Record<string, number> = {};
-    let verdict = '';
-    for (const verify of ['never', 'auto'] as const) {
-      const model = build();
-      const t0 = performance.now();
-      const report = await checkup({ model, data, verify });
-      times[verify] = (performance.now() - t0) / 1000;
-      if (verify === 'auto') verdict = `${report.remedies?.status} ${report.remedies?.chain.join(' + ')}`;
-      model.dispose();
+    const verdicts: Record<string, string> = {};
+    // Interleaved: the load changes hit every variant alike.
+    for (const jobs of jobsList)
+      for (const verify of ['never', 'auto'] as const) {
+        const model = build();
+        const t0 = performance.now();
+        const report = await checkup({ model, data, verify, jobs });
+        times[`${verify} ${jobs}`] = (performance.now() - t0) / 1000;
+        if (verify === 'auto')
+          verdicts[jobs] = `${report.remedies?.status} ${report.remedies?.chain.join(' + ')}`;
+        model.dispose();
+      }
+    for (const jobs of jobsList) {
+      const never = times[`never ${jobs}`];
+      const auto = times[`auto ${jobs}`];
+      console.log(
+        `${name}, --jobs ${jobs}: checkup ${never.toFixed(1)} s, with --verify on ${auto.toFixed(1)} s (×${(auto / never).toFixed(2)} the checkup; ${verdicts[jobs]})`,
+      );
     }
-    console.log(
-      `${name}: checkup ${times.never.toFixed(1)} s, with --verify on ${times.auto.toFixed(1)} s (×${(times.auto / times.never).toFixed(1)}; ${verdict})`,
-    );
+    if (jobsList.length > 1) {
+      const [a, b] = [jobsList[0], jobsList[jobsList.length - 1]];
+      console.log(
+        `${name}: --verify on at --jobs ${b} vs --jobs ${a}: ×${(times[`auto ${b}`] / times[`auto ${a}`]).toFixed(2)}; --verify on at --jobs ${b} vs the checkup at --jobs ${a}: ×${(times[`auto ${b}`] / times[`never ${a}`]).toFixed(2)}`,
+      );
+    }
   }
+  console.log(`load average after ${load()}`);
 }

@@ -16,6 +16,7 @@ import { plan } from './experiments/scheduler.ts';
 import { prepareCheckup } from './experiments/setup.ts';
 import type { Budget, MnistLoader, ProbeContext } from './probes/context.ts';
 import {
+  type ArmSeedRunner,
   DEFAULT_REMEDY_BUDGET,
   type RemedyBudget,
   type RemedyProbeInput,
@@ -111,7 +112,11 @@ export interface ExperimentWorkers {
   /** The number of experiments side by side when `options.jobs` is not given. */
   defaultJobs(): number;
   /** A pool of `size` workers; the calling thread runs experiments too, first. */
-  open(size: number, backend: string, startAfterMs: number): { run: RunExperiment; close(): Promise<void> };
+  open(
+    size: number,
+    backend: string,
+    startAfterMs: number,
+  ): { run: RunExperiment; runArmSeed?: ArmSeedRunner; close(): Promise<void> };
 }
 
 /** By default, workers start once an experiment has waited this long for the calling thread. */
@@ -187,7 +192,7 @@ async function verifyRemedies(
   options: CheckupOptions,
   ctx: ProbeContext,
   evidence: Evidence,
-  data: Pick<RemedyProbeInput, 'training' | 'labels'>,
+  data: Pick<RemedyProbeInput, 'training' | 'labels' | 'runElsewhere' | 'remotes'>,
 ): Promise<void> {
   const unavailable = evidence.unavailable as NonNullable<Evidence['unavailable']>;
   const mode = options.verify ?? 'never';
@@ -259,6 +264,8 @@ async function runCheckup(
             yShape: training.yShape,
           },
           labels,
+          // The arms' runs train side by side: one here, the others in the pool's workers.
+          ...(pool?.runArmSeed ? { runElsewhere: pool.runArmSeed, remotes: jobs - 1 } : {}),
         }),
     });
     if (options.framework && options.framework !== 'tfjs') evidence.framework = options.framework;

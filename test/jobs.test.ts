@@ -55,6 +55,23 @@ describe('--jobs', () => {
     expect(tf.getBackend()).toBe(one.report.environment.backend);
   });
 
+  it('the fix experiments with jobs 2 (arms side by side in a worker) give the same remedies as jobs 1', async () => {
+    const model = exampleModel({ optimizer: tf.train.sgd(5) });
+    const options = {
+      model,
+      data: exampleData(1500),
+      budget: BUDGET,
+      seed: 5,
+      verify: 'always' as const,
+      remedyBudget: { seeds: 2, randomDraws: 2, candidates: 1, stages: 1 },
+    };
+    const one = await checkup({ ...options, jobs: 1 });
+    const two = await checkup({ ...options, jobs: 2 });
+    expect(one.remedies, JSON.stringify(one.evidence.unavailable?.remedies)).toBeDefined();
+    expect(one.evidence.remedies?.stages[0]?.random.length).toBe(2);
+    expect(comparable(two)).toEqual(comparable(one));
+  }, 600_000);
+
   it('a loss given as a function stays in this thread: same report', async () => {
     const model = exampleModel();
     const loss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.losses.softmaxCrossEntropy(yTrue, yPred);

@@ -243,6 +243,27 @@ describe('diagnosis by causal chains', () => {
     expect(d.chain?.[0].because).toMatch(/22500/);
   });
 
+  it('a learning rate that blew an LSTM up explains its vanishing gradient (issue 20, class 4)', () => {
+    const d = diagnose([
+      result('other/gradient-flow', 'fail', 'first layer 1.35e-5× the last'),
+      result('loss/learning-rate', 'fail', 'blew up', { trend: 'diverged', configuredLr: 10 }),
+      result('inputs/standard-corpus', 'fail'),
+    ]);
+    expect(d.primary).toBe('loss/learning-rate');
+    const link = d.chain?.find((l) => l.effect === 'other/gradient-flow');
+    expect(link?.cause).toBe('loss/learning-rate');
+    expect(link?.because).toMatch(/diverged at LR 10/);
+  });
+
+  it('a flat learning rate does not explain a vanishing gradient: the gradient explains it', () => {
+    const d = diagnose([
+      result('other/gradient-flow', 'fail', 'first layer 1e-5× the last'),
+      result('loss/learning-rate', 'fail', 'flat', { trend: 'flat', configuredLr: 0.01 }),
+    ]);
+    expect(d.primary).toBe('other/gradient-flow');
+    expect(d.chain?.some((l) => l.effect === 'other/gradient-flow')).toBe(false);
+  });
+
   it('units dead from the start explain a flat loss; a flat loss (LR too low) kills no unit', () => {
     const d = diagnose([
       result('activations/dead-relu', 'fail', 'dead', { worstSnapshot: 'start' }),

@@ -10,24 +10,23 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
 import type { ProbeContext } from '../probes/context.ts';
+import { type ArmEvalIds, type ArmRunOutputs, runArmSeed } from '../probes/remedy-run.ts';
 import type { TrainingData } from '../tfjs/trainer.ts';
 import type { ExperimentInputs, Outcome } from './catalogue.ts';
 import { type RunExperiment, runHere } from './gather.ts';
 import { type ExperimentUnit, sharedData, unitOf } from './unit.ts';
 import type { ConsoleLevel } from './worker-console.ts';
 
-export type ToWorker = {
-  type: 'run';
-  id: number;
-  name: string;
-  unit: ExperimentUnit;
-  inputs: ExperimentInputs;
-};
+export type ToWorker =
+  | { type: 'run'; id: number; name: string; unit: ExperimentUnit; inputs: ExperimentInputs }
+  /** One seed's run of a fix experiment's arm (probes/remedy-run.ts). */
+  | { type: 'arm'; id: number; unit: ExperimentUnit; ids: ArmEvalIds };
 export type FromWorker =
   | { type: 'ready' }
   | { type: 'console'; level: ConsoleLevel; text: string }
   | { type: 'progress'; id: number; done: number; total: number }
   | { type: 'done'; id: number; outcome: Outcome }
+  | { type: 'arm-done'; id: number; result: ArmRunOutputs }
   | { type: 'error'; id: number; stage: 'unit' | 'run'; usage: boolean; message: string };
 
 /** Backends a worker can start on its own (tfjs-node runs its own thread pool; webgl has no worker here). */
@@ -41,7 +40,7 @@ export const WORKER_BACKENDS: readonly string[] = ['wasm', 'cpu'];
 class NotInWorker extends Error {}
 
 interface Pending {
-  resolve(outcome: Outcome): void;
+  resolve(result: Outcome | ArmRunOutputs): void;
   reject(err: Error): void;
   progress: ProbeContext['progress'];
 }
@@ -83,6 +82,8 @@ function startWorker(workerData: unknown): Worker {
   const boot = `import(${JSON.stringify(tsxApi())}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry)}); });`;
   return new Worker(boot, { eval: true, workerData });
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 interface Waiting {
   run(where: RunExperiment): void;
@@ -166,9 +167,22 @@ export class WorkerPool {
     const unit = this.unitFor(ctx);
     if (!unit) return runHere(experiment, ctx, inputs);
     try {
-      return await this.send(experiment.name, unit, inputs, ctx.progress);
+      const message = { type: 'run', name: experiment.name, unit, inputs } as const;
+      return (await this.send(message, ctx.progress)) as Outcome;
     } catch (err) {
       if (err instanceof NotInWorker && !this.closed) return runHere(experiment, ctx, inputs);
+      throw err;
+    }
+  };
+
+  /** Trains one seed of a fix experiment's arm in a worker; in this thread when its unit cannot leave it. */
+  readonly runArmSeed = async (ctx: ProbeContext, ids: ArmEvalIds): Promise<ArmRunOutputs> => {
+    const unit = this.unitFor(ctx);
+    if (!unit) return runArmSeed(ctx, ids);
+    try {
+      return (await this.send({ type: 'arm', unit, ids } as const, ctx.progress)) as ArmRunOutputs;
+    } catch (err) {
+      if (err instanceof NotInWorker && !this.closed) return runArmSeed(ctx, ids);
       throw err;
     }
   };
@@ -218,18 +232,16 @@ export class WorkerPool {
   }
 
   private async send(
-    name: string,
-    unit: ExperimentUnit,
-    inputs: ExperimentInputs,
+    request: DistributiveOmit<ToWorker, 'id'>,
     progress: ProbeContext['progress'],
-  ): Promise<Outcome> {
+  ): Promise<Outcome | ArmRunOutputs> {
     const worker = await this.acquire();
     const id = this.nextId++;
     this.busy.set(worker, id);
     try {
-      return await new Promise<Outcome>((resolve, reject) => {
+      return await new Promise<Outcome | ArmRunOutputs>((resolve, reject) => {
         this.pending.set(id, { resolve, reject, progress });
-        const message: ToWorker = { type: 'run', id, name, unit, inputs };
+        const message = { ...request, id } as ToWorker;
         worker.postMessage(message);
       });
     } finally {
@@ -302,6 +314,7 @@ export class WorkerPool {
     }
     this.pending.delete(message.id);
     if (message.type === 'done') p.resolve(message.outcome);
+    else if (message.type === 'arm-done') p.resolve(message.result);
     else if (message.stage === 'unit') p.reject(new NotInWorker(message.message));
     else p.reject(message.usage ? new UsageError(message.message) : new Error(message.message));
   }

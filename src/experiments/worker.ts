@@ -1,10 +1,12 @@
 // A worker thread that runs experiments: its own TF.js engine on the caller's backend (wasm with
-// nn-doctor's training kernels, or cpu), fed units of work (unit.ts). One experiment at a time;
+// nn-doctor's training kernels, or cpu), fed units of work (unit.ts): experiments, and the seeds'
+// runs of the fix experiments' arms. One at a time;
 // progress and the outcome go back as messages.
 import './worker-console.ts';
 import { parentPort, workerData } from 'node:worker_threads';
 import { UsageError } from '../core/errors.ts';
 import { mnistControl } from '../data/mnist.ts';
+import { runArmSeed } from '../probes/remedy-run.ts';
 import { selectBackend } from '../tfjs/backend.ts';
 import { experimentNamed } from './catalogue.ts';
 import type { FromWorker, ToWorker } from './pool.ts';
@@ -33,11 +35,11 @@ port.on('message', async (message: ToWorker) => {
     stage = 'run';
     try {
       // The worker runs for the Node entry, whose control corpus is MNIST when installed.
-      const outcome = await experimentNamed(message.name).run(
-        { ...ctx, mnist: mnistControl },
-        message.inputs,
-      );
-      post({ type: 'done', id, outcome });
+      const nodeCtx = { ...ctx, mnist: mnistControl };
+      if (message.type === 'arm')
+        post({ type: 'arm-done', id, result: await runArmSeed(nodeCtx, message.ids) });
+      else
+        post({ type: 'done', id, outcome: await experimentNamed(message.name).run(nodeCtx, message.inputs) });
     } finally {
       dispose();
     }

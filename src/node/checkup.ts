@@ -15,7 +15,7 @@ export const NODE_HOST: CheckupHost = {
     defaultJobs: () => availableParallelism(),
     open(size, backend, startAfterMs) {
       const pool = new WorkerPool(size, backend);
-      return { run: hereFirst(pool, startAfterMs), close: () => pool.close() };
+      return { run: hereFirst(pool, startAfterMs), runArmSeed: pool.runArmSeed, close: () => pool.close() };
     },
   },
   mnist: mnistControl,

@@ -1,6 +1,7 @@
 // LR range test (Smith 2017): one short run whose learning rate grows log-linearly each step;
 // the smoothed loss against the LR shows where training works and where it diverges.
 import type { LrSweepEvidence } from '../core/evidence.ts';
+import { hasRecurrentLayer } from '../tfjs/model-info.ts';
 import { train } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, trainableClone } from './context.ts';
 
@@ -9,9 +10,20 @@ export const SWEEP_MAX_LR = 10;
 /** Smoothed loss above this multiple of the best so far counts as diverged. */
 const DIVERGENCE_FACTOR = 4;
 const SMOOTHING = 0.8;
+/**
+ * Recurrent nets take more steps at a rate before their loss moves (gates saturate, gradients
+ * pass through every time step): at the base budget (~9 steps per decade) an LSTM that Adam 1e-3
+ * trains well showed no rate doing better. The sweep still stops once it passed divergence.
+ */
+export const RECURRENT_SWEEP_FACTOR = 3;
+
+/** Steps of the sweep for this model: the base budget, more for recurrent nets. */
+export function sweepSteps(ctx: Pick<ProbeContext, 'model' | 'budget'>): number {
+  return ctx.budget.sweepSteps * (hasRecurrentLayer(ctx.model) ? RECURRENT_SWEEP_FACTOR : 1);
+}
 
 export async function runLrSweepProbe(ctx: ProbeContext): Promise<LrSweepEvidence> {
-  const steps = ctx.budget.sweepSteps;
+  const steps = sweepSteps(ctx);
   const lrAt = (step: number) =>
     SWEEP_MIN_LR * (SWEEP_MAX_LR / SWEEP_MIN_LR) ** (step / Math.max(1, steps - 1));
   const { model, optimizer } = await trainableClone(ctx, { learningRate: SWEEP_MIN_LR });

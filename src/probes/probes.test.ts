@@ -100,9 +100,11 @@ describe('TF.js probes on small models', () => {
     expect(sweep?.suggestedLr).toBeGreaterThan(1e-4);
     expect(sweep?.suggestedLr).toBeLessThan(10);
     expect(sweep?.minLoss).toBeLessThan((sweep?.startLoss ?? 0) * 0.8);
-    // --only ran just the probes that check declares (overfit-50 among them: it reads it).
+    // --only ran just the probes that check declares (overfit-50 and the control corpus among
+    // them: it reads them), and none it does not (shuffled labels, rebalancing).
     expect(report.evidence.overfit).toBeDefined();
-    expect(report.evidence.control).toBeUndefined();
+    expect(report.evidence.control).toBeDefined();
+    expect(report.evidence.labelSignal).toBeUndefined();
     expect(report.checks.map((c) => c.id)).toEqual(['loss/learning-rate']);
   });
 

@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs';
 import type { DatasetEvidence, Evidence } from '../core/evidence.ts';
 import { normalizeLossName } from '../core/names.ts';
 import { subSeed } from '../core/random.ts';
-import type { AppliedFix, RemedyEvidence, RemedyMetric, RemedyRun } from '../core/remedies.ts';
+import type { RemedyEvidence, RemedyMetric, RemedyRun } from '../core/remedies.ts';
 import type { CheckResult, Report } from '../core/report.ts';
 import { fixById } from '../remedies/catalogue/index.ts';
 import { accuracy, balancedAccuracy, labelAccuracy, predictedClasses, rSquared } from '../remedies/score.ts';
@@ -21,20 +21,20 @@ import {
 } from '../remedies/search.ts';
 import type { Json } from '../remedies/topology.ts';
 import { unstandardize } from '../remedies/transforms.ts';
+import { Lanes } from '../shared/lanes.ts';
 import { describeModel } from '../tfjs/model-info.ts';
 import { buildFixedSetup, type FixBase, type FixedSetup, type FixStep } from '../tfjs/patch.ts';
 import { outputActivations } from '../tfjs/task.ts';
 import { lossFunctionOf, type TrainingData } from '../tfjs/trainer.ts';
 import { disposeModel, type ProbeContext, taskEvidence, trainableClone } from './context.ts';
 import { datasetStats, type LabelView } from './dataset-stats.ts';
-import { runTrainingProbe } from './training-run.ts';
+import { type ArmEvalIds, type ArmRunOutputs, runArmSeed } from './remedy-run.ts';
 
 /** How much the experiments may cost (defined with the search policy; exported here for checkup.ts). */
 export { DEFAULT_REMEDY_BUDGET, type RemedyBudget };
 
 /** Held-out records scored along a run (for the before/after curves); the final score uses all. */
 const CURVE_RECORDS = 256;
-const EVAL_CHUNK = 256;
 
 export interface RemedyProbeInput {
   ctx: ProbeContext;
@@ -54,6 +54,12 @@ export interface RemedyProbeInput {
   labels: LabelView;
   budget?: Partial<RemedyBudget>;
   progress(label: string, done: number, total: number): void;
+  /**
+   * Trains a seed's run in a worker thread (the checkup's pool): the arms' runs then train side
+   * by side, `remotes` there and one here. Absent: one after the other, here.
+   */
+  runElsewhere?: ArmSeedRunner;
+  remotes?: number;
 }
 
 type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
@@ -61,34 +67,6 @@ type LossFn = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Tensor;
 function metricOf(ctx: ProbeContext): RemedyMetric {
   if (ctx.task.kind === 'regression') return 'r2';
   return ctx.task.labelEncoding === 'multi-hot' ? 'label-accuracy' : 'balanced-accuracy';
-}
-
-/** Outputs of `model` for the records, in chunks, record-major. */
-function predict(model: tf.LayersModel, data: TrainingData, ids: Int32Array): Float32Array {
-  const size = data.featureShape.reduce((a, b) => a * b, 1);
-  const parts: Float32Array[] = [];
-  for (let start = 0; start < ids.length; start += EVAL_CHUNK) {
-    const chunk = ids.subarray(start, start + EVAL_CHUNK);
-    const xb = new Float32Array(chunk.length * size);
-    chunk.forEach((id, i) => {
-      xb.set(data.x.subarray(id * size, id * size + size), i * size);
-    });
-    const out = tf.tidy(() => {
-      const x = tf.tensor(xb, [chunk.length, ...data.featureShape]);
-      const y = model.apply(x, { training: false }) as tf.Tensor;
-      return y.reshape([chunk.length, -1]);
-    });
-    parts.push(out.dataSync() as Float32Array);
-    out.dispose();
-  }
-  const total = parts.reduce((n, p) => n + p.length, 0);
-  const all = new Float32Array(total);
-  let at = 0;
-  for (const p of parts) {
-    all.set(p, at);
-    at += p.length;
-  }
-  return all;
 }
 
 interface Scorer {
@@ -99,15 +77,14 @@ interface Scorer {
   data: TrainingData;
 }
 
-/** The held-out score, loss and accuracy of a (fixed) model; predictions are mapped back to the original target units. */
+/** The held-out score, loss and accuracy of a (fixed) model's outputs, mapped back to the original target units. */
 function score(
   scorer: Scorer,
-  model: tf.LayersModel,
+  outputs: Float32Array,
   fixed: FixedSetup,
   ids: Int32Array,
   withLoss: boolean,
 ): { score: number; loss: number; accuracy: number | null } {
-  const outputs = predict(model, fixed.data, ids);
   if (fixed.targets) unstandardize(outputs, fixed.targets);
   const { data } = scorer;
   const width = data.targetShape.reduce((a, b) => a * b, 1);
@@ -153,22 +130,21 @@ function fixSteps(fixes: ArmFix[]): FixStep[] {
 /** What the executor trains from: the checkup's setup and input, and the scorer of every run. */
 interface ExecutorBase {
   input: RemedyProbeInput;
+  /** Where each seed's run trains. */
+  lanes: Lanes<{ ctx: ProbeContext; ids: ArmEvalIds }, ArmRunOutputs>;
   base: FixBase;
   scorer: Scorer;
   /** Held-out records scored along a run. */
   curveIds: Int32Array;
 }
 
-/** One run of a fixed setup with one seed: the checkup's instrumented run, scored on the held-out records. */
-async function runSeed(
-  b: ExecutorBase,
-  fixed: FixedSetup,
-  seed: number,
-  initSeed: number,
-  progressLabel: string,
-): Promise<{ run: RemedyRun; armCtx: ProbeContext; training: NonNullable<Evidence['training']> }> {
+/** Where an arm's runs train: here, one at a time, and in worker threads when the checkup has them. */
+export type ArmSeedRunner = (ctx: ProbeContext, ids: ArmEvalIds) => Promise<ArmRunOutputs>;
+
+/** The context of one run of a fixed setup with one seed: the checkup's instrumented run on it. */
+function armContext(b: ExecutorBase, fixed: FixedSetup, seed: number, progressLabel: string): ProbeContext {
   const { ctx } = b.input;
-  const armCtx: ProbeContext = {
+  return {
     ...ctx,
     model: fixed.model,
     loss: fixed.loss,
@@ -183,27 +159,40 @@ async function runSeed(
     task: { ...ctx.task, loss: fixed.setup.loss },
     progress: (done, total) => b.input.progress(progressLabel, done, total),
   };
-  const curve = { steps: [] as number[], values: [] as number[] };
-  let final = { score: Number.NaN, loss: Number.NaN, accuracy: null as number | null };
-  const result = await runTrainingProbe(armCtx, {
-    onEvaluate(model, step, isFinal) {
-      if (isFinal) final = score(b.scorer, model, fixed, ctx.heldOut, true);
-      else {
-        curve.steps.push(step);
-        curve.values.push(score(b.scorer, model, fixed, b.curveIds, false).score);
-      }
-    },
-  });
+}
+
+/** One run of a fixed setup with one seed, scored on the held-out records. */
+async function runSeed(
+  b: ExecutorBase,
+  fixed: FixedSetup,
+  armCtx: ProbeContext,
+  initSeed: number,
+): Promise<{ run: RemedyRun; training: NonNullable<Evidence['training']> }> {
+  const ids: ArmEvalIds = { curve: b.curveIds, final: b.input.ctx.heldOut };
+  const out = await b.lanes.run({ ctx: armCtx, ids });
+  const final = score(b.scorer, out.final, fixed, ids.final, true);
+  const curve = {
+    steps: out.curve.map((c) => c.step),
+    values: out.curve.map((c) => score(b.scorer, c.outputs, fixed, ids.curve, false).score),
+  };
   const run: RemedyRun = {
-    seed,
+    seed: armCtx.seed,
     initSeed,
     score: final.score,
     loss: final.loss,
     accuracy: final.accuracy,
     curve,
-    nonFinite: result.training.nonFiniteStep !== null,
+    nonFinite: out.training.nonFiniteStep !== null,
   };
-  return { run, armCtx, training: result.training };
+  return { run, training: out.training };
+}
+
+/** Every result in order once all have settled; else the first failure. */
+async function allOrFirstError<T>(runs: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(runs);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 /** The TF.js executor: builds each arm's fixed clones (never touching the model) and trains them, one seed after the other. */
@@ -216,25 +205,28 @@ function tfjsExecutor(b: ExecutorBase): ArmExecutor {
       return { setup: onTop.setup, topology };
     },
     async runArm(job) {
-      const runs: RemedyRun[] = [];
-      let applied: AppliedFix[] = [];
-      let evidence: Evidence | undefined;
       const steps = fixSteps(job.fixes);
-      for (const [k, seed] of job.seeds.entries()) {
-        const initSeed = subSeed(seed, 'remedy-init');
-        // The first seed resolves the fixes (fitting any data transform); the others reuse them.
-        const fixed = await buildFixedSetup(b.base, k === 0 ? steps : applied, initSeed);
-        if (k === 0) applied = fixed.applied;
-        try {
-          const label = `${job.label} ${k + 1}/${job.seeds.length}`;
-          const { run, armCtx, training } = await runSeed(b, fixed, seed, initSeed, label);
-          runs.push(run);
-          if (k === 0 && job.withEvidence) evidence = fixedEvidence(b.input, fixed, armCtx, training);
-        } finally {
-          fixed.model.dispose();
-        }
+      const initSeeds = job.seeds.map((seed) => subSeed(seed, 'remedy-init'));
+      // The first seed resolves the fixes (fitting any data transform); the others reuse them.
+      // All are built before any trains, so that the seeds can train side by side.
+      const fixedSetups: FixedSetup[] = [];
+      try {
+        for (const [k, initSeed] of initSeeds.entries())
+          fixedSetups.push(await buildFixedSetup(b.base, k === 0 ? steps : fixedSetups[0].applied, initSeed));
+        const contexts = fixedSetups.map((fixed, k) =>
+          armContext(b, fixed, job.seeds[k], `${job.label} ${k + 1}/${job.seeds.length}`),
+        );
+        // Settled, not raced: a failed seed must not dispose models the others still train.
+        const done = await allOrFirstError(
+          fixedSetups.map((fixed, k) => runSeed(b, fixed, contexts[k], initSeeds[k])),
+        );
+        const evidence = job.withEvidence
+          ? fixedEvidence(b.input, fixedSetups[0], contexts[0], done[0].training)
+          : undefined;
+        return { arm: { fixes: fixedSetups[0].applied, runs: done.map((d) => d.run) }, evidence };
+      } finally {
+        for (const fixed of fixedSetups) fixed.model.dispose();
       }
-      return { arm: { fixes: applied, runs }, evidence };
     },
   };
 }
@@ -267,7 +259,17 @@ export async function runRemedyProbe(input: RemedyProbeInput): Promise<RemedyEvi
       recheck: input.recheck,
       diagnose: input.diagnose,
     },
-    tfjsExecutor({ input, base, scorer, curveIds }),
+    tfjsExecutor({
+      input,
+      base,
+      scorer,
+      curveIds,
+      lanes: new Lanes(
+        (job) => runArmSeed(job.ctx, job.ids),
+        input.runElsewhere ? (job) => (input.runElsewhere as ArmSeedRunner)(job.ctx, job.ids) : null,
+        input.runElsewhere ? (input.remotes ?? 1) : 0,
+      ),
+    }),
   );
   return {
     metric,

@@ -11,8 +11,9 @@
 // A verified fix whose re-check leaves failures open starts the next stage; none verified, no
 // candidate, or nothing left failing ends the search.
 //
-// Everything the executor is handed is plain data (fix ids and parameters, seeds, a label), so a
-// later change can run arms in worker threads.
+// Everything the executor is handed is plain data (fix ids and parameters, seeds, a label): the
+// TF.js executor trains the seeds of an arm, and the baseline and random arms of a stage, side by
+// side in worker threads. Candidates stay one after the other: the first verified ends the stage.
 import type { CheckId } from '../core/check.ts';
 import type { Evidence } from '../core/evidence.ts';
 import { createRng, subSeed } from '../core/random.ts';
@@ -211,10 +212,19 @@ async function runStage(
   const candidates = candidatesFor(state.findings, ctx, exclude, catalogue).slice(0, input.budget.candidates);
   // Nothing in the catalogue addresses the (remaining) failures.
   if (!candidates.length) return null;
-  state.baseline ??= (await executor.runArm({ fixes: [], seeds, label: 'no fix', withEvidence: false })).arm;
-  const random: RemedyArm[] = [];
-  for (const job of randomJobs(input, stage, seeds, ctx, state.chain))
-    random.push((await executor.runArm(job)).arm);
+  // The baseline and the random fixes do not depend on one another: their arms run side by side
+  // (where the executor has threads), every one settled before the stage goes on.
+  const settled = await Promise.allSettled([
+    state.baseline
+      ? Promise.resolve(null)
+      : executor.runArm({ fixes: [], seeds, label: 'no fix', withEvidence: false }),
+    ...randomJobs(input, stage, seeds, ctx, state.chain).map((job) => executor.runArm(job)),
+  ]);
+  const failed = settled.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  const [baseline, ...randomRuns] = settled.map((r) => (r as PromiseFulfilledResult<ArmResult | null>).value);
+  state.baseline ??= (baseline as ArmResult).arm;
+  const random: RemedyArm[] = randomRuns.map((r) => (r as ArmResult).arm);
   const tried: RemedyStage['candidates'] = [];
   let verified: CandidateOutcome | null = null;
   for (const c of candidates) {

@@ -267,3 +267,20 @@ export function tokenInput(model: tf.LayersModel): { vocabulary: number } | null
   if (first?.getClassName() !== 'Embedding') return null;
   return { vocabulary: Number(configOf(first).inputDim) };
 }
+
+/** Layer classes that step through a sequence (Bidirectional and TimeDistributed wrap one). */
+const RECURRENT_CLASSES = new Set(['SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM2D', 'RNN', 'Bidirectional']);
+
+/**
+ * Whether the model has a recurrent layer (also inside a wrapper or a nested model): such nets
+ * need more steps per learning rate before their loss shows whether a rate works.
+ */
+export function hasRecurrentLayer(model: { layers: tf.layers.Layer[] }): boolean {
+  return model.layers.some((l) => {
+    if (RECURRENT_CLASSES.has(l.getClassName())) return true;
+    const inner = (l as unknown as { layer?: tf.layers.Layer }).layer;
+    if (inner && RECURRENT_CLASSES.has(inner.getClassName())) return true;
+    const nested = (l as unknown as { layers?: tf.layers.Layer[] }).layers;
+    return Array.isArray(nested) && hasRecurrentLayer({ layers: nested });
+  });
+}

@@ -1,4 +1,4 @@
-import type { Evidence, LrSweepEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import type { ControlEvidence, Evidence, LrSweepEvidence, TrainingEvidence } from '../../core/evidence.ts';
 import { evidence, regressionTask, series, task, training } from '../fixtures.ts';
 import { testCheck } from '../testing.ts';
 import check from './learning-rate.ts';
@@ -23,6 +23,36 @@ function sweep(over: Partial<LrSweepEvidence> = {}): LrSweepEvidence {
     ...over,
   };
 }
+
+/** A control corpus run: learned by the user's setup (`own`), only by Adam 1e-3 (`reference`), or by neither. */
+function control(learned: 'own' | 'reference' | 'none'): ControlEvidence {
+  const ref = {
+    optimizer: 'Adam',
+    learningRate: 1e-3,
+    steps: 140,
+    maxSteps: 320,
+    finalLoss: 0.3,
+    finalAccuracy: 0.9,
+    learnedAtStep: learned === 'reference' ? 140 : null,
+    stopped: learned === 'reference' ? ('target' as const) : ('plateau' as const),
+    checkpoints: [],
+  };
+  return {
+    corpus: 'synthetic',
+    steps: 160,
+    loss: series([1.1, 1.1]),
+    initialLoss: 1.1,
+    finalLoss: learned === 'own' ? 0.3 : 1.17,
+    chanceLoss: 1.1,
+    finalAccuracy: learned === 'own' ? 0.9 : 0.45,
+    chanceAccuracy: 1 / 3,
+    learnedAtStep: learned === 'own' ? 160 : null,
+    ...(learned === 'own' ? {} : { reference: ref }),
+  };
+}
+
+/** An LSTM at a rate 1000× too high: the loss jumped from 1.1 to ~2.5 within the first window and stays there. */
+const BLOWN_UP = Array.from({ length: 100 }, (_, i) => (i < 10 ? 2.2 + 0.03 * i : 2.5 + 0.002 * (i - 10)));
 
 function run(values: number[], over: Partial<TrainingEvidence> = {}, lrSweep?: LrSweepEvidence): Evidence {
   return evidence({ training: training({ loss: series(values), ...over }), ...(lrSweep ? { lrSweep } : {}) });
@@ -114,12 +144,65 @@ testCheck(check, {
     },
     {
       name: 'drop of exactly 10% is not flat',
-      evidence: run(curve(10, 9)),
+      evidence: run(curve(10, 9), { initialLoss: 10 }),
       status: 'pass',
       measured: { relativeDrop: 0.1 },
     },
+    {
+      name: 'loss spikes in the first window but ends below its start: learning, not diverged',
+      evidence: run(curve(2.6, 0.6), { initialLoss: 1.1 }),
+      status: 'pass',
+      measured: { trend: 'decreasing', blewUpEarly: false, initialLoss: 1.1 },
+    },
+    {
+      name: 'watching a trained classifier fine-tune: its loss rises from 0.05 to ~0.1, no blow-up',
+      evidence: {
+        ...run(curve(0.1, 0.08), { initialLoss: 0.05 }),
+        task: task(),
+      },
+      status: 'pass',
+      measured: { trend: 'decreasing', blewUpEarly: false },
+    },
+    {
+      name: 'recurrent net flat at Adam 1e-3, sweep finds nothing, but the setup learns the control: slow, no fail',
+      evidence: {
+        ...run(curve(1.098, 1.086), { initialLoss: 1.098 }, sweep({ startLoss: 1.1, minLoss: 0.9 })),
+        control: control('own'),
+      },
+      status: 'warn',
+      reason: 'flat-control-learns',
+      measured: { trend: 'flat', controlLearnedAtStep: 160 },
+    },
   ],
   invalid: [
+    {
+      name: 'LSTM at a rate 1000× too high: blew up inside the first window, Adam 1e-3 learns the control',
+      evidence: {
+        ...run(BLOWN_UP, { initialLoss: 1.1, learningRate: 1 }, sweep({ startLoss: 1.1, minLoss: 1.08 })),
+        control: control('reference'),
+        task: task({ classes: 3, loss: 'sparse_categorical_crossentropy', labelEncoding: 'integer' }),
+      },
+      status: 'fail',
+      reason: 'diverged-reference-learns',
+      measured: { trend: 'diverged', blewUpEarly: true, controlLearnedAtStep: 140, referenceLr: 1e-3 },
+    },
+    {
+      name: 'blew up inside the first window, no sweep: diverged (not a 13% rise)',
+      evidence: run(BLOWN_UP, { initialLoss: 1.1 }),
+      status: 'fail',
+      reason: 'diverged-no-sweep',
+      measured: { trend: 'diverged', blewUpEarly: true },
+    },
+    {
+      name: 'blew up early, no rate learns the control either: the LR is not shown to be the cause',
+      evidence: {
+        ...run(BLOWN_UP, { initialLoss: 1.1 }, sweep({ startLoss: 1.1, minLoss: 1.08 })),
+        control: control('none'),
+      },
+      status: 'warn',
+      reason: 'no-lr-works',
+      measured: { trend: 'diverged' },
+    },
     {
       name: 'flat while the sweep finds a working LR, but the same setup fits 50 records: slow',
       evidence: {

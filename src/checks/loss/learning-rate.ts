@@ -1,7 +1,7 @@
 import { finiteOrNull, fmt, pct, trainingCurve } from '../../checks/helpers.ts';
 import { num, pct0, sig } from '../../core/causes.ts';
 import { defineCheck } from '../../core/check.ts';
-import type { TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
+import type { ControlEvidence, TaskEvidence, TrainingEvidence } from '../../core/evidence.ts';
 import { immediate, spanOf } from '../../core/live.ts';
 import { normalizeLossName } from '../../core/names.ts';
 import { edgeMeans } from '../../core/stats.ts';
@@ -9,6 +9,7 @@ import type DeadRelu from '../activations/dead-relu.ts';
 import type Saturation from '../activations/saturation.ts';
 import type OverfitSmall from '../inputs/overfit-small.ts';
 import type StandardCorpus from '../inputs/standard-corpus.ts';
+import type GradientFlow from '../other/gradient-flow.ts';
 import type UpdateRatio from '../other/update-ratio.ts';
 import { clipCode, experimentsHint, frameworkOf, learningRateCode } from '../remedy-code.ts';
 import type Overfitting from './overfitting.ts';
@@ -50,6 +51,21 @@ function atChance(
   return { classes, chanceLoss, accuracy };
 }
 
+/**
+ * Who learned the control corpus: the user's own setup, or (only tried when it did not) the same
+ * architecture with the reference optimizer (Adam 1e-3).
+ */
+function controlLearning(
+  control: ControlEvidence,
+): { by: 'own' | 'reference'; step: number; lr: number | null } | null {
+  if (control.learnedAtStep !== undefined && control.learnedAtStep !== null)
+    return { by: 'own', step: control.learnedAtStep, lr: null };
+  const ref = control.reference;
+  if (ref && ref.learnedAtStep !== null)
+    return { by: 'reference', step: ref.learnedAtStep, lr: ref.learningRate };
+  return null;
+}
+
 /** What `evaluate` may give as its reason (declared below as `reasons`). */
 const REASONS = [
   'too-few-steps',
@@ -61,6 +77,8 @@ const REASONS = [
   'diverged',
   'flat',
   'no-lr-works',
+  'diverged-reference-learns',
+  'flat-control-learns',
 ] as const;
 
 export default defineCheck({
@@ -69,9 +87,10 @@ export default defineCheck({
   title: 'Loss drops at the configured learning rate',
   why: 'Too high a learning rate makes the loss diverge or bounce; too low leaves it flat. An LR range test shows where a working rate lies.',
   needs: ['training'],
-  // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken): declared, so
-  // that --only loss/learning-rate judges on the same evidence as the full checkup.
-  uses: ['lrSweep', 'task', 'overfit'],
+  // Also reads `overfit` (a flat run whose setup fits 50 records is slow, not broken) and `control`
+  // (a sweep that found no working rate must not contradict a control corpus learned at a rate):
+  // declared, so that --only loss/learning-rate judges on the same evidence as the full checkup.
+  uses: ['lrSweep', 'task', 'overfit', 'control'],
   plot: { id: 'lr-sweep', lines: {} },
   reasons: REASONS,
   // Among causes (core/diagnosis.ts): Above the unit checks: a diverging LR also kills ReLUs and
@@ -137,7 +156,7 @@ export default defineCheck({
       source: 'uniform predictions over k classes give accuracy 1/k',
     },
   },
-  evaluate({ training, lrSweep, task, overfit }, t) {
+  evaluate({ training, lrSweep, task, overfit, control }, t) {
     const { series, name } = trainingCurve(training);
     const values = series.values;
     const firstBad = values.findIndex((v) => !Number.isFinite(v));
@@ -151,10 +170,26 @@ export default defineCheck({
     }
     const { first, last } = edgeMeans(values, t.windowFraction);
     const relativeDrop = first !== 0 ? (first - last) / Math.abs(first) : 0;
+    // A rate far too high blows the loss up within the first steps: the first window's mean is
+    // then already far above the loss before any update, and a run that never comes back below
+    // that loss diverged, however flat it looks from its first window on.
+    const initialLoss =
+      training.initialLoss !== undefined && Number.isFinite(training.initialLoss) && training.initialLoss > 0
+        ? training.initialLoss
+        : null;
+    // Against the larger of that loss and a classifier's chance loss: a trained model being
+    // fine-tuned (watch) starts near 0, where a small rise is no blow-up.
+    const chanceScale =
+      task?.kind === 'classification' && task.classes && task.classes >= 2 ? Math.log(task.classes) : 0;
+    const blewUpEarly =
+      initialLoss !== null &&
+      first > t.divergeFactor * Math.max(initialLoss, chanceScale) &&
+      !(last < initialLoss);
     // The sweep's best LR (lowest loss; the suggestion is a decade under it): past it the loss
     // climbs toward divergence.
     const bestLr = lrSweep?.suggestedLr ? lrSweep.suggestedLr * 10 : null;
-    const diverged = nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first;
+    const diverged =
+      nonFiniteStep !== null || !Number.isFinite(last) || last > t.divergeFactor * first || blewUpEarly;
     const flat = !diverged && relativeDrop < t.flatDrop;
     const trend = diverged ? 'diverged' : flat ? 'flat' : 'decreasing';
     const measured = {
@@ -162,6 +197,8 @@ export default defineCheck({
       relativeDrop: finiteOrNull(relativeDrop),
       firstLoss: finiteOrNull(first),
       lastLoss: finiteOrNull(last),
+      initialLoss,
+      blewUpEarly,
       curve: name,
       nonFiniteStep,
       configuredLr,
@@ -209,6 +246,21 @@ export default defineCheck({
       overfit !== undefined && (overfit.stopped === 'target' || overfit.stopped === 'cap');
     if (sweepWorks && flat && learnsElsewhere) return { status: 'warn', measured, reason: 'slow' };
     if (sweepWorks) return { status: 'fail', measured, reason: diverged ? 'diverged' : 'flat' };
+    // The sweep found no working rate within its budget, but the control corpus says otherwise:
+    // the verdict must not contradict it.
+    const learnedControl = control ? controlLearning(control) : null;
+    if (diverged && learnedControl?.by === 'reference')
+      return {
+        status: 'fail',
+        measured: { ...measured, controlLearnedAtStep: learnedControl.step, referenceLr: learnedControl.lr },
+        reason: 'diverged-reference-learns',
+      };
+    if (flat && learnedControl?.by === 'own')
+      return {
+        status: 'warn',
+        measured: { ...measured, controlLearnedAtStep: learnedControl.step },
+        reason: 'flat-control-learns',
+      };
     return { status: 'warn', measured, reason: 'no-lr-works' };
   },
   explain({ measured, reason }, evidence, t) {
@@ -230,9 +282,11 @@ export default defineCheck({
     const span = `${fmt(Number(measured.firstLoss))} to ${fmt(Number(measured.lastLoss))} (training loss, mean of the first and last ${pct(t.windowFraction)} of steps)`;
     const trend =
       measured.trend === 'diverged'
-        ? measured.nonFiniteStep !== null
-          ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
-          : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
+        ? measured.blewUpEarly === true && measured.nonFiniteStep === null
+          ? `the loss blew up within the first ${pct(t.windowFraction)} of steps, from ${fmt(Number(measured.initialLoss))} before any update to a mean of ${fmt(Number(measured.firstLoss))}, and ended at ${fmt(Number(measured.lastLoss))}, never back below its start (diverged: above ${t.divergeFactor}× the start)`
+          : measured.nonFiniteStep !== null
+            ? `the loss became NaN/Inf at step ${measured.nonFiniteStep}`
+            : `the loss rose from ${span} (diverged: above ${t.divergeFactor}× the start)`
         : Number(measured.relativeDrop) < 0
           ? `the loss rose by ${pct(-Number(measured.relativeDrop))} from ${span} (not decreasing; diverged above ${t.divergeFactor}×)`
           : `the loss fell by only ${drop} (flat: below ${pct(t.flatDrop)})`;
@@ -282,6 +336,21 @@ export default defineCheck({
           summary: `At ${lr} ${trend}.`,
           remedy: `Raise the learning rate 3–10× (or ${experimentsHint(fw)}); if the loss still does not move, look at gradient flow and the data.`,
         };
+      case 'diverged-reference-learns':
+        return {
+          summary: `At ${lr} ${trend}. The LR range test found no working rate within its budget, but the same architecture with Adam at ${fmt(Number(measured.referenceLr))} learned the control corpus (in ${measured.controlLearnedAtStep} steps) where your setting did not: the rate is too high.`,
+          remedy: `Lower the learning rate — Adam at ${fmt(Number(measured.referenceLr))} trains this architecture (${learningRateCode(fw, 'Adam', fmt(Number(measured.referenceLr)))}); then clip the gradients (${clipCode(fw)}) if the loss still spikes.`,
+          details: sweepNote.trim() || undefined,
+        };
+      case 'flat-control-learns':
+        return {
+          summary: `At ${lr} ${trend}, yet the same setup learned the control corpus in ${measured.controlLearnedAtStep} steps: slow on this data at this rate, not broken (the LR range test found no better rate within its budget).`,
+          remedy:
+            measured.configuredLr === null
+              ? 'Budget more steps, or try a rate 3× higher and compare.'
+              : `Budget more steps at ${lr}, or try a rate 3× higher (${setLr(fmt(Number(measured.configuredLr) * 3))}) and compare.`,
+          details: sweepNote.trim() || undefined,
+        };
       case 'no-lr-works':
         return {
           summary: `At ${lr} ${trend}, and no LR in the range test does better (lowest sweep loss ${measured.sweepMinRatio === null ? 'n/a' : pct(Number(measured.sweepMinRatio))} of start, working below ${pct(t.workingLossRatio)}).`,
@@ -327,6 +396,14 @@ export default defineCheck({
       link<typeof UpdateRatio>('other/update-ratio', (c, e) =>
         lrTooHigh(c) && num(e.measured.minMedian) < (e.thresholds.failBelow ?? Number.NEGATIVE_INFINITY)
           ? `at ${lrWords(c)} ${c.measured.trend === 'diverged' ? 'the run diverges' : num(c.measured.relativeDrop) < 0 ? 'the loss rises' : "the run is at or past the range test's best LR"}: the small updates of ${String(e.measured.minLayer)} come from units it stalled, not from a learning rate too low`
+          : null,
+      ),
+      // A rate that blew training up saturates units and gates (an LSTM's sigmoids and tanhs): the
+      // early layers' gradient then vanishes as its consequence. Only a failing, diverged LR: a
+      // flat loss beside a vanishing gradient is the gradient's doing.
+      link<typeof GradientFlow>('other/gradient-flow', (c) =>
+        c.status === 'fail' && c.measured.trend === 'diverged'
+          ? `training diverged at ${lrWords(c)}: updates that large saturate the units and gates, so the gradient reaching the early layers vanishes`
           : null,
       ),
       link<typeof StandardCorpus>('inputs/standard-corpus', (c, e) =>
