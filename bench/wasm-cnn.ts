@@ -217,7 +217,9 @@ for (let r = 0; r < repeats; r++) {
     rates[which].push(await trainRate(model, batch, steps, r * steps));
   }
   const t = torchRates();
-  for (const [threads, rate] of Object.entries(t ?? {})) (torch[threads] ??= []).push(rate);
+  for (const [threads, rate] of Object.entries(t ?? {})) {
+    torch[threads] = [...(torch[threads] ?? []), rate];
+  }
   const [p, c] = [rates.previous[r], rates.current[r]];
   console.log(
     `  repeat ${r + 1}: matmul 1024³ ${fmt(m)} GFLOP/s | previous ${fmt(p)} samples/s (${fmt(share(p, m))}%) | ` +
