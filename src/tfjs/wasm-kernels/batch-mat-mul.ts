@@ -4,7 +4,9 @@
  * dW = xᵀ·dy, dx = dy·Wᵀ) takes a scalar loop that measured ≈ 1 GFLOP/s against ≈ 12 on the fast path.
  * Here a transposed operand is materialised with the native Transpose (memory traffic only) and the
  * product goes to the fast path, computing either op(A)·op(B) or (op(B)ᵀ·op(A)ᵀ)ᵀ, whichever moves
- * fewer elements. Batched products with enough work per matrix run as a loop of fast 2-D products.
+ * fewer elements, counting XNNPACK's packing of the right operand (even a plain product x·W with
+ * fresh weights runs flipped: packing W cost more than the product). Batched products with enough
+ * work per matrix run as a loop of fast 2-D products.
  */
 import {
   type BatchMatMulAttrs,
@@ -23,15 +25,45 @@ function native(s: WasmScope, a: TensorInfo, b: TensorInfo, transposeA: boolean,
   return s.runUpstream('BatchMatMul', { a, b }, { transposeA, transposeB });
 }
 
-/** One 2-D product on the fast (non-transposed) native path; a (M×K or K×M), b (K×N or N×K). */
+/**
+ * What packing a right operand costs, in element moves of a native transpose: XNNPACK repacks the
+ * right operand of every product whose tensor it has not seen (upstream caches the packed operand by
+ * tensor id, and passes it with XNN_FLAG_TRANSPOSE_WEIGHTS, a strided gather). Measured on LeNet's
+ * dense layer (3136×512, fresh weights every training step): packing ≈ 3× a transpose of the same
+ * matrix and ≈ 4× the product itself at batch 32, so a training step's forward product runs faster
+ * as (Wᵀ·xᵀ)ᵀ, where only the small xᵀ is packed.
+ */
+const PACK_COST = 3;
+
+/**
+ * Tensors already offered as a right operand. Upstream keeps the packed form of a right operand until
+ * its tensor is disposed, so a tensor used again (the same weights over evaluation batches) is packed
+ * once for all the products to come: from its second use on, it costs no packing here. Weak: entries
+ * go with the tensors.
+ */
+const offered = new WeakSet<object>();
+
+/** Packing cost of `t` (K×N) as the right operand, and notes that it was offered. */
+function packCost(t: TensorInfo, k: number, n: number): number {
+  const reused = offered.has(t.dataId);
+  offered.add(t.dataId);
+  return reused ? 0 : PACK_COST * k * n;
+}
+
+/**
+ * One 2-D product on the fast (non-transposed) native path; a (M×K or K×M), b (K×N or N×K).
+ * Computes op(A)·op(B) directly or as (op(B)ᵀ·op(A)ᵀ)ᵀ, whichever moves fewer elements in transposes
+ * and packing (the multiply-adds are the same either way).
+ */
 function product2d(s: WasmScope, a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean) {
-  if (!transposeA && !transposeB) return native(s, a, b, false, false);
   const m = transposeA ? a.shape[1] : a.shape[0];
   const k = transposeA ? a.shape[0] : a.shape[1];
   const n = transposeB ? b.shape[0] : b.shape[1];
-  // Elements moved by transposes and by XNNPACK's packing of the right operand.
-  const direct = (transposeA ? m * k : 0) + (transposeB ? k * n : 0) + k * n;
-  const flipped = (transposeA ? 0 : m * k) + (transposeB ? 0 : k * n) + m * n + k * m;
+  // The right operand is packed from b itself only when it needs no transpose first.
+  const direct = (transposeA ? m * k : 0) + (transposeB ? k * n + PACK_COST * k * n : packCost(b, k, n));
+  // Flipped, the right operand is op(A)ᵀ: a itself when transposeA (then maybe packed before).
+  const flipped =
+    (transposeB ? 0 : k * n) + (transposeA ? packCost(a, k, m) : m * k + PACK_COST * k * m) + m * n;
   if (direct <= flipped) {
     const a2 = transposeA ? s.transpose(a, [1, 0]) : a;
     const b2 = transposeB ? s.transpose(b, [1, 0]) : b;
@@ -75,9 +107,6 @@ export function batchMatMul(args: {
   const batch = Math.max(batchA, batchB);
   const simpleBroadcast = batchA === batchB || batchA === 1 || batchB === 1;
   if (batch === 1) {
-    if (!transposeA && !transposeB) {
-      return withScope(backend, (s) => native(s, a, b, false, false));
-    }
     return withScope(backend, (s) => {
       const c = product2d(s, s.reshape(a, [a0, a1]), s.reshape(b, [b0, b1]), transposeA, transposeB);
       return s.reshape(c, outShape);

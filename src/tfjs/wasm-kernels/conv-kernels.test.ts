@@ -77,6 +77,16 @@ const cases: Case[] = [
     pad: 2,
     dimRoundingMode: 'floor',
   },
+  // Cin·KH·KW above 64: the filter gradient takes the convolution route, below it im2col + a product.
+  { name: '3×3 same s1, 8 channels', x: [2, 7, 7, 8], filter: [3, 3, 8, 4], strides: 1, pad: 'same' },
+  { name: '3×3 same s2, 8 channels', x: [2, 9, 8, 8], filter: [3, 3, 8, 3], strides: 2, pad: 'same' },
+  {
+    name: '5×5 valid s1, 3 channels (75 rows)',
+    x: [2, 9, 8, 3],
+    filter: [5, 5, 3, 2],
+    strides: 1,
+    pad: 'valid',
+  },
   { name: 'filter as large as input', x: [2, 5, 5, 2], filter: [5, 5, 2, 3], strides: 1, pad: 'valid' },
   {
     name: 'NCHW same s2',

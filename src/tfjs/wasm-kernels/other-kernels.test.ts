@@ -1,6 +1,16 @@
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { compareKernel, host, randomHost, randomValues, rng, runKernelOn, TOLERANCE } from './testing.ts';
+import {
+  compareKernel,
+  host,
+  randomHost,
+  randomValues,
+  relativeError,
+  rng,
+  runKernelOn,
+  TOLERANCE,
+  useBackend,
+} from './testing.ts';
 
 describe('UnsortedSegmentSum on wasm matches cpu', () => {
   const ids = (n: number, max: number, seed: number) => {
@@ -67,6 +77,13 @@ describe('UnsortedSegmentSum on wasm matches cpu', () => {
 describe('BatchMatMul on wasm (transposes and batches on the fast path) matches cpu', () => {
   const cases: { name: string; a: number[]; b: number[]; tA: boolean; tB: boolean }[] = [
     { name: 'plain', a: [37, 53], b: [53, 29], tA: false, tB: false },
+    {
+      name: 'plain, wide right operand (computed flipped)',
+      a: [8, 300],
+      b: [300, 200],
+      tA: false,
+      tB: false,
+    },
     { name: 'transposeA (dense dW)', a: [33, 70], b: [33, 41], tA: true, tB: false },
     { name: 'transposeB (dense dx)', a: [17, 64], b: [300, 64], tA: false, tB: true },
     { name: 'transposeB, wide left', a: [300, 64], b: [17, 64], tA: false, tB: true },
@@ -87,6 +104,24 @@ describe('BatchMatMul on wasm (transposes and batches on the fast path) matches 
       expect(error).toBeLessThan(TOLERANCE);
     });
   }
+});
+
+describe('BatchMatMul on wasm with a right operand used again', () => {
+  // The first product runs flipped (packing the wide operand costs more than the product), the
+  // second packs it for the products to come (upstream's cache): both must be the same product.
+  it('the same weights twice give the cpu result both times', async () => {
+    const a = randomHost([8, 300], 1200);
+    const b = randomHost([300, 200], 1201);
+    const cpu = await runKernelOn('cpu', 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
+    await useBackend('wasm');
+    const [first, second] = tf.tidy(() => {
+      const ta = tf.tensor(a.values, a.shape);
+      const tb = tf.tensor(b.values, b.shape);
+      return [tf.matMul(ta, tb).dataSync(), tf.matMul(ta, tb).dataSync()];
+    });
+    expect(relativeError(first, cpu.values)).toBeLessThan(TOLERANCE);
+    expect(relativeError(second, cpu.values)).toBeLessThan(TOLERANCE);
+  });
 });
 
 describe('pooling gradients on wasm (replacements) match cpu', () => {
