@@ -1,5 +1,7 @@
 // Verified remedies: the evidence of the fix experiments (probes/remedies.ts) and the report
 // section judged from it (remedies/judge.ts). Plain data, no framework: a saved report replays it.
+
+import { pct } from '../shared/format.ts';
 import type { CheckId } from './check.ts';
 import type { Series } from './evidence.ts';
 
@@ -197,4 +199,26 @@ export interface RemediesReport {
   remaining: CheckId[];
   /** Thresholds the verdicts used. */
   thresholds: { minEffect: number };
+}
+
+/** How each metric is named in a sentence. */
+export const METRIC_LABEL: Record<RemedyMetric, string> = {
+  'balanced-accuracy': 'held-out balanced accuracy',
+  'label-accuracy': 'held-out label accuracy',
+  r2: 'held-out R²',
+};
+
+/** A score for a sentence: accuracies in percent, R² as a number. */
+export function fmtScore(metric: RemedyMetric, x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  return metric === 'r2' ? x.toFixed(3) : pct(x);
+}
+
+/** A difference of scores: points of accuracy, or R² units. */
+export function fmtEffect(metric: RemedyMetric, x: number): string {
+  if (!Number.isFinite(x)) return String(x);
+  const sign = x >= 0 ? '+' : '−';
+  return metric === 'r2'
+    ? `${sign}${Math.abs(x).toFixed(3)}`
+    : `${sign}${Math.abs(x * 100).toFixed(1)} points`;
 }

@@ -1,7 +1,5 @@
 // Held-out scores the fix experiments compare (higher is better), from the model's outputs.
 // Plain arrays: the TF.js side only predicts.
-import type { RemedyMetric } from '../core/remedies.ts';
-import { pct } from '../shared/format.ts';
 
 /** R² below this is "no better than useless", however far below: a diverged run must not stretch the spread. */
 export const R2_FLOOR = -1;
@@ -69,23 +67,6 @@ export function rSquared(outputs: Float32Array, targets: Float32Array, width: nu
   return Math.max(R2_FLOOR, 1 - sse / sst);
 }
 
-export const METRIC_LABEL: Record<RemedyMetric, string> = {
-  'balanced-accuracy': 'held-out balanced accuracy',
-  'label-accuracy': 'held-out label accuracy',
-  r2: 'held-out R²',
-};
-
-/** A score for a sentence: accuracies in percent, R² as a number. */
-export function fmtScore(metric: RemedyMetric, x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  return metric === 'r2' ? x.toFixed(3) : pct(x);
-}
-
-/** A difference of scores: points of accuracy, or R² units. */
-export function fmtEffect(metric: RemedyMetric, x: number): string {
-  if (!Number.isFinite(x)) return String(x);
-  const sign = x >= 0 ? '+' : '−';
-  return metric === 'r2'
-    ? `${sign}${Math.abs(x).toFixed(3)}`
-    : `${sign}${Math.abs(x * 100).toFixed(1)} points`;
-}
+// How a score reads: with the report's remedy types (core/remedies.ts), so that the renderers
+// format scores without importing this module.
+export { fmtEffect, fmtScore, METRIC_LABEL } from '../core/remedies.ts';

@@ -4,8 +4,8 @@
 // (src/render/view-model.ts: control characters already made visible); every string from the
 // report is escaped here so it cannot break the table or inject HTML or links.
 import type { RemediesReport, Spread, TriedFix } from '../core/remedies.ts';
+import { fmtEffect, fmtScore, METRIC_LABEL } from '../core/remedies.ts';
 import type { Report } from '../core/report.ts';
-import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
 import { maxOf } from '../shared/array.ts';
 import { fmtDuration, fmtNumber } from '../shared/format.ts';
 import { visible } from '../shared/text.ts';

@@ -3,8 +3,8 @@
 // view model (src/render/view-model.ts): every string from the report is already made visible, so
 // nothing here can send a control character to the terminal or break a line in two.
 import type { RemediesReport, TriedFix } from '../core/remedies.ts';
+import { fmtEffect, fmtScore, METRIC_LABEL } from '../core/remedies.ts';
 import type { LogsReport, LogTag, Report } from '../core/report.ts';
-import { fmtEffect, fmtScore, METRIC_LABEL } from '../remedies/score.ts';
 import { type CheckView, type SectionView, type Status, viewModel } from './view-model.ts';
 
 const LABEL: Record<Status, string> = {

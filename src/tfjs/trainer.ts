@@ -168,6 +168,37 @@ function accuracyTensor(
 }
 
 /** Trains `model` (a compiled clone) in place with `optimizer`. */
+/**
+ * A step's record from the values read back in one go: loss, data loss, regularization loss,
+ * accuracy, then (instrumented, `V` variables) V gradient norms, update norms, weight norms and
+ * weight stds.
+ */
+function stepRecord(
+  step: number,
+  values: number[],
+  data: TrainingData,
+  instrumented: { V: number } | null,
+): StepRecord {
+  const record: StepRecord = {
+    step,
+    loss: values[0],
+    dataLoss: values[1],
+    regLoss: values[2],
+    accuracy: Number.isNaN(values[3]) && !data.classIds && !data.multiLabel ? null : values[3],
+  };
+  if (instrumented) {
+    const { V } = instrumented;
+    record.gradNorms = values.slice(4, 4 + V);
+    record.updateNorms = values.slice(4 + V, 4 + 2 * V);
+    record.weightNorms = values.slice(4 + 2 * V, 4 + 3 * V);
+    record.weightStds = values.slice(4 + 3 * V, 4 + 4 * V);
+    let sq = 0;
+    for (const g of record.gradNorms) if (g !== NO_GRADIENT) sq += g * g;
+    record.globalGradNorm = Math.sqrt(sq);
+  }
+  return record;
+}
+
 export async function train(
   model: tf.LayersModel,
   optimizer: tf.Optimizer,
@@ -263,22 +294,7 @@ export async function train(
     if (classIds) classIds.dispose();
     if (sampleWeights) sampleWeights.dispose();
 
-    const record: StepRecord = {
-      step,
-      loss: values[0],
-      dataLoss: values[1],
-      regLoss: values[2],
-      accuracy: Number.isNaN(values[3]) && !data.classIds && !data.multiLabel ? null : values[3],
-    };
-    if (options.instrument) {
-      record.gradNorms = values.slice(4, 4 + V);
-      record.updateNorms = values.slice(4 + V, 4 + 2 * V);
-      record.weightNorms = values.slice(4 + 2 * V, 4 + 3 * V);
-      record.weightStds = values.slice(4 + 3 * V, 4 + 4 * V);
-      let sq = 0;
-      for (const g of record.gradNorms) if (g !== NO_GRADIENT) sq += g * g;
-      record.globalGradNorm = Math.sqrt(sq);
-    }
+    const record = stepRecord(step, values, data, options.instrument ? { V } : null);
     records.push(record);
     options.onStep?.(step);
     if (!Number.isFinite(record.loss)) break;

@@ -4,7 +4,7 @@
 // are in the table beside it.
 import * as Plot from '@observablehq/plot';
 import type { RemedyArm, RemedyMetric } from '../../../core/remedies.ts';
-import { METRIC_LABEL } from '../../../remedies/score.ts';
+import { METRIC_LABEL } from '../../../core/remedies.ts';
 import { type Builder, C, isNum, renderPanel, truncate } from './shared.ts';
 
 interface Row {
